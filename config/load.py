@@ -1,0 +1,252 @@
+"""Read ``banco.toml`` into frozen dataclasses, reporting every problem at once.
+
+Every problem names the file, the key path and what was expected; the CLI prints them and exits
+with status 2. Nothing here touches the network or reads a secret's value.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .options import Option, Problem, check_options, suggest
+
+ROUTINES = ("collect", "reply", "status", "plan", "digest")
+LANGUAGES = ("en", "it", "fr")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SLOT = re.compile(
+    r"^(?:(?P<days>[a-z]{3}(?:-[a-z]{3})?(?:,[a-z]{3}(?:-[a-z]{3})?)*)\s+)?(?P<h>\d{1,2}):(?P<m>\d{2})$"
+)
+
+SECTIONS: dict[str, dict[str, Option]] = {
+    "shop": {
+        "name": Option("str", "My shop", "the shop's name, used in replies and the digest"),
+        "owner": Option("str", "", "your name, used to sign replies"),
+        "addresses": Option("list", [], "your own email addresses, so your sent mail counts as yours"),
+        "timezone": Option("str", "UTC", 'an IANA time zone such as "Europe/Rome"'),
+        "languages": Option("list", ["en"], 'your languages, yours first: "en", "it" or "fr"'),
+        "order_prefix": Option("str", "B", "the letters before order numbers, as in B-0042"),
+        "owner_chat": Option("int", 0, "your own Telegram chat id, for the digest and replies"),
+    },
+    "schedule": {r: Option("list", [], f'times for the {r} routine, e.g. ["08:00"]') for r in ROUTINES},
+    "digest": {
+        "skip_empty": Option("bool", True, "skip the digest on a day with nothing to say"),
+        "due_days": Option("int", 7, "how many days ahead deadlines are shown"),
+        "email_to": Option("list", [], "addresses the digest is emailed to (default: yours)"),
+        "telegram": Option("bool", True, "also send the digest to your Telegram chat"),
+    },
+    "templates": {
+        "dir": Option("path", Path("templates"), "folder of your own reply templates"),
+        "language": Option("str", "", "language of suggested replies (default: your first)"),
+    },
+}
+ACCOUNT_COMMON = {
+    "name": Option("str", help="a short name for this account, such as shop-mail"),
+    "kind": Option("str", help="the kind of account"),
+    "enabled": Option("bool", True, "set to false to pause this account"),
+}
+
+
+class ConfigError(Exception):
+    """The config file is missing or wrong. ``problems`` holds one line per problem."""
+
+    def __init__(self, path: Path, problems: list[Problem]):
+        self.path = path
+        self.problems = problems
+        super().__init__("\n".join(f"{path}: {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A fixed time in the shop's time zone, on some days of the week (all days if ``days`` is "")."""
+
+    text: str
+    days: str
+    hour: int
+    minute: int
+
+
+@dataclass(frozen=True)
+class ShopConfig:
+    name: str
+    owner: str
+    addresses: tuple[str, ...]
+    timezone: ZoneInfo
+    languages: tuple[str, ...]
+    order_prefix: str
+    owner_chat: int
+
+    @property
+    def language(self) -> str:
+        return self.languages[0]
+
+
+@dataclass(frozen=True)
+class AccountConfig:
+    name: str
+    kind: str
+    enabled: bool
+    settings: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    shop: ShopConfig
+    accounts: tuple[AccountConfig, ...]
+    schedule: Mapping[str, tuple[Slot, ...]]
+    digest: Mapping[str, Any]
+    templates: Mapping[str, Any]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def home(self) -> Path:
+        return self.path.parent
+
+    def account(self, name: str) -> AccountConfig:
+        for account in self.accounts:
+            if account.name == name:
+                return account
+        known = [a.name for a in self.accounts]
+        raise ConfigError(
+            self.path,
+            [Problem("", f'no account named "{name}"{suggest(name, known)} (accounts: '
+                     f"{', '.join(known) or 'none yet'})")],
+        )
+
+
+def load_config(path: Path, kinds: Mapping[str, Mapping[str, Option]]) -> Config:
+    """Load and check ``path``. ``kinds`` maps each known account kind to its options."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            path, [Problem("", "no config file here; run `banco init` to write one")]
+        ) from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(path, [Problem("", f"not valid TOML: {e}")]) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(path, [Problem("", f"cannot read the file: {e}")]) from None
+    return parse_config(path, data, kinds)
+
+
+def parse_config(
+    path: Path, data: Mapping[str, Any], kinds: Mapping[str, Mapping[str, Option]]
+) -> Config:
+    problems: list[Problem] = []
+    base = path.parent
+    sections: dict[str, dict[str, Any]] = {}
+    for name, options in SECTIONS.items():
+        value = data.get(name, {})
+        if not isinstance(value, dict):
+            problems.append(Problem(name, f"expected a [{name}] section"))
+            value = {}
+        sections[name] = check_options(value, options, f"{name}.", base, problems)
+    for name in data:
+        if name not in SECTIONS and name != "accounts":
+            known = [*SECTIONS, "accounts"]
+            problems.append(Problem(name, f"unknown section{suggest(name, known)}"))
+
+    shop = _shop(sections["shop"], problems)
+    accounts = _accounts(data.get("accounts", []), kinds, base, problems)
+    schedule = {
+        routine: tuple(_slot(text, f"schedule.{routine}", problems) for text in slots)
+        for routine, slots in sections["schedule"].items()
+    }
+    if problems:
+        raise ConfigError(path, problems)
+    return Config(
+        path=path,
+        shop=shop,
+        accounts=accounts,
+        schedule=schedule,
+        digest=sections["digest"],
+        templates=sections["templates"],
+    )
+
+
+def _shop(values: dict[str, Any], problems: list[Problem]) -> ShopConfig:
+    try:
+        zone = ZoneInfo(values["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(
+            Problem("shop.timezone", f'"{values["timezone"]}" is not a time zone; '
+                    'use a name such as "Europe/Rome" or "America/New_York"')
+        )
+        zone = ZoneInfo("UTC")
+    languages = tuple(values["languages"]) or ("en",)
+    for lang in languages:
+        if lang not in LANGUAGES:
+            problems.append(
+                Problem("shop.languages", f'"{lang}" is not available; use {", ".join(LANGUAGES)}')
+            )
+    prefix = values["order_prefix"]
+    if not re.fullmatch(r"[A-Z]{1,3}", prefix):
+        problems.append(Problem("shop.order_prefix", "expected one to three capital letters"))
+    return ShopConfig(
+        name=values["name"],
+        owner=values["owner"],
+        addresses=tuple(a.strip().lower() for a in values["addresses"]),
+        timezone=zone,
+        languages=languages,
+        order_prefix=prefix,
+        owner_chat=values["owner_chat"],
+    )
+
+
+def _accounts(
+    raw: Any, kinds: Mapping[str, Mapping[str, Option]], base: Path, problems: list[Problem]
+) -> tuple[AccountConfig, ...]:
+    if not isinstance(raw, list):
+        problems.append(Problem("accounts", "expected [[accounts]] tables"))
+        return ()
+    accounts: list[AccountConfig] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(raw, start=1):
+        prefix = f"accounts[{i}]."
+        if not isinstance(entry, dict):
+            problems.append(Problem(f"accounts[{i}]", "expected a table of keys"))
+            continue
+        common = check_options(
+            {k: v for k, v in entry.items() if k in ACCOUNT_COMMON},
+            ACCOUNT_COMMON,
+            prefix,
+            base,
+            problems,
+        )
+        name, kind = common.get("name"), common.get("kind")
+        if name is not None:
+            prefix = f"accounts[{i}] ({name})."
+            if name in seen:
+                problems.append(Problem(f"{prefix}name", f'"{name}" is used by two accounts'))
+            seen.add(name)
+        if kind is None:
+            continue
+        if kind not in kinds:
+            problems.append(
+                Problem(f"{prefix}kind", f'unknown kind "{kind}"{suggest(kind, sorted(kinds))} '
+                        f"(known kinds: {', '.join(sorted(kinds))})")
+            )
+            continue
+        settings = check_options(entry, kinds[kind], prefix, base, problems, ignore=tuple(ACCOUNT_COMMON))
+        if name is not None:
+            accounts.append(AccountConfig(name, kind, common["enabled"], settings))
+    return tuple(accounts)
+
+
+def _slot(text: str, key: str, problems: list[Problem]) -> Slot:
+    match = SLOT.match(text.strip().lower())
+    hint = 'expected a time such as "08:30", "mon 08:45" or "mon-fri 17:00"'
+    if not match or int(match["h"]) > 23 or int(match["m"]) > 59:
+        problems.append(Problem(key, f'"{text}" is not a time; {hint}'))
+        return Slot(text, "", 0, 0)
+    days = match["days"] or ""
+    for part in re.split(r"[,-]", days) if days else []:
+        if part not in DAYS:
+            problems.append(Problem(key, f'"{part}" in "{text}" is not a day; use {", ".join(DAYS)}'))
+    return Slot(text, days, int(match["h"]), int(match["m"]))

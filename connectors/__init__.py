@@ -1,0 +1,45 @@
+"""Connectors: adapters that fetch records from one service each. See ``base`` for the contract."""
+
+from .base import (
+    HANDLE_KINDS,
+    Attachment,
+    CheckResult,
+    Connector,
+    Context,
+    Handle,
+    OrderFields,
+    Outgoing,
+    Page,
+    Person,
+    Receipt,
+    Record,
+    Sender,
+    normalise_handle,
+    unreadable_record,
+)
+from .errors import BadRecord, ConnectorError, NeedsUser, TryLater
+from .registry import Registry, load_registry
+
+__all__ = [
+    "HANDLE_KINDS",
+    "Attachment",
+    "BadRecord",
+    "CheckResult",
+    "Connector",
+    "ConnectorError",
+    "Context",
+    "Handle",
+    "NeedsUser",
+    "OrderFields",
+    "Outgoing",
+    "Page",
+    "Person",
+    "Receipt",
+    "Record",
+    "Registry",
+    "Sender",
+    "TryLater",
+    "load_registry",
+    "normalise_handle",
+    "unreadable_record",
+]

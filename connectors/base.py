@@ -1,0 +1,208 @@
+"""The connector contract: what a connector is, and the records it hands to the store.
+
+A connector is a pure adapter. It talks to one service and returns :class:`Page` objects; it never
+opens the store. The sync runner writes each page's records and its cursor in one transaction, so a
+connector only has to promise three things:
+
+* pages come in order, each carrying the cursor *after* its records, per stream;
+* the cursor only moves forward;
+* fetching again from any saved cursor may repeat records but never skips one (the store ignores
+  repeats by ``(account, external_id)``).
+
+Sending is a separate, optional :class:`Sender` protocol, so a read-only source stays small.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, ClassVar, Protocol, runtime_checkable
+from zoneinfo import ZoneInfo
+
+from banco.config import Option
+
+#: Kinds of handle a contact can be reached or recognised by.
+HANDLE_KINDS = ("email", "phone", "telegram", "telegram_username")
+
+
+def normalise_handle(kind: str, value: str) -> str:
+    """The form a handle is stored and matched in: lower-case email, digits-only phone, bare username."""
+    value = value.strip()
+    if kind == "email":
+        return value.lower()
+    if kind == "phone":
+        digits = re.sub(r"[^\d+]", "", value)
+        return "+" + digits.lstrip("+").lstrip("0") if digits.startswith(("+", "00")) else digits
+    if kind == "telegram_username":
+        return value.lstrip("@").lower()
+    return value
+
+
+@dataclass(frozen=True)
+class Handle:
+    """One address of a person on one channel: ``Handle("email", "ann@example.com")``."""
+
+    kind: str
+    value: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", normalise_handle(self.kind, self.value))
+
+
+@dataclass
+class Person:
+    name: str = ""
+    handles: list[Handle] = field(default_factory=list)
+
+
+@dataclass
+class Attachment:
+    """A file that came with a message. ``data`` is None when it was too large to fetch."""
+
+    filename: str
+    content_type: str
+    size: int
+    data: bytes | None = None
+
+
+@dataclass
+class OrderFields:
+    """What an order form asked, mapped to Banco's fields. Unmapped answers go in ``custom``."""
+
+    title: str = ""
+    details: str = ""
+    quantity: int | None = None
+    deadline: date | None = None
+    budget: str = ""
+    notes: str = ""
+    links: list[str] = field(default_factory=list)
+    custom: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Record:
+    """One message, chat post or form answer, exactly as the store will keep it.
+
+    ``raw`` is what the service sent (RFC 822 bytes, JSON, a CSV row) so a record can be parsed
+    again later. ``status`` is "ok", "unreadable" (parse failed; ``problem`` says why) or
+    "too_large" (only headers were fetched). ``auto`` marks auto-replies and bounces, which never
+    create orders and are never answered automatically.
+    """
+
+    external_id: str
+    channel: str
+    direction: str = "in"
+    sent_at: datetime | None = None
+    sender: Person | None = None
+    recipients: list[Person] = field(default_factory=list)
+    subject: str = ""
+    text: str = ""
+    raw: bytes = b""
+    raw_type: str = "rfc822"
+    status: str = "ok"
+    problem: str = ""
+    size: int = 0
+    message_key: str | None = None
+    reply_keys: tuple[str, ...] = ()
+    conversation: str | None = None
+    auto: str | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+    order: OrderFields | None = None
+
+
+def unreadable_record(
+    external_id: str, channel: str, raw: bytes, raw_type: str, problem: str
+) -> Record:
+    """The record to keep when a parser gave up: the raw bytes and the reason, nothing lost."""
+    return Record(
+        external_id=external_id,
+        channel=channel,
+        raw=raw,
+        raw_type=raw_type,
+        status="unreadable",
+        problem=problem,
+        size=len(raw),
+    )
+
+
+@dataclass
+class Page:
+    """Records of one stream (a folder, a chat feed, a sheet) and the cursor just after them."""
+
+    stream: str
+    cursor: Any
+    records: list[Record]
+    #: How many records this fetch still expects after this page, when the source can tell.
+    remaining: int | None = None
+
+
+@dataclass
+class CheckResult:
+    """What ``check()`` reached. ``counts`` is how many records the source holds per stream in the
+    window Banco syncs, so ``banco check`` can compare it with the store."""
+
+    summary: str
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a connector may know about the shop: its folder and its time zone."""
+
+    home: Path
+    timezone: ZoneInfo
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """A source of records. Built from an ``[[accounts]]`` table already checked against ``options``."""
+
+    kind: ClassVar[str]
+    options: ClassVar[Mapping[str, Option]]
+
+    def __init__(self, name: str, settings: Mapping[str, Any], context: Context) -> None: ...
+
+    def check(self) -> CheckResult:
+        """Reach the source cheaply. Raises NeedsUser or TryLater with a sentence for the maker."""
+        ...
+
+    def fetch(self, cursors: Mapping[str, Any]) -> Iterator[Page]:
+        """Yield pages after the saved cursors (``{stream: cursor}``, empty on the first run)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class Outgoing:
+    """A reply leaving Banco: to whom, what, and what it answers."""
+
+    outbox_id: int
+    to: Handle
+    subject: str
+    text: str
+    message_key: str
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    conversation: str | None = None
+    auto: bool = False
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+@dataclass
+class Receipt:
+    """What the channel said when it took a reply: the id it gave, and the record to store."""
+
+    external_id: str
+    record: Record
+
+
+@runtime_checkable
+class Sender(Protocol):
+    """A connector that can also send replies."""
+
+    def send(self, message: Outgoing) -> Receipt: ...

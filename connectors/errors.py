@@ -1,0 +1,30 @@
+"""What can go wrong in a connector, split by what happens next.
+
+    ConnectorError              anything a connector raises on purpose
+    ├── NeedsUser               the maker must act: wrong password, missing file, bad setting.
+    │                           Banco stops retrying this account and says what to do.
+    ├── TryLater                the service is down, slow or rate-limiting. The next collect retries.
+    └── BadRecord               one record cannot be read. It is stored raw as unreadable and the
+                                others go on (connectors turn it into a record with
+                                ``unreadable_record``; it never ends a fetch).
+
+Every message is a plain sentence for a maker, not a programmer: say what happened and what to do.
+"""
+
+from __future__ import annotations
+
+
+class ConnectorError(Exception):
+    """Base of every error a connector raises on purpose."""
+
+
+class NeedsUser(ConnectorError):
+    """The account cannot work until the maker changes something (credentials, path, sharing)."""
+
+
+class TryLater(ConnectorError):
+    """A passing failure (network, server, rate limit); the next collect tries again."""
+
+
+class BadRecord(ConnectorError):
+    """One record could not be read; it is kept raw and shown as unreadable."""
