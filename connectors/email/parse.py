@@ -1,0 +1,447 @@
+"""RFC 822 bytes to :class:`Record`, shared by every email source (Maildir, IMAP).
+
+The stdlib ``policy.default`` re-parses Content-Type on every access and runs at about a quarter of
+the speed, so messages are parsed with ``compat32`` and headers are decoded here. Nothing in this
+module raises on bad input: a message that cannot be read becomes an "unreadable" record that keeps
+its bytes and says why.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import email
+import email.parser
+import email.policy
+import email.utils
+import mimetypes
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.message import Message
+from functools import lru_cache
+
+import html2text
+
+from banco.connectors.base import Attachment, Handle, Person, Record, unreadable_record
+
+CHANNEL = "email"
+RAW_TYPE = "rfc822"
+MB = 1024 * 1024
+
+_POLICY = email.policy.compat32
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+_ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+")
+_BRACKETED = re.compile(r"<([^<>]*)>")
+_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/]")
+# Labels that in practice mean "whatever the sender's machine used": guess instead of trusting them.
+_GUESSED_CHARSETS = frozenset({"us-ascii", "ascii", "ansi_x3.4-1968", "unknown-8bit", "x-unknown"})
+# Text codecs Python knows that are not mail charsets (punycode is also quadratic on long input).
+_REFUSED_CODECS = frozenset({"punycode", "idna", "unicode-escape", "raw-unicode-escape"})
+_BODY_TYPES = ("text/plain", "text/html")
+_BOUNCE_SENDERS = ("mailer-daemon", "postmaster")
+_MIMETYPES = mimetypes.MimeTypes()  # built-in table only, so names do not depend on the machine
+
+
+def parse_message(raw: bytes, external_id: str, direction: str = "in") -> Record:
+    """Parse one whole message. Never raises: a message it cannot read comes back "unreadable"."""
+    try:
+        return _parse_message(raw, external_id, direction)
+    except Exception as e:  # any bytes at all must become a record, with the reason kept
+        return _unreadable(raw, external_id, direction, _failure(e))
+
+
+def parse_headers_only(
+    header_bytes: bytes, external_id: str, size: int, direction: str = "in"
+) -> Record:
+    """Parse the header block of a message too large to download: a "too_large" record, no text."""
+    try:
+        record = _parse_headers_only(header_bytes, external_id, size, direction)
+    except Exception as e:  # same promise as parse_message
+        record = _unreadable(header_bytes, external_id, direction, _failure(e))
+    record.size = size
+    return record
+
+
+def decode_header_value(value: str) -> str:
+    """A header value as readable text: unfolded, RFC 2047 words and raw 8-bit bytes decoded."""
+    return " ".join(_decode_encoded_words(_unfold(value)).split())
+
+
+def _parse_message(raw: bytes, external_id: str, direction: str) -> Record:
+    if not raw.strip():
+        return _unreadable(raw, external_id, direction, "the message is empty")
+    msg = email.message_from_bytes(raw, policy=_POLICY)
+    record = _from_headers(msg, raw, external_id, direction)
+    if record.status != "ok":
+        return record
+    record.text, record.attachments = _body(msg)
+    return record
+
+
+def _parse_headers_only(
+    header_bytes: bytes, external_id: str, size: int, direction: str
+) -> Record:
+    msg = email.parser.BytesHeaderParser(policy=_POLICY).parsebytes(header_bytes)
+    record = _from_headers(msg, header_bytes, external_id, direction)
+    if record.status == "ok":
+        record.status = "too_large"
+        record.problem = f"too large to download ({size / MB:.1f} MB)"
+    return record
+
+
+def _from_headers(msg: Message, raw: bytes, external_id: str, direction: str) -> Record:
+    """A record with every header field filled in; "unreadable" when there is no usable sender."""
+    headers = _header_map(msg)
+    if not headers:
+        return _unreadable(raw, external_id, direction, "no email headers found")
+    from_pairs = _address_pairs(headers.get("from", []))
+    record = Record(
+        external_id=external_id,
+        channel=CHANNEL,
+        direction=direction,
+        sent_at=_date(_first(headers, "date")),
+        sender=_sender(from_pairs, _address_pairs(headers.get("reply-to", []))),
+        recipients=_recipients(headers),
+        subject=decode_header_value(_first(headers, "subject")),
+        raw=raw,
+        raw_type=RAW_TYPE,
+        size=len(raw),
+        message_key=_message_key(_first(headers, "message-id")),
+        reply_keys=_reply_keys(headers),
+        auto=_auto(headers, _content_type(msg), from_pairs),
+    )
+    if record.sender is None:
+        record.status, record.problem = "unreadable", "no sender address"
+    return record
+
+
+def _unreadable(raw: bytes, external_id: str, direction: str, problem: str) -> Record:
+    record = unreadable_record(external_id, CHANNEL, raw, RAW_TYPE, problem)
+    record.direction = direction
+    return record
+
+
+def _failure(error: Exception) -> str:
+    detail = " ".join(str(error).split())[:120]
+    return f"could not read this email ({type(error).__name__}{': ' + detail if detail else ''})"
+
+
+# --- headers ---------------------------------------------------------------------------------
+
+
+def _header_map(msg: Message) -> dict[str, list[str]]:
+    """Lower-case header name -> raw values, in order. Raw values keep 8-bit bytes as surrogates."""
+    headers: dict[str, list[str]] = {}
+    for name, value in msg.raw_items():
+        if isinstance(value, str):
+            headers.setdefault(name.lower(), []).append(value)
+    return headers
+
+
+def _first(headers: dict[str, list[str]], name: str) -> str:
+    values = headers.get(name)
+    return _unfold(values[0]) if values else ""
+
+
+def _unfold(value: str) -> str:
+    """Unfold a raw header value and turn bytes smuggled in as surrogates back into text."""
+    value = _FOLD.sub("", value).replace("\r", " ").replace("\n", " ")
+    if value.isascii():
+        return value
+    try:
+        data = value.encode("ascii", "surrogateescape")
+    except UnicodeEncodeError:  # already real text
+        return value
+    return _decode_bytes(data, None)
+
+
+def _decode_encoded_words(text: str) -> str:
+    """Decode RFC 2047 words. Neighbouring words of one charset are joined as bytes first, so a
+    character Outlook split across two words comes out whole."""
+    if "=?" not in text:
+        return text
+    pieces: list[tuple[bytes, str] | str] = []
+    position = 0
+    for match in _ENCODED_WORD.finditer(text):
+        between = text[position : match.start()]
+        after_word = bool(pieces) and isinstance(pieces[-1], tuple)
+        if between and not (after_word and between.isspace()):
+            pieces.append(between)
+        charset = match.group(1).split("*", 1)[0].lower()  # drop an RFC 2231 language tag
+        data = _word_bytes(match.group(2), match.group(3))
+        last = pieces[-1] if pieces else None
+        if isinstance(last, tuple) and last[1] == charset:
+            pieces[-1] = (last[0] + data, charset)
+        else:
+            pieces.append((data, charset))
+        position = match.end()
+    pieces.append(text[position:])
+    return "".join(p if isinstance(p, str) else _decode_bytes(p[0], p[1]) for p in pieces)
+
+
+def _word_bytes(encoding: str, text: str) -> bytes:
+    if encoding in "qQ":
+        return binascii.a2b_qp(text.encode("ascii", "replace"), header=True)
+    letters = _NOT_BASE64.sub("", text)
+    letters = letters[: len(letters) - 1] if len(letters) % 4 == 1 else letters
+    return base64.b64decode(letters + "=" * (-len(letters) % 4))
+
+
+def _address_pairs(values: list[str]) -> list[tuple[str, str]]:
+    """(display name, address) pairs as written, names decoded, nothing validated."""
+    if not values:
+        return []
+    try:
+        pairs = email.utils.getaddresses([_unfold(v) for v in values])
+    except Exception:  # older getaddresses can trip on odd quoting; treat as no address
+        return []
+    return [(decode_header_value(name), address.strip()) for name, address in pairs]
+
+
+def _valid(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(name, address) for name, address in pairs if _ADDRESS.fullmatch(address)]
+
+
+def _sender(
+    from_pairs: list[tuple[str, str]], reply_pairs: list[tuple[str, str]]
+) -> Person | None:
+    senders = _valid(from_pairs)
+    if not senders:
+        return None
+    name, address = senders[0]
+    handles = [Handle("email", address)]
+    for _, reply_address in _valid(reply_pairs):
+        handle = Handle("email", reply_address)
+        if handle not in handles:
+            handles.append(handle)
+    return Person(name, handles)
+
+
+def _recipients(headers: dict[str, list[str]]) -> list[Person]:
+    people: dict[Handle, Person] = {}
+    pairs = _address_pairs(headers.get("to", []) + headers.get("cc", []))
+    for name, address in _valid(pairs):
+        handle = Handle("email", address)
+        people.setdefault(handle, Person(name, [handle]))
+    return list(people.values())
+
+
+def _date(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+        if when.tzinfo is None:  # "-0000" means "zone unknown": take it as UTC
+            when = when.replace(tzinfo=UTC)
+        return when.astimezone(UTC)
+    except Exception:  # parsedate raises several types on nonsense and out-of-range dates
+        return None
+
+
+def _message_key(value: str) -> str | None:
+    match = _BRACKETED.search(value)
+    key = "".join((match.group(1) if match else value).split())
+    return key or None
+
+
+def _reply_keys(headers: dict[str, list[str]]) -> tuple[str, ...]:
+    keys: list[str] = []
+    for name in ("in-reply-to", "references"):
+        value = _first(headers, name)
+        found = _BRACKETED.findall(value) or [t for t in value.split() if "@" in t]
+        keys.extend("".join(key.split()) for key in found)
+    return tuple(dict.fromkeys(key for key in keys if key))
+
+
+def _token(headers: dict[str, list[str]], name: str) -> str:
+    """First word of a header, lower-case: the part Auto-Submitted and Precedence are read by."""
+    words = _first(headers, name).replace(";", " ").split()
+    return words[0].lower() if words else ""
+
+
+def _auto(
+    headers: dict[str, list[str]], content_type: str, from_pairs: list[tuple[str, str]]
+) -> str | None:
+    local_parts = {address.split("@", 1)[0].lower() for _, address in from_pairs}
+    if content_type == "multipart/report" or local_parts.intersection(_BOUNCE_SENDERS):
+        return "bounce"
+    auto_submitted = _token(headers, "auto-submitted")
+    precedence = _token(headers, "precedence")
+    if (
+        (auto_submitted and auto_submitted != "no")
+        or "x-autoreply" in headers
+        or "x-autorespond" in headers
+        or precedence == "auto_reply"
+    ):
+        return "auto_reply"
+    if precedence in ("bulk", "junk", "list") or "list-id" in headers or "list-unsubscribe" in headers:
+        return "bulk"
+    return None
+
+
+def _content_type(part: Message) -> str:
+    try:
+        return part.get_content_type()
+    except Exception:  # a mangled header reads as the RFC default
+        return "text/plain"
+
+
+# --- body and attachments --------------------------------------------------------------------
+
+
+def _body(msg: Message) -> tuple[str, list[Attachment]]:
+    """The readable text (plain parts, else HTML converted) and every other leaf as an attachment."""
+    plain: list[str] = []
+    html: list[str] = []
+    attachments: list[Attachment] = []
+    for part in _leaves(msg):
+        _repair_8bit_headers(part)
+        content_type = _content_type(part)
+        if content_type.startswith("multipart/"):  # a multipart without a boundary: read as text
+            content_type = "text/plain"
+        filename = _filename(part)
+        if (
+            filename is None
+            and content_type in _BODY_TYPES
+            and part.get_content_disposition() != "attachment"
+        ):
+            (html if content_type == "text/html" else plain).append(_part_text(part))
+        else:
+            attachments.append(_attachment(part, content_type, filename, len(attachments) + 1))
+    text = "\n\n".join(t for t in plain if t)
+    if not text:
+        text = "\n\n".join(t for t in map(_html_to_text, html) if t)
+    return text, attachments
+
+
+def _leaves(msg: Message) -> Iterator[Message]:
+    """Leaf parts in document order. A message/* part is one leaf: a forwarded mail or a bounce
+    report is an attachment, not more body."""
+    stack = [msg]
+    while stack:
+        part = stack.pop()
+        payload = part.get_payload()
+        if isinstance(payload, list) and part.get_content_maintype() != "message":
+            stack.extend(reversed(payload))
+        else:
+            yield part
+
+
+def _repair_8bit_headers(part: Message) -> None:
+    """Turn raw 8-bit Content-Type/Disposition values into text, so parameters read correctly."""
+    for name, value in part.raw_items():
+        if name.lower() in ("content-type", "content-disposition") and not value.isascii():
+            part.replace_header(name, _unfold(value))
+
+
+def _filename(part: Message) -> str | None:
+    value = part.get_param("filename", None, "content-disposition")
+    if value is None:
+        value = part.get_param("name", None, "content-type")
+    if value is None:
+        return None
+    if isinstance(value, tuple):  # RFC 2231: (charset, language, text with one char per byte)
+        value = _rfc2231_text(value[2], value[0])
+    # Keep only the last path component: a filename is never a place to write to.
+    name = re.split(r"[/\\]", decode_header_value(value))[-1].strip()
+    return name or None
+
+
+def _rfc2231_text(text: str, charset: str | None) -> str:
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:  # already real text
+        return text
+    return _decode_bytes(data, charset or None)
+
+
+def _part_text(part: Message) -> str:
+    data = part.get_payload(decode=True)
+    if not isinstance(data, bytes):
+        return ""
+    text = _decode_bytes(data, part.get_content_charset())
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _attachment(
+    part: Message, content_type: str, filename: str | None, number: int
+) -> Attachment:
+    data = _part_bytes(part)
+    name = filename or f"attachment-{number}{_extension(content_type)}"
+    return Attachment(name, content_type, len(data), data)
+
+
+def _part_bytes(part: Message) -> bytes:
+    payload = part.get_payload(decode=True)
+    if isinstance(payload, bytes):
+        return payload
+    try:  # a message/* part: its enclosed message (or report blocks) as bytes
+        return b"".join(sub.as_bytes() for sub in part.get_payload())
+    except Exception:  # regenerating a broken enclosed message can fail; its bytes stay in raw
+        return b""
+
+
+def _extension(content_type: str) -> str:
+    guessed = _MIMETYPES.guess_extension(content_type)
+    if guessed:
+        return guessed
+    return ".txt" if content_type.startswith(("text/", "message/")) else ".bin"
+
+
+def _html_to_text(html: str) -> str:
+    converter = html2text.HTML2Text()
+    converter.body_width = 0
+    converter.ignore_images = True
+    converter.ignore_links = True
+    converter.ignore_emphasis = True
+    converter.unicode_snob = True
+    try:
+        markdown = converter.handle(html)
+    except Exception:  # html.parser gives up on some broken markup: fall back to bare text
+        markdown = re.sub(r"<[^>]*>", " ", html)
+    return _tidy_markdown(markdown)
+
+
+def _tidy_markdown(text: str) -> str:
+    """Drop the Markdown escapes, table rules and hard-break spaces html2text adds."""
+    text = text.replace("\xa0", " ")
+    text = re.sub(r"(?m)^(\s*)\\([-+])", r"\1\2", text)
+    text = re.sub(r"(?m)^(\s*\d+)\\\.", r"\1.", text)
+    text = re.sub(r"(?m)^[-|: ]*\|[-|: ]*$\n?", "", text)
+    text = re.sub(r"[ \t]+$", "", text, flags=re.MULTILINE)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+# --- charsets ----------------------------------------------------------------------------------
+
+
+def _decode_bytes(data: bytes, charset: str | None) -> str:
+    """Decode by the declared charset; unknown or missing: UTF-8, else Windows-1252."""
+    codec = _codec(charset) if charset else None
+    if codec:
+        return data.decode(codec, "replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # cp1252 rather than latin-1: same letters, plus the quotes and euro sign that
+        # mislabelled Windows mail really holds in 0x80-0x9f.
+        return data.decode("cp1252", "replace")
+
+
+@lru_cache(maxsize=256)
+def _codec(charset: str) -> str | None:
+    label = charset.strip().strip("\"'").lower()
+    if label in _GUESSED_CHARSETS:
+        return None
+    if label in ("iso-8859-1", "latin-1", "latin1", "iso8859-1"):
+        return "cp1252"  # what mail labelled latin-1 really is (WHATWG does the same)
+    try:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _REFUSED_CODECS:
+        return None
+    return info.name

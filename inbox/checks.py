@@ -1,0 +1,61 @@
+"""``banco check``: is the config right, can every account be reached, does the store hold it all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .clock import parse_iso
+from .shop import Shop
+from .sync import NEEDS_YOU, classify
+
+
+def run_checks(shop: Shop, echo: Callable[[str], None]) -> bool:
+    """Print what works and what to fix. True when every enabled account answered."""
+    config = shop.config
+    echo(f"Config {config.path}: correct, {len(config.accounts)} account(s).")
+    for name, reason in shop.registry.broken.items():
+        echo(f"  ! the add-on connector {name!r} is installed but broken: {reason}")
+    ok = True
+    for account in config.accounts:
+        if not account.enabled:
+            echo(f"- {account.name}: paused (enabled = false)")
+            continue
+        try:
+            connector = shop.connector(account.name)
+            try:
+                result = connector.check()
+            finally:
+                connector.close()
+        except Exception as e:  # reported in words; check never stops at the first broken account
+            kind, message = classify(e)
+            what = "needs you" if kind == NEEDS_YOU else "could not be reached, will retry"
+            echo(f"✗ {account.name}: {what}: {message}")
+            ok = False
+            continue
+        echo(f"✓ {account.name}: {result.summary}")
+        for warning in result.warnings:
+            echo(f"  ! {warning}")
+        for stream, count in result.counts.items():
+            stored = shop.store.scalar(
+                "select count(*) from messages where account = ? and stream = ?",
+                [account.name, stream],
+            )
+            gap = "" if stored == count else f"  <- {count - stored:+d} not yet collected"
+            echo(f"  {stream}: {count} at the source, {stored} in Banco{gap}")
+        _last_state(shop, account.name, echo)
+    if not config.accounts:
+        echo("No accounts yet: add an [[accounts]] block to banco.toml.")
+    return ok
+
+
+def _last_state(shop: Shop, account: str, echo: Callable[[str], None]) -> None:
+    state = shop.store.one("select * from account_state where account = ?", [account])
+    if state is None:
+        echo("  never collected yet: run `banco collect`")
+        return
+    zone = shop.config.shop.timezone
+    if state["failures"]:
+        echo(f"  the last {state['failures']} collect(s) failed: {state['last_error']}")
+    if state["last_success_at"]:
+        when = parse_iso(state["last_success_at"]).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        echo(f"  last collected {when}")

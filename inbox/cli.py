@@ -1,0 +1,446 @@
+"""The ``banco`` command. Every command is a thin layer over a function of the inbox package."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from importlib import resources
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from banco.config import ConfigError
+from banco.connectors import load_registry
+
+from . import queries
+from .clock import SystemClock, parse_iso
+from .digest import build_digest, render_html, render_text
+from .orders import STATUS_WORDS, STATUSES, OrderError
+from .shop import CONFIG_NAME, Shop, default_home
+from .store import StoreError
+
+EXAMPLE_CONFIG = "banco.example.toml"
+
+
+class Problem(click.ClickException):
+    """A one-line error for the maker; exit status 1."""
+
+
+class BancoGroup(click.Group):
+    """Turns every failure into plain lines and an exit status; never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from banco.config import SecretError
+        from banco.connectors import ConnectorError
+
+        try:
+            return super().invoke(ctx)
+        except ConfigError as e:
+            for problem in e.problems:
+                click.echo(f"{e.path}: {problem}", err=True)
+            click.echo("Fix banco.toml, then run the command again.", err=True)
+            raise click.exceptions.Exit(2) from None
+        except (OrderError, StoreError, ConnectorError, SecretError) as e:
+            raise Problem(str(e)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as e:
+            if os.environ.get("BANCO_DEBUG"):
+                raise
+            click.echo(f"Error: Banco hit a problem it did not expect ({type(e).__name__}: {e}).",
+                       err=True)
+            click.echo("Nothing was lost. Run again with BANCO_DEBUG=1 for details, and please"
+                       " report it.", err=True)
+            raise click.exceptions.Exit(1) from None
+
+
+@click.group(cls=BancoGroup)
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="BANCO_HOME",
+    help="The shop folder (default: $BANCO_HOME, else your user data folder).",
+)
+@click.version_option(package_name="banco")
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None) -> None:
+    """Banco: your orders from email, Telegram and forms, in one place.
+
+    New here? Run `banco demo` to see a made-up shop, then `banco init` to set up yours.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["home"] = (home or default_home()).expanduser()
+    ctx.obj.setdefault("clock", SystemClock())
+
+
+def open_shop(ctx: click.Context) -> Shop:
+    obj = ctx.find_root().obj
+    if "shop" not in obj:
+        obj["shop"] = Shop.open(obj["home"], clock=obj["clock"], registry=obj.get("registry"))
+        ctx.call_on_close(obj["shop"].close)
+    shop: Shop = obj["shop"]
+    return shop
+
+
+def with_shop(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: load the shop (config checked, store opened) and pass it as the first argument."""
+
+    @click.pass_context
+    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        return ctx.invoke(fn, open_shop(ctx), *args, **kwargs)
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+def local(shop: Shop, moment: str | None) -> str:
+    """A stored UTC time as the maker reads it: in the shop's time zone, to the minute."""
+    if not moment:
+        return ""
+    return parse_iso(moment).astimezone(shop.config.shop.timezone).strftime("%Y-%m-%d %H:%M")
+
+
+def today(shop: Shop) -> date:
+    return shop.clock.now().astimezone(shop.config.shop.timezone).date()
+
+
+def print_json(rows: Any) -> None:
+    click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=_json_default))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print every matching row as JSON.")
+limit_option = click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
+
+
+# Setting up -------------------------------------------------------------------------------------
+@cli.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Write a commented banco.toml in the shop folder to fill in."""
+    home: Path = ctx.obj["home"]
+    path = home / CONFIG_NAME
+    if path.exists():
+        raise Problem(f"{path} already exists; edit it, then run `banco check`")
+    home.mkdir(parents=True, exist_ok=True)
+    kinds = ", ".join(sorted(load_registry().kinds))
+    example = resources.files("banco.config").joinpath(EXAMPLE_CONFIG).read_text(encoding="utf-8")
+    path.write_text(example.replace("{kinds}", kinds), encoding="utf-8")
+    click.echo(f"Wrote {path}.")
+    click.echo("Open it in a text editor, add your accounts, then run `banco check`.")
+
+
+@cli.command()
+@with_shop
+def check(shop: Shop) -> None:
+    """Check the config and reach every account; say what works and what to fix."""
+    from .checks import run_checks
+
+    ok = run_checks(shop, click.echo)
+    if not ok:
+        raise Problem("some accounts need attention (see above)")
+
+
+@cli.command()
+@click.option("--account", "accounts", multiple=True, help="Only this account (repeatable).")
+@with_shop
+def collect(shop: Shop, accounts: tuple[str, ...]) -> None:
+    """Fetch everything new from every account."""
+    from .progress import ProgressLine
+    from .sync import collect as run_collect
+
+    with ProgressLine() as progress:
+        results = run_collect(shop, list(accounts) or None, progress=progress.update)
+    for r in results:
+        c = r.counts
+        if r.ok:
+            click.echo(f"{r.account}: {c.new} new, {c.updated} updated, {c.orders} new orders"
+                       + (f", {c.unreadable} unreadable" if c.unreadable else ""))
+        else:
+            how = "needs you" if r.error_kind == "needs_you" else "will retry"
+            click.echo(f"{r.account}: failed ({how}): {r.error}", err=True)
+    if not results:
+        click.echo("No accounts yet: add one to banco.toml (see `banco init`).")
+    if any(not r.ok for r in results):
+        raise Problem("some accounts could not be collected (see above)")
+
+
+# Messages ---------------------------------------------------------------------------------------
+@cli.group(invoke_without_command=True)
+@click.option("--waiting", is_flag=True, help="Only messages waiting for your reply.")
+@click.option("--unreadable", is_flag=True, help="Only messages Banco could not read or download.")
+@click.option("--channel", type=click.Choice(["email", "telegram", "form"]), help="Only this channel.")
+@click.option("--account", help="Only this account.")
+@click.option("--order", "order_ref", help="Only messages of this order (e.g. B-0042).")
+@json_option
+@limit_option
+@click.pass_context
+def messages(ctx: click.Context, waiting: bool, unreadable: bool, channel: str | None,
+             account: str | None, order_ref: str | None, as_json: bool, limit: int | None) -> None:
+    """List messages, oldest first. `banco messages show ID` shows one."""
+    if ctx.invoked_subcommand:
+        return
+    shop = open_shop(ctx)
+    rows = queries.list_messages(shop.store, waiting=waiting, unreadable=unreadable,
+                                 channel=channel, account=account, order=order_ref, limit=limit)
+    if as_json:
+        print_json(rows)
+        return
+    for m in rows:
+        arrow = "→" if m["direction"] == "out" else "←"
+        flag = {"unreadable": " [unreadable]", "too_large": " [too large]"}.get(m["status"], "")
+        wait = " [waiting]" if m["waiting"] else ""
+        click.echo(f"{m['id']:>6} {local(shop, m['sent_at'])} {arrow} {m['channel']:<8} "
+                   f"{(m['order_ref'] or '-'):<7} {m['sender'] or '?'}: "
+                   f"{m['subject'] or one_line(m['text'])}{flag}{wait}")
+    if not rows:
+        click.echo("No messages match.")
+
+
+def one_line(text: str | None, width: int = 60) -> str:
+    flat = " ".join((text or "").split())
+    return flat[:width] + ("…" if len(flat) > width else "")
+
+
+@messages.command("show")
+@click.argument("message_id", type=int)
+@json_option
+@with_shop
+def message_show(shop: Shop, message_id: int, as_json: bool) -> None:
+    """Show one message in full."""
+    row = queries.get_message(shop.store, message_id)
+    if row is None:
+        raise Problem(f"no message {message_id}; `banco messages` lists them")
+    row.pop("raw")
+    if as_json:
+        print_json(row)
+        return
+    click.echo(f"Message {row['id']} ({row['channel']}, {row['account']}), order {row['order_ref'] or '-'}")
+    click.echo(f"From:    {row['sender'] or '?'} <{row['sender_handle'] or '?'}>")
+    click.echo(f"Date:    {local(shop, row['sent_at'])}")
+    click.echo(f"Subject: {row['subject']}")
+    if row["status"] != "ok":
+        click.echo(f"Note:    {row['problem']} (the original: banco messages raw {row['id']})")
+    for a in row["attachments"]:
+        click.echo(f"Attached: {a['filename']} ({a['content_type']}, {a['size']} bytes)"
+                   + (f" at {shop.home / a['path']}" if a["path"] else " (not downloaded)"))
+    click.echo("")
+    click.echo(row["text"] or "")
+
+
+@messages.command("raw")
+@click.argument("message_id", type=int)
+@with_shop
+def message_raw(shop: Shop, message_id: int) -> None:
+    """Print a message exactly as it was received (save it as .eml to open it in a mail program)."""
+    row = queries.get_message(shop.store, message_id)
+    if row is None:
+        raise Problem(f"no message {message_id}; `banco messages` lists them")
+    sys.stdout.buffer.write(row["raw"] or b"")
+    sys.stdout.flush()
+
+
+# Orders -----------------------------------------------------------------------------------------
+@cli.group(invoke_without_command=True)
+@click.option("--status", type=click.Choice(STATUSES), help="Only orders in this status.")
+@click.option("--all", "include_closed", is_flag=True, help="Include completed, lost and cancelled.")
+@json_option
+@limit_option
+@click.pass_context
+def orders(ctx: click.Context, status: str | None, include_closed: bool, as_json: bool,
+           limit: int | None) -> None:
+    """List open orders. Subcommands show one and change it."""
+    if ctx.invoked_subcommand:
+        return
+    shop = open_shop(ctx)
+    rows = queries.list_orders(shop.store, status=status, include_closed=include_closed, limit=limit)
+    if as_json:
+        print_json(rows)
+        return
+    for o in rows:
+        due = f" due {o['deadline']}" if o["deadline"] else ""
+        wait = f", {o['waiting']} waiting" if o["waiting"] else ""
+        click.echo(f"{o['ref']}  {STATUS_WORDS[o['status']]:<24} {o['contact'] or '?'}: {o['title']}"
+                   f"{due} ({o['messages']} messages{wait})")
+    if not rows:
+        click.echo("No orders match.")
+
+
+@orders.command("show")
+@click.argument("ref")
+@json_option
+@with_shop
+def order_show(shop: Shop, ref: str, as_json: bool) -> None:
+    """Show an order with its whole conversation across channels."""
+    from .show import order_text
+
+    detail = queries.order_detail(shop.store, ref)
+    if as_json:
+        print_json(detail)
+    else:
+        click.echo(order_text(detail, lambda t: local(shop, t)))
+
+
+@orders.command("status")
+@click.argument("ref")
+@click.argument("status", type=click.Choice(STATUSES))
+@click.option("--note", default="", help="Why, in a few words (kept in the history).")
+@with_shop
+def order_status(shop: Shop, ref: str, status: str, note: str) -> None:
+    """Move an order to another status (new, quoted, booked, in_progress, ...)."""
+    from .orders import set_status
+
+    order = set_status(shop.store, ref, status, shop.clock.now(), note)
+    click.echo(f"{order['ref']} is now {STATUS_WORDS[status]}.")
+
+
+@orders.command("deadline")
+@click.argument("ref")
+@click.argument("day", metavar="DATE", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]))
+@with_shop
+def order_deadline(shop: Shop, ref: str, day: datetime) -> None:
+    """Set the date an order must be ready (2026-12-20 or 20/12/2026)."""
+    from .orders import update_fields
+
+    order = update_fields(shop.store, ref, {"deadline": day.date()}, shop.clock.now())
+    click.echo(f"{order['ref']} is due on {order['deadline']}.")
+
+
+@orders.command("estimate")
+@click.argument("ref")
+@click.argument("hours", type=click.FloatRange(min=0))
+@with_shop
+def order_estimate(shop: Shop, ref: str, hours: float) -> None:
+    """Set how many hours of work an order needs."""
+    from .orders import update_fields
+
+    order = update_fields(shop.store, ref, {"estimated_hours": hours}, shop.clock.now())
+    click.echo(f"{order['ref']} needs about {hours:g} hours of work.")
+
+
+@orders.command("price")
+@click.argument("ref")
+@click.argument("amount", type=click.FloatRange(min=0))
+@click.option("--payment", type=click.Choice(["none", "deposit_paid", "paid", "refunded"]))
+@with_shop
+def order_price(shop: Shop, ref: str, amount: float, payment: str | None) -> None:
+    """Set an order's price (and, optionally, what has been paid)."""
+    from .orders import update_fields
+
+    changes: dict[str, Any] = {"price": amount}
+    if payment:
+        changes["payment"] = payment
+    order = update_fields(shop.store, ref, changes, shop.clock.now())
+    click.echo(f"{order['ref']} costs {amount:g}; payment: {order['payment']}.")
+
+
+@orders.command("task")
+@click.argument("ref")
+@click.argument("title")
+@click.option("--due", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), help="When it is due.")
+@with_shop
+def order_task(shop: Shop, ref: str, title: str, due: datetime | None) -> None:
+    """Add a task to an order."""
+    from .orders import add_task
+
+    add_task(shop.store, ref, title, shop.clock.now(), due.date() if due else None)
+    click.echo(f"Task added to {ref.upper()}: {title}")
+
+
+@orders.command("note")
+@click.argument("ref")
+@click.argument("text")
+@with_shop
+def order_note(shop: Shop, ref: str, text: str) -> None:
+    """Add a note to an order's history."""
+    from .orders import add_note
+
+    add_note(shop.store, ref, text, shop.clock.now())
+    click.echo(f"Note added to {ref.upper()}.")
+
+
+# Search and digest ------------------------------------------------------------------------------
+@cli.command()
+@click.argument("query")
+@json_option
+@limit_option
+@with_shop
+def search(shop: Shop, query: str, as_json: bool, limit: int | None) -> None:
+    """Search every message and order (words, names, references)."""
+    rows = queries.search(shop.store, query, limit)
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        if r["type"] == "order":
+            click.echo(f"order   {r['ref']}  {r['title']} ({STATUS_WORDS[r['status']]})")
+        else:
+            click.echo(f"message {r['id']:>6}  {local(shop, r['sent_at'])} {r['sender'] or '?'}: "
+                       f"{r['subject']}")
+    if not rows:
+        click.echo(f'Nothing found for "{query}".')
+
+
+@cli.command()
+@click.option("--html", "as_html", is_flag=True, help="Print the HTML version.")
+@click.option("--since", type=click.DateTime(), help="Count new orders from this time (local).")
+@with_shop
+def digest(shop: Shop, as_html: bool, since: datetime | None) -> None:
+    """Print today's digest: new orders, who is waiting, deadlines, problems."""
+    zone = shop.config.shop.timezone
+    facts = build_digest(
+        shop.store, shop.config.shop.name, shop.clock.now(), today(shop),
+        due_days=shop.config.digest["due_days"],
+        since=since.replace(tzinfo=zone) if since else None,
+    )
+    render = render_html if as_html else render_text
+    click.echo(render(facts, shop.config.shop.language, today(shop)), nl=False)
+
+
+@cli.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def demo(ctx: click.Context, folder: Path | None) -> None:
+    """Build a made-up shop, collect it and show its digest. Nothing of yours is touched."""
+    from .demo_command import run_demo
+
+    run_demo(folder, ctx.obj["clock"], click.echo)
+
+
+@cli.group()
+def forms() -> None:
+    """Order forms: see how Banco reads your form's columns."""
+
+
+@forms.command("headers")
+@click.argument("account")
+@with_shop
+def forms_headers(shop: Shop, account: str) -> None:
+    """Print the form's columns and the mapping Banco guesses, ready to paste into banco.toml."""
+    from banco.connectors.forms.mapping import guess_mapping, mapping_as_toml
+
+    connector = shop.connector(account)
+    headers = getattr(connector, "headers", None)
+    if headers is None:
+        raise Problem(f"{account} is not an order form account")
+    columns = headers()
+    mapping = dict(shop.config.account(account).settings.get("mapping") or guess_mapping(columns))
+    click.echo(mapping_as_toml(columns, mapping))
+
+
+# Entry point ------------------------------------------------------------------------------------
+def main() -> None:
+    """Console entry point."""
+    cli(obj={})

@@ -1,0 +1,128 @@
+"""The daily digest: what came in, who is waiting, what is due, and what went wrong.
+
+``build_digest`` gathers the facts from the store; ``render_text`` and ``render_html`` say them in
+the maker's language. The routine that delivers it by email and Telegram builds on these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .clock import iso, parse_iso
+from .orders import CLOSED
+from .store import Store
+from .words import duration, say
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass
+class Digest:
+    shop: str
+    now: datetime
+    since: datetime
+    due_days: int
+    new_orders: list[dict[str, Any]] = field(default_factory=list)
+    waiting: list[dict[str, Any]] = field(default_factory=list)
+    due: list[dict[str, Any]] = field(default_factory=list)
+    overdue: list[dict[str, Any]] = field(default_factory=list)
+    failing: list[dict[str, Any]] = field(default_factory=list)
+    unreadable: list[dict[str, Any]] = field(default_factory=list)
+    too_large: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not any(
+            (self.new_orders, self.waiting, self.due, self.overdue, self.failing, self.unreadable,
+             self.too_large)
+        )
+
+
+def last_digest_at(store: Store) -> datetime | None:
+    at = store.scalar("select max(started_at) from runs where routine = 'digest' and status = 'ok'")
+    return parse_iso(at) if at else None
+
+
+def build_digest(
+    store: Store, shop: str, now: datetime, today: date, *, due_days: int = 7,
+    since: datetime | None = None,
+) -> Digest:
+    """Facts for the digest. ``today`` is the date in the shop's time zone; new orders are those
+    created since ``since`` (default: the last delivered digest, or the last 24 hours)."""
+    since = since or last_digest_at(store) or now - timedelta(days=1)
+    digest = Digest(shop, now, since, due_days)
+    closed = ",".join(f"'{s}'" for s in CLOSED)
+    digest.new_orders = store.all(
+        "select o.ref, o.title, o.status, o.deadline, c.name as contact from orders o"
+        " left join contacts c on c.id = o.contact_id where o.created_at >= ? order by o.id",
+        [iso(since)],
+    )
+    digest.waiting = store.all(
+        "select m.id, m.sent_at, m.channel, m.subject, m.text, m.sender, o.ref from messages m"
+        " left join orders o on o.id = m.order_id where m.waiting = 1 order by m.sent_at, m.id"
+    )
+    deadlines = store.all(
+        "select o.ref, o.title, o.deadline, o.status, c.name as contact from orders o"
+        " left join contacts c on c.id = o.contact_id"
+        f" where o.deadline is not null and o.status not in ({closed}) and o.deadline <= ?"
+        " order by o.deadline, o.id",
+        [(today + timedelta(days=due_days)).isoformat()],
+    )
+    digest.overdue = [o for o in deadlines if o["deadline"] < today.isoformat()]
+    digest.due = [o for o in deadlines if o["deadline"] >= today.isoformat()]
+    digest.failing = store.all(
+        "select * from account_state where failures > 0 order by error_kind = 'needs_you' desc, account"
+    )
+    problem_rows = (
+        "select m.id, m.account, m.sent_at, m.sender, m.subject, m.problem, m.size from messages m"
+        " where m.status = ? order by m.sent_at"
+    )
+    digest.unreadable = store.all(problem_rows, ["unreadable"])
+    digest.too_large = store.all(problem_rows, ["too_large"])
+    return digest
+
+
+def _environment(lang: str, digest: Digest, today: date) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+    def age(moment: str) -> str:
+        return duration(digest.now - parse_iso(moment), lang)
+
+    def until(day: str) -> str:
+        delta = date.fromisoformat(day) - today
+        if delta.days == 0:
+            return say(lang, "due_today")
+        if delta.days < 0:
+            return say(lang, "late_by", age=duration(-delta, lang))
+        return say(lang, "due_in", age=duration(delta, lang))
+
+    def snippet(row: dict[str, Any]) -> str:
+        text = " ".join((row["subject"] or row["text"] or "").split())
+        return text[:70] + ("…" if len(text) > 70 else "")
+
+    env.globals.update(
+        say=lambda key, **kw: say(lang, key, **kw), age=age, until=until, snippet=snippet
+    )
+    return env
+
+
+def render_text(digest: Digest, lang: str, today: date) -> str:
+    return _environment(lang, digest, today).get_template("digest.txt").render(d=digest, today=today)
+
+
+def render_html(digest: Digest, lang: str, today: date) -> str:
+    return _environment(lang, digest, today).get_template("digest.html").render(
+        d=digest, today=today, lang=lang
+    )

@@ -1,0 +1,454 @@
+"""Save connector records into the store: contacts, threads, orders and messages.
+
+Rules, in the order they are tried for an incoming message:
+
+1. the order reference quoted in the subject or text (``B-0042``);
+2. the conversation it replies to (In-Reply-To / References, or the same chat);
+3. the sender's open order;
+4. otherwise a first message from a customer opens a ``new`` order (an inquiry).
+
+A form answer always opens its own order. Auto-replies, bounces, bulk mail and unreadable messages
+never create orders or contacts; they join a conversation when their headers say which.
+A record seen again with the same content is ignored; with new content (an edited Telegram message,
+a form row changed in the sheet) it replaces the stored one and the old version is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from banco.connectors import Handle, OrderFields, Page, Record
+
+from .clock import iso
+from .orders import CLOSED, add_event, create_order, ref_pattern
+from .store import Store
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unreadable: int = 0
+    orders: int = 0
+
+    def add(self, other: Counts) -> None:
+        for key, value in asdict(other).items():
+            setattr(self, key, getattr(self, key) + value)
+
+
+@dataclass
+class Ingest:
+    """Saves pages for one account. ``owner`` holds the maker's own handles."""
+
+    store: Store
+    account: str
+    now: datetime
+    order_prefix: str = "B"
+    owner: set[Handle] = field(default_factory=set)
+
+    def save_page(self, page: Page) -> Counts:
+        """Write a page's records and its cursor in one transaction."""
+        counts = Counts()
+        with self.store.db.atomic():
+            for record in page.records:
+                self._save_one(record, page.stream, counts)
+            self.store.db["sync_state"].upsert(
+                {
+                    "account": self.account,
+                    "stream": page.stream,
+                    "cursor": json.dumps(page.cursor),
+                    "updated_at": iso(self.now),
+                },
+                pk=("account", "stream"),
+            )
+        return counts
+
+    def _save_one(self, record: Record, stream: str, counts: Counts) -> None:
+        try:
+            with self.store.db.atomic():
+                self._save(record, stream, counts)
+        except Exception as e:  # a bug on one record must not cost the page: keep it raw
+            known = self.store.scalar(
+                "select id from messages where account = ? and external_id = ?",
+                [self.account, record.external_id],
+            )
+            if known is None:
+                self._quarantine(record, stream, f"Banco could not file this message ({e})")
+            counts.unreadable += 1
+
+    def _save(self, record: Record, stream: str, counts: Counts) -> None:
+        existing = self.store.one(
+            "select id, content_hash, order_id, order_fields, subject, text, raw from messages"
+            " where account = ? and external_id = ?",
+            [self.account, record.external_id],
+        )
+        digest = content_hash(record)
+        if existing is not None:
+            if existing["content_hash"] == digest:
+                counts.unchanged += 1
+            else:
+                self._replace(existing, record, digest)
+                counts.updated += 1
+            return
+        message_id = self._file_new(record, stream, digest, counts)
+        self._save_attachments(message_id, record)
+        if record.status == "unreadable":
+            counts.unreadable += 1
+        counts.new += 1
+
+    def _file_new(self, record: Record, stream: str, digest: str, counts: Counts) -> int:
+        if record.direction == "in" and record.sender and self.owner & set(record.sender.handles):
+            record.direction = "out"  # the maker's own mail, found in an inbound folder
+        files_order = record.direction == "in" and record.status != "unreadable" and not record.auto
+        people = [record.sender] if record.direction == "in" else record.recipients
+        handles = [h for person in people if person for h in person.handles]
+        contact_id = self._contact(handles, people[0].name if people and people[0] else "",
+                                   create=files_order)
+        replied = self._replied_message(record)
+        thread = self._thread(record, replied)
+        order_id = self._order_for(record, contact_id, replied, thread)
+        if order_id is None and files_order and contact_id is not None:
+            order_id = self._new_order(record, contact_id)
+            counts.orders += 1
+        if thread is None:
+            thread = self._new_thread(record, contact_id, order_id)
+        elif order_id is not None and thread["order_id"] is None:
+            self.store.db["threads"].update(thread["id"], {"order_id": order_id})
+        message_id = self._insert_message(
+            record,
+            stream,
+            thread_id=thread["id"],
+            contact_id=contact_id,
+            order_id=order_id,
+            digest=digest,
+        )
+        if order_id is not None:
+            self.store.db.execute(
+                "update orders set updated_at = ? where id = ?", [iso(self.now), order_id]
+            )
+        self._settle_waiting(message_id, record, order_id, thread["id"])
+        return message_id
+
+    # Contacts -----------------------------------------------------------------------------------
+    def _contact(self, handles: list[Handle], name: str, create: bool) -> int | None:
+        """The contact any of ``handles`` belongs to, with the other handles added to it."""
+        handles = [h for h in handles if h.value and h not in self.owner]
+        if not handles:
+            return None
+        found = None
+        for h in handles:
+            found = self.store.scalar(
+                "select contact_id from handles where kind = ? and value = ?", [h.kind, h.value]
+            )
+            if found is not None:
+                break
+        if found is None:
+            if not create:
+                return None
+            found = self.store.db["contacts"].insert(
+                {"name": name or handles[0].value, "created_at": iso(self.now)}
+            ).last_pk
+        elif name:
+            self.store.db.execute(
+                "update contacts set name = ? where id = ? and (name = '' or name like '%@%')",
+                [name, found],
+            )
+        for h in handles:
+            self.store.db.execute(
+                "insert or ignore into handles (contact_id, kind, value, display) values (?, ?, ?, ?)",
+                [found, h.kind, h.value, name],
+            )
+        assert isinstance(found, int)
+        return found
+
+    # Threads and orders -------------------------------------------------------------------------
+    def _replied_message(self, record: Record) -> dict[str, Any] | None:
+        for key in record.reply_keys:
+            row = self.store.one(
+                "select id, thread_id, order_id from messages where message_key = ?"
+                " order by id limit 1",
+                [key],
+            )
+            if row is not None:
+                return row
+        return None
+
+    def _thread(self, record: Record, replied: dict[str, Any] | None) -> dict[str, Any] | None:
+        if replied is not None and replied["thread_id"] is not None:
+            return self.store.one("select * from threads where id = ?", [replied["thread_id"]])
+        if record.conversation:
+            return self.store.one(
+                "select * from threads where account = ? and key = ?",
+                [self.account, record.conversation],
+            )
+        return None
+
+    def _order_for(
+        self,
+        record: Record,
+        contact_id: int | None,
+        replied: dict[str, Any] | None,
+        thread: dict[str, Any] | None,
+    ) -> int | None:
+        if record.order is not None:
+            return None  # a form answer is always an order of its own
+        for text in (record.subject, record.text):
+            for match in ref_pattern(self.order_prefix).finditer(text or ""):
+                if self.store.scalar("select id from orders where id = ?", [int(match[1])]):
+                    return int(match[1])
+        if replied is not None and replied["order_id"] is not None:
+            return int(replied["order_id"])
+        if thread is not None and thread["order_id"] is not None and self._is_open(thread["order_id"]):
+            return int(thread["order_id"])
+        if contact_id is None:
+            return None
+        placeholders = ",".join("?" * len(CLOSED))
+        found = self.store.scalar(
+            f"select id from orders where contact_id = ? and status not in ({placeholders})"
+            " order by updated_at desc, id desc limit 1",
+            [contact_id, *CLOSED],
+        )
+        return int(found) if found is not None else None
+
+    def _is_open(self, order_id: int) -> bool:
+        return self.store.scalar("select status from orders where id = ?", [order_id]) not in CLOSED
+
+    def _new_order(self, record: Record, contact_id: int) -> int:
+        fields = record.order
+        title = (fields.title if fields else "") or record.subject or _first_line(record.text)
+        extra = order_columns(fields) if fields else {}
+        how = "the order form" if fields else f"a {record.channel} message"
+        return create_order(
+            self.store,
+            self.order_prefix,
+            self.now,
+            contact_id=contact_id,
+            title=title or "New inquiry",
+            account=self.account,
+            fields=extra,
+            note=f"created from {how}",
+        )
+
+    def _new_thread(self, record: Record, contact_id: int | None, order_id: int | None) -> dict[str, Any]:
+        key = record.conversation or record.message_key or f"id:{record.external_id}"
+        self.store.db.execute(
+            "insert or ignore into threads (account, channel, key, subject, contact_id, order_id,"
+            " created_at) values (?, ?, ?, ?, ?, ?, ?)",
+            [self.account, record.channel, key, record.subject, contact_id, order_id, iso(self.now)],
+        )
+        thread = self.store.one(
+            "select * from threads where account = ? and key = ?", [self.account, key]
+        )
+        assert thread is not None
+        return thread
+
+    # Messages -----------------------------------------------------------------------------------
+    def _insert_message(
+        self,
+        record: Record,
+        stream: str,
+        *,
+        thread_id: int | None = None,
+        contact_id: int | None = None,
+        order_id: int | None = None,
+        digest: str = "",
+    ) -> int:
+        sender = record.sender
+        sender_handle = sender.handles[0].value if sender and sender.handles else None
+        waiting = record.direction == "in" and not record.auto and record.status != "unreadable"
+        row = {
+            "account": self.account,
+            "stream": stream,
+            "channel": record.channel,
+            "external_id": record.external_id,
+            "direction": record.direction,
+            "thread_id": thread_id,
+            "contact_id": contact_id,
+            "order_id": order_id,
+            "sender": (sender.name or sender_handle) if sender else None,
+            "sender_handle": sender_handle,
+            "recipients": json.dumps(
+                [h.value for p in record.recipients for h in p.handles], ensure_ascii=False
+            ),
+            "sent_at": iso(record.sent_at) or iso(self.now),
+            "collected_at": iso(self.now),
+            "subject": record.subject,
+            "text": record.text,
+            "status": record.status,
+            "problem": record.problem,
+            "auto": record.auto,
+            "size": record.size or len(record.raw),
+            "message_key": record.message_key,
+            "reply_keys": json.dumps(list(record.reply_keys)),
+            "conversation": record.conversation,
+            "order_fields": json.dumps(_fields_json(record.order), ensure_ascii=False)
+            if record.order
+            else None,
+            "content_hash": digest,
+            "waiting": int(waiting),
+            "raw_type": record.raw_type,
+            "raw": record.raw,
+        }
+        message_id = self.store.db["messages"].insert(row).last_pk
+        assert isinstance(message_id, int)
+        return message_id
+
+    def _quarantine(self, record: Record, stream: str, problem: str) -> None:
+        """Keep what can be kept of a record that broke filing: its id and its raw bytes."""
+        raw = record.raw if isinstance(record.raw, bytes) else b""
+        self.store.db["messages"].insert(
+            {
+                "account": self.account,
+                "stream": stream,
+                "channel": str(record.channel),
+                "external_id": str(record.external_id),
+                "direction": "in",
+                "sent_at": iso(self.now),
+                "collected_at": iso(self.now),
+                "status": "unreadable",
+                "problem": problem,
+                "size": len(raw),
+                "raw_type": str(record.raw_type),
+                "raw": raw,
+            }
+        )
+
+    def _settle_waiting(
+        self, message_id: int, record: Record, order_id: int | None, thread_id: int
+    ) -> None:
+        """A reply from the maker answers what came before it in the same order (or conversation);
+        a customer message that arrives after the maker already answered it is not waiting."""
+        scope, value = ("order_id", order_id) if order_id is not None else ("thread_id", thread_id)
+        sent = iso(record.sent_at) or iso(self.now)
+        if record.direction == "out":
+            self.store.db.execute(
+                f"update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
+                f" where {scope} = ? and waiting = 1 and direction = 'in' and sent_at <= ?",
+                [sent, value, sent],
+            )
+        elif self.store.scalar(
+            f"select 1 from messages where {scope} = ? and direction = 'out' and sent_at >= ?"
+            " and id != ? limit 1",
+            [value, sent, message_id],
+        ):
+            self.store.db.execute(
+                "update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
+                " where id = ? and waiting = 1",
+                [sent, message_id],
+            )
+
+    def _replace(self, existing: dict[str, Any], record: Record, digest: str) -> None:
+        self.store.db["message_revisions"].insert(
+            {
+                "message_id": existing["id"],
+                "replaced_at": iso(self.now),
+                "subject": existing["subject"],
+                "text": existing["text"],
+                "raw": existing["raw"],
+            }
+        )
+        new_fields = _fields_json(record.order) if record.order else None
+        self.store.db["messages"].update(
+            existing["id"],
+            {
+                "subject": record.subject,
+                "text": record.text,
+                "raw": record.raw,
+                "status": record.status,
+                "problem": record.problem,
+                "content_hash": digest,
+                "order_fields": json.dumps(new_fields, ensure_ascii=False) if new_fields else None,
+            },
+        )
+        if record.order is None or existing["order_id"] is None:
+            return
+        old = json.loads(existing["order_fields"] or "{}")
+        new = order_columns(record.order)
+        before = order_columns_from_json(old)
+        changed = {k: [before.get(k), v] for k, v in new.items() if before.get(k) != v}
+        if changed:
+            self.store.db["orders"].update(
+                existing["order_id"], {**{k: v[1] for k, v in changed.items()}, "updated_at": iso(self.now)}
+            )
+            add_event(
+                self.store,
+                existing["order_id"],
+                self.now,
+                "form_edit",
+                note="the order form answers were edited",
+                data=changed,
+            )
+
+    def _save_attachments(self, message_id: int, record: Record) -> None:
+        for attachment in record.attachments:
+            sha, path = (
+                self.store.save_file(attachment.data) if attachment.data is not None else (None, None)
+            )
+            self.store.db["attachments"].insert(
+                {
+                    "message_id": message_id,
+                    "filename": attachment.filename,
+                    "content_type": attachment.content_type,
+                    "size": attachment.size,
+                    "sha256": sha,
+                    "path": path,
+                }
+            )
+
+
+def content_hash(record: Record) -> str:
+    """What makes two versions of a record different for the maker."""
+    payload = [
+        record.subject,
+        record.text,
+        record.status,
+        _fields_json(record.order) if record.order else None,
+        [(a.filename, a.size) for a in record.attachments],
+    ]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def order_columns(fields: OrderFields) -> dict[str, Any]:
+    """Form answers as columns of the orders table."""
+    details = "\n".join(part for part in (fields.details, fields.notes) if part)
+    custom = dict(fields.custom)
+    if fields.budget:
+        custom.setdefault("budget", fields.budget)
+    if fields.links:
+        custom.setdefault("links", " ".join(fields.links))
+    return {
+        "title": fields.title[:200],
+        "details": details,
+        "quantity": fields.quantity,
+        "deadline": fields.deadline.isoformat() if fields.deadline else None,
+        "custom": json.dumps(custom, ensure_ascii=False),
+    }
+
+
+def order_columns_from_json(data: dict[str, Any]) -> dict[str, Any]:
+    if not data:
+        return {}
+    return order_columns(_fields_from_json(data))
+
+
+def _fields_json(fields: OrderFields | None) -> dict[str, Any]:
+    return json.loads(json.dumps(asdict(fields), default=str)) if fields else {}
+
+
+def _fields_from_json(data: dict[str, Any]) -> OrderFields:
+    deadline = data.get("deadline")
+    return OrderFields(
+        **{**data, "deadline": date.fromisoformat(deadline) if deadline else None}
+    )
+
+
+def _first_line(text: str) -> str:
+    for line in (text or "").splitlines():
+        if line.strip():
+            return line.strip()[:80]
+    return ""

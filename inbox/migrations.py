@@ -1,0 +1,244 @@
+"""The store's schema, one migration at a time. Never edit an applied migration: add a new one.
+
+Times are ISO 8601 text in UTC (``2026-11-22T08:00:00+00:00``) and dates are ``YYYY-MM-DD``, so the
+file reads well in any SQLite tool and sorts correctly as text.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("banco")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["contacts"].create(
+        {"id": int, "name": str, "language": str, "notes": str, "created_at": str},
+        pk="id",
+        not_null={"name", "created_at"},
+        defaults={"name": "", "notes": ""},
+    )
+    # One person, many addresses: an email, a phone, a Telegram id and username can share a contact.
+    db["handles"].create(
+        {"id": int, "contact_id": int, "kind": str, "value": str, "display": str},
+        pk="id",
+        foreign_keys=[("contact_id", "contacts", "id")],
+        not_null={"contact_id", "kind", "value"},
+    )
+    db["handles"].create_index(["kind", "value"], unique=True)
+    db["handles"].create_index(["contact_id"])
+
+    db["orders"].create(
+        {
+            "id": int,
+            "ref": str,
+            "contact_id": int,
+            "status": str,
+            "title": str,
+            "details": str,
+            "quantity": int,
+            "price": float,
+            "currency": str,
+            "deadline": str,
+            "estimated_hours": float,
+            "payment": str,
+            "custom": str,
+            "account": str,
+            "created_at": str,
+            "updated_at": str,
+            "closed_at": str,
+        },
+        pk="id",
+        foreign_keys=[("contact_id", "contacts", "id")],
+        not_null={"status", "title", "payment", "created_at", "updated_at"},
+        defaults={"status": "new", "title": "", "details": "", "payment": "none", "custom": "{}"},
+    )
+    db["orders"].create_index(["ref"], unique=True)
+    db["orders"].create_index(["contact_id", "status"])
+    db["orders"].create_index(["status", "deadline"])
+    db["order_events"].create(
+        {
+            "id": int,
+            "order_id": int,
+            "at": str,
+            "kind": str,
+            "from_status": str,
+            "to_status": str,
+            "note": str,
+            "data": str,
+        },
+        pk="id",
+        foreign_keys=[("order_id", "orders", "id")],
+        not_null={"order_id", "at", "kind"},
+    )
+    db["order_events"].create_index(["order_id", "at"])
+    db["tasks"].create(
+        {
+            "id": int,
+            "order_id": int,
+            "title": str,
+            "due": str,
+            "created_at": str,
+            "done_at": str,
+        },
+        pk="id",
+        foreign_keys=[("order_id", "orders", "id")],
+        not_null={"order_id", "title", "created_at"},
+    )
+    db["tasks"].create_index(["order_id"])
+
+    db["threads"].create(
+        {
+            "id": int,
+            "account": str,
+            "channel": str,
+            "key": str,
+            "subject": str,
+            "contact_id": int,
+            "order_id": int,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("contact_id", "contacts", "id"), ("order_id", "orders", "id")],
+        not_null={"account", "channel", "created_at"},
+    )
+    db["threads"].create_index(["account", "key"], unique=True)
+    db["threads"].create_index(["order_id"])
+
+    db["messages"].create(
+        {
+            "id": int,
+            "account": str,
+            "stream": str,
+            "channel": str,
+            "external_id": str,
+            "direction": str,
+            "thread_id": int,
+            "contact_id": int,
+            "order_id": int,
+            "sender": str,
+            "sender_handle": str,
+            "recipients": str,
+            "sent_at": str,
+            "collected_at": str,
+            "subject": str,
+            "text": str,
+            "status": str,
+            "problem": str,
+            "auto": str,
+            "size": int,
+            "message_key": str,
+            "reply_keys": str,
+            "conversation": str,
+            "order_fields": str,
+            "content_hash": str,
+            "waiting": int,
+            "handled_at": str,
+            "handled_how": str,
+            "raw_type": str,
+            "raw": bytes,
+        },
+        pk="id",
+        foreign_keys=[
+            ("thread_id", "threads", "id"),
+            ("contact_id", "contacts", "id"),
+            ("order_id", "orders", "id"),
+        ],
+        not_null={"account", "channel", "external_id", "direction", "status", "collected_at"},
+        defaults={"subject": "", "text": "", "waiting": 0, "status": "ok", "problem": ""},
+    )
+    db["messages"].create_index(["account", "external_id"], unique=True)
+    db["messages"].create_index(["message_key"])
+    db["messages"].create_index(["order_id", "sent_at"])
+    db["messages"].create_index(["thread_id", "sent_at"])
+    db["messages"].create_index(["contact_id"])
+    db["messages"].create_index(["waiting", "sent_at"])
+    db["messages"].create_index(["status"])
+    db["messages"].create_index(["account", "stream"])
+    # Earlier versions of a message that was edited (Telegram edits, a form row changed in the sheet).
+    db["message_revisions"].create(
+        {"id": int, "message_id": int, "replaced_at": str, "subject": str, "text": str, "raw": bytes},
+        pk="id",
+        foreign_keys=[("message_id", "messages", "id")],
+    )
+    db["attachments"].create(
+        {
+            "id": int,
+            "message_id": int,
+            "filename": str,
+            "content_type": str,
+            "size": int,
+            "sha256": str,
+            "path": str,
+        },
+        pk="id",
+        foreign_keys=[("message_id", "messages", "id")],
+        not_null={"message_id", "filename", "size"},
+    )
+    db["attachments"].create_index(["message_id"])
+
+    db["sync_state"].create(
+        {"account": str, "stream": str, "cursor": str, "updated_at": str},
+        pk=("account", "stream"),
+    )
+    db["account_state"].create(
+        {
+            "account": str,
+            "kind": str,
+            "last_attempt_at": str,
+            "last_success_at": str,
+            "last_error": str,
+            "error_kind": str,
+            "failures": int,
+        },
+        pk="account",
+        defaults={"failures": 0},
+    )
+    db["runs"].create(
+        {
+            "id": int,
+            "routine": str,
+            "account": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "counts": str,
+            "error": str,
+        },
+        pk="id",
+        not_null={"routine", "started_at", "status"},
+    )
+    db["runs"].create_index(["routine", "started_at"])
+    db["outbox"].create(
+        {
+            "id": int,
+            "order_id": int,
+            "reply_to_id": int,
+            "account": str,
+            "channel": str,
+            "to_handle": str,
+            "subject": str,
+            "text": str,
+            "message_key": str,
+            "auto": int,
+            "status": str,
+            "attempts": int,
+            "error": str,
+            "created_at": str,
+            "sent_at": str,
+            "message_id": int,
+        },
+        pk="id",
+        foreign_keys=[
+            ("order_id", "orders", "id"),
+            ("reply_to_id", "messages", "id"),
+            ("message_id", "messages", "id"),
+        ],
+        not_null={"account", "channel", "to_handle", "status", "created_at"},
+        defaults={"status": "queued", "attempts": 0, "auto": 0},
+    )
+    db["outbox"].create_index(["status"])
+
+    db["messages"].enable_fts(["subject", "text", "sender"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    db["orders"].enable_fts(["ref", "title", "details"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")

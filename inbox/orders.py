@@ -1,0 +1,170 @@
+"""Orders: the pipeline of statuses, short references like B-0042, and the history of every change."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from typing import Any
+
+from .clock import iso
+from .store import Store
+
+#: The pipeline, in order. ``lost`` and ``cancelled`` close an order from any stage.
+STATUSES = (
+    "new",
+    "awaiting_info",
+    "quoted",
+    "booked",
+    "in_progress",
+    "awaiting_client",
+    "ready",
+    "shipped",
+    "completed",
+    "lost",
+    "cancelled",
+)
+CLOSED = ("completed", "lost", "cancelled")
+PAYMENTS = ("none", "deposit_paid", "paid", "refunded")
+STATUS_WORDS = {
+    "new": "new inquiry",
+    "awaiting_info": "waiting for details",
+    "quoted": "quote sent",
+    "booked": "booked",
+    "in_progress": "in progress",
+    "awaiting_client": "waiting for the customer",
+    "ready": "ready",
+    "shipped": "shipped",
+    "completed": "completed",
+    "lost": "lost",
+    "cancelled": "cancelled",
+}
+
+
+class OrderError(Exception):
+    """An order command cannot be done (unknown reference, unknown status, bad value)."""
+
+
+def ref_pattern(prefix: str) -> re.Pattern[str]:
+    """Matches a reference such as ``B-0042`` or ``[B-42]`` anywhere in a subject or text."""
+    return re.compile(rf"(?<![\w-]){re.escape(prefix)}-(\d{{1,6}})(?![\w-])", re.IGNORECASE)
+
+
+def format_ref(prefix: str, order_id: int) -> str:
+    return f"{prefix}-{order_id:04d}"
+
+
+def find_order(store: Store, ref: str) -> dict[str, Any]:
+    """The order a maker means by ``B-0042``, ``b-42`` or ``42``."""
+    match = re.fullmatch(r"\s*(?:[A-Za-z]{1,3}-)?0*(\d+)\s*", ref)
+    row = store.one("select * from orders where id = ?", [int(match[1])]) if match else None
+    if row is None:
+        raise OrderError(f'no order "{ref}"; `banco orders` lists them')
+    return row
+
+
+def create_order(
+    store: Store,
+    prefix: str,
+    now: datetime,
+    *,
+    contact_id: int | None,
+    title: str,
+    account: str,
+    fields: dict[str, Any] | None = None,
+    note: str = "",
+) -> int:
+    values = {
+        "contact_id": contact_id,
+        "status": "new",
+        "title": title[:200],
+        "account": account,
+        "created_at": iso(now),
+        "updated_at": iso(now),
+        **(fields or {}),
+    }
+    order_id = store.db["orders"].insert(values).last_pk
+    assert isinstance(order_id, int)
+    store.db.execute(
+        "update orders set ref = ? where id = ?", [format_ref(prefix, order_id), order_id]
+    )
+    add_event(store, order_id, now, "created", to_status="new", note=note)
+    return order_id
+
+
+def add_event(
+    store: Store,
+    order_id: int,
+    now: datetime,
+    kind: str,
+    *,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> None:
+    store.db["order_events"].insert(
+        {
+            "order_id": order_id,
+            "at": iso(now),
+            "kind": kind,
+            "from_status": from_status,
+            "to_status": to_status,
+            "note": note,
+            "data": json.dumps(data, ensure_ascii=False) if data else None,
+        }
+    )
+
+
+def set_status(store: Store, ref: str, status: str, now: datetime, note: str = "") -> dict[str, Any]:
+    if status not in STATUSES:
+        raise OrderError(f'unknown status "{status}"; use one of: {", ".join(STATUSES)}')
+    order = find_order(store, ref)
+    if order["status"] == status:
+        return order
+    with store.db.atomic():
+        store.db["orders"].update(
+            order["id"],
+            {
+                "status": status,
+                "updated_at": iso(now),
+                "closed_at": iso(now) if status in CLOSED else None,
+            },
+        )
+        add_event(store, order["id"], now, "status", from_status=order["status"], to_status=status, note=note)
+    return find_order(store, ref)
+
+
+def update_fields(
+    store: Store, ref: str, changes: dict[str, Any], now: datetime, note: str = ""
+) -> dict[str, Any]:
+    """Change plain fields of an order (deadline, estimate, price, payment) and record the change."""
+    order = find_order(store, ref)
+    if "payment" in changes and changes["payment"] not in PAYMENTS:
+        raise OrderError(f'unknown payment state "{changes["payment"]}"; use one of: {", ".join(PAYMENTS)}')
+    values = {k: v.isoformat() if isinstance(v, date) else v for k, v in changes.items()}
+    diff = {k: [order[k], v] for k, v in values.items() if order[k] != v}
+    if diff:
+        with store.db.atomic():
+            store.db["orders"].update(order["id"], {**values, "updated_at": iso(now)})
+            add_event(store, order["id"], now, "fields", note=note, data=diff)
+    return find_order(store, ref)
+
+
+def add_note(store: Store, ref: str, text: str, now: datetime) -> None:
+    order = find_order(store, ref)
+    add_event(store, order["id"], now, "note", note=text)
+
+
+def add_task(store: Store, ref: str, title: str, now: datetime, due: date | None = None) -> int:
+    order = find_order(store, ref)
+    task_id = store.db["tasks"].insert(
+        {
+            "order_id": order["id"],
+            "title": title,
+            "due": due.isoformat() if due else None,
+            "created_at": iso(now),
+        }
+    ).last_pk
+    assert isinstance(task_id, int)
+    return task_id

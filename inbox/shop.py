@@ -1,0 +1,65 @@
+"""A shop: its folder, its checked config, its store, the connectors it can use, and a clock."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from banco.config import Config, load_config
+from banco.connectors import Connector, Context, Handle, Registry, load_registry
+from banco.connectors.errors import NeedsUser
+
+from .clock import Clock, SystemClock
+from .store import Store
+
+CONFIG_NAME = "banco.toml"
+
+
+def default_home() -> Path:
+    """``BANCO_HOME`` if set, else the platform's per-user data folder."""
+    env = os.environ.get("BANCO_HOME")
+    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir("banco"))
+
+
+@dataclass
+class Shop:
+    home: Path
+    config: Config
+    registry: Registry
+    clock: Clock = field(default_factory=SystemClock)
+    _store: Store | None = None
+
+    @classmethod
+    def open(
+        cls, home: Path, *, clock: Clock | None = None, registry: Registry | None = None
+    ) -> Shop:
+        """Load the shop in ``home``. Raises ConfigError (exit 2) when banco.toml is wrong."""
+        registry = registry or load_registry()
+        config = load_config(home / CONFIG_NAME, registry.options())
+        return cls(home, config, registry, clock or SystemClock())
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.home)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    @property
+    def owner_handles(self) -> set[Handle]:
+        return {Handle("email", a) for a in self.config.shop.addresses}
+
+    def connector(self, account: str) -> Connector:
+        settings = self.config.account(account)
+        cls = self.registry.kinds.get(settings.kind)
+        if cls is None:
+            raise NeedsUser(f"the connector for kind {settings.kind!r} is not installed")
+        context = Context(home=self.home, timezone=self.config.shop.timezone)
+        return cls(settings.name, settings.settings, context)

@@ -1,0 +1,92 @@
+"""Open a shop's store: one SQLite file (WAL, foreign keys on, owner-only) and its attachment folder."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from .migrations import migrations
+
+DB_NAME = "banco.db"
+ATTACHMENTS = "attachments"
+
+
+class StoreError(Exception):
+    """The store file cannot be opened or is not a Banco store."""
+
+
+class Store:
+    """The shop's SQLite database plus its content-addressed attachment folder."""
+
+    def __init__(self, home: Path):
+        self.home = home
+        self.path = home / DB_NAME
+        self.attachments = home / ATTACHMENTS
+        home.mkdir(parents=True, exist_ok=True)
+        _private_file(self.path)
+        self.attachments.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(self.attachments, 0o700)
+        try:
+            conn = sqlite3.connect(self.path, timeout=30)
+            self.db = Database(conn)
+            self.db.enable_wal()
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            migrations.apply(self.db)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path} cannot be opened as a Banco store: {e}") from None
+        # WAL side files hold the same data: keep them as private as the database.
+        for suffix in ("-wal", "-shm"):
+            side = self.path.with_name(self.path.name + suffix)
+            if side.exists():
+                os.chmod(side, 0o600)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def save_file(self, data: bytes) -> tuple[str, str]:
+        """Keep ``data`` once, named by its SHA-256. Returns (sha256, path relative to the home)."""
+        digest = hashlib.sha256(data).hexdigest()
+        rel = Path(ATTACHMENTS) / digest[:2] / digest
+        path = self.home / rel
+        if not path.exists():
+            path.parent.mkdir(mode=0o700, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        return digest, str(rel)
+
+    # Small helpers used by every module that reads or writes the store.
+    def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
+        rows = list(self.db.query(sql, params))
+        return rows[0] if rows else None
+
+    def all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        return list(self.db.query(sql, params))
+
+    def scalar(self, sql: str, params: Any = ()) -> Any:
+        row = self.db.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def cursors(self, account: str) -> dict[str, Any]:
+        return {
+            row["stream"]: json.loads(row["cursor"])
+            for row in self.db.query(
+                "select stream, cursor from sync_state where account = ?", [account]
+            )
+        }
+
+
+def _private_file(path: Path) -> None:
+    """Create ``path`` readable by its owner only (or tighten an existing one)."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)

@@ -1,0 +1,76 @@
+"""Shared fixtures: a fixed clock, a shop folder written from TOML text, a CLI runner."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from banco.connectors import Registry, load_registry
+from banco.inbox.cli import cli
+from banco.inbox.clock import FixedClock
+from banco.inbox.shop import Shop
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+SHOP_HEADER = """
+[shop]
+name = "Test shop"
+owner = "Giulia"
+addresses = ["giulia@shop.example"]
+timezone = "Europe/Rome"
+languages = ["en"]
+"""
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def registry() -> Registry:
+    return load_registry()
+
+
+@pytest.fixture
+def write_shop(tmp_path: Path) -> Callable[[str], Path]:
+    """Write banco.toml (the [shop] header plus ``body``) in a fresh shop folder."""
+
+    def write(body: str = "", header: str = SHOP_HEADER) -> Path:
+        home = tmp_path / "shop"
+        home.mkdir(exist_ok=True)
+        (home / "banco.toml").write_text(header + textwrap.dedent(body), encoding="utf-8")
+        return home
+
+    return write
+
+
+@pytest.fixture
+def open_shop(clock: FixedClock, registry: Registry) -> Iterator[Callable[[Path], Shop]]:
+    opened: list[Shop] = []
+
+    def open_(home: Path) -> Shop:
+        shop = Shop.open(home, clock=clock, registry=registry)
+        opened.append(shop)
+        return shop
+
+    yield open_
+    for shop in opened:
+        shop.close()
+
+
+@pytest.fixture
+def run(clock: FixedClock, registry: Registry) -> Callable[..., Result]:
+    """Run the banco CLI in-process: ``run("--home", str(home), "orders")``."""
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(
+            cli, list(args), obj={"clock": clock, "registry": registry}, input=input
+        )
+
+    return invoke
