@@ -37,6 +37,8 @@ class BancoGroup(click.Group):
         from banco.config import SecretError
         from banco.connectors import ConnectorError
 
+        from .demo_command import DemoError
+
         try:
             return super().invoke(ctx)
         except ConfigError as e:
@@ -44,7 +46,7 @@ class BancoGroup(click.Group):
                 click.echo(f"{e.path}: {problem}", err=True)
             click.echo("Fix banco.toml, then run the command again.", err=True)
             raise click.exceptions.Exit(2) from None
-        except (OrderError, StoreError, ConnectorError, SecretError) as e:
+        except (OrderError, StoreError, ConnectorError, SecretError, DemoError) as e:
             raise Problem(str(e)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise

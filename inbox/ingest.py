@@ -57,7 +57,7 @@ class Ingest:
         with self.store.db.atomic():
             for record in page.records:
                 self._save_one(record, page.stream, counts)
-            self.store.db["sync_state"].upsert(
+            self.store.db.table("sync_state").upsert(
                 {
                     "account": self.account,
                     "stream": page.stream,
@@ -118,7 +118,7 @@ class Ingest:
         if thread is None:
             thread = self._new_thread(record, contact_id, order_id)
         elif order_id is not None and thread["order_id"] is None:
-            self.store.db["threads"].update(thread["id"], {"order_id": order_id})
+            self.store.db.table("threads").update(thread["id"], {"order_id": order_id})
         message_id = self._insert_message(
             record,
             stream,
@@ -150,7 +150,7 @@ class Ingest:
         if found is None:
             if not create:
                 return None
-            found = self.store.db["contacts"].insert(
+            found = self.store.db.table("contacts").insert(
                 {"name": name or handles[0].value, "created_at": iso(self.now)}
             ).last_pk
         elif name:
@@ -294,14 +294,14 @@ class Ingest:
             "raw_type": record.raw_type,
             "raw": record.raw,
         }
-        message_id = self.store.db["messages"].insert(row).last_pk
+        message_id = self.store.db.table("messages").insert(row).last_pk
         assert isinstance(message_id, int)
         return message_id
 
     def _quarantine(self, record: Record, stream: str, problem: str) -> None:
         """Keep what can be kept of a record that broke filing: its id and its raw bytes."""
         raw = record.raw if isinstance(record.raw, bytes) else b""
-        self.store.db["messages"].insert(
+        self.store.db.table("messages").insert(
             {
                 "account": self.account,
                 "stream": stream,
@@ -343,7 +343,7 @@ class Ingest:
             )
 
     def _replace(self, existing: dict[str, Any], record: Record, digest: str) -> None:
-        self.store.db["message_revisions"].insert(
+        self.store.db.table("message_revisions").insert(
             {
                 "message_id": existing["id"],
                 "replaced_at": iso(self.now),
@@ -353,7 +353,7 @@ class Ingest:
             }
         )
         new_fields = _fields_json(record.order) if record.order else None
-        self.store.db["messages"].update(
+        self.store.db.table("messages").update(
             existing["id"],
             {
                 "subject": record.subject,
@@ -372,7 +372,7 @@ class Ingest:
         before = order_columns_from_json(old)
         changed = {k: [before.get(k), v] for k, v in new.items() if before.get(k) != v}
         if changed:
-            self.store.db["orders"].update(
+            self.store.db.table("orders").update(
                 existing["order_id"], {**{k: v[1] for k, v in changed.items()}, "updated_at": iso(self.now)}
             )
             add_event(
@@ -389,7 +389,7 @@ class Ingest:
             sha, path = (
                 self.store.save_file(attachment.data) if attachment.data is not None else (None, None)
             )
-            self.store.db["attachments"].insert(
+            self.store.db.table("attachments").insert(
                 {
                     "message_id": message_id,
                     "filename": attachment.filename,

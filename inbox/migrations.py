@@ -13,23 +13,23 @@ migrations = Migrations("banco")
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    db["contacts"].create(
+    db.table("contacts").create(
         {"id": int, "name": str, "language": str, "notes": str, "created_at": str},
         pk="id",
         not_null={"name", "created_at"},
         defaults={"name": "", "notes": ""},
     )
     # One person, many addresses: an email, a phone, a Telegram id and username can share a contact.
-    db["handles"].create(
+    db.table("handles").create(
         {"id": int, "contact_id": int, "kind": str, "value": str, "display": str},
         pk="id",
         foreign_keys=[("contact_id", "contacts", "id")],
         not_null={"contact_id", "kind", "value"},
     )
-    db["handles"].create_index(["kind", "value"], unique=True)
-    db["handles"].create_index(["contact_id"])
+    db.table("handles").create_index(["kind", "value"], unique=True)
+    db.table("handles").create_index(["contact_id"])
 
-    db["orders"].create(
+    db.table("orders").create(
         {
             "id": int,
             "ref": str,
@@ -54,10 +54,10 @@ def m001_initial(db: Database) -> None:
         not_null={"status", "title", "payment", "created_at", "updated_at"},
         defaults={"status": "new", "title": "", "details": "", "payment": "none", "custom": "{}"},
     )
-    db["orders"].create_index(["ref"], unique=True)
-    db["orders"].create_index(["contact_id", "status"])
-    db["orders"].create_index(["status", "deadline"])
-    db["order_events"].create(
+    db.table("orders").create_index(["ref"], unique=True)
+    db.table("orders").create_index(["contact_id", "status"])
+    db.table("orders").create_index(["status", "deadline"])
+    db.table("order_events").create(
         {
             "id": int,
             "order_id": int,
@@ -72,8 +72,8 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("order_id", "orders", "id")],
         not_null={"order_id", "at", "kind"},
     )
-    db["order_events"].create_index(["order_id", "at"])
-    db["tasks"].create(
+    db.table("order_events").create_index(["order_id", "at"])
+    db.table("tasks").create(
         {
             "id": int,
             "order_id": int,
@@ -86,9 +86,9 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("order_id", "orders", "id")],
         not_null={"order_id", "title", "created_at"},
     )
-    db["tasks"].create_index(["order_id"])
+    db.table("tasks").create_index(["order_id"])
 
-    db["threads"].create(
+    db.table("threads").create(
         {
             "id": int,
             "account": str,
@@ -103,10 +103,10 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("contact_id", "contacts", "id"), ("order_id", "orders", "id")],
         not_null={"account", "channel", "created_at"},
     )
-    db["threads"].create_index(["account", "key"], unique=True)
-    db["threads"].create_index(["order_id"])
+    db.table("threads").create_index(["account", "key"], unique=True)
+    db.table("threads").create_index(["order_id"])
 
-    db["messages"].create(
+    db.table("messages").create(
         {
             "id": int,
             "account": str,
@@ -148,21 +148,21 @@ def m001_initial(db: Database) -> None:
         not_null={"account", "channel", "external_id", "direction", "status", "collected_at"},
         defaults={"subject": "", "text": "", "waiting": 0, "status": "ok", "problem": ""},
     )
-    db["messages"].create_index(["account", "external_id"], unique=True)
-    db["messages"].create_index(["message_key"])
-    db["messages"].create_index(["order_id", "sent_at"])
-    db["messages"].create_index(["thread_id", "sent_at"])
-    db["messages"].create_index(["contact_id"])
-    db["messages"].create_index(["waiting", "sent_at"])
-    db["messages"].create_index(["status"])
-    db["messages"].create_index(["account", "stream"])
+    db.table("messages").create_index(["account", "external_id"], unique=True)
+    db.table("messages").create_index(["message_key"])
+    db.table("messages").create_index(["order_id", "sent_at"])
+    db.table("messages").create_index(["thread_id", "sent_at"])
+    db.table("messages").create_index(["contact_id"])
+    db.table("messages").create_index(["waiting", "sent_at"])
+    db.table("messages").create_index(["status"])
+    db.table("messages").create_index(["account", "stream"])
     # Earlier versions of a message that was edited (Telegram edits, a form row changed in the sheet).
-    db["message_revisions"].create(
+    db.table("message_revisions").create(
         {"id": int, "message_id": int, "replaced_at": str, "subject": str, "text": str, "raw": bytes},
         pk="id",
         foreign_keys=[("message_id", "messages", "id")],
     )
-    db["attachments"].create(
+    db.table("attachments").create(
         {
             "id": int,
             "message_id": int,
@@ -176,13 +176,13 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("message_id", "messages", "id")],
         not_null={"message_id", "filename", "size"},
     )
-    db["attachments"].create_index(["message_id"])
+    db.table("attachments").create_index(["message_id"])
 
-    db["sync_state"].create(
+    db.table("sync_state").create(
         {"account": str, "stream": str, "cursor": str, "updated_at": str},
         pk=("account", "stream"),
     )
-    db["account_state"].create(
+    db.table("account_state").create(
         {
             "account": str,
             "kind": str,
@@ -195,7 +195,7 @@ def m001_initial(db: Database) -> None:
         pk="account",
         defaults={"failures": 0},
     )
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": int,
             "routine": str,
@@ -209,8 +209,8 @@ def m001_initial(db: Database) -> None:
         pk="id",
         not_null={"routine", "started_at", "status"},
     )
-    db["runs"].create_index(["routine", "started_at"])
-    db["outbox"].create(
+    db.table("runs").create_index(["routine", "started_at"])
+    db.table("outbox").create(
         {
             "id": int,
             "order_id": int,
@@ -238,7 +238,7 @@ def m001_initial(db: Database) -> None:
         not_null={"account", "channel", "to_handle", "status", "created_at"},
         defaults={"status": "queued", "attempts": 0, "auto": 0},
     )
-    db["outbox"].create_index(["status"])
+    db.table("outbox").create_index(["status"])
 
-    db["messages"].enable_fts(["subject", "text", "sender"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
-    db["orders"].enable_fts(["ref", "title", "details"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    db.table("messages").enable_fts(["subject", "text", "sender"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    db.table("orders").enable_fts(["ref", "title", "details"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")

@@ -83,7 +83,7 @@ def create_order(
         "updated_at": iso(now),
         **(fields or {}),
     }
-    order_id = store.db["orders"].insert(values).last_pk
+    order_id = store.db.table("orders").insert(values).last_pk
     assert isinstance(order_id, int)
     store.db.execute(
         "update orders set ref = ? where id = ?", [format_ref(prefix, order_id), order_id]
@@ -103,7 +103,7 @@ def add_event(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> None:
-    store.db["order_events"].insert(
+    store.db.table("order_events").insert(
         {
             "order_id": order_id,
             "at": iso(now),
@@ -123,7 +123,7 @@ def set_status(store: Store, ref: str, status: str, now: datetime, note: str = "
     if order["status"] == status:
         return order
     with store.db.atomic():
-        store.db["orders"].update(
+        store.db.table("orders").update(
             order["id"],
             {
                 "status": status,
@@ -146,7 +146,7 @@ def update_fields(
     diff = {k: [order[k], v] for k, v in values.items() if order[k] != v}
     if diff:
         with store.db.atomic():
-            store.db["orders"].update(order["id"], {**values, "updated_at": iso(now)})
+            store.db.table("orders").update(order["id"], {**values, "updated_at": iso(now)})
             add_event(store, order["id"], now, "fields", note=note, data=diff)
     return find_order(store, ref)
 
@@ -158,7 +158,7 @@ def add_note(store: Store, ref: str, text: str, now: datetime) -> None:
 
 def add_task(store: Store, ref: str, title: str, now: datetime, due: date | None = None) -> int:
     order = find_order(store, ref)
-    task_id = store.db["tasks"].insert(
+    task_id = store.db.table("tasks").insert(
         {
             "order_id": order["id"],
             "title": title,

@@ -108,15 +108,19 @@ def order_detail(store: Store, ref: str) -> dict[str, Any]:
 
 def search(store: Store, query: str, limit: int | None = None) -> list[dict[str, Any]]:
     """Messages and orders matching ``query``, best first. Any text is safe: it is quoted."""
-    results: list[dict[str, Any]] = []
-    for row in store.db["messages"].search(query, quote=True, limit=limit):
-        results.append(
-            {"type": "message", "id": row["id"], "sent_at": row["sent_at"], "sender": row["sender"],
-             "subject": row["subject"], "order_id": row["order_id"], "channel": row["channel"]}
-        )
-    for row in store.db["orders"].search(query, quote=True, limit=limit):
-        results.append(
-            {"type": "order", "id": row["id"], "ref": row["ref"], "title": row["title"],
-             "status": row["status"]}
-        )
+    match = store.db.quote_fts(query)
+    cut = f" limit {int(limit)}" if limit is not None else ""
+    messages = store.all(
+        "select 'message' as type, m.id, m.sent_at, m.sender, m.subject, m.channel, o.ref"
+        " from messages_fts f join messages m on m.id = f.rowid"
+        " left join orders o on o.id = m.order_id"
+        f" where messages_fts match ? order by f.rank{cut}",
+        [match],
+    )
+    orders = store.all(
+        "select 'order' as type, o.id, o.ref, o.title, o.status from orders_fts f"
+        f" join orders o on o.id = f.rowid where orders_fts match ? order by f.rank{cut}",
+        [match],
+    )
+    results = orders + messages
     return results if limit is None else results[:limit]

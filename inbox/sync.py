@@ -59,7 +59,7 @@ def collect(
         shop.config.account(name)  # an unknown name is a config error, before anything runs
     started = shop.clock.now()
     results = [_collect_account(shop, name, progress) for name in names]
-    shop.store.db["runs"].insert(
+    shop.store.db.table("runs").insert(
         {
             "routine": "collect",
             "account": ",".join(names),
@@ -116,4 +116,4 @@ def _record_state(shop: Shop, name: str, attempt: object, result: AccountResult)
     }
     if result.ok:
         row["last_success_at"] = iso(shop.clock.now())
-    store.db["account_state"].upsert(row, pk="account")
+    store.db.table("account_state").upsert(row, pk="account")
