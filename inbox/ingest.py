@@ -415,7 +415,6 @@ def content_hash(record: Record) -> str:
 
 def order_columns(fields: OrderFields) -> dict[str, Any]:
     """Form answers as columns of the orders table."""
-    details = "\n".join(part for part in (fields.details, fields.notes) if part)
     custom = dict(fields.custom)
     if fields.budget:
         custom.setdefault("budget", fields.budget)
@@ -423,7 +422,7 @@ def order_columns(fields: OrderFields) -> dict[str, Any]:
         custom.setdefault("links", " ".join(fields.links))
     return {
         "title": fields.title[:200],
-        "details": details,
+        "details": fields.details,
         "quantity": fields.quantity,
         "deadline": fields.deadline.isoformat() if fields.deadline else None,
         "custom": json.dumps(custom, ensure_ascii=False),

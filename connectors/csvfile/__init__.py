@@ -1,1 +1,242 @@
-"""placeholder"""
+"""The ``csv`` connector: a Google Form's answers downloaded as a CSV file.
+
+In the form: Responses, then "Download responses (.csv)"; or the same sheet saved as CSV by Excel,
+which in Italy and France writes ``;`` between cells and may use the Windows code page.
+
+The file is small and local, so every fetch reads all of it. One stream, "rows", whose cursor is
+``{"sha256": <hex of the file>, "row": <last row number included>}``:
+
+* same file, cursor at its last row: nothing to do;
+* same file, cursor earlier (a collect stopped half-way): go on after that row;
+* any other file (answers added or edited): every row again from the start. The store recognises
+  unchanged rows by their content and records the edited ones as edits.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import hashlib
+import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from banco.config import Option
+from banco.connectors.base import CheckResult, Context, Page, Record
+from banco.connectors.errors import NeedsUser
+from banco.connectors.forms import (
+    DATE_ORDERS,
+    check_mapping,
+    guess_mapping,
+    numbered_records,
+    unique_headers,
+)
+
+STREAM = "rows"
+FALLBACK_ENCODING = "cp1252"
+DELIMITERS = (",", ";", "\t")
+DOWNLOAD_HINT = 'In the form, open Responses and choose "Download responses (.csv)".'
+
+
+@dataclass(frozen=True)
+class _CsvFile:
+    sha256: str
+    headers: list[str]
+    rows: list[list[str]]
+    fallback: bool  # read as cp1252 because it was not valid in the configured encoding
+
+    @property
+    def last_row(self) -> int:
+        """The sheet row number of the last row (the header is row 1)."""
+        return 1 + len(self.rows)
+
+
+class CsvConnector:
+    """Form answers from a CSV file: one record per answered row."""
+
+    kind: ClassVar[str] = "csv"
+    options: ClassVar[Mapping[str, Option]] = {
+        "path": Option("path", help="the CSV file of the form's answers"),
+        "mapping": Option(
+            "table", {}, "which column holds each field; empty: guessed from the questions"
+        ),
+        "date_order": Option(
+            "str",
+            "auto",
+            '"dmy" for 31/12/2025, "mdy" for 12/31/2025, "ymd", or "auto" to tell from the file',
+            DATE_ORDERS,
+        ),
+        "encoding": Option("str", "utf-8-sig", 'the file\'s text encoding, e.g. "cp1252"'),
+    }
+    PAGE_SIZE: ClassVar[int] = 200
+
+    def __init__(self, name: str, settings: Mapping[str, Any], context: Context) -> None:
+        self.name = name
+        path = Path(settings["path"]).expanduser()
+        self.path = path if path.is_absolute() else context.home / path
+        self.mapping: Mapping[str, Any] = settings.get("mapping") or {}
+        self.date_order: str = settings.get("date_order", "auto")
+        self.encoding: str = settings.get("encoding", "utf-8-sig")
+        self.timezone = context.timezone
+
+    # The Connector protocol ------------------------------------------------------------------
+    def check(self) -> CheckResult:
+        csv_file = self._read()
+        mapping = self._mapping(csv_file.headers)
+        answers = len(self._numbered(csv_file, mapping))
+        noun = "answer" if answers == 1 else "answers"
+        return CheckResult(
+            summary=f"CSV {self.path}: {answers} {noun}, columns mapped: "
+            + (", ".join(mapping) or "none"),
+            counts={STREAM: answers},
+            warnings=self._warnings(csv_file, mapping),
+        )
+
+    def fetch(self, cursors: Mapping[str, Any]) -> Iterator[Page]:
+        csv_file = self._read()
+        after = _resume_after(cursors.get(STREAM), csv_file.sha256)
+        if after >= csv_file.last_row:
+            return
+        numbered = self._numbered(csv_file, self._mapping(csv_file.headers))
+        yield from self._pages([(n, r) for n, r in numbered if n > after], csv_file)
+
+    def close(self) -> None:
+        """Nothing stays open between fetches."""
+
+    # For `banco forms headers` ---------------------------------------------------------------
+    def headers(self) -> list[str]:
+        """The file's columns as a mapping names them: blank and repeated ones made unique."""
+        return unique_headers(self._read().headers)
+
+    # Reading ---------------------------------------------------------------------------------
+    def _read(self) -> _CsvFile:
+        data = self._bytes()
+        if b"\x00" in data or data.lstrip().startswith(b"<"):
+            raise NeedsUser(
+                f"{self.path} is not a CSV file (it looks like a spreadsheet or a web page). "
+                + DOWNLOAD_HINT
+            )
+        text, fallback = self._decode(data)
+        table = self._table(text.removeprefix("\ufeff"))
+        if not table or not any(cell.strip() for cell in table[0]):
+            raise NeedsUser(
+                f"{self.path} has no header row: its first line should hold the form's "
+                f"questions. {DOWNLOAD_HINT}"
+            )
+        return _CsvFile(hashlib.sha256(data).hexdigest(), table[0], table[1:], fallback)
+
+    def _bytes(self) -> bytes:
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            raise NeedsUser(
+                f"There is no file at {self.path}. {DOWNLOAD_HINT} Save it there, or change "
+                f'the path of "{self.name}" in banco.toml.'
+            ) from None
+        except IsADirectoryError:
+            raise NeedsUser(
+                f"{self.path} is a folder: set the path of {self.name} to the CSV file itself."
+            ) from None
+        except OSError as e:
+            raise NeedsUser(
+                f"Banco cannot read {self.path} ({e.strerror}). Check that the file is yours "
+                "and readable."
+            ) from None
+
+    def _decode(self, data: bytes) -> tuple[str, bool]:
+        """The file's text, and whether it had to be read as cp1252 instead."""
+        try:
+            return data.decode(self.encoding), False
+        except LookupError:
+            raise NeedsUser(
+                f'The encoding "{self.encoding}" of {self.name} is not one Banco knows; '
+                'use "utf-8-sig" (the default) or "cp1252".'
+            ) from None
+        except UnicodeDecodeError:
+            pass
+        if codecs.lookup(self.encoding).name != codecs.lookup(FALLBACK_ENCODING).name:
+            with contextlib.suppress(UnicodeDecodeError):
+                return data.decode(FALLBACK_ENCODING), True
+        raise NeedsUser(f"{self.path} is not a text CSV file. {DOWNLOAD_HINT}")
+
+    def _table(self, text: str) -> list[list[str]]:
+        try:
+            delimiter = max(DELIMITERS, key=lambda d: len(_first_row(text, d)))
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            return [[cell.replace("\r\n", "\n") for cell in row] for row in reader]
+        except csv.Error as e:
+            raise NeedsUser(
+                f"{self.path} is not a readable CSV file ({e}). {DOWNLOAD_HINT}"
+            ) from None
+
+    # Records ---------------------------------------------------------------------------------
+    def _mapping(self, headers: list[str]) -> dict[str, str]:
+        if not self.mapping:
+            return guess_mapping(headers)
+        problems = check_mapping(self.mapping, headers)
+        if problems:
+            raise NeedsUser(
+                f"The mapping of {self.name} in banco.toml does not fit {self.path}: "
+                + "; ".join(problems)
+                + f". Run `banco forms headers {self.name}` to see the columns."
+            )
+        return dict(self.mapping)
+
+    def _numbered(self, csv_file: _CsvFile, mapping: Mapping[str, str]) -> list[tuple[int, Record]]:
+        return numbered_records(
+            csv_file.headers,
+            csv_file.rows,
+            mapping,
+            timezone=self.timezone,
+            date_order=self.date_order,
+            stream=STREAM,
+        )
+
+    def _pages(self, todo: list[tuple[int, Record]], csv_file: _CsvFile) -> Iterator[Page]:
+        """Pages of at most PAGE_SIZE records. The last cursor is the file's last row, so fetching
+        an unchanged file finds nothing to do (and a file of blank rows still moves the cursor)."""
+        size = self.PAGE_SIZE
+        chunks = [todo[start : start + size] for start in range(0, len(todo), size)] or [[]]
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            row = csv_file.last_row if last else chunk[-1][0]
+            yield Page(
+                stream=STREAM,
+                cursor={"sha256": csv_file.sha256, "row": row},
+                records=[record for _, record in chunk],
+                remaining=len(todo) - (index * size + len(chunk)),
+            )
+
+    def _warnings(self, csv_file: _CsvFile, mapping: Mapping[str, str]) -> list[str]:
+        warnings: list[str] = []
+        if csv_file.fallback:
+            warnings.append(
+                f"{self.path} is not {self.encoding} text, so Banco read it as Windows text "
+                f'(cp1252). If accents look wrong, set encoding for "{self.name}" in banco.toml.'
+            )
+        if not {"email", "phone", "telegram"} & set(mapping):
+            warnings.append(
+                "no column for the customer's email or phone: orders will have no way to reach them"
+            )
+        if "timestamp" not in mapping:
+            warnings.append(
+                "no Timestamp column: answers are known by their row number, so deleting a row "
+                "makes the answers below it look new"
+            )
+        return warnings
+
+
+def _first_row(text: str, delimiter: str) -> list[str]:
+    return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+
+
+def _resume_after(cursor: Any, sha256: str) -> int:
+    """The last row already delivered from this very file; 1 (the header) for any other file."""
+    if isinstance(cursor, Mapping) and cursor.get("sha256") == sha256:
+        row = cursor.get("row")
+        if isinstance(row, int):
+            return row
+    return 1

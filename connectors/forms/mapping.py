@@ -36,6 +36,7 @@ FIELDS = (
 )
 
 # Keywords as fold() writes them: lower case, no accents, punctuation turned into spaces.
+# fmt: off
 _KEYWORDS: dict[str, tuple[str, ...]] = {
     "timestamp": (
         "timestamp", "informazioni cronologiche", "marca temporale", "data ora", "data e ora",
@@ -63,6 +64,8 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "telegram": (
         "telegram", "telegram username", "username telegram", "utente telegram",
         "nome utente telegram", "account telegram", "pseudo telegram", "compte telegram",
+        "utilisateur telegram", "telegram name", "telegram handle", "nome telegram",
+        "nom telegram",
     ),
     "item": (
         "what would you like", "what would you like to order", "your order", "to order", "item",
@@ -104,6 +107,7 @@ _WEAK: dict[str, tuple[str, ...]] = {
     "notes": ("message", "messaggio", "info", "informazioni", "other"),
     "links": ("file", "files", "upload", "image"),
 }
+# fmt: on
 # A bare "Name" next to a last-name column is the first name, and the reverse ("Nom" + "Prénom").
 _BARE_NAMES = {"name", "your name", "nome", "il tuo nome", "nom", "votre nom"}
 
@@ -121,7 +125,7 @@ def _score(question: str, field: str) -> int:
 
 
 def guess_mapping(headers: Sequence[str]) -> dict[str, str]:
-    """Banco field -> column name, guessed from the questions' wording. Unknown columns are left out."""
+    """Banco field -> column name, guessed from the questions' wording; the rest are left out."""
     names = unique_headers(headers)
     candidates = sorted(
         (-score, column, FIELDS.index(field), field)
@@ -168,14 +172,18 @@ def check_mapping(mapping: Mapping[str, Any], headers: Sequence[str]) -> list[st
 
 
 def _did_you_mean(word: str, known: Sequence[str]) -> str:
-    """'; did you mean "X"?' for the closest of ``known``, ignoring case and accents."""
-    by_fold = {fold(name): name for name in reversed(known)}
-    close = difflib.get_close_matches(fold(word), list(by_fold), n=1, cutoff=0.6)
-    return f'; did you mean "{by_fold[close[0]]}"?' if close else ""
+    """'; did you mean "X"?' for the closest of ``known``, ignoring case and accents: one that
+    contains ``word`` ("Nome" -> "Nome e cognome"), else the most similar."""
+    folded = fold(word)
+    by_fold = {fold(name): name for name in reversed(known)}  # the first of equal folds wins
+    containing = [name for name in known if folded and f" {folded} " in f" {fold(name)} "]
+    close = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.6)
+    best = containing[0] if containing else by_fold[close[0]] if close else ""
+    return f'; did you mean "{best}"?' if best else ""
 
 
 def mapping_as_toml(headers: Sequence[str], mapping: Mapping[str, str]) -> str:
-    """The mapping as a line for banco.toml, then comment lines naming the columns kept as custom."""
+    """The mapping as a banco.toml line, then comments naming the columns kept as custom fields."""
     pairs = [f"{field} = {_toml_string(mapping[field])}" for field in FIELDS if field in mapping]
     lines = [f"mapping = {{ {', '.join(pairs)} }}" if pairs else "mapping = {}"]
     mapped = set(mapping.values())

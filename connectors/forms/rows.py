@@ -1,4 +1,4 @@
-"""Rows of a Google Form's responses (a CSV download or the sheet itself) as records, one per answer.
+"""Rows of a Google Form's responses (a CSV download or the sheet itself) as records.
 
 Everything arrives as text (a header row and rows of cells) and stays text: a phone number such as
 "0512345678" is never turned into a number.
@@ -63,7 +63,7 @@ _MONTH_NAMES = (
     "november nov novembre",
     "december dec dicembre dic decembre",
 )
-MONTHS = {name: n for n, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
+_MONTHS = {name: n for n, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
 
 _QUANTITY = re.compile(r"(\d{1,6})\s*(?:[^\W\d_][^\d]*)?")
 _URL = re.compile(r"https?://[^\s,;<>\"']+")
@@ -92,7 +92,7 @@ def column_letter(index: int) -> str:
 def unique_headers(headers: Sequence[str]) -> list[str]:
     """Column names that are never blank nor repeated, so no answer is lost.
 
-    A blank header becomes "Column C" (its spreadsheet letter); a repeated one "Name (2)", "Name (3)".
+    A blank header becomes "Column C" (its spreadsheet letter), a repeated one "Name (2)".
     The result is stable: applied to its own output it changes nothing.
     """
     names: list[str] = []
@@ -183,7 +183,7 @@ def _zone(match: re.Match[str], default: tzinfo) -> tzinfo | None:
 
 
 def parse_timestamp(text: str, date_order: str, zone: ZoneInfo) -> datetime | None:
-    """A Timestamp as the sheet wrote it, read in ``zone`` (unless it names its GMT offset), in UTC."""
+    """A Timestamp as the sheet wrote it, read in ``zone`` unless it names a GMT offset; in UTC."""
     match = _NUMERIC_DATE.fullmatch(text.strip())
     if not match:
         return None
@@ -208,10 +208,10 @@ def _worded_date(folded: str) -> date | None:
         month, day, year = match.groups()
     else:
         return None
-    if month not in MONTHS:
+    if month not in _MONTHS:
         return None
     try:
-        return date(int(year), MONTHS[month], int(day))
+        return date(int(year), _MONTHS[month], int(day))
     except ValueError:
         return None
 
@@ -318,7 +318,8 @@ def _record(sheet: _Sheet, cells: list[str], external_id: str, stream: str) -> R
     order = _order_fields(sheet, answers, failed)
     order.custom = _custom(sheet, values, failed)
     item = _one_line(answers.get("item", ""))
-    raw = json.dumps([list(pair) for pair in zip(sheet.headers, cells)], ensure_ascii=False)
+    pairs = [list(pair) for pair in zip(sheet.headers, cells, strict=True)]
+    raw = json.dumps(pairs, ensure_ascii=False).encode("utf-8")
     return Record(
         external_id=external_id,
         channel="form",
@@ -326,16 +327,20 @@ def _record(sheet: _Sheet, cells: list[str], external_id: str, stream: str) -> R
         sent_at=sent_at,
         sender=sender,
         subject=f"Order form: {item}" if item else "Order form",
-        text="\n".join(f"{name}: {value}" for name, value in zip(sheet.names, values) if value),
-        raw=raw.encode("utf-8"),
+        text="\n".join(
+            f"{name}: {value}" for name, value in zip(sheet.names, values, strict=True) if value
+        ),
+        raw=raw,
         raw_type="form-row",
-        size=len(raw.encode("utf-8")),
+        size=len(raw),
         conversation=f"{stream}/{external_id}",
         order=order,
     )
 
 
-def _keep_if_unread(field: str, answers: Mapping[str, str], parsed: object, failed: dict[str, str]) -> None:
+def _keep_if_unread(
+    field: str, answers: Mapping[str, str], parsed: object, failed: dict[str, str]
+) -> None:
     """Remember an answer that was given but could not be read, so it lands in ``custom``."""
     if answers.get(field) and (parsed is None or parsed == []):
         failed[field] = answers[field]
@@ -346,7 +351,7 @@ def _custom(sheet: _Sheet, values: list[str], failed: Mapping[str, str]) -> dict
     mapped = set(sheet.columns.values()) - {sheet.columns[field] for field in failed}
     return {
         name: value
-        for index, (name, value) in enumerate(zip(sheet.names, values))
+        for index, (name, value) in enumerate(zip(sheet.names, values, strict=True))
         if value and index not in mapped
     }
 
