@@ -1,20 +1,57 @@
-"""Named days of the demo story, counted from the day the demo is written, in three languages."""
+"""The demo story's calendar: when things were sent, and named days ahead, in three languages."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+#: Giulia's clock: the shop is in Bologna.
+SHOP_ZONE = ZoneInfo("Europe/Rome")
 
 MONTHS = {
     "it": (
-        "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
-        "dicembre"
-    ).split(),
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ),
     "en": (
-        "January February March April May June July August September October November December"
-    ).split(),
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
     "fr": (
-        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-    ).split(),
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
 }
 
 #: Days ahead of "today" that the messages and form answers talk about, as {name} in their text.
@@ -31,6 +68,32 @@ DATES = {
     "claire_birthday": 27,
     "paolo_due": 40,
 }
+
+
+@dataclass(frozen=True)
+class When:
+    """When something was sent: ``days`` before today at a Bologna ``clock`` time ("16:10"),
+    or, for what came in today, ``age`` before now."""
+
+    days: int = 0
+    clock: str = ""
+    age: timedelta = timedelta(0)
+
+    def moment(self, now: datetime) -> datetime:
+        if not self.clock:
+            return now.replace(microsecond=0) - self.age
+        day = now.astimezone(SHOP_ZONE).date() - timedelta(days=self.days)
+        return datetime.combine(day, time.fromisoformat(self.clock), tzinfo=SHOP_ZONE)
+
+
+def on(days: int, clock: str) -> When:
+    """``on(1, "16:10")``: yesterday at 16:10 in Bologna."""
+    return When(days=days, clock=clock)
+
+
+def ago(hours: int, minutes: int) -> When:
+    """``ago(3, 8)``: three hours and eight minutes before now."""
+    return When(age=timedelta(hours=hours, minutes=minutes))
 
 
 def long_date(day: date, lang: str) -> str:
