@@ -17,7 +17,7 @@ from .base import (
     normalise_handle,
     unreadable_record,
 )
-from .errors import BadRecord, ConnectorError, NeedsUser, TryLater
+from .errors import BadRecord, ConnectorError, NeedsUser, Rejected, TryLater
 from .registry import Registry, load_registry
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "Receipt",
     "Record",
     "Registry",
+    "Rejected",
     "Sender",
     "TryLater",
     "load_registry",

@@ -189,6 +189,8 @@ class Outgoing:
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
     conversation: str | None = None
+    #: the channel's id of the message answered (Telegram replies quote it)
+    reply_to_external_id: str | None = None
     auto: bool = False
     attachments: list[Attachment] = field(default_factory=list)
 
@@ -203,6 +205,14 @@ class Receipt:
 
 @runtime_checkable
 class Sender(Protocol):
-    """A connector that can also send replies."""
+    """A connector that can also send replies.
+
+    ``send`` raises Rejected when the channel refuses this reply for good, NeedsUser or TryLater
+    as ``fetch`` does. ``was_sent`` answers after a crash between sending and recording: True or
+    False when the channel can tell (email looks for the Message-ID in the Sent folder), None when
+    it cannot, and the maker decides.
+    """
 
     def send(self, message: Outgoing) -> Receipt: ...
+
+    def was_sent(self, message: Outgoing) -> bool | None: ...

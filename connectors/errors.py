@@ -4,6 +4,8 @@
     ├── NeedsUser               the maker must act: wrong password, missing file, bad setting.
     │                           Banco stops retrying this account and says what to do.
     ├── TryLater                the service is down, slow or rate-limiting. The next collect retries.
+    ├── Rejected                the channel refused this one reply for good (the customer blocked the
+    │                           bot, the address does not exist). Shown as failed, never retried.
     └── BadRecord               one record cannot be read. It is stored raw as unreadable and the
                                 others go on (connectors turn it into a record with
                                 ``unreadable_record``; it never ends a fetch).
@@ -24,6 +26,10 @@ class NeedsUser(ConnectorError):
 
 class TryLater(ConnectorError):
     """A passing failure (network, server, rate limit); the next collect tries again."""
+
+
+class Rejected(ConnectorError):
+    """The channel will never take this reply; the maker sees it as failed."""
 
 
 class BadRecord(ConnectorError):

@@ -38,6 +38,7 @@ class BancoGroup(click.Group):
         from banco.connectors import ConnectorError
 
         from .demo_command import DemoError
+        from .outbox import OutboxError
 
         try:
             return super().invoke(ctx)
@@ -46,7 +47,7 @@ class BancoGroup(click.Group):
                 click.echo(f"{e.path}: {problem}", err=True)
             click.echo("Fix banco.toml, then run the command again.", err=True)
             raise click.exceptions.Exit(2) from None
-        except (OrderError, StoreError, ConnectorError, SecretError, DemoError) as e:
+        except (OrderError, StoreError, ConnectorError, SecretError, DemoError, OutboxError) as e:
             raise Problem(str(e)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
@@ -252,6 +253,90 @@ def message_raw(shop: Shop, message_id: int) -> None:
         raise Problem(f"no message {message_id}; `banco messages` lists them")
     sys.stdout.buffer.write(row["raw"] or b"")
     sys.stdout.flush()
+
+
+@messages.command("reply")
+@click.argument("message_id", type=int)
+@click.option("--text", help="The reply (default: write it in your editor).")
+@click.option("--send/--queue", "send_now", default=True, help="Send now (default) or only queue it.")
+@with_shop
+def message_reply(shop: Shop, message_id: int, text: str | None, send_now: bool) -> None:
+    """Answer a message on the channel it came from, through the outbox."""
+    from .outbox import deliver, queue_reply
+
+    if text is None:
+        text = click.edit("\n# Write your reply above. Lines starting with # are dropped.\n") or ""
+        text = "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
+    outbox_id = queue_reply(shop, message_id, text)
+    if not send_now:
+        click.echo(f"Reply {outbox_id} queued; `banco outbox send` sends it.")
+        return
+    [result] = deliver(shop, [outbox_id])
+    words = {"sent": "sent", "queued": "kept in the outbox", "failed": "refused"}
+    click.echo(f"Reply {outbox_id} {words.get(result.status, result.status)}"
+               + (f": {result.error}" if result.error else "."))
+    if result.status != "sent":
+        raise click.exceptions.Exit(1)
+
+
+@cli.group(invoke_without_command=True)
+@json_option
+@click.option("--all", "include_sent", is_flag=True, help="Include sent and cancelled replies.")
+@click.pass_context
+def outbox(ctx: click.Context, as_json: bool, include_sent: bool) -> None:
+    """Replies waiting to go out, and what happened to them."""
+    if ctx.invoked_subcommand:
+        return
+    shop = open_shop(ctx)
+    where = "" if include_sent else "where status not in ('sent', 'cancelled')"
+    rows = shop.store.all(
+        "select id, account, channel, to_handle, subject, text, status, attempts, error, created_at,"
+        f" sent_at from outbox {where} order by id"
+    )
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        to = json.loads(r["to_handle"])[1]
+        click.echo(f"{r['id']:>5} {r['status']:<19} {r['account']} -> {to}: {one_line(r['text'], 50)}"
+                   + (f"  ({r['error']})" if r["error"] else ""))
+    if not rows:
+        click.echo("The outbox is empty.")
+
+
+@outbox.command("send")
+@with_shop
+def outbox_send(shop: Shop) -> None:
+    """Send every queued reply now."""
+    from .outbox import deliver
+
+    results = deliver(shop)
+    for r in results:
+        click.echo(f"Reply {r.outbox_id}: {r.status}" + (f" ({r.error})" if r.error else ""))
+    if not results:
+        click.echo("Nothing to send.")
+
+
+@outbox.command("cancel")
+@click.argument("outbox_id", type=int)
+@with_shop
+def outbox_cancel(shop: Shop, outbox_id: int) -> None:
+    """Take a reply out of the outbox without sending it."""
+    from .outbox import set_status
+
+    set_status(shop, outbox_id, "cancelled")
+    click.echo(f"Reply {outbox_id} cancelled.")
+
+
+@outbox.command("resend")
+@click.argument("outbox_id", type=int)
+@with_shop
+def outbox_resend(shop: Shop, outbox_id: int) -> None:
+    """Put a failed or maybe-sent reply back in the queue."""
+    from .outbox import set_status
+
+    set_status(shop, outbox_id, "queued")
+    click.echo(f"Reply {outbox_id} queued again; `banco outbox send` sends it.")
 
 
 # Orders -----------------------------------------------------------------------------------------

@@ -53,10 +53,8 @@ class Ingest:
 
     def save_page(self, page: Page) -> Counts:
         """Write a page's records and its cursor in one transaction."""
-        counts = Counts()
         with self.store.db.atomic():
-            for record in page.records:
-                self._save_one(record, page.stream, counts)
+            counts = self.save_records(page.records, page.stream)
             self.store.db.table("sync_state").upsert(
                 {
                     "account": self.account,
@@ -66,6 +64,12 @@ class Ingest:
                 },
                 pk=("account", "stream"),
             )
+        return counts
+
+    def save_records(self, records: list[Record], stream: str) -> Counts:
+        counts = Counts()
+        for record in records:
+            self._save_one(record, stream, counts)
         return counts
 
     def _save_one(self, record: Record, stream: str, counts: Counts) -> None:
@@ -82,11 +86,9 @@ class Ingest:
             counts.unreadable += 1
 
     def _save(self, record: Record, stream: str, counts: Counts) -> None:
-        existing = self.store.one(
-            "select id, content_hash, order_id, order_fields, subject, text, raw from messages"
-            " where account = ? and external_id = ?",
-            [self.account, record.external_id],
-        )
+        if record.direction == "in" and record.sender and self.owner & set(record.sender.handles):
+            record.direction = "out"  # the maker's own mail, found in an inbound folder
+        existing = self._existing(record)
         digest = content_hash(record)
         if existing is not None:
             if existing["content_hash"] == digest:
@@ -101,9 +103,26 @@ class Ingest:
             counts.unreadable += 1
         counts.new += 1
 
+    def _existing(self, record: Record) -> dict[str, Any] | None:
+        """The stored version of ``record``: same id, or the same Message-ID seen in the same
+        direction under another id (a reply Banco sent, then found in the Sent folder; a mailbox
+        whose UIDs were renumbered)."""
+        columns = "id, content_hash, order_id, order_fields, subject, text, raw"
+        found = self.store.one(
+            f"select {columns} from messages where account = ? and external_id = ?",
+            [self.account, record.external_id],
+        )
+        if found is None and record.message_key:
+            found = self.store.one(
+                f"select {columns} from messages where account = ? and message_key = ?"
+                " and direction = ? order by id limit 1",
+                [self.account, record.message_key, record.direction],
+            )
+            if found is not None:
+                found["content_hash"] = content_hash(record)  # another copy: never an edit
+        return found
+
     def _file_new(self, record: Record, stream: str, digest: str, counts: Counts) -> int:
-        if record.direction == "in" and record.sender and self.owner & set(record.sender.handles):
-            record.direction = "out"  # the maker's own mail, found in an inbound folder
         files_order = record.direction == "in" and record.status != "unreadable" and not record.auto
         people = [record.sender] if record.direction == "in" else record.recipients
         handles = [h for person in people if person for h in person.handles]

@@ -11,7 +11,19 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from banco.config import Option
-from banco.connectors import CheckResult, Context, Handle, NeedsUser, Page, Person, Record, TryLater
+from banco.connectors import (
+    CheckResult,
+    Context,
+    Handle,
+    NeedsUser,
+    Outgoing,
+    Page,
+    Person,
+    Receipt,
+    Record,
+    Rejected,
+    TryLater,
+)
 
 
 class ListConnector:
@@ -20,6 +32,8 @@ class ListConnector:
         "path": Option("path"),
         "page_size": Option("int", 2),
         "fail": Option("str", "", choices=("", "needs_user", "try_later", "crash", "after_first_page")),
+        "send_fail": Option("str", "", choices=("", "rejected", "try_later", "needs_user")),
+        "knows_sent": Option("bool", True),
     }
 
     def __init__(self, name: str, settings: Mapping[str, Any], context: Context) -> None:
@@ -55,6 +69,40 @@ class ListConnector:
 
     def close(self) -> None:
         pass
+
+    # Sending: what was sent is appended to <path>.sent.json, as a peer would receive it.
+    @property
+    def _sent_path(self):  # type: ignore[no-untyped-def]
+        return self.settings["path"].with_suffix(".sent.json")
+
+    def sent(self) -> list[dict[str, Any]]:
+        path = self._sent_path
+        return json.loads(path.read_text()) if path.exists() else []
+
+    def send(self, message: Outgoing) -> Receipt:
+        fail = self.settings["send_fail"]
+        if fail == "rejected":
+            raise Rejected("the customer blocked this chat")
+        if fail == "try_later":
+            raise TryLater("the server is busy")
+        if fail == "needs_user":
+            raise NeedsUser("the password was refused")
+        self._sent_path.write_text(json.dumps([*self.sent(), {
+            "to": message.to.value, "subject": message.subject, "text": message.text,
+            "key": message.message_key, "in_reply_to": message.in_reply_to,
+            "references": list(message.references),
+        }]))
+        record = Record(external_id=f"sent:{message.message_key}", channel="email", direction="out",
+                        sender=Person("Giulia", [Handle("email", "giulia@shop.example")]),
+                        recipients=[Person("", [message.to])], subject=message.subject,
+                        text=message.text, message_key=message.message_key,
+                        reply_keys=message.references)
+        return Receipt(record.external_id, record)
+
+    def was_sent(self, message: Outgoing) -> bool | None:
+        if not self.settings["knows_sent"]:
+            return None
+        return any(s["key"] == message.message_key for s in self.sent())
 
 
 def record(item: dict[str, Any]) -> Record:

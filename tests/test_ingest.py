@@ -220,3 +220,15 @@ def test_a_record_that_breaks_filing_is_kept_raw_and_the_page_goes_on(store: Sto
 def test_store_files_are_private(store: Store) -> None:
     assert store.path.stat().st_mode & 0o777 == 0o600
     assert store.attachments.stat().st_mode & 0o777 == 0o700
+
+
+def test_the_same_message_id_in_the_same_direction_is_one_message(store: Store, ingest: Ingest) -> None:
+    mine = email(1, "me@shop.example", direction="out", external_id="outbox:1")
+    save(ingest, mine)
+    # Found again in the Sent folder under its folder id, and as a copy the maker sent herself.
+    save(ingest, email(1, "me@shop.example", direction="out", external_id="Sent/7"), stream="Sent")
+    save(ingest, email(1, "me@shop.example", external_id="INBOX/9"))
+    assert store.scalar("select count(*) from messages") == 1
+    # A customer's message with the same id as one of ours is not ours.
+    save(ingest, email(1, "ann@example.com", external_id="INBOX/10"))
+    assert store.scalar("select count(*) from messages") == 2

@@ -1,0 +1,214 @@
+"""The outbox: a reply is written here before it is sent, and marked sent only after.
+
+Statuses: ``queued`` (waiting to go, retried after "will retry" errors and after the maker fixes an
+account), ``sending`` (handed to the channel; if Banco stops right then, the next delivery asks the
+channel whether it went out), ``sent``, ``failed`` (the channel refused it for good),
+``may_have_been_sent`` (the channel cannot tell after a crash: the maker decides) and ``cancelled``.
+Nothing queued ever expires.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from banco.connectors import Handle, NeedsUser, Outgoing, Rejected, Sender
+
+from .clock import iso
+from .ingest import Ingest
+from .orders import ref_pattern
+from .shop import Shop
+from .sync import classify
+
+STREAM = "outbox"
+PENDING = ("queued", "sending")
+
+
+class OutboxError(Exception):
+    """A reply cannot be queued (unknown message, nothing to answer, automatic-reply guard)."""
+
+
+@dataclass
+class Delivery:
+    outbox_id: int
+    status: str
+    error: str = ""
+
+
+def new_message_key(shop: Shop) -> str:
+    addresses = shop.config.shop.addresses
+    domain = addresses[0].rpartition("@")[2] if addresses else "banco.invalid"
+    return f"banco.{uuid.uuid4().hex}@{domain}"
+
+
+def reply_subject(subject: str, ref: str | None, prefix: str) -> str:
+    """``Re: <subject> [B-0042]``: the reference keeps the thread even if headers get lost."""
+    subject = subject.strip()
+    if not subject.lower().startswith(("re:", "r:", "aw:", "sv:")):
+        subject = f"Re: {subject}" if subject else "Re:"
+    if ref and not ref_pattern(prefix).search(subject):
+        subject = f"{subject} [{ref}]"
+    return subject
+
+
+def queue_reply(shop: Shop, message_id: int, text: str, *, auto: bool = False) -> int:
+    """Queue ``text`` as the answer to message ``message_id``, on the channel it came from."""
+    store = shop.store
+    message = store.one(
+        "select m.*, o.ref from messages m left join orders o on o.id = m.order_id where m.id = ?",
+        [message_id],
+    )
+    if message is None:
+        raise OutboxError(f"no message {message_id}; `banco messages` lists them")
+    if message["direction"] != "in" or not message["sender_handle"]:
+        raise OutboxError(f"message {message_id} has no sender to answer")
+    if not text.strip():
+        raise OutboxError("the reply is empty")
+    now = shop.clock.now()
+    if auto:
+        _check_auto_allowed(shop, message, now)
+    prefix = shop.config.shop.order_prefix
+    row = {
+        "order_id": message["order_id"],
+        "reply_to_id": message_id,
+        "account": message["account"],
+        "channel": message["channel"],
+        "to_handle": json.dumps([_handle_kind(message["channel"]), message["sender_handle"]]),
+        "subject": reply_subject(message["subject"] or "", message["ref"], prefix),
+        "text": text,
+        "message_key": new_message_key(shop),
+        "auto": int(auto),
+        "status": "queued",
+        "created_at": iso(now),
+    }
+    outbox_id = store.db.table("outbox").insert(row).last_pk
+    assert isinstance(outbox_id, int)
+    return outbox_id
+
+
+def _handle_kind(channel: str) -> str:
+    return {"email": "email", "telegram": "telegram"}.get(channel, channel)
+
+
+def _check_auto_allowed(shop: Shop, message: dict[str, Any], now: datetime) -> None:
+    """Automatic messages: never to an automatic message, at most one per customer per day."""
+    if message["auto"]:
+        raise OutboxError("Banco never answers an automatic message automatically")
+    recent = shop.store.scalar(
+        "select count(*) from outbox where auto = 1 and to_handle = ? and created_at >= ?"
+        " and status != 'cancelled'",
+        [json.dumps([_handle_kind(message["channel"]), message["sender_handle"]]),
+         iso(now - timedelta(days=1))],
+    )
+    if recent:
+        raise OutboxError("this customer already had an automatic message today")
+
+
+def outgoing(shop: Shop, row: dict[str, Any]) -> Outgoing:
+    """The outbox row as the connector sees it, with what it answers."""
+    kind, value = json.loads(row["to_handle"])
+    replied = shop.store.one(
+        "select message_key, reply_keys, conversation, external_id from messages where id = ?",
+        [row["reply_to_id"]],
+    ) or {"message_key": None, "reply_keys": "[]", "conversation": None, "external_id": None}
+    references = [*json.loads(replied["reply_keys"] or "[]"), replied["message_key"]]
+    return Outgoing(
+        outbox_id=row["id"],
+        to=Handle(kind, value),
+        subject=row["subject"] or "",
+        text=row["text"],
+        message_key=row["message_key"],
+        in_reply_to=replied["message_key"],
+        references=tuple(dict.fromkeys(r for r in references if r)),
+        conversation=replied["conversation"],
+        reply_to_external_id=replied["external_id"],
+        auto=bool(row["auto"]),
+    )
+
+
+def deliver(shop: Shop, ids: list[int] | None = None) -> list[Delivery]:
+    """Send every queued reply (or the given ones) through its account's connector."""
+    store = shop.store
+    sql = f"select * from outbox where status in ({','.join('?' * len(PENDING))})"
+    params: list[Any] = list(PENDING)
+    if ids:
+        sql += f" and id in ({','.join('?' * len(ids))})"
+        params += ids
+    results = []
+    for row in store.all(sql + " order by id", params):
+        results.append(_deliver_one(shop, row))
+    return results
+
+
+def _deliver_one(shop: Shop, row: dict[str, Any]) -> Delivery:
+    store = shop.store
+    out = outgoing(shop, row)
+    try:
+        connector = shop.connector(row["account"])
+    except Exception as e:  # an account removed from banco.toml: keep the reply, say why
+        return _back_to_queue(shop, row, classify(e)[1])
+    try:
+        if not isinstance(connector, Sender):
+            return _back_to_queue(shop, row, f"the {row['account']} account cannot send replies")
+        if row["status"] == "sending":  # Banco stopped after handing it over: did it go out?
+            went = connector.was_sent(out)
+            if went is None:
+                _set(shop, row["id"], status="may_have_been_sent",
+                     error="Banco stopped while sending this; check the chat, then resend or cancel")
+                return Delivery(row["id"], "may_have_been_sent")
+            if went:
+                _set(shop, row["id"], status="sent", sent_at=iso(shop.clock.now()))
+                return Delivery(row["id"], "sent")
+        _set(shop, row["id"], status="sending", attempts=row["attempts"] + 1)
+        try:
+            receipt = connector.send(out)
+        except Rejected as e:
+            _set(shop, row["id"], status="failed", error=str(e))
+            return Delivery(row["id"], "failed", str(e))
+        except Exception as e:  # NeedsUser, TryLater, network: it stays queued, nothing expires
+            kind, message = classify(e)
+            return _back_to_queue(shop, row, message, needs_you=isinstance(e, NeedsUser))
+        _record_sent(shop, row, receipt.record)
+        return Delivery(row["id"], "sent")
+    finally:
+        connector.close()
+
+
+def _record_sent(shop: Shop, row: dict[str, Any], record: Any) -> None:
+    store = shop.store
+    now = shop.clock.now()
+    ingest = Ingest(store, row["account"], now, order_prefix=shop.config.shop.order_prefix,
+                    owner=shop.owner_handles)
+    with store.db.atomic():
+        ingest.save_records([record], STREAM)
+        message_id = store.scalar(
+            "select id from messages where account = ? and external_id = ?",
+            [row["account"], record.external_id],
+        )
+        _set(shop, row["id"], status="sent", sent_at=iso(now), message_id=message_id, error=None)
+
+
+def _back_to_queue(shop: Shop, row: dict[str, Any], error: str, needs_you: bool = False) -> Delivery:
+    prefix = "needs you: " if needs_you else "will retry: "
+    _set(shop, row["id"], status="queued", error=prefix + error)
+    return Delivery(row["id"], "queued", error)
+
+
+def set_status(shop: Shop, outbox_id: int, status: str) -> None:
+    """The maker's decision on a reply: cancel it, or queue it again after a failure."""
+    row = shop.store.one("select status from outbox where id = ?", [outbox_id])
+    if row is None:
+        raise OutboxError(f"no reply {outbox_id} in the outbox; `banco outbox` lists them")
+    allowed = {"cancelled": ("queued", "failed", "may_have_been_sent"),
+               "queued": ("failed", "may_have_been_sent")}[status]
+    if row["status"] not in allowed:
+        raise OutboxError(f"reply {outbox_id} is {row['status'].replace('_', ' ')}; it cannot be"
+                          f" {'cancelled' if status == 'cancelled' else 'sent again'}")
+    _set(shop, outbox_id, status=status, error=None)
+
+
+def _set(shop: Shop, outbox_id: int, **values: Any) -> None:
+    shop.store.db.table("outbox").update(outbox_id, values)
