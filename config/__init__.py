@@ -8,7 +8,9 @@ from .load import (
     ShopConfig,
     Slot,
     load_config,
+    longest_gap_hours,
     parse_config,
+    slot_days,
 )
 from .options import REQUIRED, Option, Problem
 from .secrets import Secret, SecretError
@@ -26,5 +28,7 @@ __all__ = [
     "ShopConfig",
     "Slot",
     "load_config",
+    "longest_gap_hours",
     "parse_config",
+    "slot_days",
 ]

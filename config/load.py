@@ -71,6 +71,30 @@ class Slot:
     minute: int
 
 
+def slot_days(slot: Slot) -> list[int]:
+    """The weekdays (0 = Monday) a slot fires on."""
+    if not slot.days:
+        return list(range(7))
+    days: list[int] = []
+    for part in slot.days.split(","):
+        first, _, last = part.partition("-")
+        start, end = DAYS.index(first), DAYS.index(last or first)
+        days += [d % 7 for d in range(start, end + 1 if end >= start else end + 8)]
+    return sorted(set(days))
+
+
+def longest_gap_hours(slots: tuple[Slot, ...]) -> float | None:
+    """The longest time between two consecutive slots over a week; None when there are none."""
+    minutes = sorted(
+        d * 1440 + slot.hour * 60 + slot.minute for slot in slots for d in slot_days(slot)
+    )
+    if not minutes:
+        return None
+    gaps = [b - a for a, b in zip(minutes, minutes[1:], strict=False)]
+    gaps.append(minutes[0] + 7 * 1440 - minutes[-1])
+    return max(gaps) / 60
+
+
 @dataclass(frozen=True)
 class ShopConfig:
     name: str

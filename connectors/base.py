@@ -137,6 +137,9 @@ class Page:
     records: list[Record]
     #: How many records this fetch still expects after this page, when the source can tell.
     remaining: int | None = None
+    #: How many records the stream holds at the source (in the window Banco syncs), when known
+    #: cheaply: Banco compares it with what it stored and shows a difference in the digest.
+    source_count: int | None = None
 
 
 @dataclass
@@ -175,6 +178,11 @@ class Connector(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    # Optional, by convention (not part of the Protocol so that simple connectors stay small):
+    #   fix() -> list[str]          repair what check() found, for `banco check --fix`
+    #   max_quiet_hours: int        the source forgets records not fetched within this many hours;
+    #                               `banco check` warns when the collect times leave a longer gap
 
 
 @dataclass

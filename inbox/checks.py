@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from banco.config import longest_gap_hours
+
 from .clock import parse_iso
 from .shop import Shop
 from .sync import NEEDS_YOU, classify
 
 
-def run_checks(shop: Shop, echo: Callable[[str], None]) -> bool:
-    """Print what works and what to fix. True when every enabled account answered."""
+def run_checks(shop: Shop, echo: Callable[[str], None], fix: bool = False) -> bool:
+    """Print what works and what to fix (and fix what can be, with ``fix``).
+    True when every enabled account answered."""
     config = shop.config
     echo(f"Config {config.path}: correct, {len(config.accounts)} account(s).")
     for name, reason in shop.registry.broken.items():
@@ -24,6 +27,8 @@ def run_checks(shop: Shop, echo: Callable[[str], None]) -> bool:
             connector = shop.connector(account.name)
             try:
                 result = connector.check()
+                fixer = getattr(connector, "fix", None)
+                fixed = fixer() if fix and result.warnings and fixer else []
             finally:
                 connector.close()
         except Exception as e:  # reported in words; check never stops at the first broken account
@@ -33,8 +38,10 @@ def run_checks(shop: Shop, echo: Callable[[str], None]) -> bool:
             ok = False
             continue
         echo(f"✓ {account.name}: {result.summary}")
-        for warning in result.warnings:
+        for warning in [*result.warnings, *_quiet_gap(shop, connector)]:
             echo(f"  ! {warning}")
+        for line in fixed:
+            echo(f"  fixed: {line}")
         for stream, count in result.counts.items():
             stored = shop.store.scalar(
                 "select count(*) from messages where account = ? and stream = ?",
@@ -46,6 +53,20 @@ def run_checks(shop: Shop, echo: Callable[[str], None]) -> bool:
     if not config.accounts:
         echo("No accounts yet: add an [[accounts]] block to banco.toml.")
     return ok
+
+
+def _quiet_gap(shop: Shop, connector: object) -> list[str]:
+    limit = getattr(connector, "max_quiet_hours", None)
+    if limit is None:
+        return []
+    gap = longest_gap_hours(shop.config.schedule["collect"])
+    if gap is not None and gap <= limit:
+        return []
+    said = "there are no collect times" if gap is None else f"collect times leave {gap:g} hours"
+    return [
+        f"this source keeps messages only {limit} hours and {said} between collects: add"
+        " collect times in [schedule], or keep `banco run` going (it collects it every hour)"
+    ]
 
 
 def _last_state(shop: Shop, account: str, echo: Callable[[str], None]) -> None:

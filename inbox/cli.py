@@ -146,12 +146,13 @@ def init(ctx: click.Context) -> None:
 
 
 @cli.command()
+@click.option("--fix", is_flag=True, help="Also repair what can be repaired (e.g. a Telegram webhook).")
 @with_shop
-def check(shop: Shop) -> None:
+def check(shop: Shop, fix: bool) -> None:
     """Check the config and reach every account; say what works and what to fix."""
     from .checks import run_checks
 
-    ok = run_checks(shop, click.echo)
+    ok = run_checks(shop, click.echo, fix=fix)
     if not ok:
         raise Problem("some accounts need attention (see above)")
 

@@ -34,12 +34,13 @@ class Digest:
     failing: list[dict[str, Any]] = field(default_factory=list)
     unreadable: list[dict[str, Any]] = field(default_factory=list)
     too_large: list[dict[str, Any]] = field(default_factory=list)
+    gaps: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not any(
             (self.new_orders, self.waiting, self.due, self.overdue, self.failing, self.unreadable,
-             self.too_large)
+             self.too_large, self.gaps)
         )
 
 
@@ -84,6 +85,15 @@ def build_digest(
     )
     digest.unreadable = store.all(problem_rows, ["unreadable"])
     digest.too_large = store.all(problem_rows, ["too_large"])
+    digest.gaps = [
+        row
+        for row in store.all(
+            "select s.account, s.stream, s.source_count, (select count(*) from messages m"
+            " where m.account = s.account and m.stream = s.stream) as stored"
+            " from sync_state s where s.source_count is not null order by s.account, s.stream"
+        )
+        if row["source_count"] > row["stored"]
+    ]
     return digest
 
 

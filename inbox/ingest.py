@@ -61,6 +61,7 @@ class Ingest:
                     "stream": page.stream,
                     "cursor": json.dumps(page.cursor),
                     "updated_at": iso(self.now),
+                    **({"source_count": page.source_count} if page.source_count is not None else {}),
                 },
                 pk=("account", "stream"),
             )

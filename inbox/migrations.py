@@ -242,3 +242,9 @@ def m001_initial(db: Database) -> None:
 
     db.table("messages").enable_fts(["subject", "text", "sender"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
     db.table("orders").enable_fts(["ref", "title", "details"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+
+
+@migrations()
+def m002_source_counts(db: Database) -> None:
+    # What each stream holds at the source, as last reported, to show a gap nobody would notice.
+    db.table("sync_state").add_column("source_count", int)

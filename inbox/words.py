@@ -6,6 +6,8 @@ from datetime import timedelta
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
+        "gaps": "Sources holding messages Banco does not have ({n})",
+        "gap": "{account} {stream}: {source} at the source, {stored} in Banco",
         "digest_title": "{shop}: your day, {date}",
         "nothing": "Nothing new: no orders, no messages waiting, no deadlines close.",
         "new_orders": "New orders ({n})",
@@ -37,6 +39,8 @@ WORDS: dict[str, dict[str, str]] = {
         "from": "from",
     },
     "it": {
+        "gaps": "Fonti con messaggi che Banco non ha ({n})",
+        "gap": "{account} {stream}: {source} alla fonte, {stored} in Banco",
         "digest_title": "{shop}: la tua giornata, {date}",
         "nothing": "Niente di nuovo: nessun ordine, nessun messaggio in attesa, nessuna scadenza vicina.",
         "new_orders": "Nuovi ordini ({n})",
@@ -68,6 +72,8 @@ WORDS: dict[str, dict[str, str]] = {
         "from": "da",
     },
     "fr": {
+        "gaps": "Sources avec des messages que Banco n'a pas ({n})",
+        "gap": "{account} {stream} : {source} à la source, {stored} dans Banco",
         "digest_title": "{shop} : votre journée, {date}",
         "nothing": "Rien de nouveau : pas de commande, pas de message en attente, pas d'échéance proche.",
         "new_orders": "Nouvelles commandes ({n})",

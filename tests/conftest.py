@@ -15,6 +15,9 @@ from banco.inbox.cli import cli
 from banco.inbox.clock import FixedClock
 from banco.inbox.shop import Shop
 
+# Real local peers (Dovecot, aiosmtpd, a Bot API server, a Sheets API server), one module each.
+pytest_plugins = ["fixtures_imap", "fixtures_telegram", "fixtures_sheets"]
+
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 SHOP_HEADER = """
