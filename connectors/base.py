@@ -111,6 +111,9 @@ class Record:
     auto: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
     order: OrderFields | None = None
+    #: the sender claims this order by a link Banco gave them (Telegram ``/start B-0042``): the
+    #: sender's handles join that order's customer and the message joins the order
+    order_ref: str | None = None
 
 
 def unreadable_record(
@@ -150,6 +153,10 @@ class CheckResult:
     summary: str
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: facts worth remembering about the account, kept in the store (``account_state.details``).
+    #: ``order_link`` is a link template with ``{ref}`` that Banco prints for every order, such
+    #: as ``https://t.me/shop_bot?start={ref}``.
+    details: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -181,6 +188,7 @@ class Connector(Protocol):
 
     # Optional, by convention (not part of the Protocol so that simple connectors stay small):
     #   fix() -> list[str]          repair what check() found, for `banco check --fix`
+    #   authorize(echo, prompt)     a one-time sign-in for `banco auth ACCOUNT` (OAuth)
     #   max_quiet_hours: int        the source forgets records not fetched within this many hours;
     #                               `banco check` warns when the collect times leave a longer gap
 

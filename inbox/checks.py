@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from banco.config import longest_gap_hours
@@ -38,6 +39,12 @@ def run_checks(shop: Shop, echo: Callable[[str], None], fix: bool = False) -> bo
             ok = False
             continue
         echo(f"✓ {account.name}: {result.summary}")
+        if result.details:
+            shop.store.db.table("account_state").upsert(
+                {"account": account.name, "kind": account.kind,
+                 "details": json.dumps(result.details, ensure_ascii=False)},
+                pk="account",
+            )
         for warning in [*result.warnings, *_quiet_gap(shop, connector)]:
             echo(f"  ! {warning}")
         for line in fixed:

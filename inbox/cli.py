@@ -158,6 +158,21 @@ def check(shop: Shop, fix: bool) -> None:
 
 
 @cli.command()
+@click.argument("account")
+@with_shop
+def auth(shop: Shop, account: str) -> None:
+    """Sign in to an account that needs your permission once (e.g. a Google sheet)."""
+    connector = shop.connector(account)
+    try:
+        authorize = getattr(connector, "authorize", None)
+        if authorize is None:
+            raise Problem(f"{account} needs no sign-in; `banco check` tests it")
+        authorize(click.echo, click.prompt)
+    finally:
+        connector.close()
+
+
+@cli.command()
 @click.option("--account", "accounts", multiple=True, help="Only this account (repeatable).")
 @with_shop
 def collect(shop: Shop, accounts: tuple[str, ...]) -> None:

@@ -2,10 +2,15 @@
 
 Rules, in the order they are tried for an incoming message:
 
-1. the order reference quoted in the subject or text (``B-0042``);
-2. the conversation it replies to (In-Reply-To / References, or the same chat);
-3. the sender's open order;
-4. otherwise a first message from a customer opens a ``new`` order (an inquiry).
+1. the order the sender claims by a link (Telegram's ``/start B-0042`` deep link): the sender
+   becomes a handle of that order's customer;
+2. the conversation it replies to (In-Reply-To and every References entry);
+3. the order reference quoted in the subject or text (``B-0042``);
+4. the same chat, while its order is open;
+5. the sender's open order;
+6. otherwise a first message from a customer opens a ``new`` order (an inquiry).
+
+A subject change alone never splits a conversation.
 
 A form answer always opens its own order. Auto-replies, bounces, bulk mail and unreadable messages
 never create orders or contacts; they join a conversation when their headers say which.
@@ -127,11 +132,16 @@ class Ingest:
         files_order = record.direction == "in" and record.status != "unreadable" and not record.auto
         people = [record.sender] if record.direction == "in" else record.recipients
         handles = [h for person in people if person for h in person.handles]
-        contact_id = self._contact(handles, people[0].name if people and people[0] else "",
-                                   create=files_order)
+        claimed = self._claimed_order(record)
+        contact_id = self._contact(
+            handles,
+            people[0].name if people and people[0] else "",
+            create=files_order,
+            default=claimed["contact_id"] if claimed else None,
+        )
         replied = self._replied_message(record)
         thread = self._thread(record, replied)
-        order_id = self._order_for(record, contact_id, replied, thread)
+        order_id = claimed["id"] if claimed else self._order_for(record, contact_id, replied, thread)
         if order_id is None and files_order and contact_id is not None:
             order_id = self._new_order(record, contact_id)
             counts.orders += 1
@@ -155,11 +165,14 @@ class Ingest:
         return message_id
 
     # Contacts -----------------------------------------------------------------------------------
-    def _contact(self, handles: list[Handle], name: str, create: bool) -> int | None:
-        """The contact any of ``handles`` belongs to, with the other handles added to it."""
+    def _contact(
+        self, handles: list[Handle], name: str, create: bool, default: int | None = None
+    ) -> int | None:
+        """The contact any of ``handles`` belongs to (else ``default``), with the other handles
+        added to it."""
         handles = [h for h in handles if h.value and h not in self.owner]
         if not handles:
-            return None
+            return default
         found = None
         for h in handles:
             found = self.store.scalar(
@@ -167,6 +180,7 @@ class Ingest:
             )
             if found is not None:
                 break
+        found = found if found is not None else default
         if found is None:
             if not create:
                 return None
@@ -187,6 +201,12 @@ class Ingest:
         return found
 
     # Threads and orders -------------------------------------------------------------------------
+    def _claimed_order(self, record: Record) -> dict[str, Any] | None:
+        match = ref_pattern(self.order_prefix).fullmatch(record.order_ref or "")
+        if match is None or record.direction != "in":
+            return None
+        return self.store.one("select id, contact_id from orders where id = ?", [int(match[1])])
+
     def _replied_message(self, record: Record) -> dict[str, Any] | None:
         for key in record.reply_keys:
             row = self.store.one(
@@ -217,12 +237,12 @@ class Ingest:
     ) -> int | None:
         if record.order is not None:
             return None  # a form answer is always an order of its own
+        if replied is not None and replied["order_id"] is not None:
+            return int(replied["order_id"])
         for text in (record.subject, record.text):
             for match in ref_pattern(self.order_prefix).finditer(text or ""):
                 if self.store.scalar("select id from orders where id = ?", [int(match[1])]):
                     return int(match[1])
-        if replied is not None and replied["order_id"] is not None:
-            return int(replied["order_id"])
         if thread is not None and thread["order_id"] is not None and self._is_open(thread["order_id"]):
             return int(thread["order_id"])
         if contact_id is None:

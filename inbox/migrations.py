@@ -248,3 +248,9 @@ def m001_initial(db: Database) -> None:
 def m002_source_counts(db: Database) -> None:
     # What each stream holds at the source, as last reported, to show a gap nobody would notice.
     db.table("sync_state").add_column("source_count", int)
+
+
+@migrations()
+def m003_account_details(db: Database) -> None:
+    # Facts a connector reported about its account (a bot's username, an order link template).
+    db.table("account_state").add_column("details", str)

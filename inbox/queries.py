@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .orders import CLOSED, find_order
@@ -98,6 +99,11 @@ def order_detail(store: Store, ref: str) -> dict[str, Any]:
     order["tasks"] = store.all(
         "select id, title, due, done_at from tasks where order_id = ? order by id", [order["id"]]
     )
+    order["links"] = [
+        {"account": row["account"], "url": details["order_link"].format(ref=order["ref"])}
+        for row in store.all("select account, details from account_state where details is not null")
+        if "order_link" in (details := json.loads(row["details"]))
+    ]
     order["conversation"] = store.all(
         f"select {MESSAGE_COLUMNS} from messages m left join orders o on o.id = m.order_id"
         " where m.order_id = ? order by m.sent_at, m.id",

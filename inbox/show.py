@@ -23,6 +23,8 @@ def order_text(order: dict[str, Any], when: Callable[[str | None], str]) -> str:
             value = f"{order[key]:g} hours" if key == "estimated_hours" else order[key]
             lines.append(f"{label + ':':<10} {value}")
     lines.append(f"Payment:   {order['payment'].replace('_', ' ')}")
+    for link in order["links"]:
+        lines.append(f"Link for the customer ({link['account']}): {link['url']}")
     if order["details"]:
         lines += ["", order["details"]]
     custom = json.loads(order["custom"] or "{}")

@@ -232,3 +232,23 @@ def test_the_same_message_id_in_the_same_direction_is_one_message(store: Store, 
     # A customer's message with the same id as one of ours is not ours.
     save(ingest, email(1, "ann@example.com", external_id="INBOX/10"))
     assert store.scalar("select count(*) from messages") == 2
+
+
+def test_a_deep_link_claims_the_order_for_the_chat(store: Store, ingest: Ingest) -> None:
+    save(ingest, form_row())
+    start = Record("tg:1", "telegram", sender=Person("Ann R", [Handle("telegram", "777")]),
+                   text="/start B-0001", order_ref="B-0001", conversation="chat:777")
+    save(ingest, start)
+    later = Record("tg:2", "telegram", sender=Person("Ann R", [Handle("telegram", "777")]),
+                   text="Here are the colours", conversation="chat:777")
+    save(ingest, later)
+    assert store.scalar("select count(*) from contacts") == 1
+    assert store.scalar("select count(*) from orders") == 1
+    assert {r["order_id"] for r in rows(store, "select order_id from messages")} == {1}
+    assert store.scalar("select contact_id from handles where kind = 'telegram'") == 1
+
+
+def test_reply_headers_win_over_a_quoted_reference(store: Store, ingest: Ingest) -> None:
+    save(ingest, email(1), email(2, "bob@example.com"))
+    save(ingest, email(3, "bob@example.com", text="like Ann's order B-0001", reply_keys=("m2@example.com",)))
+    assert store.scalar("select order_id from messages where external_id = 'm3'") == 2
