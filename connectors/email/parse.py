@@ -31,16 +31,27 @@ RAW_TYPE = "rfc822"
 MB = 1024 * 1024
 
 _POLICY = email.policy.compat32
+_HEADER_PARSER = email.parser.HeaderParser(policy=_POLICY)
+_HEADER_END = re.compile(r"(?:\A|\r?\n)\r?\n")
+_MAX_DEPTH = 20
+_BARE_CR = re.compile(r"\r(?!\n)")  # a line break to the stdlib parser, not to the quick one
+_NO_HEADERS = "no email headers found"
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+")
+_SIMPLE_ADDRESS = re.compile(  # no two neighbouring parts can match the same text: no backtracking
+    r'(?:\s*"([^"\\\r\n]*)"\s*|([^"<>()@,;:\\\[\]]*))<([^<>\s@",;]+@[^<>\s@",;]+)>\s*'
+    r'|\s*([^<>\s@",;()]+@[^<>\s@",;()]+)\s*'
+)
 _BRACKETED = re.compile(r"<([^<>]*)>")
 _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/]")
-# Labels that in practice mean "whatever the sender's machine used": guess instead of trusting them.
-_GUESSED_CHARSETS = frozenset({"us-ascii", "ascii", "ansi_x3.4-1968", "unknown-8bit", "x-unknown"})
 # Text codecs Python knows that are not mail charsets (punycode is also quadratic on long input).
 _REFUSED_CODECS = frozenset({"punycode", "idna", "unicode-escape", "raw-unicode-escape"})
+# Mail labelled with these charsets is really written in the Windows superset (as browsers assume).
+_SUPERSETS = {"iso8859-1": "cp1252", "gb2312": "gbk", "euc_kr": "cp949", "shift_jis": "cp932"}
 _BODY_TYPES = ("text/plain", "text/html")
+_LIST_ESCAPE = re.compile(r"^(\s*(?:[*+-] +)?)\\([-+])")
+_NUMBER_ESCAPE = re.compile(r"^(\s*\d+)\\\.")
 _BOUNCE_SENDERS = ("mailer-daemon", "postmaster")
 _MIMETYPES = mimetypes.MimeTypes()  # built-in table only, so names do not depend on the machine
 
@@ -73,18 +84,78 @@ def decode_header_value(value: str) -> str:
 def _parse_message(raw: bytes, external_id: str, direction: str) -> Record:
     if not raw.strip():
         return _unreadable(raw, external_id, direction, "the message is empty")
-    msg = email.message_from_bytes(raw, policy=_POLICY)
+    msg = _message_from_bytes(raw)
     record = _from_headers(msg, raw, external_id, direction)
-    if record.status != "ok":
-        return record
-    record.text, record.attachments = _body(msg)
+    if record.problem != _NO_HEADERS:
+        record.text, record.attachments = _body(msg)
     return record
 
 
-def _parse_headers_only(
-    header_bytes: bytes, external_id: str, size: int, direction: str
-) -> Record:
-    msg = email.parser.BytesHeaderParser(policy=_POLICY).parsebytes(header_bytes)
+def _message_from_bytes(raw: bytes) -> Message:
+    text = raw.decode("ascii", "surrogateescape")  # what BytesParser does, 8-bit kept as surrogates
+    quick = None if "\r" in text and _BARE_CR.search(text) else _quick_parse(text, 0)
+    return quick or email.message_from_string(text, policy=_POLICY)
+
+
+def _quick_parse(text: str, depth: int) -> Message | None:
+    """Parse well-formed mail without the stdlib's line-by-line body loop, which is most of the
+    parse time. Returns None at anything unusual, for the stdlib parser to recover from."""
+    end = _HEADER_END.search(text)
+    if end is None or depth > _MAX_DEPTH:
+        return None
+    msg = _HEADER_PARSER.parsestr(text[: end.start()])
+    if msg.defects or msg.get_payload():
+        return None
+    content_type = _content_type(msg)
+    body = text[end.end() :]
+    if content_type.startswith("message/"):
+        return email.message_from_string(text, policy=_POLICY)
+    if not content_type.startswith("multipart/"):
+        msg.set_payload(body)
+        return msg
+    if content_type == "multipart/digest":  # its parts default to message/rfc822
+        return None
+    parts: list[Message | str] = []
+    for text_part in _split_parts(body, msg.get_boundary()):
+        part = _quick_parse(text_part, depth + 1)
+        if part is None:
+            return None
+        parts.append(part)
+    if not parts:
+        return None
+    msg.set_payload(parts)
+    return msg
+
+
+def _split_parts(body: str, boundary: str | None) -> list[str]:
+    """The parts between boundary lines, or [] unless both the first and the closing one are there.
+    The line break before a boundary line belongs to the boundary (RFC 2046 5.1.1)."""
+    if not boundary:
+        return []
+    marker = "--" + boundary
+    parts: list[str] = []
+    start: int | None = None
+    position = 0
+    while (found := body.find(marker, position)) >= 0:
+        position = found + len(marker)
+        if found and body[found - 1] != "\n":
+            continue  # inside a line: not a delimiter
+        closing = body.startswith("--", position)
+        line_end = body.find("\n", position)
+        if body[position + 2 * closing : line_end if line_end >= 0 else len(body)].strip(" \t\r"):
+            continue  # a longer boundary that starts the same: not ours
+        if start is not None:
+            parts.append(body[start : found - (2 if body[found - 2 : found] == "\r\n" else 1)])
+        if closing:
+            return parts
+        if line_end < 0:
+            return []
+        start = line_end + 1
+    return []
+
+
+def _parse_headers_only(header_bytes: bytes, external_id: str, size: int, direction: str) -> Record:
+    msg = _HEADER_PARSER.parsestr(header_bytes.decode("ascii", "surrogateescape"))
     record = _from_headers(msg, header_bytes, external_id, direction)
     if record.status == "ok":
         record.status = "too_large"
@@ -96,7 +167,7 @@ def _from_headers(msg: Message, raw: bytes, external_id: str, direction: str) ->
     """A record with every header field filled in; "unreadable" when there is no usable sender."""
     headers = _header_map(msg)
     if not headers:
-        return _unreadable(raw, external_id, direction, "no email headers found")
+        return _unreadable(raw, external_id, direction, _NO_HEADERS)
     from_pairs = _address_pairs(headers.get("from", []))
     record = Record(
         external_id=external_id,
@@ -192,10 +263,13 @@ def _word_bytes(encoding: str, text: str) -> bytes:
 
 def _address_pairs(values: list[str]) -> list[tuple[str, str]]:
     """(display name, address) pairs as written, names decoded, nothing validated."""
-    if not values:
-        return []
+    values = [_unfold(value) for value in values]
+    simple = _SIMPLE_ADDRESS.fullmatch(values[0]) if len(values) == 1 else None
+    if simple:  # the usual lone "Name <address>": skip the slow general parser
+        name = simple.group(1) or simple.group(2) or ""
+        return [(decode_header_value(name), simple.group(3) or simple.group(4))]
     try:
-        pairs = email.utils.getaddresses([_unfold(v) for v in values])
+        pairs = email.utils.getaddresses(values)
     except Exception:  # older getaddresses can trip on odd quoting; treat as no address
         return []
     return [(decode_header_value(name), address.strip()) for name, address in pairs]
@@ -205,9 +279,7 @@ def _valid(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(name, address) for name, address in pairs if _ADDRESS.fullmatch(address)]
 
 
-def _sender(
-    from_pairs: list[tuple[str, str]], reply_pairs: list[tuple[str, str]]
-) -> Person | None:
+def _sender(from_pairs: list[tuple[str, str]], reply_pairs: list[tuple[str, str]]) -> Person | None:
     senders = _valid(from_pairs)
     if not senders:
         return None
@@ -277,7 +349,11 @@ def _auto(
         or precedence == "auto_reply"
     ):
         return "auto_reply"
-    if precedence in ("bulk", "junk", "list") or "list-id" in headers or "list-unsubscribe" in headers:
+    if (
+        precedence in ("bulk", "junk", "list")
+        or "list-id" in headers
+        or "list-unsubscribe" in headers
+    ):
         return "bulk"
     return None
 
@@ -293,7 +369,7 @@ def _content_type(part: Message) -> str:
 
 
 def _body(msg: Message) -> tuple[str, list[Attachment]]:
-    """The readable text (plain parts, else HTML converted) and every other leaf as an attachment."""
+    """The readable text (plain parts, else HTML as text) and every other leaf as an attachment."""
     plain: list[str] = []
     html: list[str] = []
     attachments: list[Attachment] = []
@@ -323,11 +399,15 @@ def _leaves(msg: Message) -> Iterator[Message]:
     stack = [msg]
     while stack:
         part = stack.pop()
-        payload = part.get_payload()
-        if isinstance(payload, list) and part.get_content_maintype() != "message":
-            stack.extend(reversed(payload))
+        if part.is_multipart() and part.get_content_maintype() != "message":
+            stack.extend(reversed(_subparts(part)))
         else:
             yield part
+
+
+def _subparts(part: Message) -> list[Message]:
+    payload = part.get_payload()
+    return [p for p in payload if isinstance(p, Message)] if isinstance(payload, list) else []
 
 
 def _repair_8bit_headers(part: Message) -> None:
@@ -366,9 +446,7 @@ def _part_text(part: Message) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _attachment(
-    part: Message, content_type: str, filename: str | None, number: int
-) -> Attachment:
+def _attachment(part: Message, content_type: str, filename: str | None, number: int) -> Attachment:
     data = _part_bytes(part)
     name = filename or f"attachment-{number}{_extension(content_type)}"
     return Attachment(name, content_type, len(data), data)
@@ -379,7 +457,7 @@ def _part_bytes(part: Message) -> bytes:
     if isinstance(payload, bytes):
         return payload
     try:  # a message/* part: its enclosed message (or report blocks) as bytes
-        return b"".join(sub.as_bytes() for sub in part.get_payload())
+        return b"".join(sub.as_bytes() for sub in _subparts(part))
     except Exception:  # regenerating a broken enclosed message can fail; its bytes stay in raw
         return b""
 
@@ -405,14 +483,16 @@ def _html_to_text(html: str) -> str:
     return _tidy_markdown(markdown)
 
 
-def _tidy_markdown(text: str) -> str:
+def _tidy_markdown(markdown: str) -> str:
     """Drop the Markdown escapes, table rules and hard-break spaces html2text adds."""
-    text = text.replace("\xa0", " ")
-    text = re.sub(r"(?m)^(\s*)\\([-+])", r"\1\2", text)
-    text = re.sub(r"(?m)^(\s*\d+)\\\.", r"\1.", text)
-    text = re.sub(r"(?m)^[-|: ]*\|[-|: ]*$\n?", "", text)
-    text = re.sub(r"[ \t]+$", "", text, flags=re.MULTILINE)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    lines = []
+    for line in markdown.replace("\xa0", " ").splitlines():
+        line = line.rstrip()
+        if "|" in line and not line.strip("-|: "):
+            continue  # the rule under a table's first row
+        line = _LIST_ESCAPE.sub(r"\1\2", line)
+        lines.append(_NUMBER_ESCAPE.sub(r"\1.", line))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 # --- charsets ----------------------------------------------------------------------------------
@@ -433,15 +513,14 @@ def _decode_bytes(data: bytes, charset: str | None) -> str:
 
 @lru_cache(maxsize=256)
 def _codec(charset: str) -> str | None:
-    label = charset.strip().strip("\"'").lower()
-    if label in _GUESSED_CHARSETS:
-        return None
-    if label in ("iso-8859-1", "latin-1", "latin1", "iso8859-1"):
-        return "cp1252"  # what mail labelled latin-1 really is (WHATWG does the same)
+    """The codec to decode a declared charset with, or None to guess."""
     try:
-        info = codecs.lookup(label)
+        info = codecs.lookup(charset.strip().strip("\"'"))
     except (LookupError, ValueError):
         return None
-    if not getattr(info, "_is_text_encoding", True) or info.name in _REFUSED_CODECS:
+    # "us-ascii" on a message with 8-bit bytes means the sender did not say: guess.
+    if info.name == "ascii" or info.name in _REFUSED_CODECS:
         return None
-    return info.name
+    if not getattr(info, "_is_text_encoding", True):
+        return None
+    return _SUPERSETS.get(info.name, info.name)

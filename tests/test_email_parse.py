@@ -1,0 +1,163 @@
+"""Golden tests for the shared email parser: ``tests/data/email/NAME.eml`` parses to ``NAME.json``.
+
+Regenerate the goldens after a deliberate change with ``BANCO_UPDATE_GOLDEN=1 pytest`` and review
+the diff. ``too_large*.eml`` files hold only a header block and go through ``parse_headers_only``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import banco.connectors.email.parse as parse_module
+from banco.connectors.base import Person, Record
+from banco.connectors.email import decode_header_value, parse_headers_only, parse_message
+
+DATA = Path(__file__).parent / "data" / "email"
+CASES = sorted(DATA.glob("*.eml"))
+TOO_LARGE_SIZE = 32_715_000
+
+
+def parse_case(path: Path) -> Record:
+    raw = path.read_bytes()
+    if path.stem.startswith("too_large"):
+        return parse_headers_only(raw, path.stem, TOO_LARGE_SIZE)
+    return parse_message(raw, path.stem)
+
+
+def person(p: Person | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {"name": p.name, "handles": [[h.kind, h.value] for h in p.handles]}
+
+
+def summary(record: Record) -> dict[str, Any]:
+    """The record's fields as JSON, minus the raw bytes and attachment data."""
+    return {
+        "sender": person(record.sender),
+        "recipients": [person(p) for p in record.recipients],
+        "subject": record.subject,
+        "sent_at": record.sent_at.isoformat() if record.sent_at else None,
+        "message_key": record.message_key,
+        "reply_keys": list(record.reply_keys),
+        "text": record.text,
+        "status": record.status,
+        "problem": record.problem,
+        "auto": record.auto,
+        "attachments": [
+            {"filename": a.filename, "content_type": a.content_type, "size": a.size}
+            for a in record.attachments
+        ],
+    }
+
+
+def test_enough_golden_cases() -> None:
+    assert len(CASES) >= 20
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_golden(path: Path) -> None:
+    got = summary(parse_case(path))
+    golden = path.with_suffix(".json")
+    if os.environ.get("BANCO_UPDATE_GOLDEN") == "1":
+        golden.write_text(json.dumps(got, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    assert got == json.loads(golden.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_record_envelope(path: Path) -> None:
+    raw = path.read_bytes()
+    record = parse_case(path)
+    assert record.external_id == path.stem
+    assert (record.channel, record.raw_type, record.raw) == ("email", "rfc822", raw)
+    assert record.size == (TOO_LARGE_SIZE if path.stem.startswith("too_large") else len(raw))
+    assert record.sent_at is None or record.sent_at.utcoffset() is not None
+    for attachment in record.attachments:
+        assert attachment.data is not None and len(attachment.data) == attachment.size
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_stdlib_parser_path_agrees(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quick parser only skips work: forcing the stdlib parser gives the same record."""
+    quick = parse_case(path)
+    monkeypatch.setattr(parse_module, "_quick_parse", lambda text, depth: None)
+    assert summary(parse_case(path)) == summary(quick)
+
+
+def test_attachment_bytes_are_decoded() -> None:
+    record = parse_message((DATA / "attachment_no_filename.eml").read_bytes(), "x")
+    assert record.attachments[0].data == bytes(range(10))
+
+
+def test_direction_is_kept() -> None:
+    raw = (DATA / "plain_en.eml").read_bytes()
+    assert parse_message(raw, "x", direction="out").direction == "out"
+    assert parse_message(b"", "x", direction="out").direction == "out"
+    assert parse_headers_only(raw, "x", 10, direction="out").direction == "out"
+
+
+def test_headers_only_without_sender_is_unreadable() -> None:
+    size = 40 * 1024 * 1024
+    record = parse_headers_only(b"Subject: hi\n", "x", size)
+    assert (record.status, record.problem, record.size) == ("unreadable", "no sender address", size)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("plain words", "plain words"),
+        ("=?utf-8?q?caf=C3=A9?= =?utf-8?q?_cr=C3=A8me?=", "café crème"),
+        ("=?UTF-8?B?w6g=?=\r\n =?utf-8?B?w6g=?= end", "èè end"),
+        ("=?utf-8?B?w6g?= =?utf-8?B?w6?=", "è\ufffd"),  # bad padding: the rest is kept
+        ("=?x-unknown?q?=E8?=", "è"),
+        ("Caff\udcc3\udca8", "Caffè"),  # raw 8-bit UTF-8, as the bytes parser hands it over
+        ("Caff\udce8", "Caffè"),  # raw 8-bit latin-1
+    ],
+)
+def test_decode_header_value(value: str, expected: str) -> None:
+    assert decode_header_value(value) == expected
+
+
+def mutations(seed: int, sources: list[bytes]) -> bytes:
+    """One randomly damaged message: bytes flipped, cut, spliced, lines shuffled, or pure noise."""
+    rng = random.Random(seed)
+    data = bytearray(rng.choice(sources))
+    action = rng.randrange(6)
+    if action == 0 and data:
+        for _ in range(rng.randint(1, 20)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+    elif action == 1:
+        data = data[: rng.randint(0, len(data))]
+    elif action == 2:
+        other = rng.choice(sources)
+        data = data[: rng.randint(0, len(data))] + other[rng.randint(0, len(other)) :]
+    elif action == 3:
+        lines = bytes(data).splitlines(keepends=True)
+        rng.shuffle(lines)
+        data = bytearray(b"".join(lines))
+    elif action == 4:
+        data = bytearray(rng.randbytes(rng.randint(0, 2000)))
+    else:
+        noise = rng.choice([b"=?", b"?=", b"--", b"\r", b"\n\n", b":", b";", b'"', b"<", b"\x00"])
+        for _ in range(rng.randint(1, 10)):
+            at = rng.randint(0, len(data))
+            data[at:at] = noise
+    return bytes(data)
+
+
+def test_damaged_messages_never_raise() -> None:
+    sources = [path.read_bytes() for path in CASES]
+    for seed in range(3000):
+        raw = mutations(seed, sources)
+        record = parse_message(raw, f"fuzz-{seed}")
+        assert record.status in ("ok", "unreadable"), seed
+        assert record.raw == raw
+        assert parse_headers_only(raw[:4000], f"fuzz-{seed}", len(raw)).status in (
+            "too_large",
+            "unreadable",
+        )
