@@ -24,15 +24,69 @@ from banco.inbox.digest import build_digest, render_text
 from banco.inbox.queries import search
 from banco.inbox.store import Store
 
-WORDS = (
-    "tazza tazze piatto piatti bomboniere matrimonio colore blu verde consegna prezzo grazie ciao "
-    "mug mugs plate plates wedding favours colour blue green delivery price thanks hello glaze "
-    "assiette assiettes mariage couleur bleu livraison prix merci bonjour vase vases smalto argilla"
-).split()
-SYLLABLES = "ba ce di fo gu la me ni po ru sa te vi zo".split()
+WORDS = [
+    "tazza",
+    "tazze",
+    "piatto",
+    "piatti",
+    "bomboniere",
+    "matrimonio",
+    "colore",
+    "blu",
+    "verde",
+    "consegna",
+    "prezzo",
+    "grazie",
+    "ciao",
+    "mug",
+    "mugs",
+    "plate",
+    "plates",
+    "wedding",
+    "favours",
+    "colour",
+    "blue",
+    "green",
+    "delivery",
+    "price",
+    "thanks",
+    "hello",
+    "glaze",
+    "assiette",
+    "assiettes",
+    "mariage",
+    "couleur",
+    "bleu",
+    "livraison",
+    "prix",
+    "merci",
+    "bonjour",
+    "vase",
+    "vases",
+    "smalto",
+    "argilla",
+]
+SYLLABLES = ["ba", "ce", "di", "fo", "gu", "la", "me", "ni", "po", "ru", "sa", "te", "vi", "zo"]
 # A vocabulary as wide as real mail: each shop word appears in a few percent of messages.
-VOCABULARY = WORDS + sorted({a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES})[:2000]
-NAMES = "Anna Marco Lucia Paolo Emma Louis Chloé Giulia Sofia James Olivia Hugo Léa Matteo".split()
+VOCABULARY = (
+    WORDS + sorted({a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES})[:2000]
+)
+NAMES = [
+    "Anna",
+    "Marco",
+    "Lucia",
+    "Paolo",
+    "Emma",
+    "Louis",
+    "Chloé",
+    "Giulia",
+    "Sofia",
+    "James",
+    "Olivia",
+    "Hugo",
+    "Léa",
+    "Matteo",
+]
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
 
 
@@ -50,11 +104,17 @@ def build(store: Store, messages: int, orders: int, rng: random.Random) -> None:
             "insert into orders (id, ref, contact_id, status, title, details, deadline, created_at,"
             " updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (i, f"B-{i:04d}", rng.randint(1, contacts), rng.choice(statuses),
-                 " ".join(rng.choices(WORDS, k=4)), " ".join(rng.choices(WORDS, k=20)),
-                 (NOW + timedelta(days=rng.randint(-20, 90))).date().isoformat(),
-                 (NOW - timedelta(hours=rng.randint(0, 24 * 365))).isoformat(),
-                 NOW.isoformat())
+                (
+                    i,
+                    f"B-{i:04d}",
+                    rng.randint(1, contacts),
+                    rng.choice(statuses),
+                    " ".join(rng.choices(WORDS, k=4)),
+                    " ".join(rng.choices(WORDS, k=20)),
+                    (NOW + timedelta(days=rng.randint(-20, 90))).date().isoformat(),
+                    (NOW - timedelta(hours=rng.randint(0, 24 * 365))).isoformat(),
+                    NOW.isoformat(),
+                )
                 for i in range(1, orders + 1)
             ],
         )
@@ -64,11 +124,23 @@ def build(store: Store, messages: int, orders: int, rng: random.Random) -> None:
             sent = NOW - timedelta(minutes=rng.randint(0, 60 * 24 * 365))
             waiting = 1 if rng.random() < 0.002 else 0
             status = "unreadable" if rng.random() < 0.0005 else "ok"
-            rows.append((
-                "mail", "INBOX", "email", f"m{i}", "in", order, f"{rng.choice(NAMES)} {order}",
-                sent.isoformat(), NOW.isoformat(), " ".join(rng.choices(WORDS, k=5)),
-                " ".join(rng.choices(VOCABULARY, k=60)), status, waiting,
-            ))
+            rows.append(
+                (
+                    "mail",
+                    "INBOX",
+                    "email",
+                    f"m{i}",
+                    "in",
+                    order,
+                    f"{rng.choice(NAMES)} {order}",
+                    sent.isoformat(),
+                    NOW.isoformat(),
+                    " ".join(rng.choices(WORDS, k=5)),
+                    " ".join(rng.choices(VOCABULARY, k=60)),
+                    status,
+                    waiting,
+                )
+            )
         db.conn.executemany(
             "insert into messages (account, stream, channel, external_id, direction, order_id, sender,"
             " sent_at, collected_at, subject, text, status, waiting) values"
@@ -87,7 +159,9 @@ def timed(fn: Callable[[], object], repeat: int = 5) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--orders", type=int, default=10_000)
     args = parser.parse_args()
@@ -95,10 +169,15 @@ def main() -> None:
         store = Store(Path(tmp))
         started = time.perf_counter()
         build(store, args.messages, args.orders, random.Random(42))
-        print(f"built {args.messages:,} messages and {args.orders:,} orders in "
-              f"{time.perf_counter() - started:.1f} s ({store.path.stat().st_size / 1e6:.0f} MB)")
-        baseline = timed(lambda: store.scalar(
-            "select count(*) from messages m join orders o on o.id = m.order_id"))
+        print(
+            f"built {args.messages:,} messages and {args.orders:,} orders in "
+            f"{time.perf_counter() - started:.1f} s ({store.path.stat().st_size / 1e6:.0f} MB)"
+        )
+        baseline = timed(
+            lambda: store.scalar(
+                "select count(*) from messages m join orders o on o.id = m.order_id"
+            )
+        )
 
         def digest() -> str:
             facts = build_digest(store, "Bench", NOW, NOW.date())

@@ -10,6 +10,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,18 +28,45 @@ SECTIONS: dict[str, dict[str, Option]] = {
     "shop": {
         "name": Option("str", "My shop", "the shop's name, used in replies and the digest"),
         "owner": Option("str", "", "your name, used to sign replies"),
-        "addresses": Option("list", [], "your own email addresses, so your sent mail counts as yours"),
+        "addresses": Option(
+            "list", [], "your own email addresses, so your sent mail counts as yours"
+        ),
         "timezone": Option("str", "UTC", 'an IANA time zone such as "Europe/Rome"'),
         "languages": Option("list", ["en"], 'your languages, yours first: "en", "it" or "fr"'),
         "order_prefix": Option("str", "B", "the letters before order numbers, as in B-0042"),
         "owner_chat": Option("int", 0, "your own Telegram chat id, for the digest and replies"),
     },
-    "schedule": {r: Option("list", [], f'times for the {r} routine, e.g. ["08:00"]') for r in ROUTINES},
+    "schedule": {
+        r: Option("list", [], f'times for the {r} routine, e.g. ["08:00"]') for r in ROUTINES
+    },
     "digest": {
         "skip_empty": Option("bool", True, "skip the digest on a day with nothing to say"),
         "due_days": Option("int", 7, "how many days ahead deadlines are shown"),
         "email_to": Option("list", [], "addresses the digest is emailed to (default: yours)"),
         "telegram": Option("bool", True, "also send the digest to your Telegram chat"),
+    },
+    "plan": {
+        "hours": Option(
+            "table",
+            {"mon": 6, "tue": 6, "wed": 6, "thu": 6, "fri": 6},
+            "hours of work per weekday, e.g. { mon = 6, sat = 3 }",
+        ),
+        "day_starts": Option("str", "09:00", "when your working day starts"),
+        "days_off": Option("list", [], 'dates you do not work, e.g. ["2026-12-24"]'),
+        "weeks": Option("int", 2, "how many weeks `banco plan` shows"),
+    },
+    "status": {
+        "quote_days": Option("int", 5, "days without an answer after a quote before a reminder"),
+        "waiting_days": Option("int", 4, "days waiting on a customer before a reminder"),
+        "checkin_months": Option(
+            "ints", [3, 6, 12], "months after an order to check in with a past client"
+        ),
+        "checkins_per_week": Option("int", 2, "at most this many past-client suggestions a week"),
+        "tasks": Option(
+            "table",
+            {},
+            'tasks created when an order enters a status, e.g. { booked = ["Buy clay"] }',
+        ),
     },
     "templates": {
         "dir": Option("path", Path("templates"), "folder of your own reply templates"),
@@ -126,7 +154,8 @@ class Config:
     schedule: Mapping[str, tuple[Slot, ...]]
     digest: Mapping[str, Any]
     templates: Mapping[str, Any]
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    plan: Mapping[str, Any] = field(default_factory=dict)
+    status: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def home(self) -> Path:
@@ -139,8 +168,13 @@ class Config:
         known = [a.name for a in self.accounts]
         raise ConfigError(
             self.path,
-            [Problem("", f'no account named "{name}"{suggest(name, known)} (accounts: '
-                     f"{', '.join(known) or 'none yet'})")],
+            [
+                Problem(
+                    "",
+                    f'no account named "{name}"{suggest(name, known)} (accounts: '
+                    f"{', '.join(known) or 'none yet'})",
+                )
+            ],
         )
 
 
@@ -182,6 +216,8 @@ def parse_config(
         routine: tuple(_slot(text, f"schedule.{routine}", problems) for text in slots)
         for routine, slots in sections["schedule"].items()
     }
+    _check_plan(sections["plan"], problems)
+    _check_tasks(sections["status"]["tasks"], problems)
     if problems:
         raise ConfigError(path, problems)
     return Config(
@@ -191,6 +227,8 @@ def parse_config(
         schedule=schedule,
         digest=sections["digest"],
         templates=sections["templates"],
+        plan=sections["plan"],
+        status=sections["status"],
     )
 
 
@@ -199,8 +237,11 @@ def _shop(values: dict[str, Any], problems: list[Problem]) -> ShopConfig:
         zone = ZoneInfo(values["timezone"])
     except (ZoneInfoNotFoundError, ValueError):
         problems.append(
-            Problem("shop.timezone", f'"{values["timezone"]}" is not a time zone; '
-                    'use a name such as "Europe/Rome" or "America/New_York"')
+            Problem(
+                "shop.timezone",
+                f'"{values["timezone"]}" is not a time zone; '
+                'use a name such as "Europe/Rome" or "America/New_York"',
+            )
         )
         zone = ZoneInfo("UTC")
     languages = tuple(values["languages"]) or ("en",)
@@ -253,14 +294,52 @@ def _accounts(
             continue
         if kind not in kinds:
             problems.append(
-                Problem(f"{prefix}kind", f'unknown kind "{kind}"{suggest(kind, sorted(kinds))} '
-                        f"(known kinds: {', '.join(sorted(kinds))})")
+                Problem(
+                    f"{prefix}kind",
+                    f'unknown kind "{kind}"{suggest(kind, sorted(kinds))} '
+                    f"(known kinds: {', '.join(sorted(kinds))})",
+                )
             )
             continue
-        settings = check_options(entry, kinds[kind], prefix, base, problems, ignore=tuple(ACCOUNT_COMMON))
+        settings = check_options(
+            entry, kinds[kind], prefix, base, problems, ignore=tuple(ACCOUNT_COMMON)
+        )
         if name is not None:
             accounts.append(AccountConfig(name, kind, common["enabled"], settings))
     return tuple(accounts)
+
+
+def _check_plan(plan: dict[str, Any], problems: list[Problem]) -> None:
+    for day, hours in plan["hours"].items():
+        if day not in DAYS:
+            problems.append(
+                Problem(
+                    f"plan.hours.{day}", f"not a day{suggest(day, DAYS)}; use {', '.join(DAYS)}"
+                )
+            )
+        elif not isinstance(hours, int | float) or isinstance(hours, bool) or not 0 <= hours <= 24:
+            problems.append(
+                Problem(f"plan.hours.{day}", f"is {hours!r}; expected hours from 0 to 24")
+            )
+    for text in plan["days_off"]:
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            problems.append(
+                Problem("plan.days_off", f'"{text}" is not a date; write it as "2026-12-24"')
+            )
+    if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", plan["day_starts"]):
+        problems.append(
+            Problem("plan.day_starts", f'"{plan["day_starts"]}" is not a time such as "09:00"')
+        )
+
+
+def _check_tasks(tasks: dict[str, Any], problems: list[Problem]) -> None:
+    for status, titles in tasks.items():
+        if not isinstance(titles, list) or not all(isinstance(t, str) for t in titles):
+            problems.append(
+                Problem(f"status.tasks.{status}", 'expected a list of tasks, e.g. ["Buy clay"]')
+            )
 
 
 def _slot(text: str, key: str, problems: list[Problem]) -> Slot:
@@ -272,5 +351,7 @@ def _slot(text: str, key: str, problems: list[Problem]) -> Slot:
     days = match["days"] or ""
     for part in re.split(r"[,-]", days) if days else []:
         if part not in DAYS:
-            problems.append(Problem(key, f'"{part}" in "{text}" is not a day; use {", ".join(DAYS)}'))
+            problems.append(
+                Problem(key, f'"{part}" in "{text}" is not a day; use {", ".join(DAYS)}')
+            )
     return Slot(text, days, int(match["h"]), int(match["m"]))

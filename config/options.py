@@ -28,6 +28,7 @@ TYPE_WORDS = {
     "number": "a number",
     "bool": "true or false",
     "list": 'a list of text, such as ["a", "b"]',
+    "ints": "a list of whole numbers, such as [3, 6, 12]",
     "path": "a path in quotes",
     "secret": 'a reference such as {env = "NAME"}',
     "table": "a table of keys and values",
@@ -108,9 +109,7 @@ def _expected(option: Option) -> str:
     return f"{words} ({option.help})" if option.help else words
 
 
-def _convert(
-    value: Any, option: Option, key: str, base_dir: Path, problems: list[Problem]
-) -> Any:
+def _convert(value: Any, option: Option, key: str, base_dir: Path, problems: list[Problem]) -> Any:
     kind = option.type
     ok = True
     if kind == "secret":
@@ -131,6 +130,10 @@ def _convert(
         ok = isinstance(value, bool)
     elif kind == "list":
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    elif kind == "ints":
+        ok = isinstance(value, list) and all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value
+        )
     elif kind == "table":
         ok = isinstance(value, dict)
     if option.choices and value not in option.choices:

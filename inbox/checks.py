@@ -41,8 +41,11 @@ def run_checks(shop: Shop, echo: Callable[[str], None], fix: bool = False) -> bo
         echo(f"✓ {account.name}: {result.summary}")
         if result.details:
             shop.store.db.table("account_state").upsert(
-                {"account": account.name, "kind": account.kind,
-                 "details": json.dumps(result.details, ensure_ascii=False)},
+                {
+                    "account": account.name,
+                    "kind": account.kind,
+                    "details": json.dumps(result.details, ensure_ascii=False),
+                },
                 pk="account",
             )
         for warning in [*result.warnings, *_quiet_gap(shop, connector)]:

@@ -6,8 +6,8 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from importlib import resources
 from datetime import date, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +54,13 @@ class BancoGroup(click.Group):
         except Exception as e:
             if os.environ.get("BANCO_DEBUG"):
                 raise
-            click.echo(f"Error: Banco hit a problem it did not expect ({type(e).__name__}: {e}).",
-                       err=True)
-            click.echo("Nothing was lost. Run again with BANCO_DEBUG=1 for details, and please"
-                       " report it.", err=True)
+            click.echo(
+                f"Error: Banco hit a problem it did not expect ({type(e).__name__}: {e}).", err=True
+            )
+            click.echo(
+                "Nothing was lost. Run again with BANCO_DEBUG=1 for details, and please report it.",
+                err=True,
+            )
             raise click.exceptions.Exit(1) from None
 
 
@@ -124,7 +127,9 @@ def _json_default(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print every matching row as JSON.")
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print every matching row as JSON."
+)
 limit_option = click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
 
 
@@ -146,7 +151,9 @@ def init(ctx: click.Context) -> None:
 
 
 @cli.command()
-@click.option("--fix", is_flag=True, help="Also repair what can be repaired (e.g. a Telegram webhook).")
+@click.option(
+    "--fix", is_flag=True, help="Also repair what can be repaired (e.g. a Telegram webhook)."
+)
 @with_shop
 def check(shop: Shop, fix: bool) -> None:
     """Check the config and reach every account; say what works and what to fix."""
@@ -185,8 +192,10 @@ def collect(shop: Shop, accounts: tuple[str, ...]) -> None:
     for r in results:
         c = r.counts
         if r.ok:
-            click.echo(f"{r.account}: {c.new} new, {c.updated} updated, {c.orders} new orders"
-                       + (f", {c.unreadable} unreadable" if c.unreadable else ""))
+            click.echo(
+                f"{r.account}: {c.new} new, {c.updated} updated, {c.orders} new orders"
+                + (f", {c.unreadable} unreadable" if c.unreadable else "")
+            )
         else:
             how = "needs you" if r.error_kind == "needs_you" else "will retry"
             click.echo(f"{r.account}: failed ({how}): {r.error}", err=True)
@@ -200,20 +209,37 @@ def collect(shop: Shop, accounts: tuple[str, ...]) -> None:
 @cli.group(invoke_without_command=True)
 @click.option("--waiting", is_flag=True, help="Only messages waiting for your reply.")
 @click.option("--unreadable", is_flag=True, help="Only messages Banco could not read or download.")
-@click.option("--channel", type=click.Choice(["email", "telegram", "form"]), help="Only this channel.")
+@click.option(
+    "--channel", type=click.Choice(["email", "telegram", "form"]), help="Only this channel."
+)
 @click.option("--account", help="Only this account.")
 @click.option("--order", "order_ref", help="Only messages of this order (e.g. B-0042).")
 @json_option
 @limit_option
 @click.pass_context
-def messages(ctx: click.Context, waiting: bool, unreadable: bool, channel: str | None,
-             account: str | None, order_ref: str | None, as_json: bool, limit: int | None) -> None:
+def messages(
+    ctx: click.Context,
+    waiting: bool,
+    unreadable: bool,
+    channel: str | None,
+    account: str | None,
+    order_ref: str | None,
+    as_json: bool,
+    limit: int | None,
+) -> None:
     """List messages, oldest first. `banco messages show ID` shows one."""
     if ctx.invoked_subcommand:
         return
     shop = open_shop(ctx)
-    rows = queries.list_messages(shop.store, waiting=waiting, unreadable=unreadable,
-                                 channel=channel, account=account, order=order_ref, limit=limit)
+    rows = queries.list_messages(
+        shop.store,
+        waiting=waiting,
+        unreadable=unreadable,
+        channel=channel,
+        account=account,
+        order=order_ref,
+        limit=limit,
+    )
     if as_json:
         print_json(rows)
         return
@@ -221,9 +247,11 @@ def messages(ctx: click.Context, waiting: bool, unreadable: bool, channel: str |
         arrow = "→" if m["direction"] == "out" else "←"
         flag = {"unreadable": " [unreadable]", "too_large": " [too large]"}.get(m["status"], "")
         wait = " [waiting]" if m["waiting"] else ""
-        click.echo(f"{m['id']:>6} {local(shop, m['sent_at'])} {arrow} {m['channel']:<8} "
-                   f"{(m['order_ref'] or '-'):<7} {m['sender'] or '?'}: "
-                   f"{m['subject'] or one_line(m['text'])}{flag}{wait}")
+        click.echo(
+            f"{m['id']:>6} {local(shop, m['sent_at'])} {arrow} {m['channel']:<8} "
+            f"{(m['order_ref'] or '-'):<7} {m['sender'] or '?'}: "
+            f"{m['subject'] or one_line(m['text'])}{flag}{wait}"
+        )
     if not rows:
         click.echo("No messages match.")
 
@@ -246,15 +274,19 @@ def message_show(shop: Shop, message_id: int, as_json: bool) -> None:
     if as_json:
         print_json(row)
         return
-    click.echo(f"Message {row['id']} ({row['channel']}, {row['account']}), order {row['order_ref'] or '-'}")
+    click.echo(
+        f"Message {row['id']} ({row['channel']}, {row['account']}), order {row['order_ref'] or '-'}"
+    )
     click.echo(f"From:    {row['sender'] or '?'} <{row['sender_handle'] or '?'}>")
     click.echo(f"Date:    {local(shop, row['sent_at'])}")
     click.echo(f"Subject: {row['subject']}")
     if row["status"] != "ok":
         click.echo(f"Note:    {row['problem']} (the original: banco messages raw {row['id']})")
     for a in row["attachments"]:
-        click.echo(f"Attached: {a['filename']} ({a['content_type']}, {a['size']} bytes)"
-                   + (f" at {shop.home / a['path']}" if a["path"] else " (not downloaded)"))
+        click.echo(
+            f"Attached: {a['filename']} ({a['content_type']}, {a['size']} bytes)"
+            + (f" at {shop.home / a['path']}" if a["path"] else " (not downloaded)")
+        )
     click.echo("")
     click.echo(row["text"] or "")
 
@@ -274,7 +306,9 @@ def message_raw(shop: Shop, message_id: int) -> None:
 @messages.command("reply")
 @click.argument("message_id", type=int)
 @click.option("--text", help="The reply (default: write it in your editor).")
-@click.option("--send/--queue", "send_now", default=True, help="Send now (default) or only queue it.")
+@click.option(
+    "--send/--queue", "send_now", default=True, help="Send now (default) or only queue it."
+)
 @with_shop
 def message_reply(shop: Shop, message_id: int, text: str | None, send_now: bool) -> None:
     """Answer a message on the channel it came from, through the outbox."""
@@ -289,8 +323,10 @@ def message_reply(shop: Shop, message_id: int, text: str | None, send_now: bool)
         return
     [result] = deliver(shop, [outbox_id])
     words = {"sent": "sent", "queued": "kept in the outbox", "failed": "refused"}
-    click.echo(f"Reply {outbox_id} {words.get(result.status, result.status)}"
-               + (f": {result.error}" if result.error else "."))
+    click.echo(
+        f"Reply {outbox_id} {words.get(result.status, result.status)}"
+        + (f": {result.error}" if result.error else ".")
+    )
     if result.status != "sent":
         raise click.exceptions.Exit(1)
 
@@ -314,8 +350,10 @@ def outbox(ctx: click.Context, as_json: bool, include_sent: bool) -> None:
         return
     for r in rows:
         to = json.loads(r["to_handle"])[1]
-        click.echo(f"{r['id']:>5} {r['status']:<19} {r['account']} -> {to}: {one_line(r['text'], 50)}"
-                   + (f"  ({r['error']})" if r["error"] else ""))
+        click.echo(
+            f"{r['id']:>5} {r['status']:<19} {r['account']} -> {to}: {one_line(r['text'], 50)}"
+            + (f"  ({r['error']})" if r["error"] else "")
+        )
     if not rows:
         click.echo("The outbox is empty.")
 
@@ -358,25 +396,32 @@ def outbox_resend(shop: Shop, outbox_id: int) -> None:
 # Orders -----------------------------------------------------------------------------------------
 @cli.group(invoke_without_command=True)
 @click.option("--status", type=click.Choice(STATUSES), help="Only orders in this status.")
-@click.option("--all", "include_closed", is_flag=True, help="Include completed, lost and cancelled.")
+@click.option(
+    "--all", "include_closed", is_flag=True, help="Include completed, lost and cancelled."
+)
 @json_option
 @limit_option
 @click.pass_context
-def orders(ctx: click.Context, status: str | None, include_closed: bool, as_json: bool,
-           limit: int | None) -> None:
+def orders(
+    ctx: click.Context, status: str | None, include_closed: bool, as_json: bool, limit: int | None
+) -> None:
     """List open orders. Subcommands show one and change it."""
     if ctx.invoked_subcommand:
         return
     shop = open_shop(ctx)
-    rows = queries.list_orders(shop.store, status=status, include_closed=include_closed, limit=limit)
+    rows = queries.list_orders(
+        shop.store, status=status, include_closed=include_closed, limit=limit
+    )
     if as_json:
         print_json(rows)
         return
     for o in rows:
         due = f" due {o['deadline']}" if o["deadline"] else ""
         wait = f", {o['waiting']} waiting" if o["waiting"] else ""
-        click.echo(f"{o['ref']}  {STATUS_WORDS[o['status']]:<24} {o['contact'] or '?'}: {o['title']}"
-                   f"{due} ({o['messages']} messages{wait})")
+        click.echo(
+            f"{o['ref']}  {STATUS_WORDS[o['status']]:<24} {o['contact'] or '?'}: {o['title']}"
+            f"{due} ({o['messages']} messages{wait})"
+        )
     if not rows:
         click.echo("No orders match.")
 
@@ -490,8 +535,10 @@ def search(shop: Shop, query: str, as_json: bool, limit: int | None) -> None:
         if r["type"] == "order":
             click.echo(f"order   {r['ref']}  {r['title']} ({STATUS_WORDS[r['status']]})")
         else:
-            click.echo(f"message {r['id']:>6}  {local(shop, r['sent_at'])} {r['sender'] or '?'}: "
-                       f"{r['subject']}")
+            click.echo(
+                f"message {r['id']:>6}  {local(shop, r['sent_at'])} {r['sender'] or '?'}: "
+                f"{r['subject']}"
+            )
     if not rows:
         click.echo(f'Nothing found for "{query}".')
 
@@ -504,7 +551,10 @@ def digest(shop: Shop, as_html: bool, since: datetime | None) -> None:
     """Print today's digest: new orders, who is waiting, deadlines, problems."""
     zone = shop.config.shop.timezone
     facts = build_digest(
-        shop.store, shop.config.shop.name, shop.clock.now(), today(shop),
+        shop.store,
+        shop.config.shop.name,
+        shop.clock.now(),
+        today(shop),
         due_days=shop.config.digest["due_days"],
         since=since.replace(tzinfo=zone) if since else None,
     )

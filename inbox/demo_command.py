@@ -29,7 +29,9 @@ def prepare_folder(folder: Path) -> None:
             )
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / MARKER).write_text("This folder was made by `banco demo` and may be replaced by it.\n")
+    (folder / MARKER).write_text(
+        "This folder was made by `banco demo` and may be replaced by it.\n"
+    )
 
 
 def run_demo(folder: Path | None, clock: Clock, echo: Callable[[str], None]) -> None:
@@ -43,13 +45,16 @@ def run_demo(folder: Path | None, clock: Clock, echo: Callable[[str], None]) -> 
         echo("Collecting everything, as Banco does at 08:00 every day...")
         for result in collect(shop):
             c = result.counts
-            echo(f"  {result.account}: {c.new} messages, {c.orders} new orders"
-                 + (f", {c.unreadable} could not be read" if c.unreadable else ""))
+            echo(
+                f"  {result.account}: {c.new} messages, {c.orders} new orders"
+                + (f", {c.unreadable} could not be read" if c.unreadable else "")
+            )
         echo("")
         config = shop.config
         today = clock.now().astimezone(config.shop.timezone).date()
-        digest = build_digest(shop.store, config.shop.name, clock.now(), today,
-                              due_days=config.digest["due_days"])
+        digest = build_digest(
+            shop.store, config.shop.name, clock.now(), today, due_days=config.digest["due_days"]
+        )
         echo(render_text(digest, "en", today))
     finally:
         shop.close()

@@ -39,8 +39,16 @@ class Digest:
     @property
     def empty(self) -> bool:
         return not any(
-            (self.new_orders, self.waiting, self.due, self.overdue, self.failing, self.unreadable,
-             self.too_large, self.gaps)
+            (
+                self.new_orders,
+                self.waiting,
+                self.due,
+                self.overdue,
+                self.failing,
+                self.unreadable,
+                self.too_large,
+                self.gaps,
+            )
         )
 
 
@@ -50,7 +58,12 @@ def last_digest_at(store: Store) -> datetime | None:
 
 
 def build_digest(
-    store: Store, shop: str, now: datetime, today: date, *, due_days: int = 7,
+    store: Store,
+    shop: str,
+    now: datetime,
+    today: date,
+    *,
+    due_days: int = 7,
     since: datetime | None = None,
 ) -> Digest:
     """Facts for the digest. ``today`` is the date in the shop's time zone; new orders are those
@@ -129,10 +142,14 @@ def _environment(lang: str, digest: Digest, today: date) -> jinja2.Environment:
 
 
 def render_text(digest: Digest, lang: str, today: date) -> str:
-    return _environment(lang, digest, today).get_template("digest.txt").render(d=digest, today=today)
+    return (
+        _environment(lang, digest, today).get_template("digest.txt").render(d=digest, today=today)
+    )
 
 
 def render_html(digest: Digest, lang: str, today: date) -> str:
-    return _environment(lang, digest, today).get_template("digest.html").render(
-        d=digest, today=today, lang=lang
+    return (
+        _environment(lang, digest, today)
+        .get_template("digest.html")
+        .render(d=digest, today=today, lang=lang)
     )

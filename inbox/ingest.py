@@ -66,7 +66,9 @@ class Ingest:
                     "stream": page.stream,
                     "cursor": json.dumps(page.cursor),
                     "updated_at": iso(self.now),
-                    **({"source_count": page.source_count} if page.source_count is not None else {}),
+                    **(
+                        {"source_count": page.source_count} if page.source_count is not None else {}
+                    ),
                 },
                 pk=("account", "stream"),
             )
@@ -141,7 +143,9 @@ class Ingest:
         )
         replied = self._replied_message(record)
         thread = self._thread(record, replied)
-        order_id = claimed["id"] if claimed else self._order_for(record, contact_id, replied, thread)
+        order_id = (
+            claimed["id"] if claimed else self._order_for(record, contact_id, replied, thread)
+        )
         if order_id is None and files_order and contact_id is not None:
             order_id = self._new_order(record, contact_id)
             counts.orders += 1
@@ -184,9 +188,11 @@ class Ingest:
         if found is None:
             if not create:
                 return None
-            found = self.store.db.table("contacts").insert(
-                {"name": name or handles[0].value, "created_at": iso(self.now)}
-            ).last_pk
+            found = (
+                self.store.db.table("contacts")
+                .insert({"name": name or handles[0].value, "created_at": iso(self.now)})
+                .last_pk
+            )
         elif name:
             self.store.db.execute(
                 "update contacts set name = ? where id = ? and (name = '' or name like '%@%')",
@@ -243,7 +249,11 @@ class Ingest:
             for match in ref_pattern(self.order_prefix).finditer(text or ""):
                 if self.store.scalar("select id from orders where id = ?", [int(match[1])]):
                     return int(match[1])
-        if thread is not None and thread["order_id"] is not None and self._is_open(thread["order_id"]):
+        if (
+            thread is not None
+            and thread["order_id"] is not None
+            and self._is_open(thread["order_id"])
+        ):
             return int(thread["order_id"])
         if contact_id is None:
             return None
@@ -274,12 +284,22 @@ class Ingest:
             note=f"created from {how}",
         )
 
-    def _new_thread(self, record: Record, contact_id: int | None, order_id: int | None) -> dict[str, Any]:
+    def _new_thread(
+        self, record: Record, contact_id: int | None, order_id: int | None
+    ) -> dict[str, Any]:
         key = record.conversation or record.message_key or f"id:{record.external_id}"
         self.store.db.execute(
             "insert or ignore into threads (account, channel, key, subject, contact_id, order_id,"
             " created_at) values (?, ?, ?, ?, ?, ?, ?)",
-            [self.account, record.channel, key, record.subject, contact_id, order_id, iso(self.now)],
+            [
+                self.account,
+                record.channel,
+                key,
+                record.subject,
+                contact_id,
+                order_id,
+                iso(self.now),
+            ],
         )
         thread = self.store.one(
             "select * from threads where account = ? and key = ?", [self.account, key]
@@ -413,7 +433,8 @@ class Ingest:
         changed = {k: [before.get(k), v] for k, v in new.items() if before.get(k) != v}
         if changed:
             self.store.db.table("orders").update(
-                existing["order_id"], {**{k: v[1] for k, v in changed.items()}, "updated_at": iso(self.now)}
+                existing["order_id"],
+                {**{k: v[1] for k, v in changed.items()}, "updated_at": iso(self.now)},
             )
             add_event(
                 self.store,
@@ -427,7 +448,9 @@ class Ingest:
     def _save_attachments(self, message_id: int, record: Record) -> None:
         for attachment in record.attachments:
             sha, path = (
-                self.store.save_file(attachment.data) if attachment.data is not None else (None, None)
+                self.store.save_file(attachment.data)
+                if attachment.data is not None
+                else (None, None)
             )
             self.store.db.table("attachments").insert(
                 {
@@ -481,9 +504,7 @@ def _fields_json(fields: OrderFields | None) -> dict[str, Any]:
 
 def _fields_from_json(data: dict[str, Any]) -> OrderFields:
     deadline = data.get("deadline")
-    return OrderFields(
-        **{**data, "deadline": date.fromisoformat(deadline) if deadline else None}
-    )
+    return OrderFields(**{**data, "deadline": date.fromisoformat(deadline) if deadline else None})
 
 
 def _first_line(text: str) -> str:

@@ -158,7 +158,14 @@ def m001_initial(db: Database) -> None:
     db.table("messages").create_index(["account", "stream"])
     # Earlier versions of a message that was edited (Telegram edits, a form row changed in the sheet).
     db.table("message_revisions").create(
-        {"id": int, "message_id": int, "replaced_at": str, "subject": str, "text": str, "raw": bytes},
+        {
+            "id": int,
+            "message_id": int,
+            "replaced_at": str,
+            "subject": str,
+            "text": str,
+            "raw": bytes,
+        },
         pk="id",
         foreign_keys=[("message_id", "messages", "id")],
     )
@@ -240,8 +247,14 @@ def m001_initial(db: Database) -> None:
     )
     db.table("outbox").create_index(["status"])
 
-    db.table("messages").enable_fts(["subject", "text", "sender"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
-    db.table("orders").enable_fts(["ref", "title", "details"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    db.table("messages").enable_fts(
+        ["subject", "text", "sender"],
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )
+    db.table("orders").enable_fts(
+        ["ref", "title", "details"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+    )
 
 
 @migrations()

@@ -116,7 +116,9 @@ def add_event(
     )
 
 
-def set_status(store: Store, ref: str, status: str, now: datetime, note: str = "") -> dict[str, Any]:
+def set_status(
+    store: Store, ref: str, status: str, now: datetime, note: str = ""
+) -> dict[str, Any]:
     if status not in STATUSES:
         raise OrderError(f'unknown status "{status}"; use one of: {", ".join(STATUSES)}')
     order = find_order(store, ref)
@@ -131,7 +133,15 @@ def set_status(store: Store, ref: str, status: str, now: datetime, note: str = "
                 "closed_at": iso(now) if status in CLOSED else None,
             },
         )
-        add_event(store, order["id"], now, "status", from_status=order["status"], to_status=status, note=note)
+        add_event(
+            store,
+            order["id"],
+            now,
+            "status",
+            from_status=order["status"],
+            to_status=status,
+            note=note,
+        )
     return find_order(store, ref)
 
 
@@ -141,7 +151,9 @@ def update_fields(
     """Change plain fields of an order (deadline, estimate, price, payment) and record the change."""
     order = find_order(store, ref)
     if "payment" in changes and changes["payment"] not in PAYMENTS:
-        raise OrderError(f'unknown payment state "{changes["payment"]}"; use one of: {", ".join(PAYMENTS)}')
+        raise OrderError(
+            f'unknown payment state "{changes["payment"]}"; use one of: {", ".join(PAYMENTS)}'
+        )
     values = {k: v.isoformat() if isinstance(v, date) else v for k, v in changes.items()}
     diff = {k: [order[k], v] for k, v in values.items() if order[k] != v}
     if diff:
@@ -158,13 +170,17 @@ def add_note(store: Store, ref: str, text: str, now: datetime) -> None:
 
 def add_task(store: Store, ref: str, title: str, now: datetime, due: date | None = None) -> int:
     order = find_order(store, ref)
-    task_id = store.db.table("tasks").insert(
-        {
-            "order_id": order["id"],
-            "title": title,
-            "due": due.isoformat() if due else None,
-            "created_at": iso(now),
-        }
-    ).last_pk
+    task_id = (
+        store.db.table("tasks")
+        .insert(
+            {
+                "order_id": order["id"],
+                "title": title,
+                "due": due.isoformat() if due else None,
+                "created_at": iso(now),
+            }
+        )
+        .last_pk
+    )
     assert isinstance(task_id, int)
     return task_id

@@ -100,8 +100,10 @@ def _check_auto_allowed(shop: Shop, message: dict[str, Any], now: datetime) -> N
     recent = shop.store.scalar(
         "select count(*) from outbox where auto = 1 and to_handle = ? and created_at >= ?"
         " and status != 'cancelled'",
-        [json.dumps([_handle_kind(message["channel"]), message["sender_handle"]]),
-         iso(now - timedelta(days=1))],
+        [
+            json.dumps([_handle_kind(message["channel"]), message["sender_handle"]]),
+            iso(now - timedelta(days=1)),
+        ],
     )
     if recent:
         raise OutboxError("this customer already had an automatic message today")
@@ -137,14 +139,10 @@ def deliver(shop: Shop, ids: list[int] | None = None) -> list[Delivery]:
     if ids:
         sql += f" and id in ({','.join('?' * len(ids))})"
         params += ids
-    results = []
-    for row in store.all(sql + " order by id", params):
-        results.append(_deliver_one(shop, row))
-    return results
+    return [_deliver_one(shop, row) for row in store.all(sql + " order by id", params)]
 
 
 def _deliver_one(shop: Shop, row: dict[str, Any]) -> Delivery:
-    store = shop.store
     out = outgoing(shop, row)
     try:
         connector = shop.connector(row["account"])
@@ -156,8 +154,12 @@ def _deliver_one(shop: Shop, row: dict[str, Any]) -> Delivery:
         if row["status"] == "sending":  # Banco stopped after handing it over: did it go out?
             went = connector.was_sent(out)
             if went is None:
-                _set(shop, row["id"], status="may_have_been_sent",
-                     error="Banco stopped while sending this; check the chat, then resend or cancel")
+                _set(
+                    shop,
+                    row["id"],
+                    status="may_have_been_sent",
+                    error="Banco stopped while sending this; check the chat, then resend or cancel",
+                )
                 return Delivery(row["id"], "may_have_been_sent")
             if went:
                 _set(shop, row["id"], status="sent", sent_at=iso(shop.clock.now()))
@@ -169,8 +171,7 @@ def _deliver_one(shop: Shop, row: dict[str, Any]) -> Delivery:
             _set(shop, row["id"], status="failed", error=str(e))
             return Delivery(row["id"], "failed", str(e))
         except Exception as e:  # NeedsUser, TryLater, network: it stays queued, nothing expires
-            kind, message = classify(e)
-            return _back_to_queue(shop, row, message, needs_you=isinstance(e, NeedsUser))
+            return _back_to_queue(shop, row, classify(e)[1], needs_you=isinstance(e, NeedsUser))
         _record_sent(shop, row, receipt.record)
         return Delivery(row["id"], "sent")
     finally:
@@ -180,8 +181,13 @@ def _deliver_one(shop: Shop, row: dict[str, Any]) -> Delivery:
 def _record_sent(shop: Shop, row: dict[str, Any], record: Any) -> None:
     store = shop.store
     now = shop.clock.now()
-    ingest = Ingest(store, row["account"], now, order_prefix=shop.config.shop.order_prefix,
-                    owner=shop.owner_handles)
+    ingest = Ingest(
+        store,
+        row["account"],
+        now,
+        order_prefix=shop.config.shop.order_prefix,
+        owner=shop.owner_handles,
+    )
     with store.db.atomic():
         ingest.save_records([record], STREAM)
         message_id = store.scalar(
@@ -191,7 +197,9 @@ def _record_sent(shop: Shop, row: dict[str, Any], record: Any) -> None:
         _set(shop, row["id"], status="sent", sent_at=iso(now), message_id=message_id, error=None)
 
 
-def _back_to_queue(shop: Shop, row: dict[str, Any], error: str, needs_you: bool = False) -> Delivery:
+def _back_to_queue(
+    shop: Shop, row: dict[str, Any], error: str, needs_you: bool = False
+) -> Delivery:
     prefix = "needs you: " if needs_you else "will retry: "
     _set(shop, row["id"], status="queued", error=prefix + error)
     return Delivery(row["id"], "queued", error)
@@ -202,11 +210,15 @@ def set_status(shop: Shop, outbox_id: int, status: str) -> None:
     row = shop.store.one("select status from outbox where id = ?", [outbox_id])
     if row is None:
         raise OutboxError(f"no reply {outbox_id} in the outbox; `banco outbox` lists them")
-    allowed = {"cancelled": ("queued", "failed", "may_have_been_sent"),
-               "queued": ("failed", "may_have_been_sent")}[status]
+    allowed = {
+        "cancelled": ("queued", "failed", "may_have_been_sent"),
+        "queued": ("failed", "may_have_been_sent"),
+    }[status]
     if row["status"] not in allowed:
-        raise OutboxError(f"reply {outbox_id} is {row['status'].replace('_', ' ')}; it cannot be"
-                          f" {'cancelled' if status == 'cancelled' else 'sent again'}")
+        raise OutboxError(
+            f"reply {outbox_id} is {row['status'].replace('_', ' ')}; it cannot be"
+            f" {'cancelled' if status == 'cancelled' else 'sent again'}"
+        )
     _set(shop, outbox_id, status=status, error=None)
 
 

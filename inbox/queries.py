@@ -62,7 +62,10 @@ def get_message(store: Store, message_id: int) -> dict[str, Any] | None:
 
 
 def list_orders(
-    store: Store, *, status: str | None = None, include_closed: bool = False,
+    store: Store,
+    *,
+    status: str | None = None,
+    include_closed: bool = False,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     where, params = ["1 = 1"], []

@@ -17,8 +17,12 @@ def order_text(order: dict[str, Any], when: Callable[[str | None], str]) -> str:
         f"Customer:  {contact.get('name') or '?'}"
         + "".join(f"  {h['kind']}: {h['value']}" for h in order["handles"]),
     ]
-    for label, key in (("Deadline", "deadline"), ("Quantity", "quantity"), ("Price", "price"),
-                       ("Estimate", "estimated_hours")):
+    for label, key in (
+        ("Deadline", "deadline"),
+        ("Quantity", "quantity"),
+        ("Price", "price"),
+        ("Estimate", "estimated_hours"),
+    ):
         if order[key] is not None:
             value = f"{order[key]:g} hours" if key == "estimated_hours" else order[key]
             lines.append(f"{label + ':':<10} {value}")

@@ -47,7 +47,10 @@ def classify(error: BaseException) -> tuple[str, str]:
     if isinstance(error, TimeoutError):
         return WILL_RETRY, "the service took too long to answer; Banco will try again"
     if isinstance(error, OSError):
-        return WILL_RETRY, f"could not reach the service ({error.strerror or error}); Banco will try again"
+        return (
+            WILL_RETRY,
+            f"could not reach the service ({error.strerror or error}); Banco will try again",
+        )
     return WILL_RETRY, f"unexpected error ({type(error).__name__}: {error}); Banco will try again"
 
 

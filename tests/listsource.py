@@ -31,7 +31,9 @@ class ListConnector:
     options: ClassVar[Mapping[str, Option]] = {
         "path": Option("path"),
         "page_size": Option("int", 2),
-        "fail": Option("str", "", choices=("", "needs_user", "try_later", "crash", "after_first_page")),
+        "fail": Option(
+            "str", "", choices=("", "needs_user", "try_later", "crash", "after_first_page")
+        ),
         "send_fail": Option("str", "", choices=("", "rejected", "try_later", "needs_user")),
         "knows_sent": Option("bool", True),
     }
@@ -63,7 +65,9 @@ class ListConnector:
         while position < len(items):
             chunk = items[position : position + size]
             position += len(chunk)
-            yield Page("main", position, [record(i) for i in chunk], remaining=len(items) - position)
+            yield Page(
+                "main", position, [record(i) for i in chunk], remaining=len(items) - position
+            )
             if self.settings["fail"] == "after_first_page":
                 raise TryLater("the connection dropped")
 
@@ -87,16 +91,32 @@ class ListConnector:
             raise TryLater("the server is busy")
         if fail == "needs_user":
             raise NeedsUser("the password was refused")
-        self._sent_path.write_text(json.dumps([*self.sent(), {
-            "to": message.to.value, "subject": message.subject, "text": message.text,
-            "key": message.message_key, "in_reply_to": message.in_reply_to,
-            "references": list(message.references),
-        }]))
-        record = Record(external_id=f"sent:{message.message_key}", channel="email", direction="out",
-                        sender=Person("Giulia", [Handle("email", "giulia@shop.example")]),
-                        recipients=[Person("", [message.to])], subject=message.subject,
-                        text=message.text, message_key=message.message_key,
-                        reply_keys=message.references)
+        self._sent_path.write_text(
+            json.dumps(
+                [
+                    *self.sent(),
+                    {
+                        "to": message.to.value,
+                        "subject": message.subject,
+                        "text": message.text,
+                        "key": message.message_key,
+                        "in_reply_to": message.in_reply_to,
+                        "references": list(message.references),
+                    },
+                ]
+            )
+        )
+        record = Record(
+            external_id=f"sent:{message.message_key}",
+            channel="email",
+            direction="out",
+            sender=Person("Giulia", [Handle("email", "giulia@shop.example")]),
+            recipients=[Person("", [message.to])],
+            subject=message.subject,
+            text=message.text,
+            message_key=message.message_key,
+            reply_keys=message.references,
+        )
         return Receipt(record.external_id, record)
 
     def was_sent(self, message: Outgoing) -> bool | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import os
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 BASE = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
@@ -21,8 +21,12 @@ def email_bytes(n: int, *, customers: int = 50, attachment: bool = False) -> byt
     msg["Message-ID"] = make_msgid(f"m{n}", domain="example.com")
     msg.set_content(f"Ciao Giulia,\nvorrei {n % 12 + 1} tazze blu.\nGrazie!\n")
     if attachment:
-        msg.add_attachment(b"%PDF-1.4 sketch " + str(n).encode(), maintype="application",
-                           subtype="pdf", filename=f"schizzo-{n}.pdf")
+        msg.add_attachment(
+            b"%PDF-1.4 sketch " + str(n).encode(),
+            maintype="application",
+            subtype="pdf",
+            filename=f"schizzo-{n}.pdf",
+        )
     return msg.as_bytes()
 
 
@@ -48,8 +52,15 @@ class MaildirSource:
         return f'kind = "maildir"\npath = "{self.root}"\n'
 
 
-HEADERS = ["Informazioni cronologiche", "Nome e cognome", "Indirizzo email", "Telefono",
-           "Cosa desideri ordinare?", "Quantità", "Data di consegna"]
+HEADERS = [
+    "Informazioni cronologiche",
+    "Nome e cognome",
+    "Indirizzo email",
+    "Telefono",
+    "Cosa desideri ordinare?",
+    "Quantità",
+    "Data di consegna",
+]
 
 
 class CsvSource:
@@ -64,8 +75,17 @@ class CsvSource:
     def add(self, n: int) -> None:
         for k in range(self.total, self.total + n):
             at = BASE + timedelta(hours=k)
-            self.rows.append([at.strftime("%d/%m/%Y %H:%M:%S"), f"Cliente {k}", f"c{k}@example.com",
-                              f"051 {k:07d}", f"{k % 5 + 1} vasi", str(k % 5 + 1), "20/12/2026"])
+            self.rows.append(
+                [
+                    at.strftime("%d/%m/%Y %H:%M:%S"),
+                    f"Cliente {k}",
+                    f"c{k}@example.com",
+                    f"051 {k:07d}",
+                    f"{k % 5 + 1} vasi",
+                    str(k % 5 + 1),
+                    "20/12/2026",
+                ]
+            )
         self.total += n
         with self.path.open("w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)

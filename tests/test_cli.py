@@ -53,11 +53,15 @@ def test_collect_reports_per_account(shop: Path, run) -> None:
     only = run("--home", str(shop), "collect", "--account", "mail")
     assert "form" not in only.output
     unknown = run("--home", str(shop), "collect", "--account", "mial")
-    assert unknown.exit_code == 2 and 'no account named "mial"; did you mean "mail"?' in unknown.output
+    assert (
+        unknown.exit_code == 2 and 'no account named "mial"; did you mean "mail"?' in unknown.output
+    )
 
 
 def test_collect_with_a_missing_source_fails_in_words(tmp_path: Path, write_shop, run) -> None:
-    home = write_shop(f'\n[[accounts]]\nname = "mail"\nkind = "maildir"\npath = "{tmp_path / "gone"}"\n')
+    home = write_shop(
+        f'\n[[accounts]]\nname = "mail"\nkind = "maildir"\npath = "{tmp_path / "gone"}"\n'
+    )
     result = run("--home", str(home), "collect")
     assert result.exit_code == 1
     assert "mail: failed (needs you)" in result.output and "Traceback" not in result.output
@@ -84,7 +88,9 @@ def test_messages_lists_filters_and_json(shop: Path, run) -> None:
     assert len(forms) == 3
     waiting = json.loads(run("--home", str(shop), "messages", "--waiting", "--json").output)
     assert all(m["waiting"] for m in waiting) and len(waiting) == 15
-    by_order = json.loads(run("--home", str(shop), "messages", "--order", "B-0001", "--json").output)
+    by_order = json.loads(
+        run("--home", str(shop), "messages", "--order", "B-0001", "--json").output
+    )
     assert by_order and all(m["order_ref"] == "B-0001" for m in by_order)
     bad = run("--home", str(shop), "messages", "--order", "B-9999")
     assert bad.exit_code == 1 and 'no order "B-9999"' in bad.output
@@ -105,20 +111,42 @@ def test_orders_list_show_and_change(shop: Path, run) -> None:
     home = ["--home", str(shop)]
     listing = run(*home, "orders")
     assert listing.exit_code == 0 and "B-0001" in listing.output
-    assert run(*home, "orders", "status", "B-0001", "quoted", "--note", "sent the quote").exit_code == 0
+    assert (
+        run(*home, "orders", "status", "B-0001", "quoted", "--note", "sent the quote").exit_code
+        == 0
+    )
     assert run(*home, "orders", "deadline", "b-1", "20/12/2026").exit_code == 0
     assert run(*home, "orders", "estimate", "1", "9.5").exit_code == 0
-    assert run(*home, "orders", "price", "B-0001", "180", "--payment", "deposit_paid").exit_code == 0
-    assert run(*home, "orders", "task", "B-0001", "Buy blue glaze", "--due", "2026-12-01").exit_code == 0
+    assert (
+        run(*home, "orders", "price", "B-0001", "180", "--payment", "deposit_paid").exit_code == 0
+    )
+    assert (
+        run(*home, "orders", "task", "B-0001", "Buy blue glaze", "--due", "2026-12-01").exit_code
+        == 0
+    )
     assert run(*home, "orders", "note", "B-0001", "Prefers a matte finish").exit_code == 0
     detail = json.loads(run(*home, "orders", "show", "B-0001", "--json").output)
     assert (detail["status"], detail["deadline"], detail["estimated_hours"], detail["price"]) == (
-        "quoted", "2026-12-20", 9.5, 180.0)
+        "quoted",
+        "2026-12-20",
+        9.5,
+        180.0,
+    )
     assert [t["title"] for t in detail["tasks"]] == ["Buy blue glaze"]
-    assert [e["kind"] for e in detail["events"]] == ["created", "status", "fields", "fields", "fields",
-                                                     "note"]
+    assert [e["kind"] for e in detail["events"]] == [
+        "created",
+        "status",
+        "fields",
+        "fields",
+        "fields",
+        "note",
+    ]
     text = run(*home, "orders", "show", "B-0001").output
-    assert "Status:    quote sent" in text and "Conversation (" in text and "Prefers a matte finish" in text
+    assert (
+        "Status:    quote sent" in text
+        and "Conversation (" in text
+        and "Prefers a matte finish" in text
+    )
     assert run(*home, "orders", "status", "B-0001", "completed").exit_code == 0
     assert "B-0001" not in run(*home, "orders").output
     assert "B-0001" in run(*home, "orders", "--all").output
@@ -142,7 +170,10 @@ def test_bad_order_input_is_one_line_and_non_zero(shop: Path, run, args, expecte
 def test_search_finds_messages_and_orders_and_survives_odd_input(shop: Path, run) -> None:
     found = json.loads(run("--home", str(shop), "search", "tazze", "--json").output)
     assert any(r["type"] == "message" for r in found)
-    assert any(r["type"] == "order" for r in json.loads(run("--home", str(shop), "search", "vasi", "--json").output))
+    assert any(
+        r["type"] == "order"
+        for r in json.loads(run("--home", str(shop), "search", "vasi", "--json").output)
+    )
     for odd in ('mug"', "AND OR NOT", "*", "(", "B-0001"):
         result = run("--home", str(shop), "search", odd)
         assert result.exit_code == 0, result.output

@@ -74,7 +74,9 @@ def test_refetching_from_any_saved_cursor_adds_no_duplicate(shop_and_source) -> 
     [result] = collect(shop)
     assert result.ok, result.error
     assert shop.store.scalar("select count(*) from messages") == source.total
-    counted = {t: shop.store.scalar(f"select count(*) from {t}") for t in ("orders", "contacts", "threads")}
+    counted = {
+        t: shop.store.scalar(f"select count(*) from {t}") for t in ("orders", "contacts", "threads")
+    }
     for page in [None, *pages]:
         shop.store.db.execute("delete from sync_state")
         if page is not None:

@@ -36,8 +36,11 @@ def stored(home: Path) -> int:
 
 def collect_until_killed(home: Path, at_least: int) -> None:
     """Start `banco collect`, and SIGKILL it as soon as ``at_least`` messages are stored."""
-    proc = subprocess.Popen([*BANCO, "--home", str(home), "collect"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*BANCO, "--home", str(home), "collect"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     try:
         while stored(home) < at_least and proc.poll() is None:
@@ -50,12 +53,15 @@ def collect_until_killed(home: Path, at_least: int) -> None:
 
 def snapshot(home: Path) -> dict[str, object]:
     with sqlite3.connect(home / "banco.db") as db:
+
         def q(sql: str) -> list:
             return db.execute(sql).fetchall()
 
         return {
             "messages": q("select account, external_id from messages order by 1, 2"),
-            "duplicates": q("select external_id from messages group by account, external_id having count(*) > 1"),
+            "duplicates": q(
+                "select external_id from messages group by account, external_id having count(*) > 1"
+            ),
             "orders": q("select count(*) from orders"),
             "contacts": q("select count(*) from contacts"),
             "handles": q("select kind, value from handles order by 1, 2"),
@@ -78,7 +84,9 @@ def test_killing_collect_at_any_point_loses_nothing_and_duplicates_nothing(tmp_p
         after_kills.append(stored(crashed))
     interrupted = [n for n in after_kills if n < MESSAGES + ANSWERS]
     assert len(interrupted) >= 4, f"the kills should interrupt the collect: {after_kills}"
-    done = subprocess.run([*BANCO, "--home", str(crashed), "collect"], capture_output=True, text=True)
+    done = subprocess.run(
+        [*BANCO, "--home", str(crashed), "collect"], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
 
     expected = snapshot(clean)

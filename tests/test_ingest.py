@@ -25,7 +25,9 @@ def store(tmp_path: Path):
 
 @pytest.fixture
 def ingest(store: Store) -> Ingest:
-    return Ingest(store, "mail", T0 + timedelta(days=30), owner={Handle("email", "me@shop.example")})
+    return Ingest(
+        store, "mail", T0 + timedelta(days=30), owner={Handle("email", "me@shop.example")}
+    )
 
 
 def email(n: int, sender: str = "ann@example.com", *, hours: int = 0, **kw) -> Record:
@@ -71,13 +73,17 @@ def test_the_same_record_twice_is_stored_once(store: Store, ingest: Ingest) -> N
     assert store.scalar("select count(*) from orders") == 1
 
 
-def test_later_messages_from_the_same_customer_join_the_open_order(store: Store, ingest: Ingest) -> None:
+def test_later_messages_from_the_same_customer_join_the_open_order(
+    store: Store, ingest: Ingest
+) -> None:
     save(ingest, email(1), email(2, subject="Something else entirely"))
     assert store.scalar("select count(*) from orders") == 1
     assert store.scalar("select count(distinct order_id) from messages") == 1
 
 
-def test_a_reply_joins_its_conversation_even_with_a_new_subject(store: Store, ingest: Ingest) -> None:
+def test_a_reply_joins_its_conversation_even_with_a_new_subject(
+    store: Store, ingest: Ingest
+) -> None:
     save(ingest, email(1))
     # Another address of the same person replying: only the headers link it.
     reply = email(2, "ann.work@example.com", subject="new subject", reply_keys=("m1@example.com",))
@@ -93,7 +99,9 @@ def test_a_quoted_reference_attaches_to_that_order(store: Store, ingest: Ingest)
     assert store.scalar("select count(*) from orders") == 2
 
 
-def test_a_new_inquiry_after_a_completed_order_opens_a_new_one(store: Store, ingest: Ingest) -> None:
+def test_a_new_inquiry_after_a_completed_order_opens_a_new_one(
+    store: Store, ingest: Ingest
+) -> None:
     save(ingest, email(1))
     set_status(store, "B-0001", "completed", T0)
     save(ingest, email(2))
@@ -104,34 +112,51 @@ def test_a_new_inquiry_after_a_completed_order_opens_a_new_one(store: Store, ing
 
 
 @pytest.mark.parametrize("kind", ["auto_reply", "bounce", "bulk"])
-def test_automatic_mail_never_opens_orders_or_waits(store: Store, ingest: Ingest, kind: str) -> None:
+def test_automatic_mail_never_opens_orders_or_waits(
+    store: Store, ingest: Ingest, kind: str
+) -> None:
     save(ingest, email(1, "mailer-daemon@example.net", auto=kind))
     assert store.scalar("select count(*) from orders") == 0
     assert store.scalar("select count(*) from contacts") == 0
     assert store.scalar("select waiting from messages") == 0
 
 
-def test_an_auto_reply_still_joins_the_conversation_it_answers(store: Store, ingest: Ingest) -> None:
+def test_an_auto_reply_still_joins_the_conversation_it_answers(
+    store: Store, ingest: Ingest
+) -> None:
     save(ingest, email(1))
     save(ingest, email(2, "ann@example.com", auto="auto_reply", reply_keys=("m1@example.com",)))
     assert store.scalar("select order_id from messages where external_id = 'm2'") == 1
 
 
 def test_unreadable_messages_are_kept_raw_without_an_order(store: Store, ingest: Ingest) -> None:
-    bad = Record("bad1", "email", raw=b"\x00\xff garbage", status="unreadable", problem="no headers")
+    bad = Record(
+        "bad1", "email", raw=b"\x00\xff garbage", status="unreadable", problem="no headers"
+    )
     save(ingest, bad)
     [m] = rows(store, "select raw, status, problem, order_id from messages")
-    assert m == {"raw": b"\x00\xff garbage", "status": "unreadable", "problem": "no headers",
-                 "order_id": None}
+    assert m == {
+        "raw": b"\x00\xff garbage",
+        "status": "unreadable",
+        "problem": "no headers",
+        "order_id": None,
+    }
 
 
 def test_the_makers_reply_answers_what_came_before(store: Store, ingest: Ingest) -> None:
     save(ingest, email(1), email(2))
-    mine = email(3, "me@shop.example", direction="out", reply_keys=("m2@example.com",),
-                 recipients=[Person("Ann", [Handle("email", "ann@example.com")])])
+    mine = email(
+        3,
+        "me@shop.example",
+        direction="out",
+        reply_keys=("m2@example.com",),
+        recipients=[Person("Ann", [Handle("email", "ann@example.com")])],
+    )
     save(ingest, mine, stream="Sent")
     save(ingest, email(4))
-    waiting = [r["external_id"] for r in rows(store, "select external_id from messages where waiting = 1")]
+    waiting = [
+        r["external_id"] for r in rows(store, "select external_id from messages where waiting = 1")
+    ]
     assert waiting == ["m4"]
     # A message from the owner's address found in the inbox counts as the owner's.
     save(ingest, email(5, "ME@shop.example"))
@@ -155,39 +180,68 @@ def test_an_edited_record_keeps_its_history(store: Store, ingest: Ingest) -> Non
 
 
 def form_row(text: str = "20 favours", **order) -> Record:
-    fields = OrderFields(title="Wedding favours", quantity=40, deadline=date(2026, 12, 20),
-                         custom={"Colours": "blue"})
+    fields = OrderFields(
+        title="Wedding favours",
+        quantity=40,
+        deadline=date(2026, 12, 20),
+        custom={"Colours": "blue"},
+    )
     for key, value in order.items():
         setattr(fields, key, value)
     return Record(
-        "ts:01/11/2026 10:00:00", "form", raw=b"[]", raw_type="form-row", text=text,
-        sender=Person("Ann Rossi", [Handle("email", "ANN@example.com"), Handle("phone", "051 234"),
-                                    Handle("telegram_username", "@annr")]),
-        subject="Order form: Wedding favours", order=fields,
+        "ts:01/11/2026 10:00:00",
+        "form",
+        raw=b"[]",
+        raw_type="form-row",
+        text=text,
+        sender=Person(
+            "Ann Rossi",
+            [
+                Handle("email", "ANN@example.com"),
+                Handle("phone", "051 234"),
+                Handle("telegram_username", "@annr"),
+            ],
+        ),
+        subject="Order form: Wedding favours",
+        order=fields,
     )
 
 
-def test_a_form_answer_opens_its_own_order_and_links_the_contact(store: Store, ingest: Ingest) -> None:
+def test_a_form_answer_opens_its_own_order_and_links_the_contact(
+    store: Store, ingest: Ingest
+) -> None:
     save(ingest, email(1))
     save(ingest, form_row())
     orders = rows(store, "select * from orders order by id")
     assert len(orders) == 2
     form = orders[1]
-    assert (form["title"], form["quantity"], form["deadline"]) == ("Wedding favours", 40, "2026-12-20")
+    assert (form["title"], form["quantity"], form["deadline"]) == (
+        "Wedding favours",
+        40,
+        "2026-12-20",
+    )
     assert json.loads(form["custom"]) == {"Colours": "blue"}
     assert form["contact_id"] == orders[0]["contact_id"]  # matched by email
     handles = {(h["kind"], h["value"]) for h in rows(store, "select kind, value from handles")}
-    assert handles == {("email", "ann@example.com"), ("phone", "051234"),
-                       ("telegram_username", "annr")}
+    assert handles == {
+        ("email", "ann@example.com"),
+        ("phone", "051234"),
+        ("telegram_username", "annr"),
+    }
 
 
-def test_an_edited_form_answer_updates_its_order_and_says_what_changed(store: Store, ingest: Ingest) -> None:
+def test_an_edited_form_answer_updates_its_order_and_says_what_changed(
+    store: Store, ingest: Ingest
+) -> None:
     save(ingest, form_row())
     save(ingest, form_row(quantity=50, deadline=date(2026, 12, 22)))
     order = store.one("select quantity, deadline from orders")
     assert order == {"quantity": 50, "deadline": "2026-12-22"}
     event = store.one("select kind, data from order_events where kind = 'form_edit'")
-    assert json.loads(event["data"]) == {"quantity": [40, 50], "deadline": ["2026-12-20", "2026-12-22"]}
+    assert json.loads(event["data"]) == {
+        "quantity": [40, 50],
+        "deadline": ["2026-12-20", "2026-12-22"],
+    }
 
 
 def test_attachments_are_stored_once_by_content(store: Store, ingest: Ingest) -> None:
@@ -206,7 +260,9 @@ def test_cursor_is_written_with_its_page(store: Store, ingest: Ingest) -> None:
     assert store.cursors("mail") == {"INBOX": {"uid": 7}}
 
 
-def test_a_record_that_breaks_filing_is_kept_raw_and_the_page_goes_on(store: Store, ingest: Ingest) -> None:
+def test_a_record_that_breaks_filing_is_kept_raw_and_the_page_goes_on(
+    store: Store, ingest: Ingest
+) -> None:
     broken = email(1, raw=b"raw bytes")
     broken.sender = "not a person"  # type: ignore[assignment]
     counts = save(ingest, broken, email(2))
@@ -222,7 +278,9 @@ def test_store_files_are_private(store: Store) -> None:
     assert store.attachments.stat().st_mode & 0o777 == 0o700
 
 
-def test_the_same_message_id_in_the_same_direction_is_one_message(store: Store, ingest: Ingest) -> None:
+def test_the_same_message_id_in_the_same_direction_is_one_message(
+    store: Store, ingest: Ingest
+) -> None:
     mine = email(1, "me@shop.example", direction="out", external_id="outbox:1")
     save(ingest, mine)
     # Found again in the Sent folder under its folder id, and as a copy the maker sent herself.
@@ -236,11 +294,22 @@ def test_the_same_message_id_in_the_same_direction_is_one_message(store: Store, 
 
 def test_a_deep_link_claims_the_order_for_the_chat(store: Store, ingest: Ingest) -> None:
     save(ingest, form_row())
-    start = Record("tg:1", "telegram", sender=Person("Ann R", [Handle("telegram", "777")]),
-                   text="/start B-0001", order_ref="B-0001", conversation="chat:777")
+    start = Record(
+        "tg:1",
+        "telegram",
+        sender=Person("Ann R", [Handle("telegram", "777")]),
+        text="/start B-0001",
+        order_ref="B-0001",
+        conversation="chat:777",
+    )
     save(ingest, start)
-    later = Record("tg:2", "telegram", sender=Person("Ann R", [Handle("telegram", "777")]),
-                   text="Here are the colours", conversation="chat:777")
+    later = Record(
+        "tg:2",
+        "telegram",
+        sender=Person("Ann R", [Handle("telegram", "777")]),
+        text="Here are the colours",
+        conversation="chat:777",
+    )
     save(ingest, later)
     assert store.scalar("select count(*) from contacts") == 1
     assert store.scalar("select count(*) from orders") == 1
@@ -250,5 +319,8 @@ def test_a_deep_link_claims_the_order_for_the_chat(store: Store, ingest: Ingest)
 
 def test_reply_headers_win_over_a_quoted_reference(store: Store, ingest: Ingest) -> None:
     save(ingest, email(1), email(2, "bob@example.com"))
-    save(ingest, email(3, "bob@example.com", text="like Ann's order B-0001", reply_keys=("m2@example.com",)))
+    save(
+        ingest,
+        email(3, "bob@example.com", text="like Ann's order B-0001", reply_keys=("m2@example.com",)),
+    )
     assert store.scalar("select order_id from messages where external_id = 'm3'") == 2

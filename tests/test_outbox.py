@@ -19,9 +19,19 @@ def registry(registry: Registry) -> Registry:
 
 
 ITEMS = [
-    {"id": "a1", "at": "2026-11-18T10:00:00+00:00", "from": "ann@example.com", "name": "Ann",
-     "subject": "Six mugs"},
-    {"id": "a2", "at": "2026-11-19T10:00:00+00:00", "from": "ann@example.com", "subject": "Re: Six mugs"},
+    {
+        "id": "a1",
+        "at": "2026-11-18T10:00:00+00:00",
+        "from": "ann@example.com",
+        "name": "Ann",
+        "subject": "Six mugs",
+    },
+    {
+        "id": "a2",
+        "at": "2026-11-19T10:00:00+00:00",
+        "from": "ann@example.com",
+        "subject": "Re: Six mugs",
+    },
 ]
 
 
@@ -65,7 +75,9 @@ def test_a_refused_reply_fails_visibly_and_is_not_retried(write_shop, open_shop)
     assert deliver(shop) == [] and peer(home) == []
 
 
-@pytest.mark.parametrize(("failure", "prefix"), [("try_later", "will retry"), ("needs_user", "needs you")])
+@pytest.mark.parametrize(
+    ("failure", "prefix"), [("try_later", "will retry"), ("needs_user", "needs you")]
+)
 def test_a_reply_that_cannot_go_now_stays_queued(write_shop, open_shop, failure, prefix) -> None:
     shop, home = make(write_shop, open_shop, send_fail=failure)
     outbox_id = queue_reply(shop, 2, "Hello")
@@ -97,7 +109,9 @@ def test_after_a_crash_a_channel_that_can_tell_never_sends_twice(write_shop, ope
     assert [s["text"] for s in peer(home)] == ["Hello", "Hello again"]
 
 
-def test_after_a_crash_a_channel_that_cannot_tell_asks_the_maker(write_shop, open_shop, run) -> None:
+def test_after_a_crash_a_channel_that_cannot_tell_asks_the_maker(
+    write_shop, open_shop, run
+) -> None:
     shop, home = make(write_shop, open_shop, knows_sent=False)
     outbox_id = queue_reply(shop, 2, "Hello")
     crash_while_sending(shop, outbox_id)

@@ -7,10 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from listsource import ListConnector
 
 from banco.connectors import Registry
 from banco.inbox.sync import collect
-from listsource import ListConnector
 
 
 @pytest.fixture
@@ -20,8 +20,12 @@ def registry(registry: Registry) -> Registry:
 
 def items(n: int, start: int = 0) -> list[dict[str, str]]:
     return [
-        {"id": f"i{k}", "at": f"2026-11-0{1 + k % 9}T10:00:00+00:00", "from": f"c{k % 3}@example.com",
-         "subject": f"Order {k}"}
+        {
+            "id": f"i{k}",
+            "at": f"2026-11-0{1 + k % 9}T10:00:00+00:00",
+            "from": f"c{k % 3}@example.com",
+            "subject": f"Order {k}",
+        }
         for k in range(start, start + n)
     ]
 
@@ -51,8 +55,9 @@ def test_collect_saves_every_page_and_moves_the_cursor(write_shop, open_shop) ->
 
 
 def test_one_failing_account_never_stops_the_others(write_shop, open_shop, clock) -> None:
-    home = write_shop(accounts(("broken", "needs_user"), ("busy", "try_later"), ("crashy", "crash"),
-                               ("good", "")))
+    home = write_shop(
+        accounts(("broken", "needs_user"), ("busy", "try_later"), ("crashy", "crash"), ("good", ""))
+    )
     for name in ("broken", "busy", "crashy", "good"):
         write_items(home, name, items(3))
     shop = open_shop(home)
@@ -64,9 +69,15 @@ def test_one_failing_account_never_stops_the_others(write_shop, open_shop, clock
     collect(shop)
     state = {r["account"]: r for r in shop.store.all("select * from account_state")}
     assert state["broken"]["failures"] == 2
-    assert state["broken"]["last_error"] == "the password was refused: check `password` for this account"
+    assert (
+        state["broken"]["last_error"]
+        == "the password was refused: check `password` for this account"
+    )
     assert state["broken"]["last_success_at"] is None
-    assert state["good"]["failures"] == 0 and state["good"]["last_success_at"] == "2026-11-20T13:00:00+00:00"
+    assert (
+        state["good"]["failures"] == 0
+        and state["good"]["last_success_at"] == "2026-11-20T13:00:00+00:00"
+    )
     run = shop.store.one("select * from runs where routine = 'collect' order by id desc limit 1")
     assert run["status"] == "failed"
     assert json.loads(run["counts"])["good"]["new"] == 0  # nothing after the cursor
@@ -87,7 +98,9 @@ def test_success_after_failures_resets_the_count(write_shop, open_shop) -> None:
     write_items(home, "a", items(2))
     shop = open_shop(home)
     collect(shop)  # two items fit on the first page: the failure comes after it
-    (home / "banco.toml").write_text((home / "banco.toml").read_text().replace('"after_first_page"', '""'))
+    (home / "banco.toml").write_text(
+        (home / "banco.toml").read_text().replace('"after_first_page"', '""')
+    )
     shop2 = open_shop(home)
     [result] = collect(shop2)
     assert result.ok
