@@ -443,7 +443,7 @@ def order_show(shop: Shop, ref: str, as_json: bool) -> None:
 
 @orders.command("status")
 @click.argument("ref")
-@click.argument("status", type=click.Choice(STATUSES))
+@click.argument("status", type=click.Choice(STATUSES), metavar="STATUS")
 @click.option("--note", default="", help="Why, in a few words (kept in the history).")
 @with_shop
 def order_status(shop: Shop, ref: str, status: str, note: str) -> None:
