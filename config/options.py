@@ -143,5 +143,5 @@ def _convert(value: Any, option: Option, key: str, base_dir: Path, problems: lis
         return None
     if kind == "path":
         path = Path(value).expanduser()
-        return path if path.is_absolute() else base_dir / path
+        return path if path.is_absolute() else (base_dir / path).resolve()
     return value

@@ -79,7 +79,7 @@ def cli(ctx: click.Context, home: Path | None) -> None:
     New here? Run `banco demo` to see a made-up shop, then `banco init` to set up yours.
     """
     ctx.ensure_object(dict)
-    ctx.obj["home"] = (home or default_home()).expanduser()
+    ctx.obj["home"] = (home or default_home()).expanduser().resolve()
     ctx.obj.setdefault("clock", SystemClock())
 
 

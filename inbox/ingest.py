@@ -162,7 +162,7 @@ class Ingest:
             digest=digest,
         )
         if order_id is not None:
-            self.store.db.execute(
+            self.store.db.conn.execute(
                 "update orders set updated_at = ? where id = ?", [iso(self.now), order_id]
             )
         self._settle_waiting(message_id, record, order_id, thread["id"])
@@ -177,33 +177,32 @@ class Ingest:
         handles = [h for h in handles if h.value and h not in self.owner]
         if not handles:
             return default
-        found = None
+        known: dict[Handle, int] = {}
         for h in handles:
-            found = self.store.scalar(
+            owner = self.store.scalar(
                 "select contact_id from handles where kind = ? and value = ?", [h.kind, h.value]
             )
-            if found is not None:
-                break
-        found = found if found is not None else default
+            if owner is not None:
+                known[h] = owner
+        found: int | None = next(iter(known.values()), default)
         if found is None:
             if not create:
                 return None
-            found = (
-                self.store.db.table("contacts")
-                .insert({"name": name or handles[0].value, "created_at": iso(self.now)})
-                .last_pk
+            found = self.store.insert(
+                "contacts", {"name": name or handles[0].value, "created_at": iso(self.now)}
             )
-        elif name:
-            self.store.db.execute(
+        elif name and not known:
+            self.store.db.conn.execute(
                 "update contacts set name = ? where id = ? and (name = '' or name like '%@%')",
                 [name, found],
             )
         for h in handles:
-            self.store.db.execute(
-                "insert or ignore into handles (contact_id, kind, value, display) values (?, ?, ?, ?)",
-                [found, h.kind, h.value, name],
-            )
-        assert isinstance(found, int)
+            if h not in known:  # a new address of this person; one already taken stays where it is
+                self.store.db.conn.execute(
+                    "insert or ignore into handles (contact_id, kind, value, display)"
+                    " values (?, ?, ?, ?)",
+                    [found, h.kind, h.value, name],
+                )
         return found
 
     # Threads and orders -------------------------------------------------------------------------
@@ -288,7 +287,7 @@ class Ingest:
         self, record: Record, contact_id: int | None, order_id: int | None
     ) -> dict[str, Any]:
         key = record.conversation or record.message_key or f"id:{record.external_id}"
-        self.store.db.execute(
+        self.store.db.conn.execute(
             "insert or ignore into threads (account, channel, key, subject, contact_id, order_id,"
             " created_at) values (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -354,14 +353,14 @@ class Ingest:
             "raw_type": record.raw_type,
             "raw": record.raw,
         }
-        message_id = self.store.db.table("messages").insert(row).last_pk
-        assert isinstance(message_id, int)
+        message_id = self.store.insert("messages", row)
         return message_id
 
     def _quarantine(self, record: Record, stream: str, problem: str) -> None:
         """Keep what can be kept of a record that broke filing: its id and its raw bytes."""
         raw = record.raw if isinstance(record.raw, bytes) else b""
-        self.store.db.table("messages").insert(
+        self.store.insert(
+            "messages",
             {
                 "account": self.account,
                 "stream": stream,
@@ -375,7 +374,7 @@ class Ingest:
                 "size": len(raw),
                 "raw_type": str(record.raw_type),
                 "raw": raw,
-            }
+            },
         )
 
     def _settle_waiting(
@@ -386,7 +385,7 @@ class Ingest:
         scope, value = ("order_id", order_id) if order_id is not None else ("thread_id", thread_id)
         sent = iso(record.sent_at) or iso(self.now)
         if record.direction == "out":
-            self.store.db.execute(
+            self.store.db.conn.execute(
                 f"update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
                 f" where {scope} = ? and waiting = 1 and direction = 'in' and sent_at <= ?",
                 [sent, value, sent],
@@ -396,21 +395,22 @@ class Ingest:
             " and id != ? limit 1",
             [value, sent, message_id],
         ):
-            self.store.db.execute(
+            self.store.db.conn.execute(
                 "update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
                 " where id = ? and waiting = 1",
                 [sent, message_id],
             )
 
     def _replace(self, existing: dict[str, Any], record: Record, digest: str) -> None:
-        self.store.db.table("message_revisions").insert(
+        self.store.insert(
+            "message_revisions",
             {
                 "message_id": existing["id"],
                 "replaced_at": iso(self.now),
                 "subject": existing["subject"],
                 "text": existing["text"],
                 "raw": existing["raw"],
-            }
+            },
         )
         new_fields = _fields_json(record.order) if record.order else None
         self.store.db.table("messages").update(
@@ -452,7 +452,8 @@ class Ingest:
                 if attachment.data is not None
                 else (None, None)
             )
-            self.store.db.table("attachments").insert(
+            self.store.insert(
+                "attachments",
                 {
                     "message_id": message_id,
                     "filename": attachment.filename,
@@ -460,7 +461,7 @@ class Ingest:
                     "size": attachment.size,
                     "sha256": sha,
                     "path": path,
-                }
+                },
             )
 
 

@@ -83,8 +83,7 @@ def create_order(
         "updated_at": iso(now),
         **(fields or {}),
     }
-    order_id = store.db.table("orders").insert(values).last_pk
-    assert isinstance(order_id, int)
+    order_id = store.insert("orders", values)
     store.db.execute(
         "update orders set ref = ? where id = ?", [format_ref(prefix, order_id), order_id]
     )
@@ -103,7 +102,8 @@ def add_event(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> None:
-    store.db.table("order_events").insert(
+    store.insert(
+        "order_events",
         {
             "order_id": order_id,
             "at": iso(now),
@@ -112,7 +112,7 @@ def add_event(
             "to_status": to_status,
             "note": note,
             "data": json.dumps(data, ensure_ascii=False) if data else None,
-        }
+        },
     )
 
 
@@ -170,17 +170,13 @@ def add_note(store: Store, ref: str, text: str, now: datetime) -> None:
 
 def add_task(store: Store, ref: str, title: str, now: datetime, due: date | None = None) -> int:
     order = find_order(store, ref)
-    task_id = (
-        store.db.table("tasks")
-        .insert(
-            {
-                "order_id": order["id"],
-                "title": title,
-                "due": due.isoformat() if due else None,
-                "created_at": iso(now),
-            }
-        )
-        .last_pk
+    task_id = store.insert(
+        "tasks",
+        {
+            "order_id": order["id"],
+            "title": title,
+            "due": due.isoformat() if due else None,
+            "created_at": iso(now),
+        },
     )
-    assert isinstance(task_id, int)
     return task_id

@@ -84,8 +84,7 @@ def queue_reply(shop: Shop, message_id: int, text: str, *, auto: bool = False) -
         "status": "queued",
         "created_at": iso(now),
     }
-    outbox_id = store.db.table("outbox").insert(row).last_pk
-    assert isinstance(outbox_id, int)
+    outbox_id = store.insert("outbox", row)
     return outbox_id
 
 

@@ -33,7 +33,9 @@ class Store:
         self.attachments.mkdir(mode=0o700, exist_ok=True)
         os.chmod(self.attachments, 0o700)
         try:
-            conn = sqlite3.connect(self.path, timeout=30)
+            # Autocommit at the driver level: a statement outside ``db.atomic()`` commits at once,
+            # and ``atomic()`` opens its own BEGIN, so no implicit transaction is ever left open.
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db = Database(conn)
             self.db.enable_wal()
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -64,17 +66,31 @@ class Store:
             os.replace(tmp, path)
         return digest, str(rel)
 
-    # Small helpers used by every module that reads or writes the store.
+    # Small helpers used by every module that reads or writes the store. They go straight to
+    # sqlite3: collect runs them tens of times per message, where sqlite-utils' parsing shows.
     def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
-        rows = list(self.db.query(sql, params))
-        return rows[0] if rows else None
+        cursor = self.db.conn.execute(sql, params)
+        row = cursor.fetchone()
+        return None if row is None else dict(zip(_names(cursor), row, strict=True))
 
     def all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        return list(self.db.query(sql, params))
+        cursor = self.db.conn.execute(sql, params)
+        names = _names(cursor)
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
-        row = self.db.execute(sql, params).fetchone()
+        row = self.db.conn.execute(sql, params).fetchone()
         return row[0] if row else None
+
+    def insert(self, table: str, row: dict[str, Any]) -> int:
+        """Insert one row and return its id."""
+        columns = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        cursor = self.db.conn.execute(
+            f"insert into {table} ({columns}) values ({marks})", list(row.values())
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
 
     def cursors(self, account: str) -> dict[str, Any]:
         return {
@@ -83,6 +99,10 @@ class Store:
                 "select stream, cursor from sync_state where account = ?", [account]
             )
         }
+
+
+def _names(cursor: sqlite3.Cursor) -> list[str]:
+    return [d[0] for d in cursor.description]
 
 
 def _private_file(path: Path) -> None:

@@ -62,7 +62,8 @@ def collect(
         shop.config.account(name)  # an unknown name is a config error, before anything runs
     started = shop.clock.now()
     results = [_collect_account(shop, name, progress) for name in names]
-    shop.store.db.table("runs").insert(
+    shop.store.insert(
+        "runs",
         {
             "routine": "collect",
             "account": ",".join(names),
@@ -71,7 +72,7 @@ def collect(
             "status": "ok" if all(r.ok for r in results) else "failed",
             "counts": json.dumps({r.account: asdict(r.counts) for r in results}),
             "error": "\n".join(f"{r.account}: {r.error}" for r in results if not r.ok) or None,
-        }
+        },
     )
     return results
 
