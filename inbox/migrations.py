@@ -267,3 +267,9 @@ def m002_source_counts(db: Database) -> None:
 def m003_account_details(db: Database) -> None:
     # Facts a connector reported about its account (a bot's username, an order link template).
     db.table("account_state").add_column("details", str)
+
+
+@migrations()
+def m004_snooze(db: Database) -> None:
+    # A message the maker put off to a later reply session: not shown again before this time.
+    db.table("messages").add_column("snoozed_until", str)
