@@ -17,7 +17,7 @@ from banco.config import Slot
 from banco.config.load import DAYS
 
 
-class SlotTrigger(BaseTrigger):  # type: ignore[misc]
+class SlotTrigger(BaseTrigger):
     def __init__(self, slot: Slot, zone: ZoneInfo):
         self.slot = slot
         self.zone = zone
