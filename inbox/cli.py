@@ -448,9 +448,9 @@ def order_show(shop: Shop, ref: str, as_json: bool) -> None:
 @with_shop
 def order_status(shop: Shop, ref: str, status: str, note: str) -> None:
     """Move an order to another status (new, quoted, booked, in_progress, ...)."""
-    from .orders import set_status
+    from .status import change_status
 
-    order = set_status(shop.store, ref, status, shop.clock.now(), note)
+    order = change_status(shop, ref, status, note)
     click.echo(f"{order['ref']} is now {STATUS_WORDS[status]}.")
 
 
@@ -517,6 +517,73 @@ def order_note(shop: Shop, ref: str, text: str) -> None:
 
     add_note(shop.store, ref, text, shop.clock.now())
     click.echo(f"Note added to {ref.upper()}.")
+
+
+@cli.group(invoke_without_command=True)
+@json_option
+@click.pass_context
+def tasks(ctx: click.Context, as_json: bool) -> None:
+    """Open tasks of open orders, the ones due first. `banco tasks done ID` ticks one off."""
+    if ctx.invoked_subcommand:
+        return
+    shop = open_shop(ctx)
+    rows = shop.store.all(
+        "select t.id, o.ref, t.title, t.due, t.stage from tasks t join orders o on o.id = t.order_id"
+        " where t.done_at is null and o.status not in ('completed', 'lost', 'cancelled')"
+        " order by t.due is null, t.due, t.id"
+    )
+    if as_json:
+        print_json(rows)
+        return
+    for t in rows:
+        due = f" (due {t['due']})" if t["due"] else ""
+        click.echo(f"{t['id']:>5}  {t['ref']}  {t['title']}{due}")
+    if not rows:
+        click.echo("No open tasks.")
+
+
+@tasks.command("done")
+@click.argument("task_id", type=int)
+@with_shop
+def task_done(shop: Shop, task_id: int) -> None:
+    """Mark a task as done."""
+    from .clock import iso
+
+    changed = shop.store.db.conn.execute(
+        "update tasks set done_at = ? where id = ? and done_at is null",
+        [iso(shop.clock.now()), task_id],
+    ).rowcount
+    if not changed:
+        raise Problem(f"no open task {task_id}; `banco tasks` lists them")
+    click.echo(f"Task {task_id} done.")
+
+
+@cli.command()
+@json_option
+@with_shop
+def status(shop: Shop, as_json: bool) -> None:
+    """Every open order: what is next, who is waiting on whom and since when."""
+    from dataclasses import asdict
+
+    from .status import check_orders
+
+    states = check_orders(shop, shop.clock.now())
+    if as_json:
+        print_json([asdict(s) for s in states])
+        return
+    for s in states:
+        who = {"us": "waiting for you", "customer": "you wait for the customer"}.get(
+            s.waiting_on or "", "nobody waiting"
+        )
+        since = f" since {local(shop, s.since)}" if s.since else ""
+        flags = " [quote unanswered]" if s.stale_quote else " [time to nudge]" if s.nudge else ""
+        click.echo(f"{s.ref}  {STATUS_WORDS[s.status]:<24} {s.contact}: {who}{since}{flags}")
+        if s.next_task:
+            click.echo(f"        next: {s.next_task}")
+        for title in s.overdue_tasks:
+            click.echo(f"        overdue: {title}")
+    if not states:
+        click.echo("No open orders.")
 
 
 # Search and digest ------------------------------------------------------------------------------

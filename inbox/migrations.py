@@ -273,3 +273,25 @@ def m003_account_details(db: Database) -> None:
 def m004_snooze(db: Database) -> None:
     # A message the maker put off to a later reply session: not shown again before this time.
     db.table("messages").add_column("snoozed_until", str)
+
+
+@migrations()
+def m005_stage_tasks_and_checkins(db: Database) -> None:
+    # Which pipeline stage created a task, so each stage's default tasks are made once.
+    db.table("tasks").add_column("stage", str)
+    # Past-client check-ins Banco suggested (never sent by itself) and what the maker did.
+    db.table("checkins").create(
+        {
+            "id": int,
+            "contact_id": int,
+            "order_id": int,
+            "months": int,
+            "due_on": str,
+            "suggested_at": str,
+            "done_at": str,
+        },
+        pk="id",
+        foreign_keys=[("contact_id", "contacts", "id"), ("order_id", "orders", "id")],
+        not_null={"contact_id", "order_id", "months", "due_on"},
+    )
+    db.table("checkins").create_index(["order_id", "months"], unique=True)

@@ -8,15 +8,16 @@ and the store ignores what it already holds.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
 from banco.config import SecretError
 from banco.connectors.errors import NeedsUser, TryLater
 
 from .clock import iso
 from .ingest import Counts, Ingest
+from .runs import record_run
 from .shop import Shop
 
 NEEDS_YOU = "needs_you"
@@ -62,17 +63,15 @@ def collect(
         shop.config.account(name)  # an unknown name is a config error, before anything runs
     started = shop.clock.now()
     results = [_collect_account(shop, name, progress) for name in names]
-    shop.store.insert(
-        "runs",
-        {
-            "routine": "collect",
-            "account": ",".join(names),
-            "started_at": iso(started),
-            "finished_at": iso(shop.clock.now()),
-            "status": "ok" if all(r.ok for r in results) else "failed",
-            "counts": json.dumps({r.account: asdict(r.counts) for r in results}),
-            "error": "\n".join(f"{r.account}: {r.error}" for r in results if not r.ok) or None,
-        },
+    record_run(
+        shop.store,
+        "collect",
+        started,
+        shop.clock.now(),
+        ok=all(r.ok for r in results),
+        counts={r.account: asdict(r.counts) for r in results},
+        error="\n".join(f"{r.account}: {r.error}" for r in results if not r.ok) or None,
+        account=",".join(names) if accounts else None,
     )
     return results
 
@@ -106,14 +105,14 @@ def _collect_account(shop: Shop, name: str, progress: Progress | None) -> Accoun
     return result
 
 
-def _record_state(shop: Shop, name: str, attempt: object, result: AccountResult) -> None:
+def _record_state(shop: Shop, name: str, attempt: datetime, result: AccountResult) -> None:
     store = shop.store
     previous = store.one("select failures from account_state where account = ?", [name])
     failures = 0 if result.ok else (previous["failures"] if previous else 0) + 1
     row = {
         "account": name,
         "kind": shop.config.account(name).kind,
-        "last_attempt_at": iso(attempt),  # type: ignore[arg-type]
+        "last_attempt_at": iso(attempt),
         "failures": failures,
         "last_error": result.error or None,
         "error_kind": result.error_kind or None,
