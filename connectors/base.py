@@ -189,6 +189,8 @@ class Connector(Protocol):
     # Optional, by convention (not part of the Protocol so that simple connectors stay small):
     #   fix() -> list[str]          repair what check() found, for `banco check --fix`
     #   authorize(echo, prompt)     a one-time sign-in for `banco auth ACCOUNT` (OAuth)
+    #   channel: str                "email", "telegram", "form": what its records are, so Banco
+    #                               knows which account can reach the maker by email or chat
     #   max_quiet_hours: int        the source forgets records not fetched within this many hours;
     #                               `banco check` warns when the collect times leave a longer gap
 
@@ -202,6 +204,8 @@ class Outgoing:
     subject: str
     text: str
     message_key: str
+    #: an HTML version, for channels that show it (the digest by email)
+    html: str | None = None
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
     conversation: str | None = None

@@ -18,7 +18,7 @@ from banco.connectors import load_registry
 
 from . import queries
 from .clock import SystemClock, parse_iso
-from .digest import build_digest, render_html, render_text
+from .digest import render_html, render_text
 from .orders import STATUS_WORDS, STATUSES, OrderError
 from .shop import CONFIG_NAME, Shop, default_home
 from .store import StoreError
@@ -612,19 +612,12 @@ def search(shop: Shop, query: str, as_json: bool, limit: int | None) -> None:
 
 @cli.command()
 @click.option("--html", "as_html", is_flag=True, help="Print the HTML version.")
-@click.option("--since", type=click.DateTime(), help="Count new orders from this time (local).")
 @with_shop
-def digest(shop: Shop, as_html: bool, since: datetime | None) -> None:
-    """Print today's digest: new orders, who is waiting, deadlines, problems."""
-    zone = shop.config.shop.timezone
-    facts = build_digest(
-        shop.store,
-        shop.config.shop.name,
-        shop.clock.now(),
-        today(shop),
-        due_days=shop.config.digest["due_days"],
-        since=since.replace(tzinfo=zone) if since else None,
-    )
+def digest(shop: Shop, as_html: bool) -> None:
+    """Print today's digest: new orders, who is waiting, deadlines, today's plan, problems."""
+    from .deliver import daily_digest
+
+    facts = daily_digest(shop)
     render = render_html if as_html else render_text
     click.echo(render(facts, shop.config.shop.language, today(shop)), nl=False)
 
@@ -658,6 +651,136 @@ def forms_headers(shop: Shop, account: str) -> None:
     columns = headers()
     mapping = dict(shop.config.account(account).settings.get("mapping") or guess_mapping(columns))
     click.echo(mapping_as_toml(columns, mapping))
+
+
+# The daily routine --------------------------------------------------------------------------------
+@cli.command("run")
+@click.pass_context
+def run_command(ctx: click.Context) -> None:
+    """Run your day: every routine at its time in [schedule], until stopped (Ctrl-C)."""
+    import logging
+
+    from banco.scheduler.runner import AlreadyRunning, serve
+
+    from . import routines
+    from .runs import last_run
+
+    shop = open_shop(ctx)  # the config is checked before anything starts
+    obj = ctx.find_root().obj
+    home = shop.home
+
+    def fresh() -> Shop:
+        return Shop.open(home, clock=obj["clock"], registry=obj.get("registry"))
+
+    def run_routine(name: str) -> None:
+        try:
+            current = fresh()
+        except ConfigError as e:  # banco.toml broke while running: say so, keep the schedule
+            logging.getLogger("banco").error("%s skipped: %s", name, e)
+            return
+        try:
+            routines.run(current, name)
+        finally:
+            current.close()
+
+    def collect_frequent() -> None:
+        current = fresh()
+        try:
+            if names := routines.frequent_accounts(current):
+                routines.collect(current, names)
+        finally:
+            current.close()
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    try:
+        serve(
+            home,
+            shop.config,
+            run_routine,
+            last_runs=lambda: {r: last_run(shop.store, r) for r in routines.ROUTINES},
+            now=shop.clock.now,
+            collect_frequent=collect_frequent if routines.frequent_accounts(shop) else None,
+            ready=click.echo,
+        )
+    except AlreadyRunning as e:
+        raise Problem(str(e)) from None
+    click.echo("Stopped.")
+
+
+@cli.command()
+@click.argument("name", type=click.Choice(["collect", "reply", "status", "plan", "digest"]))
+@with_shop
+def routine(shop: Shop, name: str) -> None:
+    """Run one routine now, as the schedule would."""
+    from . import routines
+
+    if not routines.run(shop, name):
+        raise Problem(f"the {name} routine failed; see `banco check`")
+    click.echo(f"{name}: done.")
+
+
+@cli.command()
+@click.option("--ics", "as_ics", is_flag=True, help="Print the calendar file (plan.ics) instead.")
+@with_shop
+def plan(shop: Shop, as_ics: bool) -> None:
+    """Your work laid out over the next weeks, earliest deadline first; writes plan.ics."""
+    from .ics import plan_ics, write_plan_ics
+    from .plan import build_plan, render_plan_text
+
+    config = shop.config
+    laid_out = build_plan(shop.store, config.plan, config.shop.timezone, shop.clock.now())
+    data = plan_ics(laid_out, config.shop.name, config.shop.timezone, lang=config.shop.language)
+    path = write_plan_ics(shop.home, data)
+    if as_ics:
+        click.echo(data.decode(), nl=False)
+        return
+    click.echo(render_plan_text(laid_out, config.shop.language, config.plan["weeks"]), nl=False)
+    click.echo(f"\nCalendar file for your phone or computer: {path}")
+
+
+@cli.command()
+@with_shop
+def schedule(shop: Shop) -> None:
+    """When each routine runs next, in your time zone."""
+    from banco.scheduler.runner import FREQUENT_COLLECT_MINUTES, upcoming
+
+    from .routines import frequent_accounts
+
+    zone = shop.config.shop.timezone
+    for name, when in upcoming(shop.config, shop.clock.now()):
+        slots = ", ".join(s.text for s in shop.config.schedule[name]) or "no times set"
+        at = when.astimezone(zone).strftime("%a %d %b %H:%M") if when else "never"
+        click.echo(f"{name:<8} next {at:<16} ({slots})")
+    if frequent := frequent_accounts(shop):
+        click.echo(
+            f"also every {FREQUENT_COLLECT_MINUTES} minutes while `banco run` is on:"
+            f" collect {', '.join(frequent)}"
+        )
+
+
+@cli.group()
+def service() -> None:
+    """Start `banco run` with your computer."""
+
+
+@service.command("install")
+@with_shop
+def service_install(shop: Shop) -> None:
+    """Write the service that starts `banco run` at login (systemd; instructions for a Mac)."""
+    from banco.scheduler import service as svc
+
+    if sys.platform == "darwin":
+        name = svc.service_name(shop.home)
+        click.echo(
+            "On a Mac, save this as ~/Library/LaunchAgents/org.banco."
+            f"{name}.plist, then run: launchctl load ~/Library/LaunchAgents/org.banco.{name}.plist"
+        )
+        click.echo(svc.launchd_plist(shop.home))
+        return
+    path, commands = svc.install_systemd(shop.home)
+    click.echo(f"Wrote {path}. To start it now and at every login, run:")
+    for line in commands:
+        click.echo(f"  {line}")
 
 
 # Entry point ------------------------------------------------------------------------------------

@@ -35,11 +35,21 @@ class Digest:
     unreadable: list[dict[str, Any]] = field(default_factory=list)
     too_large: list[dict[str, Any]] = field(default_factory=list)
     gaps: list[dict[str, Any]] = field(default_factory=list)
+    # Filled by the daily routine (deliver.daily_digest): today's plan, whom the maker waits
+    # for, and past clients worth a note.
+    plan_today: list[dict[str, Any]] = field(default_factory=list)
+    plan_warnings: list[str] = field(default_factory=list)
+    waiting_on_customers: list[dict[str, Any]] = field(default_factory=list)
+    checkins: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not any(
             (
+                self.plan_today,
+                self.plan_warnings,
+                self.waiting_on_customers,
+                self.checkins,
                 self.new_orders,
                 self.waiting,
                 self.due,

@@ -58,6 +58,7 @@ class CsvConnector:
     """Form answers from a CSV file: one record per answered row."""
 
     kind: ClassVar[str] = "csv"
+    channel: ClassVar[str] = "form"
     options: ClassVar[Mapping[str, Option]] = {
         "path": Option("path", help="the CSV file of the form's answers"),
         "mapping": Option(

@@ -28,6 +28,7 @@ _MOVE_RETRIES = 3
 
 class MaildirConnector:
     kind: ClassVar[str] = "maildir"
+    channel: ClassVar[str] = "email"
     options: ClassVar[Mapping[str, Option]] = {
         "path": Option("path", help="the Maildir folder, the one holding cur, new and tmp"),
         "folders": Option(
