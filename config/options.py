@@ -97,6 +97,8 @@ def check_options(
             continue
         if option.required:
             problems.append(Problem(f"{prefix}{key}", f"missing; expected {_expected(option)}"))
+        elif option.type == "path":
+            result[key] = _convert(str(option.default), option, key, base_dir, problems)
         else:
             result[key] = option.default
     return result

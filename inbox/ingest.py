@@ -55,6 +55,9 @@ class Ingest:
     now: datetime
     order_prefix: str = "B"
     owner: set[Handle] = field(default_factory=set)
+    #: for a reply sent from Banco: it answers messages sent up to this time (the one it replies
+    #: to), not later ones; a reply found in the Sent folder answers everything before it
+    answers_up_to: str | None = None
 
     def save_page(self, page: Page) -> Counts:
         """Write a page's records and its cursor in one transaction."""
@@ -388,7 +391,7 @@ class Ingest:
             self.store.db.conn.execute(
                 f"update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
                 f" where {scope} = ? and waiting = 1 and direction = 'in' and sent_at <= ?",
-                [sent, value, sent],
+                [sent, value, min(sent, self.answers_up_to or sent)],
             )
         elif self.store.scalar(
             f"select 1 from messages where {scope} = ? and direction = 'out' and sent_at >= ?"

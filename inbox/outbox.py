@@ -135,7 +135,7 @@ def deliver(shop: Shop, ids: list[int] | None = None) -> list[Delivery]:
     store = shop.store
     sql = f"select * from outbox where status in ({','.join('?' * len(PENDING))})"
     params: list[Any] = list(PENDING)
-    if ids:
+    if ids is not None:  # an empty list sends nothing, never the whole outbox
         sql += f" and id in ({','.join('?' * len(ids))})"
         params += ids
     return [_deliver_one(shop, row) for row in store.all(sql + " order by id", params)]
@@ -180,18 +180,28 @@ def _deliver_one(shop: Shop, row: dict[str, Any]) -> Delivery:
 def _record_sent(shop: Shop, row: dict[str, Any], record: Any) -> None:
     store = shop.store
     now = shop.clock.now()
+    # The reply answers what the maker saw: the message it replies to and what came before it,
+    # not a message that arrived while she was writing.
+    answered = store.scalar("select sent_at from messages where id = ?", [row["reply_to_id"]])
     ingest = Ingest(
         store,
         row["account"],
         now,
         order_prefix=shop.config.shop.order_prefix,
         owner=shop.owner_handles,
+        answers_up_to=answered,
     )
     with store.db.atomic():
         ingest.save_records([record], STREAM)
         message_id = store.scalar(
             "select id from messages where account = ? and external_id = ?",
             [row["account"], record.external_id],
+        )
+        # Even when the channel's copy of the reply could not be tied to the conversation.
+        store.db.conn.execute(
+            "update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
+            " where id = ? and waiting = 1",
+            [iso(now), row["reply_to_id"]],
         )
         _set(shop, row["id"], status="sent", sent_at=iso(now), message_id=message_id, error=None)
 

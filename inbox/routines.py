@@ -46,7 +46,7 @@ def frequent_accounts(shop: Shop) -> list[str]:
 def reply(shop: Shop) -> dict[str, Any]:
     """Prepare the reply session; tell the maker on Telegram when there is something to answer."""
     from .outbox import deliver
-    from .replies import prepare_session
+    from .reply_session import prepare_session
 
     sent = deliver(shop)
     items = prepare_session(shop)
