@@ -331,6 +331,15 @@ def message_reply(shop: Shop, message_id: int, text: str | None, send_now: bool)
         raise click.exceptions.Exit(1)
 
 
+@cli.command()
+@with_shop
+def reply(shop: Shop) -> None:
+    """Hold a reply session: every message waiting for you, one order at a time."""
+    from .reply_terminal import run_terminal_session
+
+    run_terminal_session(shop, click.echo, click.prompt, click.edit)
+
+
 @cli.group(invoke_without_command=True)
 @json_option
 @click.option("--all", "include_sent", is_flag=True, help="Include sent and cancelled replies.")
@@ -420,7 +429,7 @@ def orders(
         wait = f", {o['waiting']} waiting" if o["waiting"] else ""
         click.echo(
             f"{o['ref']}  {STATUS_WORDS[o['status']]:<24} {o['contact'] or '?'}: {o['title']}"
-            f"{due} ({o['messages']} messages{wait})"
+            f"{due} ({o['messages']} message{'' if o['messages'] == 1 else 's'}{wait})"
         )
     if not rows:
         click.echo("No orders match.")

@@ -27,8 +27,9 @@ def today(shop: Shop) -> date:
     return shop.clock.now().astimezone(shop.config.shop.timezone).date()
 
 
-def daily_digest(shop: Shop) -> Digest:
-    """The core digest plus today's plan, whom the maker waits for, and past-client notes."""
+def daily_digest(shop: Shop, lang: str | None = None) -> Digest:
+    """The core digest plus today's plan, whom the maker waits for, and past-client notes
+    (their sentences in ``lang``, the maker's language by default)."""
     from .plan import build_plan, warning_text
     from .status import check_orders
 
@@ -41,12 +42,12 @@ def daily_digest(shop: Shop) -> Digest:
     for day in plan.days:
         if day.date == today(shop):
             digest.plan_today = [asdict(block) for block in day.blocks]
-    digest.plan_warnings = [warning_text(w, config.shop.language) for w in plan.warnings]
+    digest.plan_warnings = [warning_text(w, lang or config.shop.language) for w in plan.warnings]
     digest.waiting_on_customers = [
         asdict(s) for s in check_orders(shop, now) if s.waiting_on == "customer"
     ]
     digest.checkins = shop.store.all(
-        "select c.name as contact, o.ref, o.title, k.months from checkins k"
+        "select c.name as contact, o.ref, o.title, o.closed_at from checkins k"
         " join contacts c on c.id = k.contact_id join orders o on o.id = k.order_id"
         " where k.done_at is null and k.suggested_at >= ? order by k.id",
         [iso(now - timedelta(days=7))],

@@ -7,9 +7,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from . import routines
 from .clock import Clock
+from .deliver import daily_digest, today
 from .demo import write_demo_shop
-from .digest import build_digest, render_text
+from .demo.history import apply_history
+from .digest import render_text
 from .shop import Shop
 from .sync import collect
 
@@ -49,13 +52,11 @@ def run_demo(folder: Path | None, clock: Clock, echo: Callable[[str], None]) -> 
                 f"  {result.account}: {c.new} messages, {c.orders} new orders"
                 + (f", {c.unreadable} could not be read" if c.unreadable else "")
             )
+        apply_history(shop)  # the quotes, bookings and estimates the demo maker made before today
+        routines.status(shop)
+        routines.plan(shop)
         echo("")
-        config = shop.config
-        today = clock.now().astimezone(config.shop.timezone).date()
-        digest = build_digest(
-            shop.store, config.shop.name, clock.now(), today, due_days=config.digest["due_days"]
-        )
-        echo(render_text(digest, "en", today))
+        echo(render_text(daily_digest(shop, "en"), "en", today(shop)))
     finally:
         shop.close()
     home = f"--home {folder}"

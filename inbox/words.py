@@ -7,12 +7,12 @@ from datetime import timedelta
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "you_wait": "Customers you are waiting for ({n})",
-        "since_ago": "since {age} ago",
+        "since_ago": "for {age}",
         "quote_unanswered": "quote unanswered",
         "time_to_nudge": "time for a friendly reminder",
         "plan_today": "Today's work",
         "checkins": "Past clients worth a note ({n})",
-        "checkin_line": '{contact} ordered "{title}" ({ref}) {months} months ago. A short note?',
+        "checkin_line": '{contact}: "{title}" ({ref}) was finished {age} ago. A short note?',
         "gaps": "Sources holding messages Banco does not have ({n})",
         "gap": "{account} {stream}: {source} at the source, {stored} in Banco",
         "digest_title": "{shop}: your day, {date}",
@@ -43,6 +43,7 @@ WORDS: dict[str, dict[str, str]] = {
         "hours": "hours",
         "day": "day",
         "days": "days",
+        "months": "months",
         "from": "from",
         "plan_title": "Plan from {start} to {end}",
         "plan_weekdays": "Mon Tue Wed Thu Fri Sat Sun",
@@ -72,7 +73,7 @@ WORDS: dict[str, dict[str, str]] = {
         "time_to_nudge": "è il momento di un gentile promemoria",
         "plan_today": "Il lavoro di oggi",
         "checkins": "Clienti passati a cui scrivere due righe ({n})",
-        "checkin_line": '{contact} ha ordinato "{title}" ({ref}) {months} mesi fa. Un breve messaggio?',
+        "checkin_line": '{contact}: "{title}" ({ref}) è stato finito {age} fa. Un breve messaggio?',
         "gaps": "Fonti con messaggi che Banco non ha ({n})",
         "gap": "{account} {stream}: {source} alla fonte, {stored} in Banco",
         "digest_title": "{shop}: la tua giornata, {date}",
@@ -103,6 +104,7 @@ WORDS: dict[str, dict[str, str]] = {
         "hours": "ore",
         "day": "giorno",
         "days": "giorni",
+        "months": "mesi",
         "from": "da",
         "plan_title": "Piano da {start} a {end}",
         "plan_weekdays": "lun mar mer gio ven sab dom",
@@ -132,7 +134,7 @@ WORDS: dict[str, dict[str, str]] = {
         "time_to_nudge": "le moment d'une petite relance",
         "plan_today": "Le travail du jour",
         "checkins": "Anciens clients à qui écrire un mot ({n})",
-        "checkin_line": "{contact} a commandé « {title} » ({ref}) il y a {months} mois. Un petit mot ?",
+        "checkin_line": "{contact} : « {title} » ({ref}) a été terminé il y a {age}. Un petit mot ?",
         "gaps": "Sources avec des messages que Banco n'a pas ({n})",
         "gap": "{account} {stream} : {source} à la source, {stored} dans Banco",
         "digest_title": "{shop} : votre journée, {date}",
@@ -163,6 +165,7 @@ WORDS: dict[str, dict[str, str]] = {
         "hours": "heures",
         "day": "jour",
         "days": "jours",
+        "months": "mois",
         "from": "de",
         "plan_title": "Planning du {start} au {end}",
         "plan_weekdays": "lun. mar. mer. jeu. ven. sam. dim.",
@@ -196,6 +199,9 @@ def say(lang: str, key: str, **values: object) -> str:
 def duration(delta: timedelta, lang: str) -> str:
     """A rough, human length of time: "5 minutes", "3 hours", "2 days"."""
     seconds = abs(delta.total_seconds())
+    if seconds >= 60 * 86400:  # past two months, days stop being a useful unit
+        months = round(seconds / (30.44 * 86400))
+        return f"{months} {say(lang, 'months')}"
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size or unit == "minute":
             n = max(1, int(seconds // size))

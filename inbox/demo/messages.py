@@ -480,6 +480,19 @@ COLOMBO = [
             Anna
         """,
     ),
+    Mail(
+        key="colombo-4",
+        sender="giulia",
+        sent=on(21, "08:40"),
+        subject=f"Re: R: {NONNA}",
+        reply_to="colombo-3",
+        body="""
+            Perfetto, Anna: lo metto in lavorazione oggi. Ti scrivo quando è pronto.
+
+            A presto,
+            Giulia
+        """,
+    ),
 ]
 
 MITCHELL = [

@@ -1,0 +1,59 @@
+"""What the demo maker did in Banco before today: quotes, bookings, estimates, finished orders.
+
+Applied after the demo's first collect, through the same functions the commands use, so the demo
+digest has a plan, deadlines at risk, customers to wait for and a past client worth a note.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from banco.inbox.orders import update_fields
+from banco.inbox.shop import Shop
+from banco.inbox.status import change_status
+
+#: customer, status, hours of work, deadline in days from today, price, payment
+HISTORY: list[tuple[str, str, float | None, int | None, float | None, str]] = [
+    ("Marco Conti", "completed", None, None, 65, "paid"),
+    ("Sarah Mitchell", "completed", None, None, 240, "paid"),
+    ("Camille Laurent", "completed", None, None, 264, "paid"),
+    ("Anna Colombo", "in_progress", 6, 6, 95, "none"),
+    ("Emma Walsh", "awaiting_client", 5, 12, 150, "deposit_paid"),
+    ("Chiara Rossi", "booked", 16, 6, 320, "deposit_paid"),
+    ("Luca Ferri", "quoted", None, None, 180, "none"),
+    ("Tom Hughes", "quoted", None, None, None, "none"),
+    ("Francesca Moretti", "booked", 10, None, 110, "none"),
+]
+
+
+def apply_history(shop: Shop) -> None:
+    now = shop.clock.now()
+    today = now.astimezone(shop.config.shop.timezone).date()
+    for name, status, hours, due_in, price, payment in HISTORY:
+        order = _first_order_of(shop, name)
+        if order is None:
+            continue
+        changes: dict[str, Any] = {"payment": payment}
+        if hours is not None:
+            changes["estimated_hours"] = hours
+        if due_in is not None:
+            changes["deadline"] = today + timedelta(days=due_in)
+        if price is not None:
+            changes["price"] = price
+        update_fields(shop.store, order["ref"], changes, now)
+        change_status(shop, order["ref"], status)
+        if status == "completed":  # finished when its conversation ended, not today
+            shop.store.db.conn.execute(
+                "update orders set closed_at = (select max(sent_at) from messages"
+                " where order_id = orders.id) where id = ?",
+                [order["id"]],
+            )
+
+
+def _first_order_of(shop: Shop, name: str) -> dict[str, Any] | None:
+    return shop.store.one(
+        "select o.id, o.ref from orders o join contacts c on c.id = o.contact_id"
+        " where c.name = ? order by o.id limit 1",
+        [name],
+    )
