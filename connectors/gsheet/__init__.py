@@ -1,0 +1,269 @@
+"""The ``gsheet`` connector: a Google Form's answers, read from its responses spreadsheet.
+
+It reads the sheet the way the ``csv`` connector reads a downloaded file, with the same mapping and
+the same rows-to-records rules (``banco.connectors.forms``), so both give the same orders for the
+same answers. What the sheet adds:
+
+* its **locale** says how its dates read ("it_IT": 15/01/2025; "en_US": 1/15/2025) when
+  ``date_order`` is "auto", and its **time zone** is the Timestamp's (see :mod:`.locale`);
+* two API reads per collect (metadata, then every cell as text: see :mod:`.sheet`);
+* Google's refusals turned into "needs you" or "will retry" sentences (see :mod:`.problems`).
+
+One stream, "rows", whose cursor is ``{"sha256": <hex of every cell>, "row": <last row
+included>}``: an unchanged sheet yields nothing; a sheet with answers added or edited yields every
+row again, and the store keeps only what changed (an edit becomes a "form_edit" event). A deleted
+row is simply not read again: nothing is ever deleted from the store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+import gspread
+
+from banco.config import Option, Secret
+from banco.connectors.base import CheckResult, Context, Page, Record
+from banco.connectors.errors import NeedsUser
+from banco.connectors.forms import (
+    DATE_ORDERS,
+    check_mapping,
+    guess_mapping,
+    numbered_records,
+    unique_headers,
+)
+
+from . import oauth
+from .client import (
+    GOOGLE_API,
+    GoogleSession,
+    SignIn,
+    build_client,
+    check_api_url,
+    load_sign_in,
+)
+from .locale import date_order_for, sheet_zone
+from .problems import Where, google_errors
+from .sheet import Sheet, read_sheet, spreadsheet_key
+
+STREAM = "rows"
+
+
+class GsheetConnector:
+    """Form answers from a Google sheet: one record per answered row."""
+
+    kind: ClassVar[str] = "gsheet"
+    channel: ClassVar[str] = "form"
+    options: ClassVar[Mapping[str, Option]] = {
+        "spreadsheet": Option(
+            "str", help="the address of the sheet of answers (or the key in that address)"
+        ),
+        "worksheet": Option("str", "", "the tab holding the answers; empty: the first tab"),
+        "credentials": Option(
+            "secret",
+            None,
+            "the JSON key of a service account the sheet is shared with, such as "
+            '{file = "service-account.json"}; leave it out after `banco auth`',
+        ),
+        "oauth_client": Option(
+            "secret",
+            None,
+            'an OAuth client ("Desktop app") JSON file, for `banco auth` with your own account',
+        ),
+        "api_url": Option("str", GOOGLE_API, "where Banco sends Google's API requests"),
+        "mapping": Option(
+            "table", {}, "which column holds each field; empty: guessed from the questions"
+        ),
+        "date_order": Option(
+            "str",
+            "auto",
+            '"dmy" for 31/12/2025, "mdy" for 12/31/2025, "ymd", or "auto" to follow the '
+            "spreadsheet's locale",
+            DATE_ORDERS,
+        ),
+        "timeout_seconds": Option("number", 30, "how long to wait for Google to answer"),
+    }
+    #: Records per page; tests lower it to get many cursors.
+    PAGE_SIZE: ClassVar[int] = 200
+
+    def __init__(self, name: str, settings: Mapping[str, Any], context: Context) -> None:
+        def setting(key: str) -> Any:
+            return settings.get(key, self.options[key].default)
+
+        self.name = name
+        self.home = context.home
+        self.shop_timezone = context.timezone
+        self.spreadsheet: str = setting("spreadsheet")
+        self.worksheet: str = setting("worksheet")
+        self.credentials: Secret | None = setting("credentials")
+        self.oauth_client: Secret | None = setting("oauth_client")
+        self.api_url: str = setting("api_url")
+        self.mapping: Mapping[str, Any] = setting("mapping") or {}
+        self.date_order: str = setting("date_order")
+        self.timeout = float(setting("timeout_seconds"))
+        self._sign_in: SignIn | None = None
+        self._client: gspread.Client | None = None
+        self._session: GoogleSession | None = None
+
+    @property
+    def token_file(self) -> Path:
+        """Where `banco auth` keeps this account's sign-in: the shop folder, never banco.toml."""
+        return self.home / f"gsheet-{re.sub(r'[^A-Za-z0-9._-]', '-', self.name)}.json"
+
+    # The Connector protocol ------------------------------------------------------------------
+    def check(self) -> CheckResult:
+        sheet = self._read()
+        mapping = self._mapping(sheet.headers)
+        answers = len(self._numbered(sheet, mapping))
+        noun = "answer" if answers == 1 else "answers"
+        return CheckResult(
+            summary=f"Google sheet '{sheet.title}' / '{sheet.worksheet}': {answers} {noun}, "
+            "columns mapped: " + (", ".join(mapping) or "none"),
+            counts={STREAM: answers},
+            warnings=self._warnings(sheet, mapping),
+        )
+
+    def fetch(self, cursors: Mapping[str, Any]) -> Iterator[Page]:
+        sheet = self._read()
+        after = _resume_after(cursors.get(STREAM), sheet.sha256)
+        if after >= sheet.last_row:
+            return
+        numbered = self._numbered(sheet, self._mapping(sheet.headers))
+        yield from self._pages([(n, r) for n, r in numbered if n > after], sheet, len(numbered))
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+        self._session = self._client = None
+
+    # For `banco forms headers` and `banco auth` ----------------------------------------------
+    def headers(self) -> list[str]:
+        """The sheet's columns as a mapping names them: blank and repeated ones made unique."""
+        return unique_headers(self._read().headers)
+
+    def authorize(self, echo: Callable[[str], None], prompt: Callable[[str], str]) -> None:
+        """Sign in once with the maker's own Google account and save the sign-in."""
+        if self.credentials is not None:
+            raise NeedsUser(
+                f'"{self.name}" signs in with the service account in its credentials: there is '
+                "nothing to sign in to. To use your own Google account instead, remove "
+                "credentials from its block in banco.toml and run `banco auth "
+                f"{self.name}` again."
+            )
+        client = oauth.load_client(self.name, self.oauth_client)
+        attempt = oauth.new_attempt()
+        echo("1. Open this address in your browser and sign in with the Google account")
+        echo("   that owns the form's sheet (or can open it):")
+        echo("")
+        echo(oauth.sign_in_url(client, attempt))
+        echo("")
+        echo('2. Click "Allow" (Banco asks to see your sheets, never to change them).')
+        echo("3. Your browser then shows a page that does not load: that is expected.")
+        echo("   Copy the whole address from the address bar and paste it here.")
+        code = oauth.code_from_answer(prompt("Address"), attempt)
+        token = oauth.exchange_code(client, code, attempt, self.api_url, self.timeout)
+        oauth.save_token(self.token_file, token)
+        echo(f"Signed in. Banco keeps the sign-in in {self.token_file} (readable by you only).")
+        self.close()
+        self._sign_in = None
+        echo(f"{self.name}: {self.check().summary}")
+
+    # Reading ---------------------------------------------------------------------------------
+    def _read(self) -> Sheet:
+        key = spreadsheet_key(self.name, self.spreadsheet)
+        check_api_url(self.name, self.api_url)
+        if self.timeout <= 0:
+            raise NeedsUser(
+                f'The timeout_seconds of "{self.name}" in banco.toml should be more than 0, '
+                "such as 30."
+            )
+        sign_in = self._signed_in()
+        where = Where(self.name, key, sign_in.service_account)
+        with google_errors(where):
+            if self._client is None:
+                self._client, self._session = build_client(sign_in, self.api_url, self.timeout)
+            return read_sheet(self._client, key, self.worksheet, self.name)
+
+    def _signed_in(self) -> SignIn:
+        if self._sign_in is None:
+            self._sign_in = load_sign_in(self.name, self.credentials, self.token_file)
+        return self._sign_in
+
+    # Records ---------------------------------------------------------------------------------
+    def _zone(self, sheet: Sheet) -> ZoneInfo:
+        return sheet_zone(sheet.time_zone) or self.shop_timezone
+
+    def _date_order(self, sheet: Sheet) -> str:
+        if self.date_order != "auto":
+            return self.date_order
+        return date_order_for(sheet.locale) or "auto"
+
+    def _mapping(self, headers: list[str]) -> dict[str, str]:
+        if not self.mapping:
+            return guess_mapping(headers)
+        problems = check_mapping(self.mapping, headers)
+        if problems:
+            raise NeedsUser(
+                f"The mapping of {self.name} in banco.toml does not fit its Google sheet: "
+                + "; ".join(problems)
+                + f". Run `banco forms headers {self.name}` to see the columns."
+            )
+        return dict(self.mapping)
+
+    def _numbered(self, sheet: Sheet, mapping: Mapping[str, str]) -> list[tuple[int, Record]]:
+        return numbered_records(
+            sheet.headers,
+            sheet.rows,
+            mapping,
+            timezone=self._zone(sheet),
+            date_order=self._date_order(sheet),
+            stream=STREAM,
+        )
+
+    def _pages(self, todo: list[tuple[int, Record]], sheet: Sheet, answers: int) -> Iterator[Page]:
+        """Pages of at most PAGE_SIZE records. The last cursor is the sheet's last row, so reading
+        an unchanged sheet finds nothing to do (and a sheet of blank rows still moves the
+        cursor)."""
+        size = self.PAGE_SIZE
+        chunks = [todo[start : start + size] for start in range(0, len(todo), size)] or [[]]
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            row = sheet.last_row if last else chunk[-1][0]
+            yield Page(
+                stream=STREAM,
+                cursor={"sha256": sheet.sha256, "row": row},
+                records=[record for _, record in chunk],
+                remaining=len(todo) - (index * size + len(chunk)),
+                source_count=answers,
+            )
+
+    def _warnings(self, sheet: Sheet, mapping: Mapping[str, str]) -> list[str]:
+        warnings: list[str] = []
+        if not {"email", "phone", "telegram"} & set(mapping):
+            warnings.append(
+                "no column for the customer's email or phone: orders will have no way to reach them"
+            )
+        if "timestamp" not in mapping:
+            warnings.append(
+                "no Timestamp column: answers are known by their row number, so deleting a row "
+                "makes the answers below it look new"
+            )
+        if sheet_zone(sheet.time_zone) is None:
+            warnings.append(
+                f"the spreadsheet's time zone ({sheet.time_zone or 'none'}) is not one Banco "
+                f"knows, so Timestamps are read in the shop's ({self.shop_timezone.key}); set it "
+                'in the sheet: "File", "Settings", "Time zone"'
+            )
+        return warnings
+
+
+def _resume_after(cursor: Any, sha256: str) -> int:
+    """The last row already delivered from this very sheet; 1 (the header) for any other."""
+    if isinstance(cursor, Mapping) and cursor.get("sha256") == sha256:
+        row = cursor.get("row")
+        if isinstance(row, int):
+            return row
+    return 1
