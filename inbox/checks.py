@@ -70,7 +70,7 @@ def _quiet_gap(shop: Shop, connector: object) -> list[str]:
     if limit is None:
         return []
     gap = longest_gap_hours(shop.config.schedule["collect"])
-    if gap is not None and gap <= limit:
+    if gap is not None and gap < limit:  # exactly 24 hours is already too late once
         return []
     said = "there are no collect times" if gap is None else f"collect times leave {gap:g} hours"
     return [

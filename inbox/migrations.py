@@ -295,3 +295,22 @@ def m005_stage_tasks_and_checkins(db: Database) -> None:
         not_null={"contact_id", "order_id", "months", "due_on"},
     )
     db.table("checkins").create_index(["order_id", "months"], unique=True)
+
+
+@migrations()
+def m006_index_only_text_changes(db: Database) -> None:
+    # Re-index a row only when its searchable text changes, not on every status or timestamp
+    # update (each stored message touches its order's updated_at).
+    for table, columns in (("messages", ("subject", "text", "sender")),
+                           ("orders", ("ref", "title", "details"))):
+        listed = ", ".join(f'"{c}"' for c in columns)
+        old = ", ".join(f'old."{c}"' for c in columns)
+        new = ", ".join(f'new."{c}"' for c in columns)
+        db.execute(f'DROP TRIGGER IF EXISTS "{table}_au"')
+        db.execute(
+            f'CREATE TRIGGER "{table}_au" AFTER UPDATE OF {listed} ON "{table}" BEGIN\n'
+            f'  INSERT INTO "{table}_fts" ("{table}_fts", rowid, {listed})'
+            f" VALUES('delete', old.rowid, {old});\n"
+            f'  INSERT INTO "{table}_fts" (rowid, {listed}) VALUES (new.rowid, {new});\n'
+            "END"
+        )

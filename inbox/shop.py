@@ -54,7 +54,11 @@ class Shop:
 
     @property
     def owner_handles(self) -> set[Handle]:
-        return {Handle("email", a) for a in self.config.shop.addresses}
+        """The maker's own addresses: what she sends from them is hers, not a customer's."""
+        handles = {Handle("email", a) for a in self.config.shop.addresses}
+        if self.config.shop.owner_chat:
+            handles.add(Handle("telegram", str(self.config.shop.owner_chat)))
+        return handles
 
     def connector(self, account: str) -> Connector:
         settings = self.config.account(account)

@@ -1,0 +1,293 @@
+"""Telegram: customers' chats with the shop's bot, in and out, with no public server needed.
+
+Banco polls the Bot API (getUpdates) instead of taking a webhook, so it works on a laptop behind
+any router. The next offset is the page cursor: Banco stores each page and its offset in one
+transaction, and only then asks Telegram for the next page with that offset, which is what tells
+Telegram the earlier updates can go. A crash before the commit means the same updates come again
+and are recognised; nothing is confirmed to Telegram before it is stored.
+
+Telegram keeps unfetched updates for at most 24 hours (``max_quiet_hours``): ``banco check`` warns
+when the collect times leave a longer gap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Coroutine, Iterator, Mapping
+from functools import partial
+from typing import Any, ClassVar, TypeVar
+
+from telegram import Bot, InputFile, Message, ReplyParameters
+from telegram.error import RetryAfter, TelegramError
+
+from banco.config import Option
+from banco.connectors import (
+    Attachment,
+    CheckResult,
+    Context,
+    NeedsUser,
+    Outgoing,
+    Page,
+    Receipt,
+    Record,
+    Rejected,
+    TryLater,
+)
+
+from .client import OFFICIAL_API_URL, WEBHOOK_SET, Session, duration_words, retry_seconds
+from .media import fetch_files, not_fetched
+from .send import Target, is_photo, sent_record, split_text, target_of
+from .updates import STREAM, ChatFilter, attach, read_update
+
+__all__ = ["TelegramConnector"]
+
+T = TypeVar("T")
+
+
+class TelegramConnector:
+    kind: ClassVar[str] = "telegram"
+    channel: ClassVar[str] = "telegram"
+    options: ClassVar[Mapping[str, Option]] = {
+        "token": Option("secret", help="the bot's token from @BotFather"),
+        "api_url": Option(
+            "str",
+            OFFICIAL_API_URL,
+            help="the Bot API server; change it only to use your own local Bot API server",
+        ),
+        "chats": Option(
+            "list",
+            ["private"],
+            help='which chats to read: "private", "groups", or group chat ids such as "-100123"',
+        ),
+        "channel_posts": Option("bool", False, help="also read posts of channels the bot is in"),
+        "download_media": Option("bool", True, help="download photos, documents and voice"),
+        "max_file_mb": Option("number", 20, help="larger files are listed, not downloaded"),
+        "timeout_seconds": Option("number", 30, help="how long to wait for Telegram to answer"),
+    }
+    #: Telegram forgets updates nobody fetched within a day
+    max_quiet_hours: ClassVar[int] = 24
+    #: updates asked for per getUpdates call (Telegram allows at most 100)
+    PAGE_SIZE: int = 100
+    #: the longest a reply waits, in total, when Telegram asks Banco to slow down
+    MAX_SEND_WAIT_SECONDS: ClassVar[float] = 30.0
+
+    def __init__(
+        self,
+        name: str,
+        settings: Mapping[str, Any],
+        context: Context,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.name = name
+        self.settings = settings
+        self.context = context
+        self.chats = ChatFilter.from_settings(
+            list(settings.get("chats", ["private"])), bool(settings.get("channel_posts", False))
+        )
+        self.api_url = str(settings.get("api_url") or OFFICIAL_API_URL).rstrip("/")
+        self.download_media = bool(settings.get("download_media", True))
+        self.max_file_bytes = int(float(settings.get("max_file_mb", 20)) * 1024 * 1024)
+        self.timeout = float(settings.get("timeout_seconds", 30))
+        self.sleep = sleep
+        self._session: Session | None = None
+        self._webhook_url: str | None = None
+
+    # Connection ---------------------------------------------------------------------------------
+    def _open(self) -> Session:
+        """The session, started (getMe answered, so the token works) on first use."""
+        if self._session is None:
+            token = self.settings["token"].reveal().strip()
+            if not token:
+                raise NeedsUser("the bot token is empty: check `token` for this account")
+            self._session = Session(token, self.api_url, self.timeout)
+        session = self._session
+        if not session.started:
+            self._call(session, session.bot.initialize, reading=True)
+            session.started = True
+        return session
+
+    def _call(
+        self, session: Session, call: Callable[[], Coroutine[Any, Any, T]], *, reading: bool
+    ) -> T:
+        """Run one Bot API call; Telegram's errors become NeedsUser, TryLater or Rejected."""
+        try:
+            return session.run(call())
+        except TelegramError as e:
+            raise (session.reading_error(e) if reading else session.sending_error(e)) from None
+
+    def close(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            # closing a broken connection must not hide what broke it
+            with contextlib.suppress(Exception):
+                session.close()
+
+    # Checking -----------------------------------------------------------------------------------
+    def check(self) -> CheckResult:
+        session = self._open()
+        bot = session.bot
+        info = self._call(session, bot.get_webhook_info, reading=True)
+        self._webhook_url = info.url or ""
+        username = bot.username
+        warnings = []
+        if info.url:
+            warnings.append(WEBHOOK_SET)
+        if (self.chats.groups or self.chats.chat_ids) and not bot.bot.can_read_all_group_messages:
+            warnings.append(
+                "in groups this bot only sees commands and replies to it (privacy mode): to read"
+                " every group message, send /setprivacy to @BotFather and choose Disable"
+            )
+        waiting = info.pending_update_count
+        summary = f"the bot @{username} answers" + (
+            f"; {waiting} update(s) waiting to be collected" if waiting else ""
+        )
+        details = {}
+        if username:  # every bot has one; the link lets a customer claim an order in one tap
+            details = {
+                "order_link": f"https://t.me/{username}?start={{ref}}",
+                "bot_username": username,
+            }
+        return CheckResult(summary, warnings=warnings, details=details)
+
+    def fix(self) -> list[str]:
+        """Remove the webhook (for `banco check --fix`), keeping every update still waiting."""
+        session = self._open()
+        bot = session.bot
+        if self._webhook_url is None:
+            self._webhook_url = self._call(session, bot.get_webhook_info, reading=True).url or ""
+        if not self._webhook_url:
+            return []
+        url, self._webhook_url = self._webhook_url, ""
+        self._call(session, lambda: bot.delete_webhook(drop_pending_updates=False), reading=True)
+        return [
+            f"removed the webhook ({url}); Banco now reads this bot's messages itself, and the"
+            " messages waiting at Telegram were kept"
+        ]
+
+    # Collecting ---------------------------------------------------------------------------------
+    def fetch(self, cursors: Mapping[str, Any]) -> Iterator[Page]:
+        session = self._open()
+        bot = session.bot
+        offset = _offset(cursors.get(STREAM))
+        allowed = self.chats.allowed_updates()
+        limit = self.PAGE_SIZE
+        while True:
+            # Asking with this offset confirms every update before it to Telegram: it is only
+            # asked after the page that ended there was yielded, so after the runner stored it.
+            ask = partial(bot.get_update_dicts, offset, limit, allowed)
+            updates = self._call(session, ask, reading=True)
+            ids = [u["update_id"] for u in updates if isinstance(u.get("update_id"), int)]
+            if not ids or max(ids) < (offset or 0):
+                return
+            records = self._records(session, updates)
+            offset = max(ids) + 1
+            yield Page(STREAM, {"offset": offset}, records)
+
+    def _records(self, session: Session, updates: list[dict[str, Any]]) -> list[Record]:
+        bot_id = session.bot.id
+        parsed = [p for p in (read_update(u, bot_id, self.chats) for u in updates) if p is not None]
+        with_media = [(p, p.media) for p in parsed if p.media is not None]
+        if not with_media:
+            return [p.record for p in parsed]
+        refs = [ref for _, ref in with_media]
+        if self.download_media:
+            limit = self.max_file_bytes
+            fetched = self._call(
+                session, lambda: fetch_files(session.bot, refs, limit), reading=True
+            )
+        else:
+            fetched = [not_fetched(ref, "") for ref in refs]
+        for (p, _), one_file in zip(with_media, fetched, strict=True):
+            attach(p, one_file)
+        return [p.record for p in parsed]
+
+    # Sending ------------------------------------------------------------------------------------
+    def send(self, message: Outgoing) -> Receipt:
+        target = target_of(message)
+        for attachment in message.attachments:
+            if attachment.data is None:
+                raise Rejected(
+                    f"the file {attachment.filename} is not in Banco, so it cannot be sent"
+                )
+        steps: list[Step] = [partial(_send_text, target, part) for part in split_text(message.text)]
+        steps += [partial(_send_file, target, a) for a in message.attachments]
+        if not steps:
+            raise Rejected("the reply is empty")
+        session = self._open()
+        bot = session.bot
+        sent: list[Message] = []
+        budget = self.MAX_SEND_WAIT_SECONDS
+        for step in steps:
+            # Only the first part quotes the message it answers.
+            reply = None
+            if not sent and target.reply_to is not None:
+                reply = ReplyParameters(target.reply_to, allow_sending_without_reply=True)
+            while True:
+                try:
+                    sent.append(session.run(step(bot, reply)))
+                    break
+                except RetryAfter as e:
+                    wait = retry_seconds(e)
+                    if wait <= budget:  # wait as asked, while the budget lasts
+                        budget -= wait
+                        self.sleep(wait)
+                        continue
+                    if sent:
+                        why = f"then Telegram asked Banco to wait {duration_words(wait)}"
+                        raise _partly_sent(len(sent), len(steps), why) from None
+                    raise TryLater(
+                        f"Telegram asks Banco to wait {duration_words(wait)} before sending more;"
+                        " the reply stays in the outbox and goes with the next delivery"
+                    ) from None
+                except TelegramError as e:
+                    if sent:
+                        why = f"then Telegram answered: {session.reason(e)}"
+                        raise _partly_sent(len(sent), len(steps), why) from None
+                    raise session.sending_error(e) from None
+        record = sent_record(message, sent, bot.id, bot.first_name, target)
+        return Receipt(record.external_id, record)
+
+    def was_sent(self, message: Outgoing) -> bool | None:
+        return None  # the Bot API cannot list what a bot sent: the maker looks at the chat
+
+
+#: one message of a reply: send it with the bot, quoting the given message (or none)
+Step = Callable[[Bot, ReplyParameters | None], Coroutine[Any, Any, Message]]
+
+
+async def _send_text(target: Target, text: str, bot: Bot, reply: ReplyParameters | None) -> Message:
+    return await bot.send_message(
+        target.chat_id, text, reply_parameters=reply, business_connection_id=target.connection
+    )
+
+
+async def _send_file(
+    target: Target, attachment: Attachment, bot: Bot, reply: ReplyParameters | None
+) -> Message:
+    assert attachment.data is not None  # checked before sending anything
+    upload = InputFile(attachment.data, filename=attachment.filename)
+    if is_photo(attachment):
+        return await bot.send_photo(
+            target.chat_id, upload, reply_parameters=reply, business_connection_id=target.connection
+        )
+    return await bot.send_document(
+        target.chat_id, upload, reply_parameters=reply, business_connection_id=target.connection
+    )
+
+
+def _partly_sent(done: int, total: int, why: str) -> Rejected:
+    """Some parts of a long reply went out and the rest cannot go now. Sending it all again
+    would repeat the first parts to the customer, so the maker decides."""
+    return Rejected(
+        f"only the first {done} of the {total} parts of this reply reached the chat ({why});"
+        " look at the chat, then send the rest yourself or resend the whole reply"
+    )
+
+
+def _offset(cursor: Any) -> int | None:
+    """The saved offset, or None on the first collect (Telegram then starts at the oldest)."""
+    if isinstance(cursor, dict) and isinstance(cursor.get("offset"), int):
+        return int(cursor["offset"])
+    return None
