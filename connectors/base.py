@@ -114,6 +114,8 @@ class Record:
     #: the sender claims this order by a link Banco gave them (Telegram ``/start B-0042``): the
     #: sender's handles join that order's customer and the message joins the order
     order_ref: str | None = None
+    #: the data of a button the sender pressed (only the maker sees Banco's buttons)
+    button: str | None = None
 
 
 def unreadable_record(
@@ -213,6 +215,9 @@ class Outgoing:
     reply_to_external_id: str | None = None
     auto: bool = False
     attachments: list[Attachment] = field(default_factory=list)
+    #: rows of (label, data) buttons under the message, for channels that have them (Telegram);
+    #: only ever sent to the maker
+    buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
 
 
 @dataclass

@@ -692,13 +692,20 @@ def run_command(ctx: click.Context) -> None:
         finally:
             current.close()
 
-    def collect_frequent() -> None:
-        current = fresh()
-        try:
-            if names := routines.frequent_accounts(current):
-                routines.collect(current, names)
-        finally:
-            current.close()
+    def with_fresh(step: Callable[[Shop], object]) -> Callable[[], None]:
+        def run_step() -> None:
+            current = fresh()
+            try:
+                step(current)
+            except Exception as e:  # logged; the schedule goes on
+                logging.getLogger("banco").error("%s failed: %s", step.__name__, e)
+            finally:
+                current.close()
+
+        return run_step
+
+    def collect_frequent(current: Shop) -> None:
+        routines.collect(current, routines.frequent_accounts(current))
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     try:
@@ -708,7 +715,10 @@ def run_command(ctx: click.Context) -> None:
             run_routine,
             last_runs=lambda: {r: last_run(shop.store, r) for r in routines.ROUTINES},
             now=shop.clock.now,
-            collect_frequent=collect_frequent if routines.frequent_accounts(shop) else None,
+            collect_frequent=with_fresh(collect_frequent)
+            if routines.frequent_accounts(shop)
+            else None,
+            every_minute=with_fresh(routines.owner_poll) if shop.config.shop.owner_chat else None,
             ready=click.echo,
         )
     except AlreadyRunning as e:

@@ -387,11 +387,13 @@ class Ingest:
         a customer message that arrives after the maker already answered it is not waiting."""
         scope, value = ("order_id", order_id) if order_id is not None else ("thread_id", thread_id)
         sent = iso(record.sent_at) or iso(self.now)
+        assert sent is not None
         if record.direction == "out":
+            answered = min(sent, self.answers_up_to) if self.answers_up_to else sent
             self.store.db.conn.execute(
                 f"update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
                 f" where {scope} = ? and waiting = 1 and direction = 'in' and sent_at <= ?",
-                [sent, value, min(sent, self.answers_up_to or sent)],
+                [sent, value, answered],
             )
         elif self.store.scalar(
             f"select 1 from messages where {scope} = ? and direction = 'out' and sent_at >= ?"

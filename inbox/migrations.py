@@ -301,8 +301,10 @@ def m005_stage_tasks_and_checkins(db: Database) -> None:
 def m006_index_only_text_changes(db: Database) -> None:
     # Re-index a row only when its searchable text changes, not on every status or timestamp
     # update (each stored message touches its order's updated_at).
-    for table, columns in (("messages", ("subject", "text", "sender")),
-                           ("orders", ("ref", "title", "details"))):
+    for table, columns in (
+        ("messages", ("subject", "text", "sender")),
+        ("orders", ("ref", "title", "details")),
+    ):
         listed = ", ".join(f'"{c}"' for c in columns)
         old = ", ".join(f'old."{c}"' for c in columns)
         new = ", ".join(f'new."{c}"' for c in columns)
@@ -314,3 +316,22 @@ def m006_index_only_text_changes(db: Database) -> None:
             f'  INSERT INTO "{table}_fts" (rowid, {listed}) VALUES (new.rowid, {new});\n'
             "END"
         )
+
+
+@migrations()
+def m007_owner_chat(db: Database) -> None:
+    # The reply session held in the maker's own Telegram chat: where it stands (one row).
+    db.table("owner_session").create(
+        {
+            "id": int,
+            "account": str,
+            "queue": str,
+            "current": str,
+            "purpose": str,
+            "seen_up_to": int,
+            "started_at": str,
+            "sent": int,
+            "snoozed": int,
+        },
+        pk="id",
+    )

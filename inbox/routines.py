@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from . import owner_chat
 from .runs import record_run
 from .shop import Shop
 
@@ -24,6 +25,7 @@ def collect(shop: Shop, accounts: list[str] | None = None) -> dict[str, Any]:
     from .sync import collect as collect_accounts
 
     results = collect_accounts(shop, accounts)  # records its own run
+    owner_chat.process(shop)  # the maker's answers in her Telegram chat with the bot
     sent = deliver(shop)
     return {
         "new": sum(r.counts.new for r in results),
@@ -61,9 +63,14 @@ def reply(shop: Shop) -> dict[str, Any]:
 def _notify_owner_of_session(shop: Shop, items: list[Any]) -> bool:
     if not items or not shop.config.shop.owner_chat:
         return False
-    from .owner_chat import start_session
+    return owner_chat.start_session(shop, items)
 
-    return start_session(shop, items)
+
+def owner_poll(shop: Shop) -> None:
+    """While a session is open in the maker's Telegram chat, fetch her answers promptly."""
+    account = owner_chat.telegram_account(shop)
+    if account is not None and owner_chat.active(shop):
+        collect(shop, [account])
 
 
 def status(shop: Shop) -> dict[str, Any]:

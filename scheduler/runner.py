@@ -44,6 +44,7 @@ def build_scheduler(
     config: Config,
     run_routine: RunRoutine,
     collect_frequent: Callable[[], object] | None = None,
+    every_minute: Callable[[], object] | None = None,
 ) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         executors={"default": ThreadPoolExecutor(max_workers=1)},
@@ -71,8 +72,11 @@ def build_scheduler(
             name="hourly collect of chats",
         )
     # Waking each minute bounds how late a slot fires after the machine sleeps (the scheduler's
-    # own wait does not count suspended time).
-    scheduler.add_job(_heartbeat, IntervalTrigger(minutes=1), id="heartbeat", name="heartbeat")
+    # own wait does not count suspended time); the routines may use the minute too (a reply
+    # session open in the maker's Telegram chat).
+    scheduler.add_job(
+        every_minute or _heartbeat, IntervalTrigger(minutes=1), id="heartbeat", name="each minute"
+    )
     return scheduler
 
 
@@ -112,6 +116,7 @@ def serve(
     last_runs: Callable[[], dict[str, datetime | None]],
     now: Callable[[], datetime],
     collect_frequent: Callable[[], object] | None = None,
+    every_minute: Callable[[], object] | None = None,
     ready: Callable[[str], None] = print,
 ) -> None:
     """Run until SIGTERM or Ctrl-C. Raises AlreadyRunning when another process holds the shop."""
@@ -128,7 +133,7 @@ def serve(
         stop.set()
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
-    scheduler = build_scheduler(config, run_routine, collect_frequent)
+    scheduler = build_scheduler(config, run_routine, collect_frequent, every_minute)
     try:
         scheduler.start(paused=True)
         for routine in missed_routines(config, last_runs(), now()):

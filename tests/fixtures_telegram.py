@@ -94,6 +94,7 @@ class BotApi:
         self.faults: dict[str, list[Fault]] = {}
         self.webhook_url = ""
         self.blocked: set[int] = set()
+        self.answered: list[Any] = []  # button presses Banco acknowledged
         self.gone: set[int] = set()
         self.can_read_groups = False
         self._message_ids: dict[int, int] = {}
@@ -176,6 +177,21 @@ class BotApi:
             "edited_business_message" if "business_connection_id" in message else "edited_message"
         )
         self.push(kind, body)
+        return body
+
+    def press(self, user: dict[str, Any], sent: dict[str, Any], data: str) -> dict[str, Any]:
+        """``user`` presses the button ``data`` under the bot's message ``sent``."""
+        body = {
+            "id": f"press-{self.next_update_id}",
+            "from": user,
+            "message": {
+                "message_id": sent["message_id"],
+                "chat": {"id": sent["chat_id"], "type": "private"},
+            },
+            "chat_instance": "1",
+            "data": data,
+        }
+        self.push("callback_query", body)
         return body
 
     def add_file(self, file_id: str, data: bytes, path: str, size: int | None = None) -> None:
@@ -275,6 +291,10 @@ class BotApi:
                 chosen = list(self.updates)
             return 200, _ok(chosen[:limit])
 
+    def api_answerCallbackQuery(self, params: dict[str, Any]) -> tuple[int, Any]:
+        self.answered.append(params.get("callback_query_id"))
+        return 200, _ok(True)
+
     def api_getWebhookInfo(self, params: dict[str, Any]) -> tuple[int, Any]:
         info: dict[str, Any] = {
             "url": self.webhook_url,
@@ -343,6 +363,7 @@ class BotApi:
                 "reply_to": reply.get("message_id"),
                 "business_connection_id": params.get("business_connection_id"),
                 "message_id": message["message_id"],
+                "buttons": params.get("reply_markup"),
                 **extra,
                 **(seen or {}),
             }

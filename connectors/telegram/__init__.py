@@ -18,7 +18,14 @@ from collections.abc import Callable, Coroutine, Iterator, Mapping
 from functools import partial
 from typing import Any, ClassVar, TypeVar
 
-from telegram import Bot, InputFile, Message, ReplyParameters
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    ReplyParameters,
+)
 from telegram.error import RetryAfter, TelegramError
 
 from banco.config import Option
@@ -188,6 +195,9 @@ class TelegramConnector:
     def _records(self, session: Session, updates: list[dict[str, Any]]) -> list[Record]:
         bot_id = session.bot.id
         parsed = [p for p in (read_update(u, bot_id, self.chats) for u in updates) if p is not None]
+        for p in parsed:
+            if p.record.button is not None:
+                self._stop_spinner(session, p.record.external_id.removeprefix("button:"))
         with_media = [(p, p.media) for p in parsed if p.media is not None]
         if not with_media:
             return [p.record for p in parsed]
@@ -203,6 +213,11 @@ class TelegramConnector:
             attach(p, one_file)
         return [p.record for p in parsed]
 
+    def _stop_spinner(self, session: Session, press_id: str) -> None:
+        """Tell Telegram the button press arrived (its app shows a spinner until then)."""
+        with contextlib.suppress(TelegramError):  # cosmetic: the press is stored either way
+            session.run(session.bot.answer_callback_query(press_id))
+
     # Sending ------------------------------------------------------------------------------------
     def send(self, message: Outgoing) -> Receipt:
         target = target_of(message)
@@ -211,7 +226,12 @@ class TelegramConnector:
                 raise Rejected(
                     f"the file {attachment.filename} is not in Banco, so it cannot be sent"
                 )
-        steps: list[Step] = [partial(_send_text, target, part) for part in split_text(message.text)]
+        parts = split_text(message.text)
+        keyboard = _keyboard(message.buttons)
+        steps: list[Step] = [
+            partial(_send_text, target, part, keyboard if i == len(parts) - 1 else None)
+            for i, part in enumerate(parts)
+        ]
         steps += [partial(_send_file, target, a) for a in message.attachments]
         if not steps:
             raise Rejected("the reply is empty")
@@ -257,9 +277,27 @@ class TelegramConnector:
 Step = Callable[[Bot, ReplyParameters | None], Coroutine[Any, Any, Message]]
 
 
-async def _send_text(target: Target, text: str, bot: Bot, reply: ReplyParameters | None) -> Message:
+async def _send_text(
+    target: Target,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None,
+    bot: Bot,
+    reply: ReplyParameters | None,
+) -> Message:
     return await bot.send_message(
-        target.chat_id, text, reply_parameters=reply, business_connection_id=target.connection
+        target.chat_id,
+        text,
+        reply_parameters=reply,
+        business_connection_id=target.connection,
+        reply_markup=keyboard,
+    )
+
+
+def _keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
     )
 
 

@@ -116,8 +116,10 @@ class ChatFilter:
         return cls("private" in words, "groups" in words, frozenset(ids), channel_posts)
 
     def allowed_updates(self) -> list[str]:
-        """The update kinds to ask Telegram for (it does not even keep the others)."""
-        return [k for k in MESSAGE_KINDS if self.channel_posts or k not in CHANNEL_KINDS]
+        """The update kinds to ask Telegram for (it does not even keep the others). Button
+        presses come only from the maker: customers never see Banco's buttons."""
+        kinds = [k for k in MESSAGE_KINDS if self.channel_posts or k not in CHANNEL_KINDS]
+        return [*kinds, "callback_query"]
 
     def wants(self, kind: str, chat_id: int, chat_type: str) -> bool:
         if chat_id in self.chat_ids:
@@ -209,6 +211,8 @@ def read_update(data: JSON, bot_id: int, chats: ChatFilter) -> Parsed | None:
 
 def parse_update(data: JSON, raw: bytes, bot_id: int, chats: ChatFilter) -> Parsed | None:
     kind = update_kind(data)
+    if kind == "callback_query":
+        return Parsed(button_record(_object(data[kind], "the button press"), raw))
     if kind not in MESSAGE_KINDS:
         # Not asked for (allowed_updates), but kept rather than lost.
         return Parsed(
@@ -283,6 +287,24 @@ def message_record(message: JSON, raw: bytes, bot_id: int) -> Parsed:
         order_ref=order_ref,
     )
     return Parsed(record, media_of(message, message_id))
+
+
+def button_record(press: JSON, raw: bytes) -> Record:
+    """A button pressed under one of Banco's messages: its data, from whom, in which chat."""
+    message = press.get("message")
+    chat = message.get("chat") if isinstance(message, dict) else None
+    chat_id = _int(chat.get("id"), "the chat id") if isinstance(chat, dict) else None
+    return Record(
+        external_id=f"button:{_text(press.get('id'))}",
+        channel=CHANNEL,
+        sender=person(_object(press.get("from"), "who pressed it")),
+        text=f"[button: {_text(press.get('data'))}]",
+        raw=raw,
+        raw_type="json",
+        size=len(raw),
+        conversation=conversation_key(chat_id) if chat_id is not None else None,
+        button=_text(press.get("data")),
+    )
 
 
 def person(who: JSON) -> Person:
