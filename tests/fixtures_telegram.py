@@ -363,7 +363,7 @@ class BotApi:
                 "reply_to": reply.get("message_id"),
                 "business_connection_id": params.get("business_connection_id"),
                 "message_id": message["message_id"],
-                "buttons": params.get("reply_markup"),
+                **({"buttons": params["reply_markup"]} if params.get("reply_markup") else {}),
                 **extra,
                 **(seen or {}),
             }
