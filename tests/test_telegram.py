@@ -367,6 +367,7 @@ def test_group_messages_are_ignored_by_default(tg_shop, bot_api) -> None:
     assert bot_api.pending == []  # the group message was read past, not left behind
     assert bot_api.allowed_updates == [
         "message", "edited_message", "business_message", "edited_business_message",
+        "callback_query",
     ]  # fmt: skip
 
 
@@ -468,8 +469,9 @@ def test_unsupported_kinds_are_kept_with_a_short_text(tg_shop, bot_api) -> None:
         "[contact: Anna, +39 051 123456]",
         "[pinned message]",
         "[a kind of message Banco cannot show yet]",
-        "[callback query]",
+        "[button: x]",  # only the maker has Banco's buttons: never an order, never waiting
     ]
+    assert shop.store.scalar("select waiting from messages where text = '[button: x]'") == 0
     handles = shop.store.all("select kind, value from handles order by id")
     assert {"kind": "phone", "value": "+39051123456"} in handles  # Anna shared her own number
 

@@ -303,6 +303,7 @@ def button_record(press: JSON, raw: bytes) -> Record:
         raw_type="json",
         size=len(raw),
         conversation=conversation_key(chat_id) if chat_id is not None else None,
+        auto="telegram_button",
         button=_text(press.get("data")),
     )
 
