@@ -3,13 +3,8 @@
 In the form: Responses, then "Download responses (.csv)"; or the same sheet saved as CSV by Excel,
 which in Italy and France writes ``;`` between cells and may use the Windows code page.
 
-The file is small and local, so every fetch reads all of it. One stream, "rows", whose cursor is
-``{"sha256": <hex of the file>, "row": <last row number included>}``:
-
-* same file, cursor at its last row: nothing to do;
-* same file, cursor earlier (a collect stopped half-way): go on after that row;
-* any other file (answers added or edited): every row again from the start. The store recognises
-  unchanged rows by their content and records the edited ones as edits.
+The file is small and local, so every fetch reads all of it; the cursor and pages are those of
+every answer table (``banco.connectors.forms.answers``).
 """
 
 from __future__ import annotations
@@ -27,15 +22,15 @@ from typing import Any, ClassVar
 from banco.config import Option
 from banco.connectors.base import CheckResult, Context, Page, Record
 from banco.connectors.errors import NeedsUser
-from banco.connectors.forms import (
-    DATE_ORDERS,
-    check_mapping,
-    guess_mapping,
-    numbered_records,
-    unique_headers,
+from banco.connectors.forms import DATE_ORDERS, numbered_records, unique_headers
+from banco.connectors.forms.answers import (
+    STREAM,
+    answer_mapping,
+    answer_pages,
+    mapping_warnings,
+    resume_after,
 )
 
-STREAM = "rows"
 FALLBACK_ENCODING = "cp1252"
 DELIMITERS = (",", ";", "\t")
 DOWNLOAD_HINT = 'In the form, open Responses and choose "Download responses (.csv)".'
@@ -98,11 +93,11 @@ class CsvConnector:
 
     def fetch(self, cursors: Mapping[str, Any]) -> Iterator[Page]:
         csv_file = self._read()
-        after = _resume_after(cursors.get(STREAM), csv_file.sha256)
+        after = resume_after(cursors.get(STREAM), csv_file.sha256)
         if after >= csv_file.last_row:
             return
         numbered = self._numbered(csv_file, self._mapping(csv_file.headers))
-        yield from self._pages([(n, r) for n, r in numbered if n > after], csv_file)
+        yield from answer_pages(numbered, after, csv_file.sha256, csv_file.last_row, self.PAGE_SIZE)
 
     def close(self) -> None:
         """Nothing stays open between fetches."""
@@ -175,16 +170,7 @@ class CsvConnector:
 
     # Records ---------------------------------------------------------------------------------
     def _mapping(self, headers: list[str]) -> dict[str, str]:
-        if not self.mapping:
-            return guess_mapping(headers)
-        problems = check_mapping(self.mapping, headers)
-        if problems:
-            raise NeedsUser(
-                f"The mapping of {self.name} in banco.toml does not fit {self.path}: "
-                + "; ".join(problems)
-                + f". Run `banco forms headers {self.name}` to see the columns."
-            )
-        return dict(self.mapping)
+        return answer_mapping(self.name, self.mapping, headers, str(self.path))
 
     def _numbered(self, csv_file: _CsvFile, mapping: Mapping[str, str]) -> list[tuple[int, Record]]:
         return numbered_records(
@@ -196,21 +182,6 @@ class CsvConnector:
             stream=STREAM,
         )
 
-    def _pages(self, todo: list[tuple[int, Record]], csv_file: _CsvFile) -> Iterator[Page]:
-        """Pages of at most PAGE_SIZE records. The last cursor is the file's last row, so fetching
-        an unchanged file finds nothing to do (and a file of blank rows still moves the cursor)."""
-        size = self.PAGE_SIZE
-        chunks = [todo[start : start + size] for start in range(0, len(todo), size)] or [[]]
-        for index, chunk in enumerate(chunks):
-            last = index == len(chunks) - 1
-            row = csv_file.last_row if last else chunk[-1][0]
-            yield Page(
-                stream=STREAM,
-                cursor={"sha256": csv_file.sha256, "row": row},
-                records=[record for _, record in chunk],
-                remaining=len(todo) - (index * size + len(chunk)),
-            )
-
     def _warnings(self, csv_file: _CsvFile, mapping: Mapping[str, str]) -> list[str]:
         warnings: list[str] = []
         if csv_file.fallback:
@@ -218,26 +189,8 @@ class CsvConnector:
                 f"{self.path} is not {self.encoding} text, so Banco read it as Windows text "
                 f'(cp1252). If accents look wrong, set encoding for "{self.name}" in banco.toml.'
             )
-        if not {"email", "phone", "telegram"} & set(mapping):
-            warnings.append(
-                "no column for the customer's email or phone: orders will have no way to reach them"
-            )
-        if "timestamp" not in mapping:
-            warnings.append(
-                "no Timestamp column: answers are known by their row number, so deleting a row "
-                "makes the answers below it look new"
-            )
-        return warnings
+        return warnings + mapping_warnings(mapping)
 
 
 def _first_row(text: str, delimiter: str) -> list[str]:
     return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
-
-
-def _resume_after(cursor: Any, sha256: str) -> int:
-    """The last row already delivered from this very file; 1 (the header) for any other file."""
-    if isinstance(cursor, Mapping) and cursor.get("sha256") == sha256:
-        row = cursor.get("row")
-        if isinstance(row, int):
-            return row
-    return 1

@@ -9,10 +9,10 @@ same answers. What the sheet adds:
 * two API reads per collect (metadata, then every cell as text: see :mod:`.sheet`);
 * Google's refusals turned into "needs you" or "will retry" sentences (see :mod:`.problems`).
 
-One stream, "rows", whose cursor is ``{"sha256": <hex of every cell>, "row": <last row
-included>}``: an unchanged sheet yields nothing; a sheet with answers added or edited yields every
-row again, and the store keeps only what changed (an edit becomes a "form_edit" event). A deleted
-row is simply not read again: nothing is ever deleted from the store.
+The cursor and pages are those of every answer table (``banco.connectors.forms.answers``): an
+unchanged sheet yields nothing; a sheet with answers added or edited yields every row again, and
+the store keeps only what changed (an edit becomes a "form_edit" event). A deleted row is simply
+not read again: nothing is ever deleted from the store.
 """
 
 from __future__ import annotations
@@ -28,12 +28,13 @@ import gspread
 from banco.config import Option, Secret
 from banco.connectors.base import CheckResult, Context, Page, Record
 from banco.connectors.errors import NeedsUser
-from banco.connectors.forms import (
-    DATE_ORDERS,
-    check_mapping,
-    guess_mapping,
-    numbered_records,
-    unique_headers,
+from banco.connectors.forms import DATE_ORDERS, numbered_records, unique_headers
+from banco.connectors.forms.answers import (
+    STREAM,
+    answer_mapping,
+    answer_pages,
+    mapping_warnings,
+    resume_after,
 )
 
 from . import oauth
@@ -48,8 +49,6 @@ from .client import (
 from .locale import date_order_for, sheet_zone
 from .problems import Where, google_errors
 from .sheet import Sheet, read_sheet, spreadsheet_key
-
-STREAM = "rows"
 
 
 class GsheetConnector:
@@ -128,11 +127,11 @@ class GsheetConnector:
 
     def fetch(self, cursors: Mapping[str, Any]) -> Iterator[Page]:
         sheet = self._read()
-        after = _resume_after(cursors.get(STREAM), sheet.sha256)
+        after = resume_after(cursors.get(STREAM), sheet.sha256)
         if after >= sheet.last_row:
             return
         numbered = self._numbered(sheet, self._mapping(sheet.headers))
-        yield from self._pages([(n, r) for n, r in numbered if n > after], sheet, len(numbered))
+        yield from answer_pages(numbered, after, sheet.sha256, sheet.last_row, self.PAGE_SIZE)
 
     def close(self) -> None:
         if self._session is not None:
@@ -202,16 +201,7 @@ class GsheetConnector:
         return date_order_for(sheet.locale) or "auto"
 
     def _mapping(self, headers: list[str]) -> dict[str, str]:
-        if not self.mapping:
-            return guess_mapping(headers)
-        problems = check_mapping(self.mapping, headers)
-        if problems:
-            raise NeedsUser(
-                f"The mapping of {self.name} in banco.toml does not fit its Google sheet: "
-                + "; ".join(problems)
-                + f". Run `banco forms headers {self.name}` to see the columns."
-            )
-        return dict(self.mapping)
+        return answer_mapping(self.name, self.mapping, headers, "its Google sheet")
 
     def _numbered(self, sheet: Sheet, mapping: Mapping[str, str]) -> list[tuple[int, Record]]:
         return numbered_records(
@@ -223,34 +213,8 @@ class GsheetConnector:
             stream=STREAM,
         )
 
-    def _pages(self, todo: list[tuple[int, Record]], sheet: Sheet, answers: int) -> Iterator[Page]:
-        """Pages of at most PAGE_SIZE records. The last cursor is the sheet's last row, so reading
-        an unchanged sheet finds nothing to do (and a sheet of blank rows still moves the
-        cursor)."""
-        size = self.PAGE_SIZE
-        chunks = [todo[start : start + size] for start in range(0, len(todo), size)] or [[]]
-        for index, chunk in enumerate(chunks):
-            last = index == len(chunks) - 1
-            row = sheet.last_row if last else chunk[-1][0]
-            yield Page(
-                stream=STREAM,
-                cursor={"sha256": sheet.sha256, "row": row},
-                records=[record for _, record in chunk],
-                remaining=len(todo) - (index * size + len(chunk)),
-                source_count=answers,
-            )
-
     def _warnings(self, sheet: Sheet, mapping: Mapping[str, str]) -> list[str]:
-        warnings: list[str] = []
-        if not {"email", "phone", "telegram"} & set(mapping):
-            warnings.append(
-                "no column for the customer's email or phone: orders will have no way to reach them"
-            )
-        if "timestamp" not in mapping:
-            warnings.append(
-                "no Timestamp column: answers are known by their row number, so deleting a row "
-                "makes the answers below it look new"
-            )
+        warnings = mapping_warnings(mapping)
         if sheet_zone(sheet.time_zone) is None:
             warnings.append(
                 f"the spreadsheet's time zone ({sheet.time_zone or 'none'}) is not one Banco "
@@ -258,12 +222,3 @@ class GsheetConnector:
                 'in the sheet: "File", "Settings", "Time zone"'
             )
         return warnings
-
-
-def _resume_after(cursor: Any, sha256: str) -> int:
-    """The last row already delivered from this very sheet; 1 (the header) for any other."""
-    if isinstance(cursor, Mapping) and cursor.get("sha256") == sha256:
-        row = cursor.get("row")
-        if isinstance(row, int):
-            return row
-    return 1
