@@ -23,6 +23,7 @@ import jinja2
 from banco.config.load import LANGUAGES
 
 from .shop import Shop
+from .words import day_and_month
 
 DEFAULTS = Path(__file__).parent / "replies"
 
@@ -51,50 +52,6 @@ PURPOSE_WORDS = {
 LANGUAGE_NAMES = {"en": "English", "it": "Italian", "fr": "French"}
 PLACEHOLDERS = ("customer", "ref", "title", "deadline", "price", "quantity", "shop", "owner")
 
-MONTHS = {
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    "it": (
-        "gennaio",
-        "febbraio",
-        "marzo",
-        "aprile",
-        "maggio",
-        "giugno",
-        "luglio",
-        "agosto",
-        "settembre",
-        "ottobre",
-        "novembre",
-        "dicembre",
-    ),
-    "fr": (
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ),
-}
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
 HONORIFICS = {
     "mr",
@@ -152,8 +109,7 @@ def format_day(value: str | None, lang: str, today: date) -> str:
         day = date.fromisoformat((value or "")[:10])
     except ValueError:
         return ""
-    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
-    text = f"{number} {MONTHS.get(lang, MONTHS['en'])[day.month - 1]}"
+    text = day_and_month(day, lang)
     return text if day.year == today.year else f"{text} {day.year}"
 
 

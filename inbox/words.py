@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
+        "month_names": "January February March April May June July August September October November December",
         "you_wait": "Customers you are waiting for ({n})",
         "since_ago": "for {age}",
         "quote_unanswered": "quote unanswered",
@@ -67,6 +68,7 @@ WORDS: dict[str, dict[str, str]] = {
         "plan_ics_customer": "Customer: {name}",
     },
     "it": {
+        "month_names": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
         "you_wait": "Clienti da cui aspetti una risposta ({n})",
         "since_ago": "da {age}",
         "quote_unanswered": "preventivo senza risposta",
@@ -128,6 +130,7 @@ WORDS: dict[str, dict[str, str]] = {
         "plan_ics_customer": "Cliente: {name}",
     },
     "fr": {
+        "month_names": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
         "you_wait": "Clients dont vous attendez la réponse ({n})",
         "since_ago": "depuis {age}",
         "quote_unanswered": "devis sans réponse",
@@ -194,6 +197,12 @@ WORDS: dict[str, dict[str, str]] = {
 def say(lang: str, key: str, **values: object) -> str:
     table = WORDS.get(lang, WORDS["en"])
     return table.get(key, WORDS["en"][key]).format(**values)
+
+
+def day_and_month(day: date, lang: str) -> str:
+    """ "14 December", "14 dicembre", "1er décembre"."""
+    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
+    return f"{number} {say(lang, 'month_names').split()[day.month - 1]}"
 
 
 def duration(delta: timedelta, lang: str) -> str:

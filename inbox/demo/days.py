@@ -6,53 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from banco.inbox.words import day_and_month
+
 #: Giulia's clock: the shop is in Bologna.
 SHOP_ZONE = ZoneInfo("Europe/Rome")
 
-MONTHS = {
-    "it": (
-        "gennaio",
-        "febbraio",
-        "marzo",
-        "aprile",
-        "maggio",
-        "giugno",
-        "luglio",
-        "agosto",
-        "settembre",
-        "ottobre",
-        "novembre",
-        "dicembre",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    "fr": (
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ),
-}
 
 #: Days ahead of "today" that the messages and form answers talk about, as {name} in their text.
 DATES = {
@@ -96,18 +54,12 @@ def ago(hours: int, minutes: int) -> When:
     return When(age=timedelta(hours=hours, minutes=minutes))
 
 
-def long_date(day: date, lang: str) -> str:
-    """'14 dicembre', '14 December', '1er décembre'."""
-    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[lang][day.month - 1]}"
-
-
 def quoted_day(day: date, lang: str) -> str:
     """How a mail program in ``lang`` writes the day above a quoted message."""
-    return f"{long_date(day, 'en')} {day.year}" if lang == "en" else f"{day:%d/%m/%Y}"
+    return f"{day_and_month(day, 'en')} {day.year}" if lang == "en" else f"{day:%d/%m/%Y}"
 
 
 def fill(text: str, lang: str, today: date) -> str:
     """Replace each {name} of :data:`DATES` in ``text`` by that day, written in ``lang``."""
-    days = {name: long_date(today + timedelta(days=n), lang) for name, n in DATES.items()}
+    days = {name: day_and_month(today + timedelta(days=n), lang) for name, n in DATES.items()}
     return text.format_map(days)
