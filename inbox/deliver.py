@@ -107,18 +107,10 @@ def _recipients(shop: Shop) -> list[tuple[Handle, str]]:
         str(config.shop.owner_chat) if config.shop.owner_chat and config.digest["telegram"] else ""
     )
     for channel, targets in (("email", emails), ("telegram", [chat] if chat else [])):
-        account = _sending_account(shop, channel)
+        account = shop.sending_account(channel)
         if account:
             found += [(Handle(channel, target), account) for target in targets]
     return found
-
-
-def _sending_account(shop: Shop, channel: str) -> str | None:
-    for account in shop.config.accounts:
-        cls = shop.registry.kinds.get(account.kind)
-        if account.enabled and getattr(cls, "channel", None) == channel and hasattr(cls, "send"):
-            return account.name
-    return None
 
 
 def _message(shop: Shop, to: Handle, text: str, html: str) -> Outgoing:

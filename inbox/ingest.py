@@ -102,6 +102,12 @@ class Ingest:
         existing = self._existing(record)
         digest = content_hash(record)
         if existing is not None:
+            if existing["stream"] == "outbox" and stream != "outbox":
+                # A reply Banco sent, found in the mailbox: it now lives where the mailbox keeps
+                # it, so the folder's count and Banco's agree.
+                self.store.db.conn.execute(
+                    "update messages set stream = ? where id = ?", [stream, existing["id"]]
+                )
             if existing["content_hash"] == digest:
                 counts.unchanged += 1
             else:
@@ -118,7 +124,7 @@ class Ingest:
         """The stored version of ``record``: same id, or the same Message-ID seen in the same
         direction under another id (a reply Banco sent, then found in the Sent folder; a mailbox
         whose UIDs were renumbered)."""
-        columns = "id, content_hash, order_id, order_fields, subject, text, raw"
+        columns = "id, stream, content_hash, order_id, order_fields, subject, text, raw"
         found = self.store.one(
             f"select {columns} from messages where account = ? and external_id = ?",
             [self.account, record.external_id],

@@ -10,6 +10,7 @@ Nothing queued ever expires.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +25,8 @@ from .shop import Shop
 from .sync import classify
 
 STREAM = "outbox"
+#: Addresses that never take replies (their automatic answers would start a loop).
+NO_REPLY = re.compile(r"^(no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?)\b", re.I)
 PENDING = ("queued", "sending")
 
 
@@ -68,15 +71,16 @@ def queue_reply(shop: Shop, message_id: int, text: str, *, auto: bool = False) -
     if not text.strip():
         raise OutboxError("the reply is empty")
     now = shop.clock.now()
+    account, channel, to = _route(shop, message)
     if auto:
-        _check_auto_allowed(shop, message, now)
+        _check_auto_allowed(shop, message, to, now)
     prefix = shop.config.shop.order_prefix
     row = {
         "order_id": message["order_id"],
         "reply_to_id": message_id,
-        "account": message["account"],
-        "channel": message["channel"],
-        "to_handle": json.dumps([_handle_kind(message["channel"]), message["sender_handle"]]),
+        "account": account,
+        "channel": channel,
+        "to_handle": json.dumps([to.kind, to.value]),
         "subject": reply_subject(message["subject"] or "", message["ref"], prefix),
         "text": text,
         "message_key": new_message_key(shop),
@@ -88,19 +92,43 @@ def queue_reply(shop: Shop, message_id: int, text: str, *, auto: bool = False) -
     return outbox_id
 
 
-def _handle_kind(channel: str) -> str:
-    return {"email": "email", "telegram": "telegram"}.get(channel, channel)
+def _route(shop: Shop, message: dict[str, Any]) -> tuple[str, str, Handle]:
+    """Back on the channel the customer used. When that account cannot send (an order form, a
+    Maildir), by the first of the customer's addresses an account can reach: email, then Telegram.
+    With none, the reply stays on its own account and waits there, saying why."""
+    own = _sender(message)
+    if shop.can_send(message["account"]):
+        return message["account"], message["channel"], own
+    for channel in ("email", "telegram"):
+        account = shop.sending_account(channel)
+        value = shop.store.scalar(
+            "select value from handles where contact_id = ? and kind = ? order by id limit 1",
+            [message["contact_id"], channel],
+        )
+        if account and value:
+            return account, channel, Handle(channel, value)
+    return message["account"], message["channel"], own
 
 
-def _check_auto_allowed(shop: Shop, message: dict[str, Any], now: datetime) -> None:
-    """Automatic messages: never to an automatic message, at most one per customer per day."""
+def _sender(message: dict[str, Any]) -> Handle:
+    value = message["sender_handle"]
+    if message["channel"] in ("email", "telegram"):
+        return Handle(message["channel"], value)
+    return Handle("email" if "@" in value else "phone", value)  # a form gives email or phone
+
+
+def _check_auto_allowed(shop: Shop, message: dict[str, Any], to: Handle, now: datetime) -> None:
+    """Automatic messages: never to an automatic message or a no-reply address, at most one per
+    customer per day."""
     if message["auto"]:
         raise OutboxError("Banco never answers an automatic message automatically")
+    if NO_REPLY.match(to.value.partition("@")[0]):
+        raise OutboxError(f"{to.value} does not take replies; Banco never writes to it by itself")
     recent = shop.store.scalar(
         "select count(*) from outbox where auto = 1 and to_handle = ? and created_at >= ?"
         " and status != 'cancelled'",
         [
-            json.dumps([_handle_kind(message["channel"]), message["sender_handle"]]),
+            json.dumps([to.kind, to.value]),
             iso(now - timedelta(days=1)),
         ],
     )

@@ -60,6 +60,18 @@ class Shop:
             handles.add(Handle("telegram", str(self.config.shop.owner_chat)))
         return handles
 
+    def can_send(self, account: str) -> bool:
+        settings = self.config.account(account)
+        return settings.enabled and hasattr(self.registry.kinds.get(settings.kind), "send")
+
+    def sending_account(self, channel: str) -> str | None:
+        """The first enabled account that can send on ``channel`` ("email", "telegram")."""
+        for account in self.config.accounts:
+            cls = self.registry.kinds.get(account.kind)
+            if getattr(cls, "channel", None) == channel and self.can_send(account.name):
+                return account.name
+        return None
+
     def connector(self, account: str) -> Connector:
         settings = self.config.account(account)
         cls = self.registry.kinds.get(settings.kind)

@@ -28,6 +28,7 @@ from banco.connectors import (
 
 class ListConnector:
     kind: ClassVar[str] = "list"
+    channel: ClassVar[str] = "email"
     options: ClassVar[Mapping[str, Option]] = {
         "path": Option("path"),
         "page_size": Option("int", 2),

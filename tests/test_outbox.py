@@ -149,3 +149,30 @@ def test_reply_from_the_command_line(write_shop, open_shop, run) -> None:
     assert empty.exit_code == 1 and "the reply is empty" in empty.output
     again = run("--home", str(home), "outbox", "cancel", "1")
     assert again.exit_code == 1 and "cannot be cancelled" in again.output
+
+
+def test_a_form_answer_is_answered_by_email(write_shop, open_shop, tmp_path) -> None:
+    from sources import CsvSource
+
+    form = CsvSource(tmp_path / "answers.csv", 1)
+    shop, home = make(write_shop, open_shop)
+    (home / "banco.toml").write_text(
+        (home / "banco.toml").read_text() + f'\n[[accounts]]\nname = "form"\n{form.account()}'
+    )
+    shop = open_shop(home)
+    collect(shop)
+    form_message = shop.store.scalar("select id from messages where channel = 'form'")
+    queue_reply(shop, form_message, "Grazie! Ecco il preventivo.")
+    [result] = deliver(shop)
+    assert result.status == "sent"
+    [sent] = peer(home)
+    assert sent["to"] == "c0@example.com" and sent["subject"].startswith("Re: Order form")
+
+
+def test_automatic_replies_never_go_to_no_reply_addresses(write_shop, open_shop) -> None:
+    shop, home = make(write_shop, open_shop)
+    shop.store.db.execute(
+        "update messages set sender_handle = 'no-reply@shop.example' where id = 1"
+    )
+    with pytest.raises(OutboxError, match="does not take replies"):
+        queue_reply(shop, 1, "Thanks!", auto=True)
