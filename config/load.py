@@ -68,6 +68,16 @@ SECTIONS: dict[str, dict[str, Option]] = {
             'tasks created when an order enters a status, e.g. { booked = ["Buy clay"] }',
         ),
     },
+    "web": {
+        "enabled": Option("bool", False, "also serve the web page while `banco run` runs"),
+        "host": Option(
+            "str", "127.0.0.1", "where the page listens; another address needs a password"
+        ),
+        "port": Option("int", 8765, "the page's port"),
+        "password": Option(
+            "secret", None, 'the page\'s password, e.g. {env = "BANCO_WEB_PASSWORD"}'
+        ),
+    },
     "templates": {
         "dir": Option("path", Path("templates"), "folder of your own reply templates"),
         "language": Option("str", "", "language of suggested replies (default: your first)"),
@@ -156,6 +166,7 @@ class Config:
     templates: Mapping[str, Any]
     plan: Mapping[str, Any] = field(default_factory=dict)
     status: Mapping[str, Any] = field(default_factory=dict)
+    web: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def home(self) -> Path:
@@ -229,6 +240,7 @@ def parse_config(
         templates=sections["templates"],
         plan=sections["plan"],
         status=sections["status"],
+        web=sections["web"],
     )
 
 

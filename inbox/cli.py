@@ -708,6 +708,23 @@ def run_command(ctx: click.Context) -> None:
         routines.collect(current, routines.frequent_accounts(current))
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    page = None
+    if shop.config.web["enabled"]:
+        from .web import WebError, start
+
+        web = shop.config.web
+        try:
+            page = start(
+                home,
+                web["host"],
+                web["port"],
+                clock=obj["clock"],
+                registry=obj.get("registry"),
+                password=web["password"],
+            )
+        except WebError as e:
+            raise Problem(str(e)) from None
+        click.echo(f"Banco's page: {page.url}")
     try:
         serve(
             home,
@@ -723,6 +740,9 @@ def run_command(ctx: click.Context) -> None:
         )
     except AlreadyRunning as e:
         raise Problem(str(e)) from None
+    finally:
+        if page is not None:
+            page.stop()
     click.echo("Stopped.")
 
 
@@ -755,6 +775,32 @@ def plan(shop: Shop, as_ics: bool) -> None:
         return
     click.echo(render_plan_text(laid_out, config.shop.language, config.plan["weeks"]), nl=False)
     click.echo(f"\nCalendar file for your phone or computer: {path}")
+
+
+@cli.command("serve")
+@click.option(
+    "--host",
+    help="Where to listen (default [web] host, 127.0.0.1); another address needs [web] password.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), help="The port (default [web] port, 8765).")
+@with_shop
+def serve_command(shop: Shop, host: str | None, port: int | None) -> None:
+    """Open Banco's page in your browser: today, inbox, orders, replies, plan, accounts."""
+    from .web import WebError, serve
+
+    web = shop.config.web
+    try:
+        serve(
+            shop.home,
+            host or web["host"],
+            web["port"] if port is None else port,
+            clock=shop.clock,
+            registry=shop.registry,
+            password=web["password"],
+            ready=click.echo,
+        )
+    except WebError as e:
+        raise Problem(str(e)) from None
 
 
 @cli.command()

@@ -71,7 +71,7 @@ def queue_reply(shop: Shop, message_id: int, text: str, *, auto: bool = False) -
     if not text.strip():
         raise OutboxError("the reply is empty")
     now = shop.clock.now()
-    account, channel, to = _route(shop, message)
+    account, channel, to = route(shop, message)
     if auto:
         _check_auto_allowed(shop, message, to, now)
     prefix = shop.config.shop.order_prefix
@@ -92,7 +92,7 @@ def queue_reply(shop: Shop, message_id: int, text: str, *, auto: bool = False) -
     return outbox_id
 
 
-def _route(shop: Shop, message: dict[str, Any]) -> tuple[str, str, Handle]:
+def route(shop: Shop, message: dict[str, Any]) -> tuple[str, str, Handle]:
     """Back on the channel the customer used. When that account cannot send (an order form, a
     Maildir), by the first of the customer's addresses an account can reach: email, then Telegram.
     With none, the reply stays on its own account and waits there, saying why."""

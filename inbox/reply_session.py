@@ -15,7 +15,7 @@ from typing import Any
 from banco.scheduler.slots import next_fire
 
 from .clock import iso
-from .orders import set_status, update_fields
+from .orders import update_fields
 from .outbox import queue_reply
 from .reply_language import customer_language, guess_language, maker_language, set_language
 from .reply_templates import (
@@ -26,6 +26,7 @@ from .reply_templates import (
     render,
 )
 from .shop import Shop
+from .status import change_status as status_change
 
 __all__ = [
     "LANGUAGE_NAMES",
@@ -284,7 +285,7 @@ def _update_messages(shop: Shop, item: SessionItem, assignments: str, values: li
 def change_status(shop: Shop, item: SessionItem, status: str, note: str = "") -> SessionItem:
     """Move the item's order to ``status``; the item comes back with the suggestion for it."""
     order = _require_order(item)
-    set_status(shop.store, order["ref"], status, shop.clock.now(), note or "in the reply session")
+    status_change(shop, order["ref"], status, note or "in the reply session")
     return _refreshed(shop, item)
 
 

@@ -1,0 +1,158 @@
+"""Accounts: each account's state in words and what to do about it; collect now; replies that
+did not go out, to send again or cancel."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .. import routines
+from ..outbox import deliver, set_status
+from ..shop import Shop
+from ..sync import NEEDS_YOU
+from .context import Ctx, page
+
+#: Outbox states the maker should see: not gone yet, or gone wrong.
+OUTBOX_SHOWN = ("queued", "sending", "failed", "may_have_been_sent")
+OUTBOX_WORDS = {
+    "queued": "waiting to go",
+    "sending": "being sent",
+    "failed": "refused",
+    "may_have_been_sent": "may have been sent",
+}
+
+
+@dataclass
+class AccountView:
+    name: str
+    kind: str
+    enabled: bool
+    state: str  # ok, needs_you, will_retry, never, paused
+    words: str
+    todo: str
+    last_success_at: str | None
+    last_attempt_at: str | None
+    last_error: str | None
+    failures: int
+    sends: bool
+
+
+def account_views(shop: Shop) -> list[AccountView]:
+    rows = {r["account"]: r for r in shop.store.all("select * from account_state")}
+    views = []
+    for account in shop.config.accounts:
+        row = rows.get(account.name) or {}
+        failures = row.get("failures") or 0
+        if not account.enabled:
+            state, words = "paused", "paused"
+            todo = f"Banco does not collect it. To start again, set enabled = true in its [[accounts]] block ({account.name})."
+        elif failures and row.get("error_kind") == NEEDS_YOU:
+            state, words = "needs_you", "needs you"
+            todo = "Fix what the error says (often the password or a file named in banco.toml), then press Collect now or run `banco check`."
+        elif failures:
+            state, words = "will_retry", "will retry by itself"
+            todo = "Nothing for now: Banco tries again at the next collect. If it keeps failing, run `banco check`."
+        elif not row.get("last_success_at"):
+            state, words = "never", "not collected yet"
+            todo = "Press Collect now (or wait for the next collect in your schedule)."
+        else:
+            state, words, todo = "ok", "working", "Nothing to do."
+        views.append(
+            AccountView(
+                name=account.name,
+                kind=account.kind,
+                enabled=account.enabled,
+                state=state,
+                words=words,
+                todo=todo,
+                last_success_at=row.get("last_success_at"),
+                last_attempt_at=row.get("last_attempt_at"),
+                last_error=row.get("last_error"),
+                failures=failures,
+                sends=shop.can_send(account.name),
+            )
+        )
+    return views
+
+
+def outbox_problems(shop: Shop) -> list[dict[str, Any]]:
+    """Replies not gone yet or gone wrong, oldest first, with whom they are for."""
+    marks = ",".join("?" * len(OUTBOX_SHOWN))
+    rows = shop.store.all(
+        "select x.id, x.account, x.channel, x.to_handle, x.text, x.status, x.error, x.created_at,"
+        f" o.ref from outbox x left join orders o on o.id = x.order_id where x.status in ({marks})"
+        " order by x.id",
+        list(OUTBOX_SHOWN),
+    )
+    for row in rows:
+        row["to"] = json.loads(row["to_handle"])[1]
+        row["words"] = OUTBOX_WORDS[row["status"]]
+    return rows
+
+
+@page
+def accounts(ctx: Ctx) -> Response:
+    last_collect = ctx.shop.store.one(
+        "select started_at, status from runs where routine = 'collect' order by started_at desc, id desc limit 1"
+    )
+    return ctx.render(
+        "accounts.html",
+        title="Accounts",
+        accounts=account_views(ctx.shop),
+        outbox=outbox_problems(ctx.shop),
+        last_collect=last_collect,
+    )
+
+
+@page
+def collect_now(ctx: Ctx) -> Response:
+    """Collect every account now, then try the replies waiting in the outbox again."""
+    done = routines.collect(ctx.shop)
+    said = (
+        f"Collected: {done['new']} new message{'' if done['new'] == 1 else 's'},"
+        f" {done['orders']} new order{'' if done['orders'] == 1 else 's'}"
+        + (
+            f", {done['replies_sent']} repl{'y' if done['replies_sent'] == 1 else 'ies'} sent"
+            if done["replies_sent"]
+            else ""
+        )
+        + "."
+    )
+    if done["failed"]:
+        return ctx.back(
+            "/accounts", f"{said} {', '.join(done['failed'])} did not work: see below.", "error"
+        )
+    return ctx.back("/accounts", said)
+
+
+@page
+def outbox_resend(ctx: Ctx) -> Response:
+    outbox_id = ctx.request.path_params["outbox_id"]
+    row = ctx.shop.store.one("select status from outbox where id = ?", [outbox_id])
+    if row is not None and row["status"] in ("failed", "may_have_been_sent"):
+        set_status(ctx.shop, outbox_id, "queued")  # the maker checked: it did not go out
+    results = deliver(ctx.shop, [outbox_id])
+    if not results:
+        return ctx.back("/accounts", "That reply is no longer waiting in the outbox.", "error")
+    result = results[0]
+    if result.status == "sent":
+        return ctx.back("/accounts", "Sent.")
+    return ctx.back("/accounts", f"Still not sent: {result.error}", "error")
+
+
+@page
+def outbox_cancel(ctx: Ctx) -> Response:
+    set_status(ctx.shop, ctx.request.path_params["outbox_id"], "cancelled")
+    return ctx.back("/accounts", "Cancelled: that reply will not be sent.")
+
+
+routes = [
+    Route("/accounts", accounts, name="accounts"),
+    Route("/collect", collect_now, methods=["POST"], name="collect"),
+    Route("/outbox/{outbox_id:int}/resend", outbox_resend, methods=["POST"]),
+    Route("/outbox/{outbox_id:int}/cancel", outbox_cancel, methods=["POST"]),
+]

@@ -1,0 +1,90 @@
+"""The web page's application: routes, middleware and error pages, put together for one shop."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from banco.connectors import Registry, load_registry
+
+from ..clock import Clock, SystemClock
+from ..store import Store
+from . import accounts, board, inbox, login, plan, session, today
+from .auth import Gate, Sessions, load_secret, sign
+from .context import CRASH, Web, environment, error_page
+from .safety import SecurityHeaders
+
+log = logging.getLogger("banco.web")
+STATIC = Path(__file__).parent / "static"
+HTTP_WORDS = {
+    403: "You cannot do that here.",
+    404: "There is no such page.",
+    405: "That page does not take this kind of request.",
+}
+
+
+def create_app(
+    home: Path,
+    clock: Clock | None = None,
+    registry: Registry | None = None,
+    password: str | None = None,
+) -> Starlette:
+    """Banco's page for the shop in ``home``. With a ``password``, every page needs signing in;
+    without one it answers only on the loopback names (``serve`` makes sure of that)."""
+    home = Path(home)
+    Store(home).close()  # the store's migrations run once now, not in two requests at a time
+    secret = load_secret(home)
+    web = Web(
+        home=home,
+        clock=clock or SystemClock(),
+        registry=registry or load_registry(),
+        password=password or None,
+        secret=secret,
+        templates=environment(),
+    )
+    calendar = sign(secret, plan.CALENDAR)
+
+    def calendar_with_key(connection: HTTPConnection) -> bool:
+        given = connection.query_params.get("key", "")
+        return connection.url.path == "/plan.ics" and hmac.compare_digest(
+            given.encode(), calendar.encode()
+        )
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        return error_page(web, request, status, HTTP_WORDS.get(status, "Something went wrong."), [])
+
+    async def crash(request: Request, exc: Exception) -> Response:
+        # Pages catch their own failures (context.page); this is for the machinery around them.
+        log.error("the page %s failed: %s: %s", request.url.path, type(exc).__name__, exc)
+        return PlainTextResponse(CRASH, status_code=500)
+
+    app = Starlette(
+        routes=[
+            *today.routes,
+            *inbox.routes,
+            *board.routes,
+            *session.routes,
+            *plan.routes,
+            *accounts.routes,
+            *login.routes,
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        ],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(Sessions, secret=secret),
+            Middleware(Gate, login_required=web.login_required, open_path=calendar_with_key),
+        ],
+        exception_handlers={HTTPException: http_error, Exception: crash},
+    )
+    app.state.web = web
+    return app

@@ -1,0 +1,237 @@
+"""Orders: the board by status (drag a card, or pick a status and press Move), the list, and one
+order with its whole conversation, attachments, tasks, fields, notes, history and a reply box."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .. import queries
+from ..clock import iso
+from ..orders import (
+    CLOSED,
+    PAYMENTS,
+    STATUS_WORDS,
+    STATUSES,
+    add_note,
+    add_task,
+    find_order,
+    update_fields,
+)
+from ..outbox import deliver, queue_reply
+from ..reply_language import customer_language, set_language
+from ..reply_session import LANGUAGE_NAMES, PURPOSE_WORDS, PURPOSES, purpose_for, suggestion_for
+from ..shop import Shop
+from ..status import change_status
+from .context import Ctx, FormProblem, page
+from .inbox import attachments_of
+from .sending import delivery_words, replyroute
+from .values import parse_date, parse_number
+
+OPEN = tuple(s for s in STATUSES if s not in CLOSED)
+#: Outbox states that mean a message has its answer (or one on the way).
+ANSWERED = ("queued", "sending", "may_have_been_sent", "sent")
+
+
+@page
+def orders(ctx: Ctx) -> Response:
+    if ctx.query("view") == "list":
+        return _order_list(ctx)
+    rows = queries.list_orders(ctx.shop.store)
+    columns = [(s, STATUS_WORDS[s], [o for o in rows if o["status"] == s]) for s in OPEN]
+    closed = [
+        (s, STATUS_WORDS[s], len(queries.list_orders(ctx.shop.store, status=s))) for s in CLOSED
+    ]
+    return ctx.render(
+        "board.html", title="Orders", columns=columns, closed=closed, statuses=_statuses()
+    )
+
+
+def _order_list(ctx: Ctx) -> Response:
+    status = ctx.query("status")
+    if status == "all":
+        rows = queries.list_orders(ctx.shop.store, include_closed=True)
+    elif status in STATUSES:
+        rows = queries.list_orders(ctx.shop.store, status=status)
+    else:
+        status, rows = "", queries.list_orders(ctx.shop.store)
+    return ctx.render(
+        "orders.html", title="Orders", orders=rows, status=status, statuses=_statuses()
+    )
+
+
+def _statuses() -> list[tuple[str, str]]:
+    return [(s, STATUS_WORDS[s]) for s in STATUSES]
+
+
+# One order ----------------------------------------------------------------------------------------
+@page
+def order(ctx: Ctx) -> Response:
+    ref = ctx.request.path_params["ref"]
+    detail = queries.order_detail(ctx.shop.store, ref)
+    conversation = detail["conversation"]
+    target = reply_target(ctx.shop, conversation)
+    contact = detail["contact"]
+    language = ctx.query("lang")
+    if language not in LANGUAGE_NAMES:
+        language = customer_language(ctx.shop, contact)
+    purpose = ctx.query("purpose")
+    if purpose not in PURPOSES:
+        purpose = purpose_for(detail)
+    suggestion = suggestion_for(ctx.shop, purpose, language, detail, contact)
+    draft = ctx.session.pop(f"draft:{detail['ref']}", None)
+    return ctx.render(
+        "order.html",
+        title=f"{detail['ref']} {detail['title']}",
+        o=detail,
+        attachments=attachments_of(ctx.shop, [m["id"] for m in conversation]),
+        target=target,
+        route=replyroute(ctx.shop, target) if target else None,
+        suggestion=suggestion,
+        draft=draft if isinstance(draft, str) else suggestion.text,
+        purposes=[(p, PURPOSE_WORDS[p]) for p in PURPOSES],
+        languages=list(LANGUAGE_NAMES.items()),
+        statuses=_statuses(),
+        payments=PAYMENTS,
+        nonce=secrets.token_urlsafe(16),
+        custom=json.loads(detail["custom"] or "{}"),
+    )
+
+
+def reply_target(shop: Shop, conversation: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The message a reply from the order page answers: the customer's last one that can be
+    answered (read, with an address or chat to answer, not an automatic reply)."""
+    for message in reversed(conversation):
+        if (
+            message["direction"] == "in"
+            and message["sender_handle"]
+            and message["status"] == "ok"
+            and not message["auto"]  # never an out-of-office or a bounce
+        ):
+            return message
+    return None
+
+
+# Changes ------------------------------------------------------------------------------------------
+@page
+def move(ctx: Ctx) -> Response:
+    ref = ctx.request.path_params["ref"]
+    status = ctx.field("status")
+    if status not in STATUSES:
+        raise FormProblem("pick a status to move the order to")
+    moved = change_status(ctx.shop, ref, status, ctx.field("note"))
+    words = f"{moved['ref']} is now {STATUS_WORDS[status]}."
+    if ctx.wants_json:
+        return JSONResponse({"ok": True, "ref": moved["ref"], "status": status, "message": words})
+    return ctx.back(f"/orders/{moved['ref']}", words)
+
+
+@page
+def fields(ctx: Ctx) -> Response:
+    ref = ctx.request.path_params["ref"]
+    form = ctx.form or FormData()
+    changes: dict[str, Any] = {}
+    if "deadline" in form:
+        changes["deadline"] = parse_date(ctx.field("deadline"))
+    if "estimated_hours" in form:
+        changes["estimated_hours"] = parse_number(ctx.field("estimated_hours"), "hours of work")
+    if "price" in form:
+        changes["price"] = parse_number(ctx.field("price"), "price")
+    if ctx.field("payment"):
+        changes["payment"] = ctx.field("payment")
+    saved = update_fields(ctx.shop.store, ref, changes, ctx.shop.clock.now())
+    return ctx.back(f"/orders/{saved['ref']}", f"{saved['ref']} saved.")
+
+
+@page
+def new_task(ctx: Ctx) -> Response:
+    ref = ctx.request.path_params["ref"]
+    title = ctx.field("title")
+    if not title:
+        raise FormProblem("write what the task is")
+    add_task(ctx.shop.store, ref, title, ctx.shop.clock.now(), parse_date(ctx.field("due")))
+    return ctx.back(f"/orders/{ref}", f"Task added: {title}")
+
+
+@page
+def task_done(ctx: Ctx) -> Response:
+    task_id = ctx.request.path_params["task_id"]
+    changed = ctx.shop.store.db.conn.execute(
+        "update tasks set done_at = ? where id = ? and done_at is null",
+        [iso(ctx.shop.clock.now()), task_id],
+    ).rowcount
+    if not changed:
+        return ctx.back("/orders", "That task was already done.")
+    return ctx.back("/orders", "Task done.")
+
+
+@page
+def note(ctx: Ctx) -> Response:
+    ref = ctx.request.path_params["ref"]
+    text = ctx.field("text")
+    if not text:
+        raise FormProblem("the note is empty")
+    add_note(ctx.shop.store, ref, text, ctx.shop.clock.now())
+    return ctx.back(f"/orders/{ref}", "Note added.")
+
+
+@page
+def reply(ctx: Ctx) -> Response:
+    """Send a reply from the order page, on the channel of the message it answers."""
+    ref = ctx.request.path_params["ref"]
+    detail = find_order(ctx.shop.store, ref)
+    home = f"/orders/{detail['ref']}"
+    text = ctx.field("text")
+    answers = ctx.field("reply_to")
+    row = ctx.shop.store.one(
+        "select id, waiting, contact_id from messages where id = ? and order_id = ?"
+        " and direction = 'in'",
+        [int(answers) if answers.isdigit() else 0, detail["id"]],
+    )
+    if row is None:
+        raise FormProblem("this order has no message from the customer to answer")
+    if not ctx.web.use_nonce(ctx.field("nonce")):
+        return ctx.back(home, "This reply was already sent; it is not sent twice.")
+    if ctx.field("was_waiting") == "1" and _answered(ctx.shop, row):
+        ctx.session[f"draft:{detail['ref']}"] = text
+        return ctx.back(
+            home,
+            "This message was answered meanwhile, so nothing was sent. Your text is kept below.",
+            "error",
+        )
+    language = ctx.field("lang")
+    if language in LANGUAGE_NAMES and row["contact_id"] is not None:
+        set_language(ctx.shop, row["contact_id"], language)
+    outbox_id = queue_reply(ctx.shop, row["id"], text)
+    [result] = deliver(ctx.shop, [outbox_id])
+    words, kind = delivery_words(ctx.shop, result)
+    return ctx.back(home, words, kind)
+
+
+def _answered(shop: Shop, message: dict[str, Any]) -> bool:
+    if not message["waiting"]:
+        return True
+    marks = ",".join("?" * len(ANSWERED))
+    return bool(
+        shop.store.scalar(
+            f"select 1 from outbox where reply_to_id = ? and status in ({marks})",
+            [message["id"], *ANSWERED],
+        )
+    )
+
+
+routes = [
+    Route("/orders", orders, name="orders"),
+    Route("/orders/{ref:str}", order, name="order"),
+    Route("/orders/{ref:str}/status", move, methods=["POST"]),
+    Route("/orders/{ref:str}/fields", fields, methods=["POST"]),
+    Route("/orders/{ref:str}/tasks", new_task, methods=["POST"]),
+    Route("/orders/{ref:str}/notes", note, methods=["POST"]),
+    Route("/orders/{ref:str}/reply", reply, methods=["POST"]),
+    Route("/tasks/{task_id:int}/done", task_done, methods=["POST"]),
+]

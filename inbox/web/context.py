@@ -1,0 +1,242 @@
+"""One request's view of the shop, and the wrapper every page and form goes through.
+
+Each request opens the shop (config checked, its own SQLite connection) in a worker thread and
+closes it after, so a slow send never holds up the page and no connection crosses threads. Errors
+become pages in plain words: a wrong banco.toml lists its problems, an unknown order is a 404, a
+refused action comes back as a message on the page it was made from.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from banco.config import ConfigError
+from banco.connectors import ConnectorError, Registry
+
+from ..clock import Clock
+from ..orders import OrderError
+from ..outbox import OutboxError
+from ..reply_templates import ReplyError
+from ..shop import Shop
+from ..store import StoreError
+from .auth import CsrfError, LoginLimiter, check_csrf, csrf_token, safe_next, signed_in
+from .formatting import Formats
+from .sending import CANNOT_SEND
+
+log = logging.getLogger("banco.web")
+TEMPLATES = Path(__file__).parent / "templates"
+#: Problems the maker can act on: said on the page, never as a crash.
+REFUSALS = (OrderError, ReplyError, OutboxError, ConnectorError)
+CRASH = "Banco hit a problem it did not expect. Nothing was lost. Go back and try again; if it happens again, please report it."
+
+
+class FormProblem(Exception):
+    """A form value that cannot be used ("-3 hours"); said back to the maker."""
+
+
+class NotFound(Exception):
+    """The page asks for something that is not there (a message id, a file)."""
+
+
+@dataclass
+class Web:
+    """What every request shares: where the shop is, how to open it, the login state."""
+
+    home: Path
+    clock: Clock
+    registry: Registry
+    password: str | None
+    secret: str
+    templates: jinja2.Environment
+    limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    #: one-time tokens of reply forms already sent (a double click must not answer twice)
+    used_nonces: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def login_required(self) -> bool:
+        return self.password is not None
+
+    def open_shop(self) -> Shop:
+        return Shop.open(self.home, clock=self.clock, registry=self.registry)
+
+    def use_nonce(self, nonce: str) -> bool:
+        """True the first time ``nonce`` is used."""
+        with self.lock:
+            if not nonce or nonce in self.used_nonces:
+                return False
+            self.used_nonces.add(nonce)
+            return True
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+@dataclass
+class Ctx:
+    request: Request
+    web: Web
+    shop: Shop
+    form: FormData | None
+
+    @property
+    def f(self) -> Formats:
+        return Formats(self.shop)
+
+    @property
+    def session(self) -> dict[str, Any]:
+        return self.request.session
+
+    def field(self, name: str, default: str = "") -> str:
+        value = self.form.get(name, default) if self.form is not None else default
+        return value.strip() if isinstance(value, str) else default
+
+    def query(self, name: str, default: str = "") -> str:
+        return self.request.query_params.get(name, default).strip()
+
+    @property
+    def wants_json(self) -> bool:
+        return "application/json" in self.request.headers.get("accept", "")
+
+    def flash(self, text: str, kind: str = "ok") -> None:
+        self.session.setdefault("flash", []).append([kind, text])
+
+    def back(self, default: str, text: str = "", kind: str = "ok") -> Response:
+        """Where a form goes after it is done: its ``next`` field, else ``default``."""
+        if text:
+            self.flash(text, kind)
+        return RedirectResponse(safe_next(self.field("next"), default), status_code=303)
+
+    def render(
+        self,
+        template: str,
+        *,
+        code: int = 200,
+        headers: dict[str, str] | None = None,
+        **values: Any,
+    ) -> HTMLResponse:
+        waiting = self.shop.store.scalar("select count(*) from messages where waiting = 1")
+        html = render_page(
+            self.web,
+            self.request,
+            template,
+            shop_name=self.shop.config.shop.name,
+            lang=self.shop.config.shop.language,
+            f=self.f,
+            waiting_count=waiting,
+            **values,
+        )
+        return HTMLResponse(html, status_code=code, headers=headers)
+
+
+def render_page(web: Web, request: Request, template: str, **values: Any) -> str:
+    """A page without a shop too (the login page, a broken banco.toml)."""
+    values.setdefault("shop_name", "Banco")
+    values.setdefault("lang", "en")
+    values.setdefault("waiting_count", None)
+    values.setdefault("cannot_send", CANNOT_SEND)
+    return web.templates.get_template(template).render(
+        request=request,
+        path=request.url.path,
+        csrf=csrf_token(request.session),
+        flashes=request.session.pop("flash", []),
+        signed_in=signed_in(request),
+        login_required=web.login_required,
+        **values,
+    )
+
+
+def error_page(web: Web, request: Request, status: int, title: str, lines: list[str]) -> Response:
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"ok": False, "error": " ".join([title, *lines])}, status_code=status)
+    html = render_page(web, request, "error.html", title=title, lines=lines)
+    return HTMLResponse(html, status_code=status)
+
+
+Handler = Callable[[Ctx], Response]
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def page(handler: Handler) -> Endpoint:
+    """Turn ``handler(ctx)`` into an endpoint: the form read and its CSRF token checked (POST),
+    then the handler run in a worker thread with the shop open."""
+
+    async def endpoint(request: Request) -> Response:
+        web: Web = request.app.state.web
+        form = None
+        if request.method == "POST":
+            form = await request.form()
+            try:
+                check_csrf(request, form)
+            except CsrfError:
+                return error_page(
+                    web,
+                    request,
+                    403,
+                    "This form is out of date.",
+                    ["Go back, reload the page and try again. Nothing was changed."],
+                )
+        return await run_in_threadpool(_run, handler, web, request, form)
+
+    endpoint.__name__ = handler.__name__
+    return endpoint
+
+
+def _run(handler: Handler, web: Web, request: Request, form: FormData | None) -> Response:
+    try:
+        shop = web.open_shop()
+    except ConfigError as e:
+        lines = [f"{e.path}: {problem}" for problem in e.problems]
+        return error_page(
+            web, request, 500, "banco.toml needs fixing.", [*lines, "Fix it, then reload."]
+        )
+    except StoreError as e:
+        return error_page(web, request, 500, "Banco cannot open its store.", [str(e)])
+    ctx = Ctx(request, web, shop, form)
+    try:
+        return handler(ctx)
+    except NotFound as e:
+        return error_page(web, request, 404, "Not found.", [str(e)])
+    except (*REFUSALS, FormProblem) as e:
+        if form is None:
+            status = 404 if isinstance(e, OrderError) else 400
+            return error_page(web, request, status, "That did not work.", [_sentence(e)])
+        if ctx.wants_json:
+            return JSONResponse({"ok": False, "error": _sentence(e)}, status_code=400)
+        referer = request.headers.get("referer", "")
+        return ctx.back(_local_path(referer) or "/", _sentence(e), "error")
+    except Exception as e:  # never a traceback on the page: say it plainly, log the details
+        log.exception("the page %s failed", request.url.path)
+        return error_page(web, request, 500, CRASH, [f"({type(e).__name__}: {e})"])
+    finally:
+        shop.close()
+
+
+def _sentence(error: Exception) -> str:
+    text = str(error).strip() or type(error).__name__
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _local_path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "") if parts.path else ""

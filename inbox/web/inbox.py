@@ -1,0 +1,182 @@
+"""Inbox: every message across channels with filters and search; one message; its original
+bytes; its HTML, sanitised; attachments by their SHA-256."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .. import queries
+from ..orders import STATUS_WORDS, STATUSES
+from ..reply_session import prepare_session
+from ..shop import Shop
+from . import safety
+from .context import Ctx, NotFound, page
+
+PAGE_SIZE = 100
+CHANNELS = ("email", "telegram", "form")
+
+
+@dataclass(frozen=True)
+class Filters:
+    waiting: bool
+    unreadable: bool
+    channel: str
+    account: str
+    status: str
+
+
+@page
+def inbox(ctx: Ctx) -> Response:
+    words = ctx.query("q")
+    filters = Filters(
+        waiting=ctx.query("waiting") == "1",
+        unreadable=ctx.query("unreadable") == "1",
+        channel=ctx.query("channel") if ctx.query("channel") in CHANNELS else "",
+        account=ctx.query("account"),
+        status=ctx.query("status") if ctx.query("status") in STATUSES else "",
+    )
+    results: list[dict[str, Any]] | None = None
+    rows: list[dict[str, Any]] = []
+    if words:
+        results = queries.search(ctx.shop.store, words, limit=PAGE_SIZE)
+    else:
+        rows = queries.list_messages(
+            ctx.shop.store,
+            waiting=filters.waiting,
+            unreadable=filters.unreadable,
+            channel=filters.channel or None,
+            account=filters.account or None,
+        )
+        if filters.status:
+            refs = {o["ref"] for o in queries.list_orders(ctx.shop.store, status=filters.status)}
+            rows = [m for m in rows if m["order_ref"] in refs]
+        rows.reverse()  # newest first
+    number = int(ctx.query("page")) if ctx.query("page").isdigit() else 1
+    number = max(1, number)
+    shown = rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    others = [(k, v) for k, v in ctx.request.query_params.multi_items() if k != "page"]
+
+    def page_url(n: int) -> str:
+        return "/inbox?" + urlencode([*others, ("page", str(n))])
+
+    return ctx.render(
+        "inbox.html",
+        title="Inbox",
+        words=words,
+        results=results,
+        messages=shown,
+        total=len(rows),
+        page_number=number,
+        pages=max(1, -(-len(rows) // PAGE_SIZE)),
+        page_url=page_url,
+        filters=filters,
+        channels=CHANNELS,
+        accounts=[a.name for a in ctx.shop.config.accounts],
+        statuses=[(s, STATUS_WORDS[s]) for s in STATUSES],
+    )
+
+
+def _message(shop: Shop, message_id: int) -> dict[str, Any]:
+    message = queries.get_message(shop.store, message_id)
+    if message is None:
+        raise NotFound(f"There is no message {message_id}.")
+    return message
+
+
+def attachments_of(shop: Shop, message_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The attachments of these messages, by message, with whether each can be previewed."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    if not message_ids:
+        return found
+    for row in shop.store.all(
+        "select message_id, filename, content_type, size, sha256, path from attachments"
+        f" where message_id in ({','.join('?' * len(message_ids))}) order by id",
+        message_ids,
+    ):
+        row["image"] = (row["content_type"] or "").lower() in safety.INLINE_IMAGES
+        row["stored"] = bool(row["path"] and row["sha256"])
+        found.setdefault(row["message_id"], []).append(row)
+    return found
+
+
+def session_key(shop: Shop, message: dict[str, Any]) -> str | None:
+    """The reply-session item a waiting message belongs to, if it is in the batch."""
+    if not message["waiting"]:
+        return None
+    for item in prepare_session(shop):
+        if any(m["id"] == message["id"] for m in item.messages):
+            return item.key
+    return None
+
+
+@page
+def message(ctx: Ctx) -> Response:
+    message_id = ctx.request.path_params["message_id"]
+    row = _message(ctx.shop, message_id)
+    return ctx.render(
+        "message.html",
+        title=row["subject"] or f"Message {message_id}",
+        m=row,
+        attachments=attachments_of(ctx.shop, [message_id]).get(message_id, []),
+        has_html=row["raw_type"] == "rfc822" and safety.email_html(row["raw"]) is not None,
+        session_key=session_key(ctx.shop, row),
+    )
+
+
+@page
+def formatted(ctx: Ctx) -> Response:
+    """The email as its sender formatted it: sanitised, remote images only when asked."""
+    message_id = ctx.request.path_params["message_id"]
+    row = _message(ctx.shop, message_id)
+    html = safety.email_html(row["raw"]) if row["raw_type"] == "rfc822" else None
+    if html is None:
+        raise NotFound(f"Message {message_id} has no formatted version; its text is all there is.")
+    images = ctx.query("images") == "1"
+    clean = safety.sanitise(html, remote_images=images)
+    headers = {"Content-Security-Policy": safety.CSP_REMOTE_IMAGES} if images else None
+    return ctx.render(
+        "formatted.html",
+        title=row["subject"] or f"Message {message_id}",
+        m=row,
+        body=clean.html,
+        blocked=clean.blocked_images,
+        images=images,
+        headers=headers,
+    )
+
+
+@page
+def original(ctx: Ctx) -> Response:
+    message_id = ctx.request.path_params["message_id"]
+    row = _message(ctx.shop, message_id)
+    return safety.original_response(message_id, row["raw"], row["raw_type"])
+
+
+@page
+def attachment(ctx: Ctx) -> Response:
+    """A stored attachment, found by its SHA-256 in the store: never by a path from the request."""
+    sha = ctx.request.path_params["sha"]
+    row = ctx.shop.store.one(
+        "select filename, content_type from attachments where sha256 = ? order by id desc limit 1",
+        [sha],
+    )
+    path = safety.attachment_path(ctx.shop.store.attachments, sha) if row else None
+    if row is None or path is None:
+        raise NotFound("There is no such file.")
+    return safety.file_response(
+        path, row["filename"], row["content_type"], download=ctx.query("download") == "1"
+    )
+
+
+routes = [
+    Route("/inbox", inbox, name="inbox"),
+    Route("/messages/{message_id:int}", message, name="message"),
+    Route("/messages/{message_id:int}/formatted", formatted, name="formatted"),
+    Route("/messages/{message_id:int}/original", original, name="original"),
+    Route("/files/{sha:str}", attachment, name="file"),
+]

@@ -1,0 +1,86 @@
+"""Signing in (when the page has a password) and out."""
+
+from __future__ import annotations
+
+import secrets
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from .auth import CsrfError, check_csrf, password_matches, safe_next, signed_in
+from .context import Web, error_page, render_page
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _form(
+    request: Request, web: Web, status: int = 200, problem: str = "", target: str = ""
+) -> Response:
+    html = render_page(
+        web,
+        request,
+        "login.html",
+        title="Sign in",
+        problem=problem,
+        next=safe_next(target or request.query_params.get("next")),
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+async def login(request: Request) -> Response:
+    web: Web = request.app.state.web
+    if not web.login_required or signed_in(request):
+        return RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
+    if request.method == "GET":
+        return _form(request, web)
+    form = await request.form()
+    target = str(form.get("next") or "")
+    try:
+        check_csrf(request, form)
+    except CsrfError:
+        return _form(
+            request, web, 403, "The page was out of date; type the password again.", target
+        )
+    address = _client(request)
+    wait = web.limiter.wait_seconds(address)
+    if wait:
+        minutes = -(-wait // 60)
+        return _form(
+            request,
+            web,
+            429,
+            f"Too many wrong passwords. Wait {minutes} minute{'s' if minutes > 1 else ''}, then try again.",
+            target,
+        )
+    given = form.get("password")
+    assert web.password is not None
+    ok = isinstance(given, str) and await run_in_threadpool(password_matches, web.password, given)
+    if not ok:
+        web.limiter.failed(address)
+        return _form(request, web, 401, "That is not the password. Try again.", target)
+    web.limiter.succeeded(address)
+    request.session.clear()  # a new session on signing in: nothing carried over from before
+    request.session["user"] = True
+    request.session["csrf"] = secrets.token_urlsafe(32)
+    return RedirectResponse(safe_next(target), status_code=303)
+
+
+async def logout(request: Request) -> Response:
+    web: Web = request.app.state.web
+    form = await request.form()
+    try:
+        check_csrf(request, form)
+    except CsrfError:
+        return error_page(web, request, 403, "This form is out of date.", ["Reload and try again."])
+    request.session.clear()
+    return RedirectResponse("/login" if web.login_required else "/", status_code=303)
+
+
+routes = [
+    Route("/login", login, methods=["GET", "POST"], name="login"),
+    Route("/logout", logout, methods=["POST"], name="logout"),
+]

@@ -1,0 +1,72 @@
+"""Plan: the next weeks of booked work laid over the working hours, the deadlines at risk, the
+orders with no estimate, and the calendar file (``/plan.ics``) for the maker's phone."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..ics import plan_ics
+from ..plan import Deadline, Plan, build_plan, warning_text
+from ..shop import Shop
+from .auth import sign
+from .context import Ctx, page
+
+CALENDAR = "plan.ics"
+
+
+def _plan(shop: Shop) -> Plan:
+    config = shop.config
+    return build_plan(shop.store, config.plan, config.shop.timezone, shop.clock.now())
+
+
+def calendar_key(secret: str) -> str:
+    """The key in the calendar link, so a calendar app can read plan.ics without signing in."""
+    return sign(secret, CALENDAR)
+
+
+@page
+def plan(ctx: Ctx) -> Response:
+    laid_out = _plan(ctx.shop)
+    weeks = int(ctx.shop.config.plan.get("weeks", 2))
+    shown = laid_out.days[: 7 * weeks]
+    due: dict[date, list[Deadline]] = {}
+    for deadline in laid_out.deadlines:
+        due.setdefault(deadline.date, []).append(deadline)
+    later = [block for day in laid_out.days[len(shown) :] for block in day.blocks]
+    link = str(ctx.request.url_for("plan_ics"))
+    if ctx.web.login_required:
+        link += f"?key={calendar_key(ctx.web.secret)}"
+    lang = ctx.shop.config.shop.language
+    return ctx.render(
+        "plan.html",
+        title="Plan",
+        days=shown,
+        due=due,
+        warnings=[warning_text(w, lang) for w in laid_out.warnings],
+        unestimated=laid_out.unestimated,
+        later_hours=sum(b.hours for b in later),
+        later_until=later[-1].date if later else None,
+        calendar_link=link,
+    )
+
+
+@page
+def plan_file(ctx: Ctx) -> Response:
+    config = ctx.shop.config
+    data = plan_ics(
+        _plan(ctx.shop), config.shop.name, config.shop.timezone, lang=config.shop.language
+    )
+    return Response(
+        data,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="plan.ics"'},
+    )
+
+
+routes = [
+    Route("/plan", plan, name="plan"),
+    Route("/plan.ics", plan_file, name="plan_ics"),
+]

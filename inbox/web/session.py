@@ -1,0 +1,196 @@
+"""The reply session: the batch the routine prepares, one item at a time, with the suggested reply
+to send as it is or edited, another template, skip, snooze, no reply needed, status and price.
+
+Skipped items are remembered in the browser's session until "Start again"; everything else is in
+the store, so the phone and the computer see the same batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..orders import STATUS_WORDS, STATUSES, update_fields
+from ..outbox import deliver
+from ..reply_language import set_language
+from ..reply_session import (
+    LANGUAGE_NAMES,
+    PURPOSE_WORDS,
+    PURPOSES,
+    SessionItem,
+    answer,
+    load_item,
+    no_reply_needed,
+    prepare_session,
+    snooze,
+    suggestion_for,
+)
+from ..status import change_status
+from .context import Ctx, FormProblem, page
+from .sending import delivery_words, replyroute
+from .values import parse_number
+
+HOME = "/session"
+
+
+def _skipped(ctx: Ctx) -> list[str]:
+    skipped = ctx.session.get("skipped")
+    return [k for k in skipped if isinstance(k, str)] if isinstance(skipped, list) else []
+
+
+@page
+def session(ctx: Ctx) -> Response:
+    items = prepare_session(ctx.shop)
+    skipped = _skipped(ctx)
+    ahead = [item for item in items if item.key not in skipped]
+    wanted = ctx.query("key")
+    current = next((item for item in items if item.key == wanted), None)
+    current = current or (ahead[0] if ahead else None)
+    draft = None
+    if current is not None:
+        current = _with_template(ctx, current)
+        draft = ctx.session.pop(f"draft:{current.key}", None)
+    return ctx.render(
+        "session.html",
+        title="Reply session",
+        item=current,
+        route=replyroute(ctx.shop, current.latest) if current else None,
+        draft=draft if isinstance(draft, str) else None,
+        position=_position(ahead, current),
+        remaining=len(ahead),
+        total_messages=sum(len(i.messages) for i in items),
+        skipped=len([i for i in items if i.key in skipped]),
+        purposes=[(p, PURPOSE_WORDS[p]) for p in PURPOSES],
+        languages=list(LANGUAGE_NAMES.items()),
+        statuses=[(s, STATUS_WORDS[s]) for s in STATUSES],
+    )
+
+
+def _position(ahead: list[SessionItem], current: SessionItem | None) -> int | None:
+    """Where ``current`` is among the items not skipped (1 is the first), None if skipped."""
+    keys = [item.key for item in ahead]
+    return keys.index(current.key) + 1 if current is not None and current.key in keys else None
+
+
+def _with_template(ctx: Ctx, item: SessionItem) -> SessionItem:
+    """The item with the template and language the maker picked, if she picked one."""
+    purpose, language = ctx.query("purpose"), ctx.query("lang")
+    if purpose not in PURPOSES and language not in LANGUAGE_NAMES:
+        return item
+    suggestion = suggestion_for(
+        ctx.shop,
+        purpose if purpose in PURPOSES else item.suggestion.purpose,
+        language if language in LANGUAGE_NAMES else item.suggestion.language,
+        item.order,
+        item.contact,
+    )
+    return replace(item, suggestion=suggestion)
+
+
+def _item(ctx: Ctx) -> SessionItem | None:
+    return load_item(ctx.shop, ctx.request.path_params["key"])
+
+
+def _keep_draft(ctx: Ctx, item: SessionItem) -> None:
+    """An edited reply survives a status or price change made before sending it."""
+    text = ctx.field("text")
+    if text and text != ctx.field("suggested"):
+        ctx.session[f"draft:{item.key}"] = text
+
+
+def _gone(ctx: Ctx) -> Response:
+    return ctx.back(HOME, "That one was answered meanwhile, so nothing more was done.")
+
+
+@page
+def send(ctx: Ctx) -> Response:
+    item = _item(ctx)
+    if item is None:
+        return _gone(ctx)
+    language = ctx.field("lang")
+    contact_id = (item.contact or {}).get("id")
+    if language != item.suggestion.language and language in LANGUAGE_NAMES and contact_id:
+        set_language(ctx.shop, contact_id, language)  # remembered for this customer
+    outbox_id = answer(ctx.shop, item, ctx.field("text"))
+    [result] = deliver(ctx.shop, [outbox_id])
+    words, kind = delivery_words(ctx.shop, result)
+    return ctx.back(HOME, words, kind)
+
+
+@page
+def skip(ctx: Ctx) -> Response:
+    key = ctx.request.path_params["key"]
+    ctx.session["skipped"] = [*_skipped(ctx), key]
+    return ctx.back(HOME, "Skipped: it stays waiting.")
+
+
+@page
+def put_off(ctx: Ctx) -> Response:
+    item = _item(ctx)
+    if item is None:
+        return _gone(ctx)
+    until = snooze(ctx.shop, item)
+    return ctx.back(HOME, f"Snoozed until {ctx.f.when(until)}.")
+
+
+@page
+def no_reply(ctx: Ctx) -> Response:
+    item = _item(ctx)
+    if item is None:
+        return _gone(ctx)
+    no_reply_needed(ctx.shop, item)
+    return ctx.back(HOME, "Marked as needing no reply.")
+
+
+@page
+def status(ctx: Ctx) -> Response:
+    item = _item(ctx)
+    if item is None:
+        return _gone(ctx)
+    if item.order is None:
+        raise FormProblem("this message has no order, so it has no status")
+    wanted = ctx.field("status")
+    if wanted not in STATUSES:
+        raise FormProblem("pick a status")
+    _keep_draft(ctx, item)
+    moved = change_status(ctx.shop, item.order["ref"], wanted, "in the reply session")
+    return ctx.back(f"{HOME}?key={item.key}", f"{moved['ref']} is now {STATUS_WORDS[wanted]}.")
+
+
+@page
+def price(ctx: Ctx) -> Response:
+    item = _item(ctx)
+    if item is None:
+        return _gone(ctx)
+    if item.order is None:
+        raise FormProblem("this message has no order to put a price on")
+    amount = parse_number(ctx.field("price"), "price")
+    _keep_draft(ctx, item)
+    update_fields(
+        ctx.shop.store,
+        item.order["ref"],
+        {"price": amount},
+        ctx.shop.clock.now(),
+        "in the reply session",
+    )
+    return ctx.back(f"{HOME}?key={item.key}", f"{item.order['ref']}: price saved.")
+
+
+@page
+def restart(ctx: Ctx) -> Response:
+    ctx.session.pop("skipped", None)
+    return ctx.back(HOME, "Starting again from the oldest message.")
+
+
+routes = [
+    Route("/session", session, name="session"),
+    Route("/session/restart", restart, methods=["POST"]),
+    Route("/session/{key:str}/send", send, methods=["POST"]),
+    Route("/session/{key:str}/skip", skip, methods=["POST"]),
+    Route("/session/{key:str}/snooze", put_off, methods=["POST"]),
+    Route("/session/{key:str}/no-reply", no_reply, methods=["POST"]),
+    Route("/session/{key:str}/status", status, methods=["POST"]),
+    Route("/session/{key:str}/price", price, methods=["POST"]),
+]

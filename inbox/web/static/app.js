@@ -1,0 +1,155 @@
+// Banco's own script. Everything on the page works without it; with it, cards on the order board
+// can be dragged to another status (or moved with the select without reloading the page), and a
+// reply form cannot be sent twice by a double click.
+"use strict";
+
+(function () {
+  const token = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
+  const news = () => document.getElementById("board-news");
+
+  function say(text) {
+    const region = news();
+    if (region) region.textContent = text;
+  }
+
+  function showError(text) {
+    const main = document.getElementById("main");
+    if (!main) return;
+    const note = document.createElement("p");
+    note.className = "flash error";
+    note.setAttribute("role", "alert");
+    note.textContent = text;
+    main.prepend(note);
+  }
+
+  async function move(ref, status) {
+    const body = new FormData();
+    body.set("csrf", token());
+    body.set("status", status);
+    const response = await fetch(`/orders/${encodeURIComponent(ref)}/status`, {
+      method: "POST",
+      body,
+      headers: { Accept: "application/json", "X-CSRF-Token": token() },
+      credentials: "same-origin",
+    });
+    let answer = null;
+    try {
+      answer = await response.json();
+    } catch (e) {
+      answer = null;
+    }
+    if (!response.ok || !answer || !answer.ok) {
+      throw new Error((answer && answer.error) || "The order could not be moved; reload the page and try again.");
+    }
+    return answer;
+  }
+
+  function recount(board) {
+    board.ownerDocument.querySelectorAll("[data-drop]").forEach((zone) => {
+      const count = zone.querySelector("[data-count]");
+      const cards = zone.querySelector(".cards");
+      if (count && cards) count.textContent = String(cards.children.length);
+    });
+  }
+
+  function place(board, card, status) {
+    const zone = board.ownerDocument.querySelector(`[data-drop="${status}"]`);
+    const item = card.closest("li");
+    card.dataset.status = status;
+    const select = card.querySelector("select[name=status]");
+    if (select) select.value = status;
+    const list = zone && zone.querySelector(".cards");
+    if (list) {
+      list.prepend(item);
+    } else {
+      // a closed status: the card leaves the board, its column's count goes up
+      item.remove();
+      const count = zone && zone.querySelector("[data-count]");
+      if (count) count.textContent = String(Number(count.textContent || "0") + 1);
+    }
+    recount(board);
+  }
+
+  async function moveCard(board, card, status) {
+    if (!card || card.dataset.status === status) return;
+    const ref = card.dataset.ref;
+    try {
+      const answer = await move(ref, status);
+      place(board, card, status);
+      say(answer.message);
+      const select = card.isConnected && card.querySelector("select[name=status]");
+      if (select && document.activeElement === document.body) select.focus();
+    } catch (error) {
+      say(error.message);
+      showError(error.message);
+    }
+  }
+
+  function setUpBoard(board) {
+    let dragged = null;
+    board.ownerDocument.querySelectorAll(".card[draggable]").forEach((card) => {
+      card.addEventListener("dragstart", (event) => {
+        dragged = card;
+        card.classList.add("dragging");
+        event.dataTransfer.effectAllowed = "move";
+        event.dataTransfer.setData("text/plain", card.dataset.ref);
+      });
+      card.addEventListener("dragend", () => {
+        card.classList.remove("dragging");
+        dragged = null;
+      });
+      const form = card.querySelector("form.move");
+      if (form) {
+        form.addEventListener("submit", (event) => {
+          event.preventDefault();
+          const select = form.querySelector("select[name=status]");
+          moveCard(board, card, select.value).then(() => {
+            if (card.isConnected) select.focus();
+          });
+        });
+      }
+    });
+    board.ownerDocument.querySelectorAll("[data-drop]").forEach((zone) => {
+      zone.addEventListener("dragover", (event) => {
+        if (!dragged) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "move";
+        zone.classList.add("over");
+      });
+      zone.addEventListener("dragleave", (event) => {
+        if (!zone.contains(event.relatedTarget)) zone.classList.remove("over");
+      });
+      zone.addEventListener("drop", (event) => {
+        event.preventDefault();
+        zone.classList.remove("over");
+        const card = dragged;
+        dragged = null;
+        if (card) moveCard(board, card, zone.dataset.drop);
+      });
+    });
+  }
+
+  function guardSends() {
+    document.querySelectorAll("form[data-send]").forEach((form) => {
+      form.addEventListener("submit", (event) => {
+        if (form.dataset.sent) {
+          event.preventDefault();
+          return;
+        }
+        const button = event.submitter;
+        if (button && !button.hasAttribute("formaction")) {
+          form.dataset.sent = "1";
+          button.textContent = "Sending…";
+          // disabled after this event, so the button's own value still goes with the form
+          setTimeout(() => { button.disabled = true; }, 0);
+        }
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const board = document.querySelector("[data-board]");
+    if (board) setUpBoard(board);
+    guardSends();
+  });
+})();

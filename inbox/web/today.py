@@ -1,0 +1,19 @@
+"""Today: the daily digest, live, every line a link to what it is about."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..deliver import daily_digest
+from .accounts import outbox_problems
+from .context import Ctx, page
+
+
+@page
+def today(ctx: Ctx) -> Response:
+    digest = daily_digest(ctx.shop)
+    return ctx.render("today.html", d=digest, outbox=outbox_problems(ctx.shop), title="Today")
+
+
+routes = [Route("/", today, name="today")]
