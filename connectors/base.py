@@ -218,6 +218,9 @@ class Outgoing:
     #: rows of (label, data) buttons under the message, for channels that have them (Telegram);
     #: only ever sent to the maker
     buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
+    #: keep a copy where the maker's own mail program shows it (the Sent folder); not for the
+    #: digest, which is Banco's note to the maker, not part of a conversation
+    keep_copy: bool = True
 
 
 @dataclass

@@ -125,6 +125,7 @@ def _message(shop: Shop, to: Handle, text: str, html: str) -> Outgoing:
         html=html if to.kind == "email" else None,
         message_key=f"banco.digest.{uuid.uuid4().hex}@{domain}",
         auto=True,
+        keep_copy=False,
         attachments=[]
         if to.kind == "email"
         else [Attachment(HTML_FILE, "text/html", len(html.encode()), html.encode())],

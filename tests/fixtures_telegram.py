@@ -16,14 +16,13 @@ value JSON-encoded (or as multipart with files), files are downloaded from
 * ``fail(method, status, ...)`` makes the next call(s) of a method answer 429 (with
   ``retry_after``), 502 (an HTML page, as a proxy in front of Telegram sends) or anything else.
 
-It is also run as a separate process by ``bench/telegram.py``.
+It is also run as a separate process by ``bench/telegram_backlog.py``.
 """
 
 from __future__ import annotations
 
 import email.parser
 import email.policy
-import importlib
 import json
 import os
 import sys
@@ -36,24 +35,6 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 import pytest
-
-
-def _import_python_telegram_bot() -> None:
-    """fixtures_imap puts bench/ first on sys.path (for bench/dovecot.py), where
-    bench/telegram.py would hide python-telegram-bot: import the library from site-packages now,
-    once, so every later ``import telegram`` finds it."""
-    bench = (Path(__file__).resolve().parent.parent / "bench").resolve()
-    saved = sys.path[:]
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != bench]
-    try:
-        if getattr(sys.modules.get("telegram"), "__file__", "").startswith(str(bench)):
-            del sys.modules["telegram"]
-        importlib.import_module("telegram")
-    finally:
-        sys.path[:] = saved
-
-
-_import_python_telegram_bot()
 
 TOKEN = "123456789:AAH-test-token_for_banco"
 BOT_ID = 123456789
@@ -566,7 +547,7 @@ def tg_shop(
     return make
 
 
-def serve_backlog(n: int) -> None:  # pragma: no cover - run by bench/telegram.py
+def serve_backlog(n: int) -> None:  # pragma: no cover - run by bench/telegram_backlog.py
     """Run a server holding ``n`` updates until stdin closes; print its URL first."""
     api = BotApi()
     api.customers_write(n, customers=50)

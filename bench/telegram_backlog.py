@@ -1,6 +1,6 @@
 """Collecting a Telegram backlog: Banco against a plain python-telegram-bot loop, in the same run.
 
-    .venv/bin/python bench/telegram.py [--updates 10000] [--rounds 3]
+    .venv/bin/python bench/telegram_backlog.py [--updates 10000] [--rounds 3]
 
 Each measurement gets a fresh local Bot API server (the one the tests use, run as its own
 process so that it does not share the interpreter with the client) holding ``--updates`` private
@@ -37,9 +37,6 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-# This file is called telegram.py: keep its folder off the import path, so that `import telegram`
-# finds python-telegram-bot and not this script.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 SERVER = ROOT / "tests" / "fixtures_telegram.py"
 TOKEN = "123456789:AAH-test-token_for_banco"
 ALLOWED = ["message", "edited_message", "business_message", "edited_business_message"]

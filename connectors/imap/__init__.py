@@ -1,0 +1,213 @@
+"""The ``imap`` connector: a mailbox on a mail server, read over IMAP; replies sent over SMTP.
+
+Reading never changes the mailbox: folders are opened read-only (EXAMINE) and bodies fetched with
+``BODY.PEEK``, so no message is marked as read, moved or deleted. Each folder in ``folders`` is a
+stream of incoming mail, and ``sent_folder`` a stream of the maker's own replies. A message's
+external id is ``FOLDER/UIDVALIDITY/UID``, and each folder's cursor is described in ``cursor``.
+
+A message larger than ``max_message_mb`` is kept as its headers, listed as too large with its size.
+A message that cannot be parsed is kept as received and listed as unreadable. Each page carries
+the number of messages the folder holds in the synced window, so the digest shows a gap.
+
+Modules: ``settings`` (the account's keys), ``client`` (session and error translation),
+``folders`` (one folder's sync), ``cursor`` (where it stands), ``messages`` (batched fetching),
+``session`` (reconnecting to a folder), ``prefetch`` (reading ahead while the store saves),
+``keys`` (keys for mail without a Message-ID), ``compose`` (a reply as an email), ``smtp``
+(sending), ``sent`` (the Sent folder after sending).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from imapclient import IMAPClient
+
+from banco.config import Option
+from banco.connectors.base import CheckResult, Context, Outgoing, Page, Receipt
+from banco.connectors.email import parse_message
+from banco.connectors.email.parse import MB
+from banco.connectors.errors import ConnectorError, NeedsUser, Rejected
+
+from .client import SessionLost, close_session, imap_errors, open_session
+from .compose import compose
+from .folders import FolderMissing, FolderPlan, FolderSync, count_window, folder_status
+from .messages import Limits
+from .prefetch import read_ahead
+from .sent import holds_message, keep_copy
+from .session import examine
+from .settings import OPTIONS, ImapSettings, read_settings
+from .smtp import check_smtp, send_mail
+
+__all__ = ["ImapConnector"]
+
+#: `banco check` waits no longer than this for the SMTP server
+SMTP_CHECK_SECONDS = 15.0
+
+
+class ImapConnector:
+    kind: ClassVar[str] = "imap"
+    channel: ClassVar[str] = "email"
+    options: ClassVar[Mapping[str, Option]] = OPTIONS
+    #: Records per page; tests lower it to get many cursors.
+    PAGE_SIZE = 200
+    #: At most this many messages, and about this many bytes, per FETCH of bodies.
+    FETCH_BATCH = 500
+    BATCH_BYTES = 4 * MB
+    #: Pages fetched ahead while the store saves the current one. Off: while the store takes most
+    #: of a collect's time it gains under a tenth and costs a page of memory (see bench/imap.py).
+    PREFETCH_PAGES = 0
+
+    def __init__(self, name: str, settings: Mapping[str, Any], context: Context) -> None:
+        self.name = name
+        self.context = context
+        self._settings: ImapSettings | None = None
+        self._problem: NeedsUser | None = None
+        try:
+            self._settings = read_settings(name, settings)
+        except NeedsUser as e:  # said when the account is used, as every other failure is
+            self._problem = e
+        self._client: IMAPClient | None = None
+
+    # --- reading ----------------------------------------------------------------------------
+    def check(self) -> CheckResult:
+        settings = self._ready()
+        counts: dict[str, int] = {}
+        with self._talking():
+            client = self._session()
+            for folder, direction in settings.streams.items():
+                status = folder_status(client, folder, self.name, _key(direction))
+                window = settings.window_start(self._today())
+                if window is None:
+                    counts[folder] = status.get(b"MESSAGES", 0)
+                else:
+                    counts[folder] = count_window(client, examine(client, folder), window)
+        warnings = []
+        try:
+            check_smtp(replace(settings.smtp, timeout=min(settings.timeout, SMTP_CHECK_SECONDS)))
+        except ConnectorError as e:
+            warnings.append(f"replies cannot be sent yet: {e}")
+        return CheckResult(
+            summary=f"IMAP {settings.login.username} at {settings.host}: {_counted(counts)}",
+            counts=counts,
+            warnings=warnings,
+        )
+
+    def fetch(self, cursors: Mapping[str, Any]) -> Iterator[Page]:
+        yield from read_ahead(self._pages(cursors), self.PREFETCH_PAGES, self._interrupt)
+
+    def _pages(self, cursors: Mapping[str, Any]) -> Iterator[Page]:
+        settings = self._ready()
+        plan = FolderPlan(
+            page_size=self.PAGE_SIZE,
+            limits=Limits(self.FETCH_BATCH, self.BATCH_BYTES, settings.max_bytes),
+            window_start=settings.window_start(self._today()),
+        )
+        missing: list[str] = []
+        with self._talking():
+            for folder, direction in settings.streams.items():
+                client = self._session()
+                sync = FolderSync(
+                    client, self._reconnect, folder, direction, plan, self.name, _key(direction)
+                )
+                try:
+                    yield from sync.pages(cursors.get(folder))
+                except FolderMissing as e:  # the other folders go on
+                    missing.append(str(e))
+        if missing:
+            raise NeedsUser(" ".join(missing))
+
+    def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            close_session(client)
+
+    # --- sending ----------------------------------------------------------------------------
+    def send(self, message: Outgoing) -> Receipt:
+        settings = self._ready()
+        if message.to.kind != "email":
+            raise Rejected(f"{message.to.value} is not an email address")
+        if "@" not in settings.from_address:
+            raise NeedsUser(
+                "Banco does not know which address to send from: add `from_address` to the"
+                f' account "{self.name}".'
+            )
+        when = datetime.now(self.context.timezone)
+        data = compose(message, settings.from_address, settings.from_name, when)
+        send_mail(settings.smtp, settings.from_address, message.to.value, data)
+        if settings.append_to_sent and settings.sent_folder and message.keep_copy:
+            try:
+                with self._talking():
+                    keep_copy(self._session(), settings.sent_folder, data, when)
+            except ConnectorError:
+                pass  # the reply went out; only the maker's copy in Sent is missing
+        record = parse_message(data, f"sent:{message.message_key}", "out")
+        return Receipt(record.external_id, record)
+
+    def was_sent(self, message: Outgoing) -> bool | None:
+        settings = self._ready()
+        if not settings.sent_folder:
+            return None
+        with self._talking():
+            found = holds_message(self._session(), settings.sent_folder, message.message_key)
+        if found:
+            return True
+        # Without Banco's own copy, a reply missing from Sent may still have gone out.
+        return False if settings.append_to_sent else None
+
+    # --- plumbing ---------------------------------------------------------------------------
+    def _ready(self) -> ImapSettings:
+        if self._problem is not None:
+            raise self._problem
+        assert self._settings is not None
+        return self._settings
+
+    def _session(self) -> IMAPClient:
+        if self._client is None:
+            self._client = open_session(self._ready())
+        return self._client
+
+    def _reconnect(self) -> IMAPClient:
+        """A new session in place of one the server dropped."""
+        self._drop_session()
+        return self._session()
+
+    def _interrupt(self) -> None:
+        """Cut the connection under a read that waits on the server (from another thread)."""
+        client = self._client
+        if client is not None:
+            close_session(client, log_out=False)
+
+    def _drop_session(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            close_session(client, log_out=False)
+
+    @contextmanager
+    def _talking(self) -> Iterator[None]:
+        """Translate errors; a session that broke is closed, so the next call opens a new one."""
+        try:
+            with imap_errors(self._ready()):
+                yield
+        except SessionLost:
+            self._drop_session()
+            raise
+
+    def _today(self) -> date:
+        return datetime.now(self.context.timezone).date()
+
+
+def _key(direction: str) -> str:
+    return "sent_folder" if direction == "out" else "folders"
+
+
+def _counted(counts: dict[str, int]) -> str:
+    """The counts in words, such as "12 messages in INBOX, 3 in Sent"."""
+    if not counts:
+        return "no folders to read"
+    (first, n), *rest = counts.items()
+    words = [f"{n} {'message' if n == 1 else 'messages'} in {first}"]
+    return ", ".join(words + [f"{m} in {folder}" for folder, m in rest])

@@ -1,0 +1,25 @@
+"""Message keys for mail that has no Message-ID.
+
+The store recognises a message it already holds by ``(account, external_id)``, and, when the
+mailbox renumbered its messages (a new UIDVALIDITY), by ``(account, Message-ID, direction)``. A
+message without a Message-ID (or one Banco could not read) gets a key made from a digest of its
+bytes, so a resync does not import it twice either. The server hands out the same bytes for the same
+message, so the key is stable; two byte-identical messages without Message-ID are kept once.
+
+Such keys end in ``@no-message-id.invalid`` (a domain that cannot exist) and are never written into
+the headers of a reply.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+DIGEST_DOMAIN = "no-message-id.invalid"
+
+
+def digest_key(raw: bytes) -> str:
+    return f"sha256.{hashlib.sha256(raw).hexdigest()[:40]}@{DIGEST_DOMAIN}"
+
+
+def is_digest_key(key: str) -> bool:
+    return key.endswith("@" + DIGEST_DOMAIN)

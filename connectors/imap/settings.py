@@ -1,0 +1,208 @@
+"""The keys of an ``imap`` account, and the settings read from them.
+
+The config loader has already checked each key's type; what it cannot check (exactly one of
+``password`` and ``oauth2_token``, the form of ``backfill_days``, a sender address) is checked here,
+and a problem becomes :class:`NeedsUser` with a sentence the maker can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from banco.config import Option, Secret, SecretError
+from banco.connectors.email.parse import MB
+from banco.connectors.errors import NeedsUser
+
+SECURITY = ("ssl", "starttls", "none")
+IMAP_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
+SMTP_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
+
+OPTIONS: Mapping[str, Option] = {
+    "host": Option("str", help="the IMAP server, such as imap.example.com"),
+    "port": Option("int", 0, "the IMAP port; 0 means 993 with ssl, 143 otherwise"),
+    "security": Option("str", "ssl", "how the connection is protected", choices=SECURITY),
+    "username": Option("str", help="the login name, usually your email address"),
+    "password": Option("secret", None, "the password (or app password) of the mailbox"),
+    "oauth2_token": Option(
+        "secret",
+        None,
+        "instead of a password: a command printing a fresh OAuth2 access token (Gmail, Microsoft 365)",
+    ),
+    "folders": Option("list", ["INBOX"], "the folders to read, such as INBOX and Orders"),
+    "sent_folder": Option(
+        "str", "", "the folder with the mail you send, such as Sent; empty for none"
+    ),
+    "backfill_days": Option(
+        "any", 90, 'how many days back the first collect reaches: a number, or "all"'
+    ),
+    "max_message_mb": Option(
+        "number", 25, "a message larger than this many MB is kept as its headers only"
+    ),
+    "smtp_host": Option("str", "", "the server replies are sent through; default: host"),
+    "smtp_port": Option("int", 0, "0 means 465 with ssl, 587 with starttls, 25 with none"),
+    "smtp_security": Option(
+        "str", "", "how the sending connection is protected; default: security", ("", *SECURITY)
+    ),
+    "smtp_username": Option("str", "", "the login for sending; default: username"),
+    "smtp_password": Option("secret", None, "the password for sending; default: password"),
+    "from_address": Option("str", "", "the address replies come from; default: username"),
+    "from_name": Option("str", "", "the name shown with your replies, such as your shop's name"),
+    "append_to_sent": Option(
+        "bool",
+        True,
+        "keep a copy of each reply in sent_folder; set to false if your provider already does"
+        " (Gmail, Microsoft 365)",
+    ),
+    "timeout_seconds": Option("number", 60, "how long to wait for the server before giving up"),
+    # Not in the docs: only for servers with a self-signed certificate (the tests use one).
+    "tls_verify": Option("bool", True, "check the server's certificate"),
+}
+
+
+@dataclass(frozen=True)
+class Login:
+    """A user name and either a password or an OAuth2 access token (read when needed)."""
+
+    username: str
+    password: Secret | None
+    token: Secret | None
+    account: str
+
+    def reveal(self) -> tuple[str, str]:
+        """("password" or "oauth2", the secret's value). NeedsUser when it cannot be read."""
+        secret, kind = (self.token, "oauth2") if self.token else (self.password, "password")
+        assert secret is not None
+        try:
+            return kind, secret.reveal()
+        except SecretError as e:
+            what = "OAuth2 token" if kind == "oauth2" else "password"
+            raise NeedsUser(
+                f'Banco could not read the {what} of the account "{self.account}": {e}.'
+            ) from None
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str
+    login: Login
+    timeout: float
+    tls_verify: bool
+
+
+@dataclass(frozen=True)
+class ImapSettings:
+    account: str
+    host: str
+    port: int
+    security: str
+    login: Login
+    #: folder name -> direction of its mail ("in", or "out" for the sent folder)
+    streams: dict[str, str]
+    sent_folder: str
+    #: None for "all"
+    backfill_days: int | None
+    max_bytes: int
+    timeout: float
+    tls_verify: bool
+    smtp: SmtpSettings
+    from_address: str
+    from_name: str
+    append_to_sent: bool
+
+    def window_start(self, today: date) -> date | None:
+        """The first day a first collect reaches back to; None for the whole folder."""
+        return None if self.backfill_days is None else today - timedelta(days=self.backfill_days)
+
+
+def read_settings(account: str, settings: Mapping[str, Any]) -> ImapSettings:
+    """The checked settings of one account; NeedsUser for what the maker must change."""
+
+    def get(key: str) -> Any:
+        return settings.get(key, OPTIONS[key].default)
+
+    where = f'in the account "{account}" in banco.toml'
+    security = get("security")
+    port = get("port") or IMAP_PORTS[security]
+    _check_port(port, security, where)
+    login = _login(account, get("username"), get("password"), get("oauth2_token"), where)
+    smtp_security = get("smtp_security") or security
+    smtp_password = get("smtp_password")
+    smtp_login = Login(
+        get("smtp_username") or login.username,
+        smtp_password or login.password,
+        None if smtp_password else login.token,
+        account,
+    )
+    timeout = float(get("timeout_seconds"))
+    if timeout <= 0:
+        raise NeedsUser(f"`timeout_seconds` must be more than 0 {where}.")
+    sent = get("sent_folder")
+    streams = {folder: "in" for folder in get("folders") if folder != sent}
+    if sent:
+        streams[sent] = "out"
+    from_address = get("from_address") or login.username
+    return ImapSettings(
+        account=account,
+        host=get("host"),
+        port=port,
+        security=security,
+        login=login,
+        streams=streams,
+        sent_folder=sent,
+        backfill_days=_backfill_days(get("backfill_days"), where),
+        max_bytes=int(get("max_message_mb") * MB),
+        timeout=timeout,
+        tls_verify=get("tls_verify"),
+        smtp=SmtpSettings(
+            host=get("smtp_host") or get("host"),
+            port=get("smtp_port") or SMTP_PORTS[smtp_security],
+            security=smtp_security,
+            login=smtp_login,
+            timeout=timeout,
+            tls_verify=get("tls_verify"),
+        ),
+        from_address=from_address,
+        from_name=get("from_name"),
+        append_to_sent=get("append_to_sent"),
+    )
+
+
+def _login(
+    account: str, username: str, password: Secret | None, token: Secret | None, where: str
+) -> Login:
+    if password is None and token is None:
+        raise NeedsUser(
+            f"Banco needs a way to log in to the mailbox: add `password` (or `oauth2_token`"
+            f" for Gmail and Microsoft 365) {where}."
+        )
+    if password is not None and token is not None:
+        raise NeedsUser(
+            f"Both `password` and `oauth2_token` are set {where}: keep only the one your"
+            " mail provider uses."
+        )
+    return Login(username, password, token, account)
+
+
+def _check_port(port: int, security: str, where: str) -> None:
+    """Ports 993 and 143 only go one way: say so instead of timing out."""
+    if (port == 993 and security != "ssl") or (port == 143 and security == "ssl"):
+        right = "ssl" if port == 993 else "starttls"
+        raise NeedsUser(
+            f'Port {port} goes with `security = "{right}"`, not "{security}" {where}: change one'
+            " of the two."
+        )
+
+
+def _backfill_days(value: Any, where: str) -> int | None:
+    if value == "all":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise NeedsUser(
+        f'`backfill_days` is {value!r} {where}: write a number of days, such as 90, or "all".'
+    )

@@ -1,0 +1,184 @@
+"""Handing a reply to the SMTP server, and what its answers mean for the maker.
+
+    login refused, no login offered over TLS, sender refused for good  -> NeedsUser
+    recipient or message refused for good (5xx)                        -> Rejected
+    anything passing: 4xx, network, timeout, a dropped connection     -> TryLater
+
+The server logs in with the password (or OAuth2 token, as XOAUTH2) only when it offers AUTH: a
+relay on the maker's own network may take mail without one.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from banco.connectors.errors import ConnectorError, NeedsUser, Rejected, TryLater
+
+from .client import tls_context
+from .settings import SmtpSettings
+
+
+def send_mail(settings: SmtpSettings, sender: str, recipient: str, data: bytes) -> None:
+    """Send ``data`` (CRLF line endings) from ``sender`` to ``recipient``."""
+    with smtp_errors(settings, sender):
+        smtp = _connect(settings)
+        try:
+            _log_in(smtp, settings)
+            smtp.sendmail(sender, [recipient], data)
+        finally:
+            _close(smtp)
+
+
+def check_smtp(settings: SmtpSettings) -> None:
+    """Connect and log in, send nothing: can replies go out?"""
+    with smtp_errors(settings, ""):
+        smtp = _connect(settings)
+        try:
+            _log_in(smtp, settings)
+        finally:
+            _close(smtp)
+
+
+def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+    context = tls_context(settings.tls_verify)
+    smtp: smtplib.SMTP
+    if settings.security == "ssl":
+        smtp = smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=settings.timeout, context=context
+        )
+    else:
+        smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    try:
+        smtp.ehlo()
+        if settings.security == "starttls":
+            smtp.starttls(context=context)
+            smtp.ehlo()
+    except BaseException:
+        _close(smtp)
+        raise
+    return smtp
+
+
+def _log_in(smtp: smtplib.SMTP, settings: SmtpSettings) -> None:
+    if not smtp.has_extn("auth"):
+        return
+    kind, secret = settings.login.reveal()
+    if kind == "oauth2":
+        smtp.auth("XOAUTH2", _xoauth2(settings.login.username, secret), initial_response_ok=True)
+    else:
+        smtp.login(settings.login.username, secret)
+
+
+def _xoauth2(user: str, token: str) -> Callable[..., str]:
+    def respond(challenge: bytes | None = None) -> str:
+        # After a refusal the server sends its reason as a challenge and waits for an empty line.
+        return "" if challenge else f"user={user}\x01auth=Bearer {token}\x01\x01"
+
+    return respond
+
+
+def _close(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except Exception:  # the server may have gone already
+        smtp.close()
+
+
+@contextmanager
+def smtp_errors(settings: SmtpSettings, sender: str) -> Iterator[None]:
+    host = f"{settings.host}:{settings.port}"
+    where = f'the account "{settings.login.account}"'
+    try:
+        yield
+    except ConnectorError:
+        raise
+    except smtplib.SMTPAuthenticationError as e:
+        raise NeedsUser(
+            f"The mail server {host} refused the login for sending replies ({_said(e)}). Check"
+            f" `smtp_username` and `smtp_password` (or `username` and `password`) in {where}."
+        ) from None
+    except smtplib.SMTPNotSupportedError as e:
+        raise NeedsUser(
+            f"The mail server {host} does not offer what sending needs ({e}). Check"
+            f' `smtp_security` in {where}: "ssl" goes with port 465, "starttls" with 587.'
+        ) from None
+    except smtplib.SMTPRecipientsRefused as e:
+        address, (code, text) = next(iter(e.recipients.items()))
+        reason = _text(text)
+        if code >= 500:
+            raise Rejected(f"The mail server refused the address {address}: {reason}") from None
+        raise TryLater(
+            f"The mail server cannot take mail for {address} just now ({reason}); Banco will"
+            " try again."
+        ) from None
+    except smtplib.SMTPSenderRefused as e:
+        if e.smtp_code == 530:  # "authentication required"
+            raise NeedsUser(
+                f"The mail server {host} wants a login before sending, and did not offer one"
+                f' on this connection. Check `smtp_security` in {where}: "ssl" goes with port'
+                ' 465, "starttls" with 587.'
+            ) from None
+        if e.smtp_code >= 500:
+            raise NeedsUser(
+                f"The mail server {host} refuses to send from {sender} ({_said(e)}). Check"
+                f" `from_address` in {where}."
+            ) from None
+        raise TryLater(
+            f"The mail server {host} cannot send just now ({_said(e)}); Banco will try again."
+        ) from None
+    except smtplib.SMTPDataError as e:
+        if e.smtp_code >= 500:
+            raise Rejected(f"The mail server refused this message: {_said(e)}") from None
+        raise TryLater(
+            f"The mail server {host} cannot send just now ({_said(e)}); Banco will try again."
+        ) from None
+    except smtplib.SMTPServerDisconnected:
+        raise TryLater(
+            f"The mail server {host} closed the connection; Banco will try again."
+        ) from None
+    except smtplib.SMTPResponseException as e:
+        raise TryLater(
+            f"The mail server {host} answered with an error ({_said(e)}); Banco will try again."
+        ) from None
+    except ssl.SSLCertVerificationError as e:
+        raise NeedsUser(
+            f"The security certificate of the mail server {host} cannot be trusted"
+            f" ({e.verify_message}). Check `smtp_host` in {where}."
+        ) from None
+    except ssl.SSLError as e:
+        if "WRONG_VERSION_NUMBER" in str(e) or "UNKNOWN_PROTOCOL" in str(e):
+            raise NeedsUser(
+                f"Banco could not open a secure connection to {host} for sending: check"
+                f' `smtp_security` and `smtp_port` in {where} ("ssl" goes with port 465,'
+                ' "starttls" with 587).'
+            ) from None
+        raise TryLater(
+            f"The secure connection to {host} failed ({e}); Banco will try again."
+        ) from None
+    except TimeoutError:
+        raise TryLater(
+            f"The mail server {host} took too long to answer; Banco will try again."
+        ) from None
+    except socket.gaierror:
+        raise TryLater(
+            f"Banco could not find the mail server {settings.host}: check the internet"
+            f" connection, and `smtp_host` in {where} if this lasts."
+        ) from None
+    except OSError as e:
+        raise TryLater(
+            f"Banco could not reach the mail server {host} ({(e.strerror or str(e)).lower()});"
+            " Banco will try again."
+        ) from None
+
+
+def _said(error: smtplib.SMTPResponseException) -> str:
+    return f"{error.smtp_code} {_text(error.smtp_error)}"
+
+
+def _text(value: bytes | str) -> str:
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return " ".join(text.split())[:200]
