@@ -57,7 +57,7 @@ def run_checks(shop: Shop, echo: Callable[[str], None], fix: bool = False) -> bo
                 "select count(*) from messages where account = ? and stream = ?",
                 [account.name, stream],
             )
-            gap = "" if stored == count else f"  <- {count - stored:+d} not yet collected"
+            gap = f"  <- {count - stored} not yet collected" if count > stored else ""
             echo(f"  {stream}: {count} at the source, {stored} in Banco{gap}")
         _last_state(shop, account.name, echo)
     if not config.accounts:

@@ -143,7 +143,10 @@ def outgoing(shop: Shop, row: dict[str, Any]) -> Outgoing:
         "select message_key, reply_keys, conversation, external_id from messages where id = ?",
         [row["reply_to_id"]],
     ) or {"message_key": None, "reply_keys": "[]", "conversation": None, "external_id": None}
-    references = [*json.loads(replied["reply_keys"] or "[]"), replied["message_key"]]
+    # The parent's own keys are stored In-Reply-To first, then References: put its In-Reply-To
+    # back last, so the chain reads oldest first and ends with the parent (RFC 5322 3.6.4).
+    parents = json.loads(replied["reply_keys"] or "[]")
+    references = [*parents[1:], *parents[:1], replied["message_key"]]
     return Outgoing(
         outbox_id=row["id"],
         to=Handle(kind, value),
@@ -179,7 +182,10 @@ def _deliver_one(shop: Shop, row: dict[str, Any]) -> Delivery:
         if not isinstance(connector, Sender):
             return _back_to_queue(shop, row, f"the {row['account']} account cannot send replies")
         if row["status"] == "sending":  # Banco stopped after handing it over: did it go out?
-            went = connector.was_sent(out)
+            try:
+                went = connector.was_sent(out)
+            except Exception as e:  # cannot ask now: it stays "sending" and is asked next time
+                return Delivery(row["id"], "sending", classify(e)[1])
             if went is None:
                 _set(
                     shop,

@@ -75,7 +75,7 @@ def test_check_compares_the_source_with_the_store(shop: Path, run, tmp_path: Pat
     result = run("--home", str(shop), "check")
     assert result.exit_code == 0, result.output
     assert "✓ mail:" in result.output and "✓ form:" in result.output
-    assert "INBOX: 13 at the source, 12 in Banco  <- +1 not yet collected" in result.output
+    assert "INBOX: 13 at the source, 12 in Banco  <- 1 not yet collected" in result.output
 
 
 def test_messages_lists_filters_and_json(shop: Path, run) -> None:

@@ -242,7 +242,7 @@ def test_check_reports_the_sheet(home: Path, run) -> None:
         "✓ form: Google sheet 'Ordini Ceramiche Bianchi (risposte)' / 'Risposte del modulo 1': "
         "4 answers" in result.output
     )
-    assert "rows: 4 at the source, 0 in Banco  <- +4 not yet collected" in result.output
+    assert "rows: 4 at the source, 0 in Banco  <- 4 not yet collected" in result.output
 
 
 def test_check_says_to_share_the_sheet_with_the_service_account(

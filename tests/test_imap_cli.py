@@ -30,8 +30,8 @@ def test_check_compares_each_folder_with_the_store(
     assert before.exit_code == 0, before.output
     summary = f"✓ mail: IMAP {mailbox.name} at 127.0.0.1: 3 messages in INBOX, 1 in Orders"
     assert summary in before.output
-    assert "  INBOX: 3 at the source, 0 in Banco  <- +3 not yet collected" in before.output
-    assert "  Orders: 1 at the source, 0 in Banco  <- +1 not yet collected" in before.output
+    assert "  INBOX: 3 at the source, 0 in Banco  <- 3 not yet collected" in before.output
+    assert "  Orders: 1 at the source, 0 in Banco  <- 1 not yet collected" in before.output
 
     collected = run("--home", str(home), "collect")
     assert collected.exit_code == 0, collected.output
