@@ -253,7 +253,10 @@ class Ingest:
             return None  # a form answer is always an order of its own
         if replied is not None and replied["order_id"] is not None:
             return int(replied["order_id"])
+        marks = (f"{self.order_prefix}-", f"{self.order_prefix.lower()}-")
         for text in (record.subject, record.text):
+            if not any(mark in (text or "") for mark in marks):
+                continue  # a plain substring test spares a regex scan of every long message
             for match in ref_pattern(self.order_prefix).finditer(text or ""):
                 if self.store.scalar("select id from orders where id = ?", [int(match[1])]):
                     return int(match[1])

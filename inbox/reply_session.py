@@ -307,3 +307,58 @@ def _require_order(item: SessionItem) -> dict[str, Any]:
 def _refreshed(shop: Shop, item: SessionItem) -> SessionItem:
     order = _order(shop, item.latest["order_id"])
     return replace(item, order=order, suggestion=_suggest(shop, order, item.contact))
+
+
+# Past clients -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CheckinItem:
+    """A past client worth a personal note this week (chosen by the status check)."""
+
+    checkin_id: int
+    order: dict[str, Any]
+    contact: dict[str, Any]
+    #: the customer's last message, which the note answers so it reaches them on that channel
+    message_id: int
+    suggestion: Suggestion
+
+
+def checkin_items(shop: Shop) -> list[CheckinItem]:
+    """This week's check-in suggestions not yet written, each with a suggested note."""
+    rows = shop.store.all(
+        "select k.id as checkin_id, k.order_id, k.contact_id,"
+        " (select max(m.id) from messages m where m.contact_id = k.contact_id"
+        "  and m.direction = 'in' and m.auto is null) as message_id"
+        " from checkins k where k.done_at is null and k.suggested_at >= ? order by k.id",
+        [iso(shop.clock.now() - timedelta(days=7))],
+    )
+    items = []
+    for row in rows:
+        if row["message_id"] is None:
+            continue  # nothing to answer on: the maker writes to them herself
+        order = shop.store.one("select * from orders where id = ?", [row["order_id"]])
+        contact = shop.store.one("select * from contacts where id = ?", [row["contact_id"]])
+        assert order is not None and contact is not None
+        language = customer_language(shop, contact)
+        items.append(
+            CheckinItem(
+                row["checkin_id"],
+                order,
+                contact,
+                row["message_id"],
+                suggestion_for(shop, "checkin", language, order, contact),
+            )
+        )
+    return items
+
+
+def write_checkin(shop: Shop, item: CheckinItem, text: str) -> int:
+    """Queue the note to the past client and mark the check-in done. Returns the outbox id."""
+    outbox_id = queue_reply(shop, item.message_id, text)
+    checkin_done(shop, item)
+    return outbox_id
+
+
+def checkin_done(shop: Shop, item: CheckinItem) -> None:
+    shop.store.db.execute(
+        "update checkins set done_at = ? where id = ?", [iso(shop.clock.now()), item.checkin_id]
+    )

@@ -22,15 +22,19 @@ from .orders import STATUS_WORDS, STATUSES, OrderError
 from .outbox import Delivery, OutboxError, deliver
 from .reply_language import set_language
 from .reply_session import (
+    CheckinItem,
     SessionItem,
     Suggestion,
     answer,
     change_status,
+    checkin_done,
+    checkin_items,
     no_reply_needed,
     prepare_session,
     set_price,
     snooze,
     suggestion_for,
+    write_checkin,
 )
 from .reply_templates import LANGUAGE_NAMES, PURPOSE_WORDS, PURPOSES, ReplyError, format_day
 from .shop import Shop
@@ -77,7 +81,8 @@ def run_terminal_session(shop: Shop, echo: Echo, prompt: Prompt, edit: Edit) -> 
             f"{_n(pending, 'earlier reply', 'earlier replies')} still in the outbox: "
             "`banco outbox` shows them."
         )
-    if not items:
+    checkins = checkin_items(shop)
+    if not items and not checkins:
         return summary
     session = _Terminal(shop, echo, prompt, edit, summary)
     done = 0
@@ -86,6 +91,9 @@ def run_terminal_session(shop: Shop, echo: Echo, prompt: Prompt, edit: Edit) -> 
             if not session.handle(item, number, len(items)):
                 break
             done = number
+        else:
+            for checkin in checkins:
+                session.checkin(checkin)
     except (click.Abort, EOFError, KeyboardInterrupt):
         echo("")
     finally:
@@ -120,6 +128,27 @@ def _pending_in_outbox(shop: Shop) -> int:
 
 class _Terminal:
     """One session's loop over the items; each method is one of the maker's choices."""
+
+    def checkin(self, item: CheckinItem) -> None:
+        """A past client: write the suggested note (or an edited one), keep it for later, or
+        mark it done (she already wrote to them)."""
+        order, contact = item.order, item.contact
+        self.echo("")
+        self.echo(
+            f"Past client: {contact['name']}, {order['ref']} {order['title']}"
+            f" (finished {(order['closed_at'] or '')[:10]})."
+        )
+        self.echo("Suggested note:")
+        self.echo(item.suggestion.text)
+        choice = self.prompt("[s]end, [e]dit, [k]eep for later, [d]one already", default="k")
+        text = item.suggestion.text
+        if choice.lower().startswith("e"):
+            text = (self.edit(text) or "").strip()
+            choice = "s" if text else "k"
+        if choice.lower().startswith("s"):
+            self.summary.queued.append(write_checkin(self.shop, item, text))
+        elif choice.lower().startswith("d"):
+            checkin_done(self.shop, item)
 
     def __init__(
         self, shop: Shop, echo: Echo, prompt: Prompt, edit: Edit, summary: SessionSummary
