@@ -17,6 +17,7 @@ def run_checks(shop: Shop, echo: Callable[[str], None], fix: bool = False) -> bo
     True when every enabled account answered."""
     config = shop.config
     echo(f"Config {config.path}: correct, {len(config.accounts)} account(s).")
+    list(shop.registry.kinds)  # import every installed kind, so a broken add-on shows here
     for name, reason in shop.registry.broken.items():
         echo(f"  ! the add-on connector {name!r} is installed but broken: {reason}")
     ok = True
