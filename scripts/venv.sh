@@ -20,4 +20,6 @@ if [ ! -x .venv/bin/python ]; then
         fi
     fi
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[${1:-}]"
+target="."
+[ -n "${1:-}" ] && target=".[$1]"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"
