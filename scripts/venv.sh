@@ -1,4 +1,5 @@
-# Sourced by the other scripts: make sure ./.venv exists and holds Banco with the given extras.
+# Sourced by the other scripts: make sure ./.venv exists and holds Banco with the extras in
+# BANCO_EXTRAS (none when empty).
 # Works on a fresh Debian/Ubuntu machine with only Python 3.11+ (installs python3-venv as root).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,5 +22,5 @@ if [ ! -x .venv/bin/python ]; then
     fi
 fi
 target="."
-[ -n "${1:-}" ] && target=".[$1]"
+if [ -n "${BANCO_EXTRAS:-}" ]; then target=".[$BANCO_EXTRAS]"; fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"
