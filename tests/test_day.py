@@ -1,17 +1,19 @@
 """A simulated day: every routine fires at its slot, in order, and does its work.
 
 The slots come from the scheduler that `banco run` builds (its real triggers); the clock is moved
-to each fire time instead of waiting for it. Mail comes from a Maildir, chats from the local Bot
-API server, orders from a form export; the maker answers from her Telegram chat.
+to each fire time instead of waiting for it. Mail comes from a real Dovecot and goes out through
+aiosmtpd, chats from the local Bot API server, orders from a form export; the maker answers from
+her Telegram chat.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fixtures_telegram import account_toml
-from sources import CsvSource, MaildirSource
+from sources import CsvSource, email_bytes
 
 from banco.inbox import routines
 from banco.scheduler.runner import build_scheduler
@@ -35,8 +37,11 @@ def day_of_fires(config, start: datetime, end: datetime) -> list[tuple[datetime,
     return sorted(fires, key=lambda f: (f[0], order.index(f[1])))
 
 
-def test_a_day_with_banco(bot_api, write_shop, open_shop, clock, tmp_path) -> None:
-    mail = MaildirSource(tmp_path / "Maildir", 6)
+def test_a_day_with_banco(
+    bot_api, mailbox, smtp_server, write_shop, open_shop, clock, tmp_path
+) -> None:
+    mailbox.append("INBOX", [email_bytes(n, customers=6) for n in range(6)])
+    mailbox.append("Sent", [])
     form = CsvSource(tmp_path / "answers.csv", 2)
     header = f"""
 [shop]
@@ -57,8 +62,14 @@ plan = ["fri 08:45"]
 [digest]
 telegram = true
 """
+    mail = mailbox.account(
+        sent_folder="Sent",
+        from_address="giulia@shop.example",
+        backfill_days="all",
+        **smtp_server.account(),
+    )
     body = (
-        f'\n[[accounts]]\nname = "mail"\n{mail.account()}'
+        f'\n[[accounts]]\nname = "mail"\n{mail}'
         f'\n[[accounts]]\nname = "form"\n{form.account()}' + account_toml(bot_api)
     )
     home = write_shop(body, header=header)
@@ -106,8 +117,10 @@ telegram = true
     runs = shop.store.all("select routine, status from runs where account is null order by id")
     assert [r["routine"] for r in runs] == [routine for _, routine in fires]
     assert all(r["status"] == "ok" for r in runs)
-    # Her answer from the phone is in the outbox: the first waiting message was a form answer, and
-    # this shop has no account that sends email (a Maildir only reads); it waits there, saying
-    # why, and nothing expires.
-    [reply] = shop.store.all("select status, error, to_handle from outbox")
-    assert reply["status"] == "queued" and "cannot send replies" in reply["error"]
+    # Her answer from the phone went out: the first waiting message was a form answer, so it went
+    # by email to the address the form gave, through the shop's mailbox.
+    [reply] = shop.store.all("select status, channel, to_handle from outbox")
+    assert (reply["status"], reply["channel"]) == ("sent", "email")
+    digest_mail, answer = smtp_server.received
+    assert digest_mail.rcpt_tos == ["giulia@shop.example"]
+    assert answer.rcpt_tos == [json.loads(reply["to_handle"])[1]]
