@@ -11,8 +11,8 @@ the number of messages the folder holds in the synced window, so the digest show
 
 Modules: ``settings`` (the account's keys), ``client`` (session and error translation),
 ``folders`` (one folder's sync), ``cursor`` (where it stands), ``messages`` (batched fetching),
-``session`` (reconnecting to a folder), ``prefetch`` (reading ahead while the store saves),
-``keys`` (keys for mail without a Message-ID), ``compose`` (a reply as an email), ``smtp``
+``session`` (reconnecting to a folder), ``helper`` (a long read in a helper process while the
+store saves), ``keys`` (keys for mail without a Message-ID), ``compose`` (a reply as an email), ``smtp``
 (sending), ``sent`` (the Sent folder after sending).
 """
 
@@ -35,8 +35,8 @@ from banco.connectors.errors import ConnectorError, NeedsUser, Rejected
 from .client import SessionLost, close_session, imap_errors, open_session
 from .compose import compose
 from .folders import FolderMissing, FolderPlan, FolderSync, count_window, folder_status
+from .helper import available as helper_available
 from .messages import Limits
-from .prefetch import read_ahead
 from .sent import holds_message, keep_copy
 from .session import examine
 from .settings import OPTIONS, ImapSettings, read_settings
@@ -57,9 +57,9 @@ class ImapConnector:
     #: At most this many messages, and about this many bytes, per FETCH of bodies.
     FETCH_BATCH = 500
     BATCH_BYTES = 4 * MB
-    #: Pages fetched ahead while the store saves the current one. Off: while the store takes most
-    #: of a collect's time it gains under a tenth and costs a page of memory (see bench/imap.py).
-    PREFETCH_PAGES = 0
+    #: Reads of at least this many messages (a first collect) run in a helper process, so that
+    #: reading and storing each use a processor (None: always read here; see ``helper``).
+    HELPER_FROM: int | None = 500 if helper_available() else None
 
     def __init__(self, name: str, settings: Mapping[str, Any], context: Context) -> None:
         self.name = name
@@ -97,21 +97,26 @@ class ImapConnector:
         )
 
     def fetch(self, cursors: Mapping[str, Any]) -> Iterator[Page]:
-        yield from read_ahead(self._pages(cursors), self.PREFETCH_PAGES, self._interrupt)
-
-    def _pages(self, cursors: Mapping[str, Any]) -> Iterator[Page]:
         settings = self._ready()
         plan = FolderPlan(
             page_size=self.PAGE_SIZE,
             limits=Limits(self.FETCH_BATCH, self.BATCH_BYTES, settings.max_bytes),
             window_start=settings.window_start(self._today()),
+            helper_from=self.HELPER_FROM,
         )
         missing: list[str] = []
         with self._talking():
             for folder, direction in settings.streams.items():
                 client = self._session()
                 sync = FolderSync(
-                    client, self._reconnect, folder, direction, plan, self.name, _key(direction)
+                    client,
+                    self._reconnect,
+                    folder,
+                    direction,
+                    plan,
+                    self.name,
+                    _key(direction),
+                    open_client=self._new_session,
                 )
                 try:
                     yield from sync.pages(cursors.get(folder))
@@ -175,11 +180,9 @@ class ImapConnector:
         self._drop_session()
         return self._session()
 
-    def _interrupt(self) -> None:
-        """Cut the connection under a read that waits on the server (from another thread)."""
-        client = self._client
-        if client is not None:
-            close_session(client, log_out=False)
+    def _new_session(self) -> IMAPClient:
+        """A session of its own, for a helper process."""
+        return open_session(self._ready())
 
     def _drop_session(self) -> None:
         client, self._client = self._client, None

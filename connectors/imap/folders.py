@@ -6,8 +6,8 @@
    the store recognises messages it already holds by their Message-ID.
 3. UID SEARCH over spans of UIDs (a SEARCH answer for a whole big folder can exceed imaplib's line
    limit), keeping only UIDs above the cursor: ``UID n:*`` always answers the newest message.
-4. Sizes, then bodies in batches (see ``messages``), handed over in pages of ``page_size`` records,
-   each with the cursor just after it.
+4. Sizes, then bodies in batches (see ``messages``; a long read runs in a ``helper`` process),
+   handed over in pages of ``page_size`` records, each with the cursor just after it.
 """
 
 from __future__ import annotations
@@ -25,13 +25,12 @@ from banco.connectors.base import Page, Record
 from banco.connectors.errors import NeedsUser
 
 from .cursor import FolderCursor
-from .messages import Limits, MessageReader, batches
+from .helper import Job, read_in_helper
+from .messages import Batch, Limits, MessageReader, read_batches
 from .session import FolderSession, Selected, examine
 
 #: UIDs per SEARCH command (an answer stays far below imaplib's 1 MB line limit)
 SEARCH_SPAN = 50_000
-#: UIDs per FETCH of sizes
-SIZE_CHUNK = 2_000
 
 
 class FolderMissing(NeedsUser):
@@ -45,6 +44,8 @@ class FolderPlan:
     page_size: int
     limits: Limits
     window_start: date | None
+    #: reads of at least this many messages run in a helper process (None: never)
+    helper_from: int | None = None
 
 
 def folder_status(client: IMAPClient, folder: str, account: str, key: str) -> dict[bytes, int]:
@@ -100,7 +101,9 @@ class FolderSync:
         plan: FolderPlan,
         account: str,
         key: str,
+        open_client: Callable[[], IMAPClient] | None = None,
     ) -> None:
+        """``open_client`` opens a new session, for a helper process (None: no helper)."""
         self.client = client
         self.reconnect = reconnect
         self.folder = folder
@@ -109,6 +112,7 @@ class FolderSync:
         self.account = account
         #: the banco.toml key that names this folder, for messages
         self.key = key
+        self.open_client = open_client
 
     def pages(self, saved: Any) -> Iterator[Page]:
         cursor = FolderCursor.load(saved)
@@ -136,21 +140,16 @@ class FolderSync:
         selected: Selected,
         count: int,
     ) -> Iterator[Page]:
-        reader = MessageReader(session, self.direction, self.plan.limits)
         pending: list[Record] = []
-        for start in range(0, len(uids), SIZE_CHUNK):
-            chunk = uids[start : start + SIZE_CHUNK]
-            for batch in batches(reader.envelopes(chunk), self.plan.limits):
-                records = reader.records(batch)
-                for envelope in batch:
-                    record = records.get(envelope.uid)
-                    if record is not None:
-                        pending.append(record)
-                    cursor = cursor.after(envelope.uid)
-                    if len(pending) >= self.plan.page_size:
-                        remaining = len(uids) - bisect_right(uids, cursor.last_uid)
-                        yield self._page(cursor, pending, remaining, count)
-                        pending = []
+        for batch in self._batches(session, uids):
+            for uid, record in batch:
+                if record is not None:
+                    pending.append(record)
+                cursor = cursor.after(uid)
+                if len(pending) >= self.plan.page_size:
+                    remaining = len(uids) - bisect_right(uids, cursor.last_uid)
+                    yield self._page(cursor, pending, remaining, count)
+                    pending = []
         last = max(cursor.last_uid, (selected.uidnext or 1) - 1)
         final = FolderCursor(
             selected.uidvalidity,
@@ -160,6 +159,15 @@ class FolderSync:
             highestmodseq=selected.highestmodseq,
         )
         yield self._page(final, pending, 0, count)
+
+    def _batches(self, session: FolderSession, uids: list[int]) -> Iterator[Batch]:
+        """Read here, or by a helper process when there is a lot to read."""
+        limits = self.plan.limits
+        helper_from = self.plan.helper_from
+        if self.open_client is None or helper_from is None or len(uids) < helper_from:
+            return read_batches(MessageReader(session, self.direction, limits), uids, limits)
+        job = Job(self.open_client, self.folder, session.uidvalidity, self.direction, limits, uids)
+        return read_in_helper(job)
 
     def _page(
         self, cursor: FolderCursor, records: list[Record], remaining: int, count: int

@@ -34,8 +34,13 @@ HEADER = (b"BODY.PEEK[HEADER]",)
 #: the key each answer comes back under
 _ANSWER = {WHOLE: b"BODY[]", HEADER: b"BODY[HEADER]"}
 
+#: UIDs per FETCH of sizes
+SIZE_CHUNK = 2_000
+
 #: per UID: the FETCH answer, or why the server could not give it
 Answers = dict[int, dict[bytes, Any] | str]
+#: one batch's messages in UID order, each with its record (None: it was deleted meanwhile)
+Batch = list[tuple[int, "Record | None"]]
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,14 @@ def batches(found: list[Envelope], limits: Limits) -> Iterator[list[Envelope]]:
         size += cost
     if batch:
         yield batch
+
+
+def read_batches(reader: MessageReader, uids: list[int], limits: Limits) -> Iterator[Batch]:
+    """The records of ``uids``, batch by batch."""
+    for start in range(0, len(uids), SIZE_CHUNK):
+        for batch in batches(reader.envelopes(uids[start : start + SIZE_CHUNK]), limits):
+            records = reader.records(batch)
+            yield [(envelope.uid, records.get(envelope.uid)) for envelope in batch]
 
 
 class MessageReader:

@@ -1,0 +1,142 @@
+"""Reading a long run of messages in a helper process while Banco stores what was read.
+
+Fetching and parsing mail keeps one processor busy, and storing it keeps another busy; in one
+process they take turns, because Python runs one thread at a time. For a long read (the backfill
+of a first collect), Banco forks a helper that opens its own read-only session on the folder, reads
+the messages batch by batch exactly as Banco would (``read_batches``) and sends each batch's
+records through a pipe, in UID order. Banco makes the pages and cursors and stores them as usual,
+so what is stored, and where a collect resumes, is the same with or without the helper. The pipe
+holds one batch: the helper reads the next batch while Banco stores the last one.
+
+The helper never touches the store. An error in it is raised in Banco where the next batch would
+have come, so it is handled as if Banco had read the folder itself. When Banco stops reading early
+the helper is stopped; when Banco dies, the helper's next send fails and it ends.
+
+Forking is only used where it is the platform's usual way to start a process (Linux); elsewhere
+Banco reads in its own process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from imapclient import IMAPClient
+
+from banco.connectors.errors import TryLater
+
+from .client import close_session
+from .messages import Batch, Limits, MessageReader, read_batches
+from .session import FolderSession, examine
+
+_BATCH, _END, _FAILED = "batch", "end", "failed"
+#: how long a helper that sent everything may take to log out before it is stopped
+_LOGOUT_SECONDS = 5.0
+
+
+def available() -> bool:
+    """True where a helper can be forked safely."""
+    return sys.platform.startswith("linux")
+
+
+@dataclass(frozen=True)
+class Job:
+    """What the helper reads: ``uids`` of ``folder`` (as numbered under ``uidvalidity``)."""
+
+    open_client: Callable[[], IMAPClient]
+    folder: str
+    uidvalidity: int
+    direction: str
+    limits: Limits
+    uids: list[int]
+
+
+def read_in_helper(job: Job) -> Iterator[Batch]:
+    """The batches of ``job``, read by a helper process."""
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    helper = context.Process(
+        target=_serve, args=(job, sending, receiving), name="banco-imap-reader", daemon=True
+    )
+    helper.start()
+    sending.close()  # the helper holds the only sending end: its death ends our reads
+    finished = False
+    try:
+        while True:
+            try:
+                kind, item = receiving.recv()
+            except EOFError:
+                raise TryLater(
+                    f'Reading the folder "{job.folder}" stopped unexpectedly; Banco will try again.'
+                ) from None
+            if kind == _END:
+                finished = True
+                return
+            if kind == _FAILED:
+                raise item
+            yield item
+    finally:
+        receiving.close()
+        if finished:
+            helper.join(_LOGOUT_SECONDS)
+        if helper.is_alive():
+            helper.kill()  # it holds no data of ours: only a session on the mail server
+        helper.join()
+
+
+def _serve(job: Job, sending: Connection, receiving: Connection) -> None:
+    """The helper's whole life: read every batch and send it, then the end (or the error)."""
+    receiving.close()
+    sessions = _Sessions(job.open_client)
+    try:
+        session = FolderSession(
+            sessions.reconnect(), job.folder, job.uidvalidity, sessions.reconnect
+        )
+        if examine(session.client, job.folder).uidvalidity != job.uidvalidity:
+            raise TryLater(
+                f'The folder "{job.folder}" was renumbered by the mail server while Banco read'
+                " it; Banco will read it again at the next collect."
+            )
+        reader = MessageReader(session, job.direction, job.limits)
+        for batch in read_batches(reader, job.uids, job.limits):
+            sending.send((_BATCH, batch))
+        sending.send((_END, None))
+    except BrokenPipeError:
+        pass  # Banco has gone: nobody to tell
+    except BaseException as e:  # Banco raises it in its own process
+        _send_failure(sending, e)
+    finally:
+        sessions.close()
+        sending.close()
+
+
+def _send_failure(sending: Connection, error: BaseException) -> None:
+    try:
+        sending.send((_FAILED, error))
+    except BrokenPipeError:
+        pass
+    except Exception:  # an error that cannot be pickled: its words are enough
+        words = f"reading the mailbox failed ({error}); Banco will try again"
+        sending.send((_FAILED, TryLater(words)))
+
+
+class _Sessions:
+    """The helper's own sessions: the first, and a new one each time the server drops it."""
+
+    def __init__(self, open_client: Callable[[], IMAPClient]) -> None:
+        self.open_client = open_client
+        self.client: IMAPClient | None = None
+
+    def reconnect(self) -> IMAPClient:
+        if self.client is not None:
+            close_session(self.client, log_out=False)
+        self.client = None
+        self.client = self.open_client()
+        return self.client
+
+    def close(self) -> None:
+        if self.client is not None:
+            close_session(self.client)
