@@ -22,6 +22,7 @@ from pathlib import Path
 
 from banco.inbox.digest import build_digest, render_text
 from banco.inbox.queries import search
+from banco.inbox.search_index import catch_up
 from banco.inbox.store import Store
 
 WORDS = [
@@ -94,7 +95,6 @@ def build(store: Store, messages: int, orders: int, rng: random.Random) -> None:
     db = store.db
     contacts = orders // 2
     with db.atomic():
-        db.execute("delete from messages_fts")
         db.conn.executemany(
             "insert into contacts (id, name, created_at) values (?, ?, ?)",
             [(i, f"{rng.choice(NAMES)} {i}", NOW.isoformat()) for i in range(1, contacts + 1)],
@@ -147,6 +147,7 @@ def build(store: Store, messages: int, orders: int, rng: random.Random) -> None:
             " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+    catch_up(store)  # indexed for search, as after a collect
 
 
 def timed(fn: Callable[[], object], repeat: int = 5) -> float:

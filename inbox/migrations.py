@@ -335,3 +335,34 @@ def m007_owner_chat(db: Database) -> None:
         },
         pk="id",
     )
+
+
+@migrations()
+def m008_index_messages_after_storing(db: Database) -> None:
+    # Messages are indexed for search after they are stored, in batches (see search_index.py):
+    # the mark says how far the index goes, and the triggers touch only what it already holds.
+    up_to = db.execute("select coalesce(max(id), 0) from messages").fetchone()[0]
+    db.table("search_state").create({"id": int, "messages_up_to": int}, pk="id")
+    db.table("search_state").insert({"id": 1, "messages_up_to": up_to})
+    indexed = '(SELECT "messages_up_to" FROM "search_state" WHERE "id" = 1)'
+    columns = '"subject", "text", "sender"'
+    old = 'old."subject", old."text", old."sender"'
+    new = 'new."subject", new."text", new."sender"'
+    forget = f"""INSERT INTO "messages_fts" ("messages_fts", rowid, {columns})
+    VALUES ('delete', old.rowid, {old});"""
+    learn = f'INSERT INTO "messages_fts" (rowid, {columns}) VALUES (new.rowid, {new});'
+    for name in ("messages_ai", "messages_ad", "messages_au"):
+        db.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+    # A message stored with an id the index already covers (an id used again after a delete).
+    db.execute(
+        f'CREATE TRIGGER "messages_ai" AFTER INSERT ON "messages"'
+        f" WHEN new.rowid <= {indexed} BEGIN\n  {learn}\nEND"
+    )
+    db.execute(
+        f'CREATE TRIGGER "messages_ad" AFTER DELETE ON "messages"'
+        f" WHEN old.rowid <= {indexed} BEGIN\n  {forget}\nEND"
+    )
+    db.execute(
+        f'CREATE TRIGGER "messages_au" AFTER UPDATE OF {columns} ON "messages"'
+        f" WHEN old.rowid <= {indexed} BEGIN\n  {forget}\n  {learn}\nEND"
+    )

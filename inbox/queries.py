@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from .orders import CLOSED, find_order
+from .search_index import catch_up
 from .store import Store
 
 MESSAGE_COLUMNS = (
@@ -117,6 +118,7 @@ def order_detail(store: Store, ref: str) -> dict[str, Any]:
 
 def search(store: Store, query: str, limit: int | None = None) -> list[dict[str, Any]]:
     """Messages and orders matching ``query``, best first. Any text is safe: it is quoted."""
+    catch_up(store)  # messages stored since the last search are indexed first
     match = store.db.quote_fts(query)
     cut = f" limit {int(limit)}" if limit is not None else ""
     messages = store.all(

@@ -20,8 +20,10 @@ log = logging.getLogger("banco")
 
 
 def collect(shop: Shop, accounts: list[str] | None = None) -> dict[str, Any]:
-    """Everything new from every account, then another try for replies waiting to go out."""
+    """Everything new from every account, then another try for replies waiting to go out, then
+    the new messages indexed for search (so that the maker's next search does not wait)."""
     from .outbox import deliver
+    from .search_index import catch_up
     from .sync import collect as collect_accounts
 
     results = collect_accounts(shop, accounts)  # records its own run
@@ -32,6 +34,7 @@ def collect(shop: Shop, accounts: list[str] | None = None) -> dict[str, Any]:
         "orders": sum(r.counts.orders for r in results),
         "failed": [r.account for r in results if not r.ok],
         "replies_sent": sum(d.status == "sent" for d in sent),
+        "indexed": catch_up(shop.store),
     }
 
 

@@ -6,6 +6,8 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,23 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """A transaction that holds the write lock from its start (``BEGIN IMMEDIATE``), for work
+        that reads and then writes what another process may be writing too. Inside a
+        transaction already, it is that transaction's savepoint."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.conn.rollback()
+            raise
+        self.db.execute("COMMIT")
 
     def save_file(self, data: bytes) -> tuple[str, str]:
         """Keep ``data`` once, named by its SHA-256. Returns (sha256, path relative to the home)."""
