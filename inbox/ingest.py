@@ -30,7 +30,7 @@ from banco.connectors import Handle, OrderFields, Page, Record
 
 from .clock import iso
 from .orders import CLOSED, add_event, create_order, ref_pattern
-from .store import Store
+from .store import SaveFile, Store
 
 
 @dataclass
@@ -62,7 +62,8 @@ class Ingest:
     def save_page(self, page: Page) -> Counts:
         """Write a page's records and its cursor in one transaction."""
         with self.store.db.atomic():
-            counts = self.save_records(page.records, page.stream)
+            with self.store.saving_files() as save_file:
+                counts = self.save_records(page.records, page.stream, save_file)
             self.store.db.table("sync_state").upsert(
                 {
                     "account": self.account,
@@ -77,16 +78,18 @@ class Ingest:
             )
         return counts
 
-    def save_records(self, records: list[Record], stream: str) -> Counts:
+    def save_records(
+        self, records: list[Record], stream: str, save_file: SaveFile | None = None
+    ) -> Counts:
         counts = Counts()
         for record in records:
-            self._save_one(record, stream, counts)
+            self._save_one(record, stream, counts, save_file or self.store.save_file)
         return counts
 
-    def _save_one(self, record: Record, stream: str, counts: Counts) -> None:
+    def _save_one(self, record: Record, stream: str, counts: Counts, save_file: SaveFile) -> None:
         try:
             with self.store.db.atomic():
-                self._save(record, stream, counts)
+                self._save(record, stream, counts, save_file)
         except Exception as e:  # a bug on one record must not cost the page: keep it raw
             known = self.store.scalar(
                 "select id from messages where account = ? and external_id = ?",
@@ -96,7 +99,7 @@ class Ingest:
                 self._quarantine(record, stream, f"Banco could not file this message ({e})")
             counts.unreadable += 1
 
-    def _save(self, record: Record, stream: str, counts: Counts) -> None:
+    def _save(self, record: Record, stream: str, counts: Counts, save_file: SaveFile) -> None:
         if record.direction == "in" and record.sender and self.owner & set(record.sender.handles):
             record.direction = "out"  # the maker's own mail, found in an inbound folder
         existing = self._existing(record)
@@ -115,7 +118,7 @@ class Ingest:
                 counts.updated += 1
             return
         message_id = self._file_new(record, stream, digest, counts)
-        self._save_attachments(message_id, record)
+        self._save_attachments(message_id, record, save_file)
         if record.status == "unreadable":
             counts.unreadable += 1
         counts.new += 1
@@ -459,13 +462,9 @@ class Ingest:
                 data=changed,
             )
 
-    def _save_attachments(self, message_id: int, record: Record) -> None:
+    def _save_attachments(self, message_id: int, record: Record, save_file: SaveFile) -> None:
         for attachment in record.attachments:
-            sha, path = (
-                self.store.save_file(attachment.data)
-                if attachment.data is not None
-                else (None, None)
-            )
+            sha, path = save_file(attachment.data) if attachment.data is not None else (None, None)
             self.store.insert(
                 "attachments",
                 {

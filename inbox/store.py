@@ -6,7 +6,8 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,9 @@ from .migrations import migrations
 
 DB_NAME = "banco.db"
 ATTACHMENTS = "attachments"
+
+#: keeps bytes in the attachment folder: (sha256, path relative to the home)
+SaveFile = Callable[[bytes], tuple[str, str]]
 
 
 class StoreError(Exception):
@@ -73,17 +77,38 @@ class Store:
 
     def save_file(self, data: bytes) -> tuple[str, str]:
         """Keep ``data`` once, named by its SHA-256. Returns (sha256, path relative to the home)."""
-        digest = hashlib.sha256(data).hexdigest()
-        rel = Path(ATTACHMENTS) / digest[:2] / digest
+        digest, rel = _file_name(data)
+        self._write_file(rel, data)
+        return digest, rel
+
+    @contextmanager
+    def saving_files(self) -> Iterator[SaveFile]:
+        """A ``save_file`` that writes on a thread while the caller goes on (creating a file can
+        wait on the disk's journal while a collect writes a lot). Every file is written, or its
+        error raised, when the block ends: rows committed after the block name files that exist."""
+        pending: dict[str, Future[None]] = {}
+        with ThreadPoolExecutor(1, thread_name_prefix="banco-files") as pool:
+
+            def save(data: bytes) -> tuple[str, str]:
+                digest, rel = _file_name(data)
+                if digest not in pending:
+                    pending[digest] = pool.submit(self._write_file, rel, data)
+                return digest, rel
+
+            yield save
+        for written in pending.values():
+            written.result()
+
+    def _write_file(self, rel: str, data: bytes) -> None:
         path = self.home / rel
-        if not path.exists():
-            path.parent.mkdir(mode=0o700, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        return digest, str(rel)
+        if path.exists():
+            return
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
 
     # Small helpers used by every module that reads or writes the store. They go straight to
     # sqlite3: collect runs them tens of times per message, where sqlite-utils' parsing shows.
@@ -118,6 +143,12 @@ class Store:
                 "select stream, cursor from sync_state where account = ?", [account]
             )
         }
+
+
+def _file_name(data: bytes) -> tuple[str, str]:
+    """(SHA-256 of ``data``, where the store keeps it relative to the home)."""
+    digest = hashlib.sha256(data).hexdigest()
+    return digest, f"{ATTACHMENTS}/{digest[:2]}/{digest}"
 
 
 def _names(cursor: sqlite3.Cursor) -> list[str]:

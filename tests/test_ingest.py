@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -253,6 +254,23 @@ def test_attachments_are_stored_once_by_content(store: Store, ingest: Ingest) ->
     stored = store.home / paths.pop()
     assert stored.read_bytes() == png
     assert stored.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_page_whose_attachment_cannot_be_written_is_not_saved(
+    store: Store, ingest: Ingest
+) -> None:
+    # Attachments are written on a thread while the page is filed: the page (and its cursor)
+    # commits only once every file exists.
+    png = b"\x89PNG fake"
+    digest = hashlib.sha256(png).hexdigest()
+    (store.attachments / digest[:2]).write_text("a file where the folder should be")
+    a = Attachment("sketch.png", "image/png", len(png), png)
+    save(ingest, email(1), cursor={"uid": 1})
+    with pytest.raises(OSError):
+        save(ingest, email(2), email(3, attachments=[a]), cursor={"uid": 3})
+    assert store.scalar("select count(*) from messages") == 1
+    assert store.scalar("select count(*) from attachments") == 0
+    assert store.cursors("mail") == {"INBOX": {"uid": 1}}
 
 
 def test_cursor_is_written_with_its_page(store: Store, ingest: Ingest) -> None:

@@ -46,9 +46,7 @@ def found(store: Store, words: str) -> list[str]:
 
 def index_is_sound(store: Store) -> bool:
     """FTS5's own check that the index holds exactly the stored text of what it covers."""
-    store.db.execute(
-        "insert into messages_fts (messages_fts, rank) values ('integrity-check', 1)"
-    )
+    store.db.execute("insert into messages_fts (messages_fts, rank) values ('integrity-check', 1)")
     return True
 
 
