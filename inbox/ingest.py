@@ -61,9 +61,18 @@ class Ingest:
 
     def save_page(self, page: Page) -> Counts:
         """Write a page's records and its cursor in one transaction."""
+        try:
+            return self._save_page(page, one_by_one=False)
+        except Exception:
+            # A record broke filing: the page is filed again a record at a time, so that the
+            # failure costs only that record (kept raw). Filing the page in one piece spares
+            # SQLite a copy of every database page each record touches.
+            return self._save_page(page, one_by_one=True)
+
+    def _save_page(self, page: Page, one_by_one: bool) -> Counts:
         with self.store.db.atomic():
             with self.store.saving_files() as save_file:
-                counts = self.save_records(page.records, page.stream, save_file)
+                counts = self.save_records(page.records, page.stream, save_file, one_by_one)
             self.store.db.table("sync_state").upsert(
                 {
                     "account": self.account,
@@ -79,11 +88,20 @@ class Ingest:
         return counts
 
     def save_records(
-        self, records: list[Record], stream: str, save_file: SaveFile | None = None
+        self,
+        records: list[Record],
+        stream: str,
+        save_file: SaveFile | None = None,
+        one_by_one: bool = True,
     ) -> Counts:
+        """File ``records``; ``one_by_one``: each on its own, a failing one kept raw."""
         counts = Counts()
+        save = save_file or self.store.save_file
         for record in records:
-            self._save_one(record, stream, counts, save_file or self.store.save_file)
+            if one_by_one:
+                self._save_one(record, stream, counts, save)
+            else:
+                self._save(record, stream, counts, save)
         return counts
 
     def _save_one(self, record: Record, stream: str, counts: Counts, save_file: SaveFile) -> None:
