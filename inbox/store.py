@@ -43,9 +43,13 @@ class Store:
             # and ``atomic()`` opens its own BEGIN, so no implicit transaction is ever left open.
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db = Database(conn)
+            self.db.execute("PRAGMA page_size = 16384")
             self.db.enable_wal()
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA synchronous = NORMAL")
+            # Statement journals (a trigger's insert, a savepoint) in memory, not in a temporary
+            # file: filing a mail wrote every database page it touched a second time to disk.
+            self.db.execute("PRAGMA temp_store = MEMORY")
             migrations.apply(self.db)
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path} cannot be opened as a Banco store: {e}") from None
