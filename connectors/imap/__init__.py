@@ -53,10 +53,10 @@ class ImapConnector:
     channel: ClassVar[str] = "email"
     options: ClassVar[Mapping[str, Option]] = OPTIONS
     #: Records per page; tests lower it to get many cursors.
-    PAGE_SIZE = 200
+    PAGE_SIZE = 100
     #: At most this many messages, and about this many bytes, per FETCH of bodies.
     FETCH_BATCH = 500
-    BATCH_BYTES = 4 * MB
+    BATCH_BYTES = 1 * MB
     #: Reads of at least this many messages (a first collect) run in a helper process, so that
     #: reading and storing each use a processor (None: always read here; see ``helper``).
     HELPER_FROM: int | None = 500 if helper_available() else None

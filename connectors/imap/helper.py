@@ -5,8 +5,9 @@ process they take turns, because Python runs one thread at a time. For a long re
 of a first collect), Banco forks a helper that opens its own read-only session on the folder, reads
 the messages batch by batch exactly as Banco would (``read_batches``) and sends each batch's
 records through a pipe, in UID order. Banco makes the pages and cursors and stores them as usual,
-so what is stored, and where a collect resumes, is the same with or without the helper. The pipe
-holds one batch: the helper reads the next batch while Banco stores the last one.
+so what is stored, and where a collect resumes, is the same with or without the helper. A thread
+takes the batches off the pipe as they come, a few ahead of the one being stored, so that the
+helper goes on reading while Banco stores.
 
 The helper never touches the store. An error in it is raised in Banco where the next batch would
 have come, so it is handled as if Banco had read the folder itself. When Banco stops reading early
@@ -18,11 +19,16 @@ Banco reads in its own process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
+import pickle
 import sys
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from queue import Empty, Queue
 
 from imapclient import IMAPClient
 
@@ -33,6 +39,9 @@ from .messages import Batch, Limits, MessageReader, read_batches
 from .session import FolderSession, examine
 
 _BATCH, _END, _FAILED = "batch", "end", "failed"
+#: batches received ahead of the one being stored, so the helper rarely waits for Banco (each is
+#: at most ``ImapConnector.BATCH_BYTES`` of mail, about twice that once parsed)
+AHEAD = 4
 #: how long a helper that sent everything may take to log out before it is stopped
 _LOGOUT_SECONDS = 5.0
 
@@ -61,17 +70,26 @@ def read_in_helper(job: Job) -> Iterator[Batch]:
     helper = context.Process(
         target=_serve, args=(job, sending, receiving), name="banco-imap-reader", daemon=True
     )
-    helper.start()
+    gc.freeze()  # the helper's collector then leaves Banco's objects alone: fewer copied pages
+    try:
+        helper.start()
+    finally:
+        gc.unfreeze()
     sending.close()  # the helper holds the only sending end: its death ends our reads
+    arrived: Queue[bytes | None] = Queue(maxsize=AHEAD)
+    receiver = threading.Thread(
+        target=_receive, args=(receiving, arrived), name="banco-imap-receive", daemon=True
+    )
+    receiver.start()
     finished = False
     try:
         while True:
-            try:
-                kind, item = receiving.recv()
-            except EOFError:
+            message = arrived.get()
+            if message is None:
                 raise TryLater(
                     f'Reading the folder "{job.folder}" stopped unexpectedly; Banco will try again.'
-                ) from None
+                )
+            kind, item = pickle.loads(message)
             if kind == _END:
                 finished = True
                 return
@@ -79,12 +97,28 @@ def read_in_helper(job: Job) -> Iterator[Batch]:
                 raise item
             yield item
     finally:
-        receiving.close()
         if finished:
             helper.join(_LOGOUT_SECONDS)
         if helper.is_alive():
             helper.kill()  # it holds no data of ours: only a session on the mail server
         helper.join()
+        while receiver.is_alive():  # it ends at the end of the pipe; make room for its last word
+            with suppress(Empty):
+                arrived.get_nowait()
+            receiver.join(0.01)
+        receiving.close()
+
+
+def _receive(receiving: Connection, arrived: Queue[bytes | None]) -> None:
+    """Take the helper's messages off the pipe as they come, up to ``AHEAD`` of the one being
+    stored; None when the pipe ends."""
+    while True:
+        try:
+            message = receiving.recv_bytes()
+        except (EOFError, OSError):
+            arrived.put(None)
+            return
+        arrived.put(message)
 
 
 def _serve(job: Job, sending: Connection, receiving: Connection) -> None:

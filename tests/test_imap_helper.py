@@ -1,0 +1,92 @@
+"""A long read runs in a helper process: the same records and cursors, and nothing left running."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from typing import Any
+
+import pytest
+from fixtures_imap import Mailbox, mail
+
+from banco.connectors.errors import TryLater
+
+
+def read_all(mailbox: Mailbox, helper_from: int | None, cursors: dict[str, Any] | None = None):
+    connector = mailbox.connector(page_size=7)
+    connector.HELPER_FROM = helper_from
+    connector.FETCH_BATCH = 4
+    try:
+        return list(connector.fetch(cursors or {}))
+    finally:
+        connector.close()
+
+
+def leftovers() -> list[str]:
+    threads = [t.name for t in threading.enumerate() if t.name == "banco-imap-receive"]
+    return threads + [p.name for p in multiprocessing.active_children()]
+
+
+@pytest.fixture
+def filled(mailbox: Mailbox) -> Mailbox:
+    seen = (b"\\Seen",)
+    mailbox.append("INBOX", [mail(k) for k in range(0, 30, 2)], flags=seen)
+    mailbox.append("INBOX", [mail(k) for k in range(1, 30, 2)])
+    mailbox.append("INBOX", [b"no headers at all, just words\r\n"])
+    return mailbox
+
+
+def test_the_helper_reads_the_same_records_into_the_same_pages_as_banco_itself(
+    filled: Mailbox,
+) -> None:
+    flags_before = filled.flags()
+    here = read_all(filled, helper_from=None)
+    helped = read_all(filled, helper_from=1)
+
+    def shape(pages: list[Any]) -> list[Any]:
+        return [
+            (p.cursor, p.remaining, p.source_count, [(r.external_id, r.subject, r.status, r.text)
+                                                     for r in p.records])
+            for p in pages
+        ]  # fmt: skip
+
+    assert shape(helped) == shape(here)
+    assert sum(len(p.records) for p in helped) == 31
+    assert [r.status for p in helped for r in p.records].count("unreadable") == 1
+    assert filled.flags() == flags_before  # read-only there too: nothing marked as read
+    assert leftovers() == []
+
+
+def test_a_read_stopped_after_one_page_leaves_nothing_running_and_resumes(
+    filled: Mailbox,
+) -> None:
+    connector = filled.connector(page_size=5)
+    connector.HELPER_FROM = 1
+    connector.FETCH_BATCH = 2
+    pages = connector.fetch({})
+    first = next(pages)
+    assert len(first.records) == 5
+    pages.close()  # type: ignore[attr-defined]
+    connector.close()
+    assert leftovers() == []
+    rest = [r.external_id for page in read_all(filled, 1, {"INBOX": first.cursor})
+            for r in page.records]  # fmt: skip
+    assert len(rest) == 26 and not {r.external_id for r in first.records} & set(rest)
+
+
+def test_a_helper_that_dies_is_a_collect_to_try_again(mailbox: Mailbox) -> None:
+    # Long mail, so that the pipe and the batches received ahead hold only a part of the folder.
+    body = "Vorrei sei tazze blu, grazie. " * 1_000
+    mailbox.append("INBOX", [mail(k, body=body) for k in range(40)])
+    connector = mailbox.connector(page_size=5)
+    connector.HELPER_FROM = 1
+    connector.FETCH_BATCH = 2
+    pages = connector.fetch({})
+    next(pages)
+    for helper in multiprocessing.active_children():
+        helper.kill()
+    with pytest.raises(TryLater, match="stopped unexpectedly; Banco will try again"):
+        for _ in pages:
+            pass
+    connector.close()
+    assert leftovers() == []
