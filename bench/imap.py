@@ -259,8 +259,10 @@ def step_collect(config: dict[str, Any]) -> dict[str, Any]:
         ImapConnector.HELPER_FROM = config["helper_from"]
     opening = time.monotonic()
     shop = Shop.open(Path(config["home"]))
+    memory = MemoryWatch()
     started = time.monotonic()
-    [result] = collect(shop)
+    with memory:
+        [result] = collect(shop)
     seconds = time.monotonic() - started
     stored = shop.store.scalar("select count(*) from messages")
     shop.close()
@@ -272,7 +274,46 @@ def step_collect(config: dict[str, Any]) -> dict[str, Any]:
         "messages": result.counts.new,
         "stored": stored,
         "helper_rss_kb": _children_rss()["child_rss_kb"],
+        "pss_kb": memory.peak_kb,
     }
+
+
+class MemoryWatch:
+    """The peak of this process's and its children's memory together, as PSS (pages shared by
+    the forked helper and Banco count once between them), sampled every 100 ms (reading it costs
+    the kernel time too)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_kb = 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> None:
+        self.thread.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+    def _watch(self) -> None:
+        import multiprocessing
+
+        while not self.done.wait(0.1):
+            pids = [os.getpid(), *(p.pid for p in multiprocessing.active_children())]
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in pids if pid))
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass  # the helper has just ended
+    return 0
 
 
 def step_index(config: dict[str, Any]) -> dict[str, Any]:
@@ -401,6 +442,8 @@ def report(n: int, results: dict[str, dict[str, Any]], written: int) -> None:
         helper = r.get("helper_rss_kb", 0)
         return f"{kb / 1024:.0f} MB" + (f" + {helper / 1024:.0f} MB" if helper else "")
 
+    collect_pss = results["collect"].get("pss_kb", 0) / 1024
+
     wire = results["transport"]["bytes"]
     print(f"\n{n} messages, {written / 2**20:.0f} MB on disk, {wire / 2**20:.0f} MB on the wire\n")
     print(f"{'step':<34}{'seconds':>9}{'msg/s':>9}{'peak RSS':>17}")
@@ -419,6 +462,10 @@ def report(n: int, results: dict[str, dict[str, Any]], written: int) -> None:
         speed = f"{rate(step):9.0f}" if r["messages"] else f"{'':>9}"
         print(f"{label:<34}{r['seconds']:9.3f}{speed}{rss(step):>17}")
     print()
+    print(
+        f"    the first collect's peak memory, Banco and its helper together (PSS, shared pages"
+        f" counted once): {collect_pss:.0f} MB   (target < 100 MB)\n"
+    )
     print(f"b/a = {rate('collect') / rate('transport'):.2f}   (target >= 0.35, aim 0.5)")
     both = results["collect"]["messages"] / (
         results["collect"]["seconds"] + results["index"]["seconds"]
