@@ -36,7 +36,7 @@ from banco.connectors.errors import TryLater
 
 from .client import close_session
 from .messages import Batch, Limits, MessageReader, read_batches
-from .session import FolderSession, examine
+from .session import FolderSession, examine_again
 
 _BATCH, _END, _FAILED = "batch", "end", "failed"
 #: batches received ahead of the one being stored, so the helper rarely waits for Banco (each is
@@ -129,11 +129,7 @@ def _serve(job: Job, sending: Connection, receiving: Connection) -> None:
         session = FolderSession(
             sessions.reconnect(), job.folder, job.uidvalidity, sessions.reconnect
         )
-        if examine(session.client, job.folder).uidvalidity != job.uidvalidity:
-            raise TryLater(
-                f'The folder "{job.folder}" was renumbered by the mail server while Banco read'
-                " it; Banco will read it again at the next collect."
-            )
+        examine_again(session.client, job.folder, job.uidvalidity)
         reader = MessageReader(session, job.direction, job.limits)
         for batch in read_batches(reader, job.uids, job.limits):
             sending.send((_BATCH, batch))

@@ -54,9 +54,14 @@ class FolderSession:
     def reopen(self) -> None:
         """A new session on the same folder (raises TryLater if the server is gone)."""
         client = self._reconnect()
-        if examine(client, self.folder).uidvalidity != self.uidvalidity:
-            raise TryLater(
-                f'The folder "{self.folder}" was renumbered by the mail server while Banco read'
-                " it; Banco will read it again at the next collect."
-            )
+        examine_again(client, self.folder, self.uidvalidity)
         self.client = client
+
+
+def examine_again(client: IMAPClient, folder: str, uidvalidity: int) -> None:
+    """Select ``folder`` read-only in another session; TryLater if it was renumbered meanwhile."""
+    if examine(client, folder).uidvalidity != uidvalidity:
+        raise TryLater(
+            f'The folder "{folder}" was renumbered by the mail server while Banco read it; Banco'
+            " will read it again at the next collect."
+        )
