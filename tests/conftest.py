@@ -14,6 +14,7 @@ from banco.connectors import Registry, load_registry
 from banco.inbox.cli import cli
 from banco.inbox.clock import FixedClock
 from banco.inbox.shop import Shop
+from banco.inbox.store import Store
 
 # Real local peers (Dovecot, aiosmtpd, a Bot API server, a Sheets API server), one module each.
 pytest_plugins = ["fixtures_imap", "fixtures_telegram", "fixtures_sheets"]
@@ -33,6 +34,14 @@ languages = ["en"]
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A new, empty store."""
+    opened = Store(tmp_path / "shop")
+    yield opened
+    opened.close()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -15,13 +14,6 @@ from banco.inbox.orders import set_status
 from banco.inbox.store import Store
 
 T0 = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Store(tmp_path / "shop")
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -14,13 +13,6 @@ from banco.inbox.queries import search
 from banco.inbox.store import Store
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Store(tmp_path / "shop")
-    yield s
-    s.close()
 
 
 def record(n: int, text: str) -> Record:
