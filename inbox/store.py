@@ -43,6 +43,8 @@ class Store:
             # and ``atomic()`` opens its own BEGIN, so no implicit transaction is ever left open.
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db = Database(conn)
+            # A new store gets 16 KB pages: a stored mail (its text and raw bytes) spans three
+            # pages instead of eleven, each one write to the log. An existing store keeps its own.
             self.db.execute("PRAGMA page_size = 16384")
             self.db.enable_wal()
             self.db.execute("PRAGMA foreign_keys = ON")

@@ -12,8 +12,8 @@ the number of messages the folder holds in the synced window, so the digest show
 Modules: ``settings`` (the account's keys), ``client`` (session and error translation),
 ``folders`` (one folder's sync), ``cursor`` (where it stands), ``messages`` (batched fetching),
 ``session`` (reconnecting to a folder), ``helper`` (a long read in a helper process while the
-store saves), ``keys`` (keys for mail without a Message-ID), ``compose`` (a reply as an email), ``smtp``
-(sending), ``sent`` (the Sent folder after sending).
+store saves), ``keys`` (keys for mail without a Message-ID), ``compose`` (a reply as an email),
+``smtp`` (sending), ``sent`` (the Sent folder after sending).
 """
 
 from __future__ import annotations

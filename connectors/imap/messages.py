@@ -40,7 +40,7 @@ SIZE_CHUNK = 2_000
 #: per UID: the FETCH answer, or why the server could not give it
 Answers = dict[int, dict[bytes, Any] | str]
 #: one batch's messages in UID order, each with its record (None: it was deleted meanwhile)
-Batch = list[tuple[int, "Record | None"]]
+Batch = list[tuple[int, Record | None]]
 
 
 @dataclass(frozen=True)
