@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sqlite3
 import subprocess
@@ -52,7 +53,12 @@ def collect_until_killed(home: Path, at_least: int) -> None:
 
 
 def snapshot(home: Path) -> dict[str, object]:
+    found = subprocess.run(
+        [*BANCO, "--home", str(home), "search", "tazze", "--json"], capture_output=True, check=True
+    )
     with sqlite3.connect(home / "banco.db") as db:
+        # FTS5's own check that the index holds exactly the stored text (raises if not)
+        db.execute("insert into messages_fts (messages_fts, rank) values ('integrity-check', 1)")
 
         def q(sql: str) -> list:
             return db.execute(sql).fetchall()
@@ -67,7 +73,7 @@ def snapshot(home: Path) -> dict[str, object]:
             "handles": q("select kind, value from handles order by 1, 2"),
             "attachments": q("select count(*), count(distinct sha256) from attachments"),
             "waiting": q("select count(*) from messages where waiting = 1"),
-            "fts": q("select count(*) from messages_fts"),
+            "found": len(json.loads(found.stdout)),
         }
 
 

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
+import subprocess
 import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fixtures_imap import Mailbox, mail
+from test_crash import BANCO, collect_until_killed, stored
 
 from banco.connectors.errors import TryLater
 
@@ -90,3 +96,38 @@ def test_a_helper_that_dies_is_a_collect_to_try_again(mailbox: Mailbox) -> None:
             pass
     connector.close()
     assert leftovers() == []
+
+
+def banco_processes(home: Path) -> list[int]:
+    """Processes running Banco on ``home``: a `banco collect` and the helpers it forked."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue  # not a process, or it has just ended
+        if str(home).encode() in command:
+            found.append(int(entry.name))
+    return found
+
+
+def test_killing_banco_mid_read_ends_its_helper_and_the_next_collect_loses_nothing(
+    mailbox: Mailbox, write_shop: Callable[..., Path]
+) -> None:
+    # Enough mail for the helper (500 and more), long enough that it cannot all wait in the pipe.
+    body = "Vorrei sei tazze blu, grazie. " * 300
+    for k in range(600):
+        mailbox.deliver("INBOX", mail(k, body=body), name=f"{k:04d}.banco")
+    home = write_shop(f'\n[[accounts]]\nname = "mail"\n{mailbox.account()}')
+    collect_until_killed(home, at_least=100)
+    kept = stored(home)
+    assert 100 <= kept < 600
+    deadline = time.monotonic() + 60
+    while banco_processes(home):  # the orphaned helper ends at its next send
+        assert time.monotonic() < deadline, "the helper outlived Banco"
+        time.sleep(0.01)  # polling for the process to end, not waiting for time to pass
+    done = subprocess.run([*BANCO, "--home", str(home), "collect"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(home / "banco.db") as db:
+        rows = db.execute("select external_id, message_key from messages").fetchall()
+    assert len(rows) == len({r[0] for r in rows}) == len({r[1] for r in rows}) == 600
