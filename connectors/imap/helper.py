@@ -112,13 +112,13 @@ def read_in_helper(job: Job) -> Iterator[Batch]:
 def _receive(receiving: Connection, arrived: Queue[bytes | None]) -> None:
     """Take the helper's messages off the pipe as they come, up to ``AHEAD`` of the one being
     stored; None when the pipe ends."""
-    while True:
-        try:
-            message = receiving.recv_bytes()
-        except (EOFError, OSError):
-            arrived.put(None)
-            return
-        arrived.put(message)
+    try:
+        while True:
+            arrived.put(receiving.recv_bytes())
+    except (EOFError, OSError):
+        pass  # the helper has gone; what it sent before is in the queue
+    finally:
+        arrived.put(None)  # always, so that Banco never waits for a thread that ended
 
 
 def _serve(job: Job, sending: Connection, receiving: Connection) -> None:
