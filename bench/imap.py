@@ -1,6 +1,6 @@
 """The imap connector against a real Dovecot, as ratios to plain tools measured in the same run.
 
-    .venv/bin/python bench/imap.py [--n 10000] [--keep]
+    .venv/bin/python bench/imap.py [--n 10000] [--keep] [--no-helper]
 
 Fills a Dovecot Maildir with N realistic messages (written straight into the Maildir: sizes 2-50 kB
 around 6 kB, subjects in several languages and charsets, attachments, HTML, replies), warms the
@@ -14,8 +14,9 @@ server's index, then times, each step in its own process:
   (d) mbsync     mbsync with its default settings pulling the mailbox to a Maildir (if installed)
 
 It prints messages per second, peak RSS of each step's process (for the collect, Banco + its helper
-process), and the ratios b/a and b/d.
+process), the collect's peak memory of both processes together (PSS), and the ratios b/a and b/d.
 Targets on a 2-core machine: b >= 0.35 a and b >= d; c < 0.5 s at 100k; peak RSS < 100 MB.
+``--no-helper`` reads the mailbox in Banco's own process, as on a system without ``fork``.
 """
 
 from __future__ import annotations
