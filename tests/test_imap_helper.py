@@ -16,6 +16,7 @@ from fixtures_imap import Mailbox, mail
 from test_crash import BANCO, collect_until_killed, stored
 
 from banco.connectors.errors import TryLater
+from banco.connectors.imap import helper
 
 
 def read_all(mailbox: Mailbox, helper_from: int | None, cursors: dict[str, Any] | None = None):
@@ -80,17 +81,20 @@ def test_a_read_stopped_after_one_page_leaves_nothing_running_and_resumes(
     assert len(rest) == 26 and not {r.external_id for r in first.records} & set(rest)
 
 
-def test_a_helper_that_dies_is_a_collect_to_try_again(mailbox: Mailbox) -> None:
-    # Long mail, so that the pipe and the batches received ahead hold only a part of the folder.
+def test_a_helper_that_dies_is_a_collect_to_try_again(
+    mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Long mail, so that the pipe and the records received ahead hold only a part of the folder.
     body = "Vorrei sei tazze blu, grazie. " * 1_000
+    monkeypatch.setattr(helper, "AHEAD", 2)
     mailbox.append("INBOX", [mail(k, body=body) for k in range(40)])
     connector = mailbox.connector(page_size=5)
     connector.HELPER_FROM = 1
     connector.FETCH_BATCH = 2
     pages = connector.fetch({})
     next(pages)
-    for helper in multiprocessing.active_children():
-        helper.kill()
+    for process in multiprocessing.active_children():
+        process.kill()
     with pytest.raises(TryLater, match="stopped unexpectedly; Banco will try again"):
         for _ in pages:
             pass

@@ -17,7 +17,7 @@ from dovecot import Dovecot
 from fixtures_imap import Mailbox, mail, new_mailbox
 
 from banco.connectors.errors import NeedsUser
-from banco.connectors.imap import ImapConnector
+from banco.connectors.imap import ImapConnector, helper
 from banco.inbox.shop import Shop
 from banco.inbox.sync import collect
 
@@ -355,8 +355,9 @@ def _interrupted_shop(
     open_shop: Callable[[Path], Shop], n: int, **settings: Any,
 ) -> tuple[Shop, Mailbox]:  # fmt: skip
     box = new_mailbox(server, monkeypatch)
-    # Long enough that a batch fills the pipe from a helper process: it cannot read far ahead.
+    # Long enough that a few fill the pipe from a helper process, which cannot read far ahead.
     body = "Vorrei sei tazze blu, grazie. " * 1_000
+    monkeypatch.setattr(helper, "AHEAD", 2)
     box.append("INBOX", [mail(k, body=body) for k in range(n)])
     monkeypatch.setattr(ImapConnector, "PAGE_SIZE", 5)
     monkeypatch.setattr(ImapConnector, "FETCH_BATCH", 5)

@@ -26,7 +26,7 @@ from banco.connectors.errors import NeedsUser
 
 from .cursor import FolderCursor
 from .helper import Job, read_in_helper
-from .messages import Batch, Limits, MessageReader, read_batches
+from .messages import Limits, MessageReader, Read, read_messages
 from .session import FolderSession, Selected, examine
 
 #: UIDs per SEARCH command (an answer stays far below imaplib's 1 MB line limit)
@@ -141,15 +141,14 @@ class FolderSync:
         count: int,
     ) -> Iterator[Page]:
         pending: list[Record] = []
-        for batch in self._batches(session, uids):
-            for uid, record in batch:
-                if record is not None:
-                    pending.append(record)
-                cursor = cursor.after(uid)
-                if len(pending) >= self.plan.page_size:
-                    remaining = len(uids) - bisect_right(uids, cursor.last_uid)
-                    yield self._page(cursor, pending, remaining, count)
-                    pending = []
+        for uid, record in self._messages(session, uids):
+            if record is not None:
+                pending.append(record)
+            cursor = cursor.after(uid)
+            if len(pending) >= self.plan.page_size:
+                remaining = len(uids) - bisect_right(uids, cursor.last_uid)
+                yield self._page(cursor, pending, remaining, count)
+                pending = []
         last = max(cursor.last_uid, (selected.uidnext or 1) - 1)
         final = FolderCursor(
             selected.uidvalidity,
@@ -160,12 +159,12 @@ class FolderSync:
         )
         yield self._page(final, pending, 0, count)
 
-    def _batches(self, session: FolderSession, uids: list[int]) -> Iterator[Batch]:
+    def _messages(self, session: FolderSession, uids: list[int]) -> Iterator[Read]:
         """Read here, or by a helper process when there is a lot to read."""
         limits = self.plan.limits
         helper_from = self.plan.helper_from
         if self.open_client is None or helper_from is None or len(uids) < helper_from:
-            return read_batches(MessageReader(session, self.direction, limits), uids, limits)
+            return read_messages(MessageReader(session, self.direction, limits), uids, limits)
         job = Job(self.open_client, self.folder, session.uidvalidity, self.direction, limits, uids)
         return read_in_helper(job)
 

@@ -3,13 +3,14 @@
 Fetching and parsing mail keeps one processor busy, and storing it keeps another busy; in one
 process they take turns, because Python runs one thread at a time. For a long read (the backfill
 of a first collect), Banco forks a helper that opens its own read-only session on the folder, reads
-the messages batch by batch exactly as Banco would (``read_batches``) and sends each batch's
-records through a pipe, in UID order. Banco makes the pages and cursors and stores them as usual,
-so what is stored, and where a collect resumes, is the same with or without the helper. A thread
-takes the batches off the pipe as they come, a few ahead of the one being stored, so that the
-helper goes on reading while Banco stores.
+the messages exactly as Banco would (``read_messages``) and sends each record through a pipe, in
+UID order. Banco makes the pages and cursors and stores them as usual, so what is stored, and
+where a collect resumes, is the same with or without the helper. A thread takes the records off
+the pipe as they come, up to ``AHEAD`` of the one being stored, so that the helper goes on reading
+while Banco stores. One record per message keeps every buffer small: whole batches of a megabyte
+or two made the memory allocator hold on to some twenty megabytes more.
 
-The helper never touches the store. An error in it is raised in Banco where the next batch would
+The helper never touches the store. An error in it is raised in Banco where the next record would
 have come, so it is handled as if Banco had read the folder itself. When Banco stops reading early
 the helper is stopped; when Banco dies, the helper's next send fails and it ends.
 
@@ -35,13 +36,12 @@ from imapclient import IMAPClient
 from banco.connectors.errors import TryLater
 
 from .client import close_session
-from .messages import Batch, Limits, MessageReader, read_batches
+from .messages import Limits, MessageReader, Read, read_messages
 from .session import FolderSession, examine_again
 
-_BATCH, _END, _FAILED = "batch", "end", "failed"
-#: batches received ahead of the one being stored, so the helper rarely waits for Banco (each is
-#: at most ``ImapConnector.BATCH_BYTES`` of mail, about twice that once parsed)
-AHEAD = 4
+_READ, _END, _FAILED = "read", "end", "failed"
+#: records received ahead of the one being stored, so the helper rarely waits for Banco
+AHEAD = 100
 #: how long a helper that sent everything may take to log out before it is stopped
 _LOGOUT_SECONDS = 5.0
 
@@ -63,8 +63,8 @@ class Job:
     uids: list[int]
 
 
-def read_in_helper(job: Job) -> Iterator[Batch]:
-    """The batches of ``job``, read by a helper process."""
+def read_in_helper(job: Job) -> Iterator[Read]:
+    """The records of ``job``, read by a helper process."""
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     helper = context.Process(
@@ -110,7 +110,7 @@ def read_in_helper(job: Job) -> Iterator[Batch]:
 
 
 def _receive(receiving: Connection, arrived: Queue[bytes | None]) -> None:
-    """Take the helper's messages off the pipe as they come, up to ``AHEAD`` of the one being
+    """Take what the helper sends off the pipe as it comes, up to ``AHEAD`` ahead of the one being
     stored; None when the pipe ends."""
     try:
         while True:
@@ -122,7 +122,7 @@ def _receive(receiving: Connection, arrived: Queue[bytes | None]) -> None:
 
 
 def _serve(job: Job, sending: Connection, receiving: Connection) -> None:
-    """The helper's whole life: read every batch and send it, then the end (or the error)."""
+    """The helper's whole life: read every message and send it, then the end (or the error)."""
     receiving.close()
     sessions = _Sessions(job.open_client)
     try:
@@ -131,8 +131,8 @@ def _serve(job: Job, sending: Connection, receiving: Connection) -> None:
         )
         examine_again(session.client, job.folder, job.uidvalidity)
         reader = MessageReader(session, job.direction, job.limits)
-        for batch in read_batches(reader, job.uids, job.limits):
-            sending.send((_BATCH, batch))
+        for read in read_messages(reader, job.uids, job.limits):
+            sending.send((_READ, read))
         sending.send((_END, None))
     except BrokenPipeError:
         pass  # Banco has gone: nobody to tell

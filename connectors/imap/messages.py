@@ -39,8 +39,8 @@ SIZE_CHUNK = 2_000
 
 #: per UID: the FETCH answer, or why the server could not give it
 Answers = dict[int, dict[bytes, Any] | str]
-#: one batch's messages in UID order, each with its record (None: it was deleted meanwhile)
-Batch = list[tuple[int, Record | None]]
+#: a message's UID and its record (None: it was deleted meanwhile)
+Read = tuple[int, Record | None]
 
 
 @dataclass(frozen=True)
@@ -77,12 +77,13 @@ def batches(found: list[Envelope], limits: Limits) -> Iterator[list[Envelope]]:
         yield batch
 
 
-def read_batches(reader: MessageReader, uids: list[int], limits: Limits) -> Iterator[Batch]:
-    """The records of ``uids``, batch by batch."""
+def read_messages(reader: MessageReader, uids: list[int], limits: Limits) -> Iterator[Read]:
+    """The records of ``uids`` in UID order, fetched batch by batch."""
     for start in range(0, len(uids), SIZE_CHUNK):
         for batch in batches(reader.envelopes(uids[start : start + SIZE_CHUNK]), limits):
             records = reader.records(batch)
-            yield [(envelope.uid, records.get(envelope.uid)) for envelope in batch]
+            for envelope in batch:
+                yield envelope.uid, records.get(envelope.uid)
 
 
 class MessageReader:
