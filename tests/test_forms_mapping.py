@@ -17,10 +17,10 @@ from banco.connectors.forms import (
     check_mapping,
     guess_mapping,
     mapping_as_toml,
+    numbered_records,
     parse_date,
     parse_timestamp,
     resolve_date_order,
-    rows_to_records,
     unique_headers,
 )
 from banco.connectors.forms.rows import column_letter
@@ -36,14 +36,27 @@ def read_csv(name: str) -> tuple[list[str], list[list[str]]]:
 
 
 def records_of(headers: list[str], rows: list[list[str]], date_order: str = "auto") -> list[Record]:
-    return rows_to_records(
+    return rows_to_records(headers, rows, guess_mapping(headers), date_order=date_order)
+
+
+def rows_to_records(
+    headers: list[str],
+    rows: list[list[str]],
+    mapping: dict[str, str],
+    date_order: str = "auto",
+    start_row: int = 2,
+) -> list[Record]:
+    """The records of ``rows``, without their row numbers."""
+    numbered = numbered_records(
         headers,
         rows,
-        guess_mapping(headers),
+        mapping,
         timezone=ROME,
         date_order=date_order,
         stream="rows",
+        start_row=start_row,
     )
+    return [record for _, record in numbered]
 
 
 def records_from(name: str) -> list[Record]:
@@ -361,7 +374,7 @@ def test_explicit_date_order_wins() -> None:
     assert resolve_date_order("mdy", ["15/01/2025 10:00:00"], []) == "mdy"
 
 
-# rows_to_records ------------------------------------------------------------------------------
+# numbered_records -----------------------------------------------------------------------------
 def test_italian_row_becomes_a_form_record() -> None:
     record = records_from("italian.csv")[0]
     assert record.external_id == "ts:15/01/2025 10:23:45"
@@ -557,15 +570,7 @@ def test_rows_with_the_same_timestamp_are_numbered() -> None:
 
 def test_without_a_timestamp_rows_are_known_by_number() -> None:
     rows = [["Ann", "Mug"], ["", ""], ["Bob", "Plate"]]
-    records = rows_to_records(
-        ["Name", "Item"],
-        rows,
-        {"name": "Name"},
-        timezone=ROME,
-        date_order="auto",
-        stream="rows",
-        start_row=10,
-    )
+    records = rows_to_records(["Name", "Item"], rows, {"name": "Name"}, start_row=10)
     assert [r.external_id for r in records] == ["row:10", "row:12"]
     assert all(r.sent_at is None for r in records)
 

@@ -11,7 +11,6 @@ from .rows import (
     parse_date,
     parse_timestamp,
     resolve_date_order,
-    rows_to_records,
     unique_headers,
 )
 
@@ -25,6 +24,5 @@ __all__ = [
     "parse_date",
     "parse_timestamp",
     "resolve_date_order",
-    "rows_to_records",
     "unique_headers",
 ]

@@ -228,35 +228,6 @@ class _Sheet:
     timezone: ZoneInfo
 
 
-def rows_to_records(
-    headers: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    mapping: Mapping[str, str],
-    *,
-    timezone: ZoneInfo,
-    date_order: str,
-    stream: str,
-    start_row: int = 2,
-) -> list[Record]:
-    """One record per answered row (rows of blank cells are skipped), in sheet order.
-
-    ``mapping`` is Banco field -> column name as :func:`unique_headers` names it; every other column
-    becomes a custom field of the order. ``start_row`` is the sheet row number of ``rows[0]``.
-    """
-    return [
-        record
-        for _, record in numbered_records(
-            headers,
-            rows,
-            mapping,
-            timezone=timezone,
-            date_order=date_order,
-            stream=stream,
-            start_row=start_row,
-        )
-    ]
-
-
 def numbered_records(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -267,7 +238,12 @@ def numbered_records(
     stream: str,
     start_row: int = 2,
 ) -> list[tuple[int, Record]]:
-    """:func:`rows_to_records`, each record with its sheet row number (what a cursor counts)."""
+    """One record per answered row (rows of blank cells are skipped), in sheet order, each with its
+    sheet row number (what a cursor counts).
+
+    ``mapping`` is Banco field -> column name as :func:`unique_headers` names it; every other column
+    becomes a custom field of the order. ``start_row`` is the sheet row number of ``rows[0]``.
+    """
     width = max([len(headers), *(len(row) for row in rows)])
     padded = [*headers, *[""] * (width - len(headers))]
     names = unique_headers(padded)
