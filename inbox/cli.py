@@ -603,6 +603,8 @@ def status(shop: Shop, as_json: bool) -> None:
 @with_shop
 def search(shop: Shop, query: str, as_json: bool, limit: int | None) -> None:
     """Search every message and order (words, names, references)."""
+    if not query.strip():
+        raise Problem('say what to look for, for example: banco search "blue mugs"')
     rows = queries.search(shop.store, query, limit)
     if as_json:
         print_json(rows)

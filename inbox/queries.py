@@ -118,6 +118,8 @@ def order_detail(store: Store, ref: str) -> dict[str, Any]:
 
 def search(store: Store, query: str, limit: int | None = None) -> list[dict[str, Any]]:
     """Messages and orders matching ``query``, best first. Any text is safe: it is quoted."""
+    if not query.strip():
+        return []  # no words, nothing to match (and FTS5 refuses an empty phrase)
     catch_up(store)  # messages stored since the last search are indexed first
     match = store.db.quote_fts(query)
     cut = f" limit {int(limit)}" if limit is not None else ""
