@@ -376,3 +376,10 @@ def m009_answered_by_index(db: Database) -> None:
     for scope in ("order_id", "thread_id"):
         db.execute(f"DROP INDEX IF EXISTS idx_messages_{scope}_sent_at")
         db.table("messages").create_index([scope, "direction", "sent_at"])
+
+
+@migrations()
+def m010_set_aside_indexes(db: Database) -> None:
+    # Indexes dropped while a long run of mail is filed, with the statement that builds them
+    # again: one left here (Banco stopped in the middle) is built when the store is next opened.
+    db.table("set_aside_indexes").create({"name": str, "sql": str}, pk="name", not_null={"sql"})

@@ -19,6 +19,11 @@ from .migrations import migrations
 DB_NAME = "banco.db"
 ATTACHMENTS = "attachments"
 
+#: Indexes only the maker's views read (a contact's messages, what is waiting). A long run of new
+#: mail is filed without them, and they are built after it in one sorted pass: filing 100,000 mails
+#: otherwise rewrote a page of each for nearly every mail, as their keys come in no order.
+VIEW_INDEXES = ("idx_messages_contact_id", "idx_messages_waiting_sent_at")
+
 #: keeps bytes in the attachment folder: (sha256, path relative to the home)
 SaveFile = Callable[[bytes], tuple[str, str]]
 
@@ -53,6 +58,7 @@ class Store:
             # file: filing a mail wrote every database page it touched a second time to disk.
             self.db.execute("PRAGMA temp_store = MEMORY")
             migrations.apply(self.db)
+            self.restore_indexes()  # set aside by a long filing that was stopped
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path} cannot be opened as a Banco store: {e}") from None
         # WAL side files hold the same data: keep them as private as the database.
@@ -80,6 +86,42 @@ class Store:
             self.db.conn.rollback()
             raise
         self.db.execute("COMMIT")
+
+    @contextmanager
+    def view_indexes_set_aside(self) -> Iterator[None]:
+        """Drop :data:`VIEW_INDEXES` for the block and build them again after it, however it
+        ends (or at the next opening of the store, if the process is stopped)."""
+        with self.writing():
+            marks = ", ".join("?" * len(VIEW_INDEXES))
+            for found in self.all(
+                f"select name, sql from sqlite_master where type = 'index' and name in ({marks})",
+                VIEW_INDEXES,
+            ):
+                self.db.conn.execute(
+                    "insert or replace into set_aside_indexes (name, sql) values (?, ?)",
+                    [found["name"], found["sql"]],
+                )
+                self.db.conn.execute(f'drop index "{found["name"]}"')
+        try:
+            yield
+        finally:
+            self.restore_indexes()
+
+    def restore_indexes(self) -> None:
+        """Build every index set aside and not built yet."""
+        if not self.scalar("select count(*) from set_aside_indexes"):
+            return
+        with self.writing():
+            for aside in self.all("select name, sql from set_aside_indexes"):
+                built = self.scalar(
+                    "select 1 from sqlite_master where type = 'index' and name = ?",
+                    [aside["name"]],
+                )
+                if not built:
+                    self.db.conn.execute(aside["sql"])
+                self.db.conn.execute(
+                    "delete from set_aside_indexes where name = ?", [aside["name"]]
+                )
 
     def save_file(self, data: bytes) -> tuple[str, str]:
         """Keep ``data`` once, named by its SHA-256. Returns (sha256, path relative to the home)."""

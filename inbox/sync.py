@@ -9,6 +9,7 @@ and the store ignores what it already holds.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -22,6 +23,10 @@ from .shop import Shop
 
 NEEDS_YOU = "needs_you"
 WILL_RETRY = "will_retry"
+
+#: A fetch expecting at least this many more records, and at least as many as the store holds,
+#: is a long run (a first collect): see ``Store.view_indexes_set_aside``.
+LONG_RUN = 1_000
 
 #: progress(account, records done so far, records still expected or None)
 Progress = Callable[[str, int, int | None], None]
@@ -91,18 +96,27 @@ def _collect_account(shop: Shop, name: str, progress: Progress | None) -> Accoun
                 owner=shop.owner_handles,
             )
             done = 0
-            for page in connector.fetch(store.cursors(name)):
-                ingest.now = shop.clock.now()
-                result.counts.add(ingest.save_page(page))
-                done += len(page.records)
-                if progress:
-                    progress(name, done, page.remaining)
+            with ExitStack() as long_run:
+                for page in connector.fetch(store.cursors(name)):
+                    if done == 0 and _is_long_run(shop, page.remaining):
+                        long_run.enter_context(store.view_indexes_set_aside())
+                    ingest.now = shop.clock.now()
+                    result.counts.add(ingest.save_page(page))
+                    done += len(page.records)
+                    if progress:
+                        progress(name, done, page.remaining)
         finally:
             connector.close()
     except Exception as e:  # every failure is recorded for this account; the others go on
         result.error_kind, result.error = classify(e)
     _record_state(shop, name, attempt, result)
     return result
+
+
+def _is_long_run(shop: Shop, remaining: int | None) -> bool:
+    if remaining is None or remaining < LONG_RUN:
+        return False
+    return remaining >= (shop.store.scalar("select max(id) from messages") or 0)
 
 
 def _record_state(shop: Shop, name: str, attempt: datetime, result: AccountResult) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 from listsource import ListConnector
 
 from banco.connectors import Registry
+from banco.inbox.store import Store
 from banco.inbox.sync import collect
 
 
@@ -105,3 +108,63 @@ def test_success_after_failures_resets_the_count(write_shop, open_shop) -> None:
     [result] = collect(shop2)
     assert result.ok
     assert shop2.store.scalar("select failures from account_state") == 0
+
+
+VIEW_INDEXES = {"idx_messages_contact_id", "idx_messages_waiting_sent_at"}
+
+
+def _view_indexes(shop) -> set[str]:  # type: ignore[no-untyped-def]
+    names = shop.store.all("select name from sqlite_master where type = 'index'")
+    return {row["name"] for row in names} & VIEW_INDEXES
+
+
+def test_a_long_run_is_filed_without_the_view_indexes_and_they_are_built_after(
+    write_shop, open_shop, monkeypatch
+) -> None:
+    monkeypatch.setattr("banco.inbox.sync.LONG_RUN", 4)
+    home = write_shop(accounts(("a", "")))
+    write_items(home, "a", items(10))
+    shop = open_shop(home)
+    seen: list[set[str]] = []
+    [result] = collect(shop, progress=lambda *_: seen.append(_view_indexes(shop)))
+    assert result.ok and result.counts.new == 10
+    assert seen[0] == set() and seen[-1] == set()  # while filing
+    assert _view_indexes(shop) == VIEW_INDEXES
+    plan = shop.store.all("explain query plan select id from messages where contact_id = 1")
+    assert "idx_messages_contact_id" in plan[0]["detail"]
+    # A run shorter than what the store holds keeps the indexes: building them again would cost
+    # more than it saves.
+    write_items(home, "a", items(18))
+    collect(shop, progress=lambda *_: seen.append(_view_indexes(shop)))
+    assert seen[-1] == VIEW_INDEXES
+    assert shop.store.scalar("select count(*) from set_aside_indexes") == 0
+
+
+def test_the_view_indexes_come_back_when_a_long_run_fails(write_shop, open_shop, monkeypatch):
+    monkeypatch.setattr("banco.inbox.sync.LONG_RUN", 4)
+    home = write_shop(accounts(("a", "after_first_page")))
+    write_items(home, "a", items(10))
+    shop = open_shop(home)
+    [result] = collect(shop)
+    assert result.error_kind == "will_retry" and result.counts.new == 2
+    assert _view_indexes(shop) == VIEW_INDEXES
+
+
+def test_indexes_set_aside_by_a_stopped_process_are_built_at_the_next_opening(
+    write_shop, open_shop
+) -> None:
+    home = write_shop(accounts(("a", "")))
+    open_shop(home).close()
+    child = os.fork()
+    if child == 0:  # a process that stops in the middle of a long run
+        try:
+            aside = Store(home).view_indexes_set_aside()
+            aside.__enter__()  # the block never ends
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    with sqlite3.connect(home / "banco.db") as db:
+        assert db.execute("select count(*) from set_aside_indexes").fetchone() == (2,)
+    again = open_shop(home)
+    assert _view_indexes(again) == VIEW_INDEXES
+    assert again.store.scalar("select count(*) from set_aside_indexes") == 0
