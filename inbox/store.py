@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from .checkpoint import Checkpointer
 from .migrations import migrations
 
 DB_NAME = "banco.db"
@@ -86,6 +87,13 @@ class Store:
             self.db.conn.rollback()
             raise
         self.db.execute("COMMIT")
+
+    @contextmanager
+    def long_run(self) -> Iterator[Checkpointer]:
+        """For filing a long run of mail: the view indexes set aside and the log copied into the
+        database on a thread. Call ``filed()`` on what it gives after each commit."""
+        with self.view_indexes_set_aside(), Checkpointer(self.path, self.db.conn) as checkpoints:
+            yield checkpoints
 
     @contextmanager
     def view_indexes_set_aside(self) -> Iterator[None]:

@@ -16,6 +16,7 @@ from datetime import datetime
 from banco.config import SecretError
 from banco.connectors.errors import NeedsUser, TryLater
 
+from .checkpoint import Checkpointer
 from .clock import iso
 from .ingest import Counts, Ingest
 from .runs import record_run
@@ -25,7 +26,7 @@ NEEDS_YOU = "needs_you"
 WILL_RETRY = "will_retry"
 
 #: A fetch expecting at least this many more records, and at least as many as the store holds,
-#: is a long run (a first collect): see ``Store.view_indexes_set_aside``.
+#: is a long run (a first collect): see ``Store.long_run``.
 LONG_RUN = 1_000
 
 #: progress(account, records done so far, records still expected or None)
@@ -96,12 +97,15 @@ def _collect_account(shop: Shop, name: str, progress: Progress | None) -> Accoun
                 owner=shop.owner_handles,
             )
             done = 0
+            checkpoints: Checkpointer | None = None
             with ExitStack() as long_run:
                 for page in connector.fetch(store.cursors(name)):
                     if done == 0 and _is_long_run(shop, page.remaining):
-                        long_run.enter_context(store.view_indexes_set_aside())
+                        checkpoints = long_run.enter_context(store.long_run())
                     ingest.now = shop.clock.now()
                     result.counts.add(ingest.save_page(page))
+                    if checkpoints:
+                        checkpoints.filed()
                     done += len(page.records)
                     if progress:
                         progress(name, done, page.remaining)

@@ -168,3 +168,17 @@ def test_indexes_set_aside_by_a_stopped_process_are_built_at_the_next_opening(
     again = open_shop(home)
     assert _view_indexes(again) == VIEW_INDEXES
     assert again.store.scalar("select count(*) from set_aside_indexes") == 0
+
+
+def test_a_long_run_keeps_the_log_short(write_shop, open_shop, monkeypatch) -> None:
+    monkeypatch.setattr("banco.inbox.sync.LONG_RUN", 4)
+    monkeypatch.setattr("banco.inbox.checkpoint.RESTART_EVERY", 4)
+    home = write_shop(accounts(("a", "")))
+    write_items(home, "a", [{**item, "text": "x" * 4_000} for item in items(400)])
+    shop = open_shop(home)
+    [result] = collect(shop)
+    assert result.ok and result.counts.new == 400
+    # Copied on a thread but never started again, the log would hold the whole run (43 MB).
+    assert (home / "banco.db-wal").stat().st_size < 8_000_000
+    assert shop.store.scalar("pragma wal_autocheckpoint") == 1000
+    assert shop.store.scalar("pragma integrity_check") == "ok"
