@@ -33,6 +33,7 @@ MB = 1024 * 1024
 _POLICY = email.policy.compat32
 _HEADER_PARSER = email.parser.HeaderParser(policy=_POLICY)
 _HEADER_END = re.compile(r"(?:\A|\r?\n)\r?\n")
+_HEADER_NAME = re.compile(r"[\041-\071\073-\176]+:")  # what the stdlib parser takes as a field name
 _MAX_DEPTH = 20
 _BARE_CR = re.compile(r"\r(?!\n)")  # a line break to the stdlib parser, not to the quick one
 _NO_HEADERS = "no email headers found"
@@ -103,8 +104,8 @@ def _quick_parse(text: str, depth: int) -> Message | None:
     end = _HEADER_END.search(text)
     if end is None or depth > _MAX_DEPTH:
         return None
-    msg = _HEADER_PARSER.parsestr(text[: end.start()])
-    if msg.defects or msg.get_payload():
+    msg = _plain_headers(text[: end.start()])
+    if msg is None:
         return None
     content_type = _content_type(msg)
     body = text[end.end() :]
@@ -124,6 +125,31 @@ def _quick_parse(text: str, depth: int) -> Message | None:
     if not parts:
         return None
     msg.set_payload(parts)
+    return msg
+
+
+def _plain_headers(block: str) -> Message | None:
+    """The header block as the stdlib's compat32 parser reads it, for blocks where it has nothing
+    to repair (its line-by-line loop was a third of the parse time); None otherwise."""
+    if not block:
+        return None
+    msg = Message(policy=_POLICY)
+    field: list[str] = []
+    lines = block.split("\n")
+    for number, line in enumerate(lines):
+        if number < len(lines) - 1:
+            line += "\n"
+        if line[0] in " \t":
+            if not field:
+                return None  # a continuation with nothing to continue
+            field.append(line)
+            continue
+        if line.startswith("From ") or not _HEADER_NAME.match(line):
+            return None  # an mbox separator, or text where a field should be
+        if field:
+            msg.set_raw(*_POLICY.header_source_parse(field))
+        field = [line]
+    msg.set_raw(*_POLICY.header_source_parse(field))
     return msg
 
 
@@ -219,7 +245,8 @@ def _first(headers: dict[str, list[str]], name: str) -> str:
 
 def _unfold(value: str) -> str:
     """Unfold a raw header value and turn bytes smuggled in as surrogates back into text."""
-    value = _FOLD.sub("", value).replace("\r", " ").replace("\n", " ")
+    if "\n" in value or "\r" in value:
+        value = _FOLD.sub("", value).replace("\r", " ").replace("\n", " ")
     if value.isascii():
         return value
     try:
