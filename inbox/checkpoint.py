@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 
 #: pages filed between two restarts of the log (a page of mail is a few megabytes of log)
-RESTART_EVERY = 8
+RESTART_EVERY = 16
 
 
 class Checkpointer:
