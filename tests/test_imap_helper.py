@@ -118,14 +118,17 @@ def banco_processes(home: Path) -> list[int]:
 def test_killing_banco_mid_read_ends_its_helper_and_the_next_collect_loses_nothing(
     mailbox: Mailbox, write_shop: Callable[..., Path]
 ) -> None:
-    # Enough mail for the helper (500 and more), long enough that it cannot all wait in the pipe.
+    # Enough mail for the helper (500 and more) and for a long run (1,000 and more: filed without
+    # the view indexes), long enough that it cannot all wait in the pipe.
     body = "Vorrei sei tazze blu, grazie. " * 300
-    for k in range(600):
+    for k in range(1_100):
         mailbox.deliver("INBOX", mail(k, body=body), name=f"{k:04d}.banco")
     home = write_shop(f'\n[[accounts]]\nname = "mail"\n{mailbox.account()}')
     collect_until_killed(home, at_least=100)
     kept = stored(home)
-    assert 100 <= kept < 600
+    assert 100 <= kept < 1_100
+    with sqlite3.connect(home / "banco.db") as db:  # stopped in the middle of the long run
+        assert db.execute("select count(*) from set_aside_indexes").fetchone() == (2,)
     deadline = time.monotonic() + 60
     while banco_processes(home):  # the orphaned helper ends at its next send
         assert time.monotonic() < deadline, "the helper outlived Banco"
@@ -134,4 +137,7 @@ def test_killing_banco_mid_read_ends_its_helper_and_the_next_collect_loses_nothi
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(home / "banco.db") as db:
         rows = db.execute("select external_id, message_key from messages").fetchall()
-    assert len(rows) == len({r[0] for r in rows}) == len({r[1] for r in rows}) == 600
+        indexes = {r[0] for r in db.execute("select name from sqlite_master where type = 'index'")}
+        aside = db.execute("select count(*) from set_aside_indexes").fetchone()[0]
+    assert len(rows) == len({r[0] for r in rows}) == len({r[1] for r in rows}) == 1_100
+    assert {"idx_messages_contact_id", "idx_messages_waiting_sent_at"} <= indexes and aside == 0
