@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -166,14 +165,7 @@ class FolderSync:
         helper_from = self.plan.helper_from
         if self.open_client is None or helper_from is None or len(uids) < helper_from:
             return read_messages(MessageReader(session, self.direction, limits), uids, limits)
-        job = Job(
-            self.open_client,
-            self.folder,
-            session.uidvalidity,
-            self.direction,
-            limits,
-            array("L", uids),
-        )
+        job = Job(self.open_client, self.folder, session.uidvalidity, self.direction, limits, uids)
         return read_in_helper(job)
 
     def _page(

@@ -25,7 +25,6 @@ import multiprocessing
 import pickle
 import sys
 import threading
-from array import array
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
@@ -54,16 +53,14 @@ def available() -> bool:
 
 @dataclass(frozen=True)
 class Job:
-    """What the helper reads: ``uids`` of ``folder`` (as numbered under ``uidvalidity``). The UIDs
-    are a compact array: a list's hundred thousand number objects would be copied into the helper
-    as it read them (reading an object writes its reference count)."""
+    """What the helper reads: ``uids`` of ``folder`` (as numbered under ``uidvalidity``)."""
 
     open_client: Callable[[], IMAPClient]
     folder: str
     uidvalidity: int
     direction: str
     limits: Limits
-    uids: array[int]
+    uids: list[int]
 
 
 def read_in_helper(job: Job) -> Iterator[Read]:

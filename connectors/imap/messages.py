@@ -14,7 +14,7 @@ server answers NO for it alone, or drops the connection twice over it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -77,10 +77,10 @@ def batches(found: list[Envelope], limits: Limits) -> Iterator[list[Envelope]]:
         yield batch
 
 
-def read_messages(reader: MessageReader, uids: Sequence[int], limits: Limits) -> Iterator[Read]:
+def read_messages(reader: MessageReader, uids: list[int], limits: Limits) -> Iterator[Read]:
     """The records of ``uids`` in UID order, fetched batch by batch."""
     for start in range(0, len(uids), SIZE_CHUNK):
-        for batch in batches(reader.envelopes(list(uids[start : start + SIZE_CHUNK])), limits):
+        for batch in batches(reader.envelopes(uids[start : start + SIZE_CHUNK]), limits):
             records = reader.records(batch)
             for envelope in batch:
                 yield envelope.uid, records.get(envelope.uid)
