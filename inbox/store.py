@@ -7,7 +7,6 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -143,21 +142,23 @@ class Store:
 
     @contextmanager
     def saving_files(self) -> Iterator[SaveFile]:
-        """A ``save_file`` that writes on a thread while the caller goes on (creating a file can
-        wait on the disk's journal while a collect writes a lot). Every file is written, or its
-        error raised, when the block ends: rows committed after the block name files that exist."""
-        pending: dict[str, Future[None]] = {}
-        with ThreadPoolExecutor(1, thread_name_prefix="banco-files") as pool:
+        """A ``save_file`` for filing a page. A file that cannot be written (a full or failing
+        disk) fails the whole block, its error raised when the block ends, never only the record
+        that has it: the page is filed again at the next collect instead of a mail being kept
+        as unreadable. Rows committed after the block name files that exist."""
+        failed: list[OSError] = []
 
-            def save(data: bytes) -> tuple[str, str]:
-                digest, rel = _file_name(data)
-                if digest not in pending:
-                    pending[digest] = pool.submit(self._write_file, rel, data)
-                return digest, rel
+        def save(data: bytes) -> tuple[str, str]:
+            digest, rel = _file_name(data)
+            try:
+                self._write_file(rel, data)
+            except OSError as e:
+                failed.append(e)
+            return digest, rel
 
-            yield save
-        for written in pending.values():
-            written.result()
+        yield save
+        if failed:
+            raise failed[0]
 
     def _write_file(self, rel: str, data: bytes) -> None:
         path = self.home / rel

@@ -251,8 +251,8 @@ def test_attachments_are_stored_once_by_content(store: Store, ingest: Ingest) ->
 def test_a_page_whose_attachment_cannot_be_written_is_not_saved(
     store: Store, ingest: Ingest
 ) -> None:
-    # Attachments are written on a thread while the page is filed: the page (and its cursor)
-    # commits only once every file exists.
+    # A disk error is not the message's fault: the page (and its cursor) is not saved, and the
+    # next collect files it again, instead of keeping the mail as unreadable.
     png = b"\x89PNG fake"
     digest = hashlib.sha256(png).hexdigest()
     (store.attachments / digest[:2]).write_text("a file where the folder should be")
