@@ -6,7 +6,8 @@ mailbox spent about a fifth of its time waiting so. During a long run a thread o
 that copy on its own connection while filing goes on. The log starts again from its beginning only
 when a transaction begins with all of it copied, so every ``RESTART_EVERY`` pages the filing waits
 for the thread and copies the few pages written meanwhile itself; the log stays under a hundred
-megabytes long (and is removed when Banco closes the store). Nothing here changes what is stored or when it is safe: it only moves who copies.
+megabytes long (and is removed when Banco closes the store). Nothing here changes what is stored
+or when it is safe: it only moves who copies.
 """
 
 from __future__ import annotations

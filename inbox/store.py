@@ -149,12 +149,11 @@ class Store:
         failed: list[OSError] = []
 
         def save(data: bytes) -> tuple[str, str]:
-            digest, rel = _file_name(data)
             try:
-                self._write_file(rel, data)
+                return self.save_file(data)
             except OSError as e:
                 failed.append(e)
-            return digest, rel
+                return _file_name(data)
 
         yield save
         if failed:
