@@ -14,9 +14,11 @@ Sending is a separate, optional :class:`Sender` protocol, so a read-only source 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
@@ -116,6 +118,27 @@ class Record:
     order_ref: str | None = None
     #: the data of a button the sender pressed (only the maker sees Banco's buttons)
     button: str | None = None
+    _fingerprint: str | None = field(default=None, init=False, repr=False, compare=False)
+
+    def fingerprint(self) -> str:
+        """What makes two versions of a record different for the maker (a SHA-256), worked out
+        once: a record is not changed after it is asked. A connector reading in a helper process
+        asks before it sends a record, so Banco's own process does not spend the time."""
+        if self._fingerprint is None:
+            small = [
+                self.status,
+                asdict(self.order) if self.order else None,
+                [(a.filename, a.size) for a in self.attachments],
+            ]
+            digest = hashlib.sha256()
+            # The text goes in as it is: encoding a long mail's text as JSON took a tenth of its
+            # filing.
+            for part in (self.subject or "", self.text or "", json.dumps(small, default=str)):
+                data = part.encode("utf-8", "surrogatepass")
+                digest.update(len(data).to_bytes(8, "big"))
+                digest.update(data)
+            self._fingerprint = digest.hexdigest()
+        return self._fingerprint
 
 
 def unreadable_record(

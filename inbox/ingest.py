@@ -20,7 +20,6 @@ a form row changed in the sheet) it replaces the stored one and the old version 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -29,7 +28,7 @@ from typing import Any
 from banco.connectors import Handle, OrderFields, Page, Record
 
 from .clock import iso
-from .orders import CLOSED, add_event, create_order, ref_pattern
+from .orders import CLOSED, add_event, create_order, may_hold_ref, ref_pattern
 from .store import SaveFile, Store
 
 
@@ -121,7 +120,7 @@ class Ingest:
         if record.direction == "in" and record.sender and self.owner & set(record.sender.handles):
             record.direction = "out"  # the maker's own mail, found in an inbound folder
         existing = self._existing(record)
-        digest = content_hash(record)
+        digest = record.fingerprint()
         if existing is not None:
             if existing["stream"] == "outbox" and stream != "outbox":
                 # A reply Banco sent, found in the mailbox: it now lives where the mailbox keeps
@@ -157,7 +156,7 @@ class Ingest:
                 [self.account, record.message_key, record.direction],
             )
             if found is not None:
-                found["content_hash"] = content_hash(record)  # another copy: never an edit
+                found["content_hash"] = record.fingerprint()  # another copy: never an edit
         return found
 
     def _file_new(self, record: Record, stream: str, digest: str, counts: Counts) -> int:
@@ -274,11 +273,10 @@ class Ingest:
             return None  # a form answer is always an order of its own
         if replied is not None and replied["order_id"] is not None:
             return int(replied["order_id"])
-        marks = (f"{self.order_prefix}-", f"{self.order_prefix.lower()}-")
-        for text in (record.subject, record.text):
-            if not any(mark in (text or "") for mark in marks):
-                continue  # a plain substring test spares a regex scan of every long message
-            for match in ref_pattern(self.order_prefix).finditer(text or ""):
+        for text in (record.subject or "", record.text or ""):
+            if not may_hold_ref(text, self.order_prefix):
+                continue
+            for match in ref_pattern(self.order_prefix).finditer(text):
                 if self.store.scalar("select id from orders where id = ?", [int(match[1])]):
                     return int(match[1])
         if (
@@ -494,22 +492,6 @@ class Ingest:
                     "path": path,
                 },
             )
-
-
-def content_hash(record: Record) -> str:
-    """What makes two versions of a record different for the maker."""
-    small = [
-        record.status,
-        _fields_json(record.order) if record.order else None,
-        [(a.filename, a.size) for a in record.attachments],
-    ]
-    digest = hashlib.sha256()
-    # The text goes in as it is: encoding a long mail's text as JSON took a tenth of its filing.
-    for part in (record.subject or "", record.text or "", json.dumps(small, default=str)):
-        data = part.encode("utf-8", "surrogatepass")
-        digest.update(len(data).to_bytes(8, "big"))
-        digest.update(data)
-    return digest.hexdigest()
 
 
 def order_columns(fields: OrderFields) -> dict[str, Any]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from banco.connectors import Attachment, Handle, OrderFields, Page, Person, Record
 from banco.inbox.ingest import Ingest
-from banco.inbox.orders import set_status
+from banco.inbox.orders import HYPHENS_LOOKED_AT, may_hold_ref, ref_pattern, set_status
 from banco.inbox.store import Store
 
 T0 = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
@@ -90,6 +91,24 @@ def test_a_quoted_reference_attaches_to_that_order(store: Store, ingest: Ingest)
     save(ingest, email(3, "carol@example.com", subject="About [B-0001] from my sister"))
     assert store.one("select order_id from messages where external_id = 'm3'") == {"order_id": 1}
     assert store.scalar("select count(*) from orders") == 2
+
+
+def test_a_reference_in_a_text_full_of_hyphens_is_found(store: Store, ingest: Ingest) -> None:
+    save(ingest, email(1), email(2, "bob@example.com"))
+    text = "-- \n" + "- item\n" * (HYPHENS_LOOKED_AT + 5) + "about b-1, thanks"
+    save(ingest, email(3, "carol@example.com", subject="More mugs", text=text))
+    assert store.one("select order_id from messages where external_id = 'm3'") == {"order_id": 1}
+
+
+@pytest.mark.parametrize("prefix", ["B", "ab", "K", "I"])
+def test_the_quick_reference_test_never_misses_what_the_pattern_finds(prefix: str) -> None:
+    rng = random.Random(prefix)
+    letters = "Bb-0123 aAK\u212ai\u0130x\n"  # with the Kelvin sign and a dotted capital I
+    for _ in range(20_000):
+        text = "".join(rng.choice(letters) for _ in range(rng.randint(0, 24)))
+        if ref_pattern(prefix).search(text):
+            assert may_hold_ref(text, prefix), text
+    assert not may_hold_ref("x" * 5_000 + "B 42 -", "B")
 
 
 def test_a_new_inquiry_after_a_completed_order_opens_a_new_one(
@@ -334,3 +353,19 @@ def test_reply_headers_win_over_a_quoted_reference(store: Store, ingest: Ingest)
         email(3, "bob@example.com", text="like Ann's order B-0001", reply_keys=("m2@example.com",)),
     )
     assert store.scalar("select order_id from messages where external_id = 'm3'") == 2
+
+
+def test_a_records_fingerprint_is_the_one_stores_already_hold() -> None:
+    # Stored records carry these: a change here would show every record read again as edited.
+    mail = Record("a", "email", subject="Tazze è", text="Ciao\nvorrei 2 tazze")
+    assert mail.fingerprint() == "f37938791710b4a4443e2bf22b8cfd213bf7c24cfa00524a10b694aaf68da087"
+    answer = Record(
+        "f",
+        "form",
+        order=OrderFields(title="Mugs", deadline=date(2026, 12, 1), quantity=2),
+        attachments=[Attachment("a.png", "image/png", 3, b"abc")],
+    )
+    assert answer.fingerprint() == (
+        "43bbaa2b12247463a4d5fd0d3f6fd40363b6bf282b9752bdcfdd38805bfdf8c0"
+    )
+    assert Record("a", "email", subject="Tazze è", text="Ciao").fingerprint() != mail.fingerprint()

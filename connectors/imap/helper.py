@@ -132,6 +132,8 @@ def _serve(job: Job, sending: Connection, receiving: Connection) -> None:
         examine_again(session.client, job.folder, job.uidvalidity)
         reader = MessageReader(session, job.direction, job.limits)
         for read in read_messages(reader, job.uids, job.limits):
+            if read[1] is not None:
+                read[1].fingerprint()  # worked out here, where there is a processor to spare
             sending.send((_READ, read))
         sending.send((_END, None))
     except BrokenPipeError:
