@@ -57,6 +57,13 @@ class Ingest:
     #: for a reply sent from Banco: it answers messages sent up to this time (the one it replies
     #: to), not later ones; a reply found in the Sent folder answers everything before it
     answers_up_to: str | None = None
+    _stamp: tuple[datetime | None, str] = field(default=(None, ""), init=False, repr=False)
+
+    def _now_iso(self) -> str:
+        """``now`` as stored, worked out once for all the rows a page writes."""
+        if self._stamp[0] is not self.now:
+            self._stamp = (self.now, iso(self.now) or "")
+        return self._stamp[1]
 
     def save_page(self, page: Page) -> Counts:
         """Write a page's records and its cursor in one transaction."""
@@ -77,7 +84,7 @@ class Ingest:
                     "account": self.account,
                     "stream": page.stream,
                     "cursor": json.dumps(page.cursor),
-                    "updated_at": iso(self.now),
+                    "updated_at": self._now_iso(),
                     **(
                         {"source_count": page.source_count} if page.source_count is not None else {}
                     ),
@@ -192,7 +199,7 @@ class Ingest:
         )
         if order_id is not None:
             self.store.db.conn.execute(
-                "update orders set updated_at = ? where id = ?", [iso(self.now), order_id]
+                "update orders set updated_at = ? where id = ?", [self._now_iso(), order_id]
             )
         self._settle_waiting(message_id, record, order_id, thread["id"])
         return message_id
@@ -218,7 +225,7 @@ class Ingest:
             if not create:
                 return None
             found = self.store.insert(
-                "contacts", {"name": name or handles[0].value, "created_at": iso(self.now)}
+                "contacts", {"name": name or handles[0].value, "created_at": self._now_iso()}
             )
         elif name and not known:
             self.store.db.conn.execute(
@@ -328,7 +335,7 @@ class Ingest:
                 record.subject,
                 contact_id,
                 order_id,
-                iso(self.now),
+                self._now_iso(),
             ],
         )
         thread = self.store.one(
@@ -365,8 +372,8 @@ class Ingest:
             "recipients": json.dumps(
                 [h.value for p in record.recipients for h in p.handles], ensure_ascii=False
             ),
-            "sent_at": iso(record.sent_at) or iso(self.now),
-            "collected_at": iso(self.now),
+            "sent_at": iso(record.sent_at) or self._now_iso(),
+            "collected_at": self._now_iso(),
             "subject": record.subject,
             "text": record.text,
             "status": record.status,
@@ -398,8 +405,8 @@ class Ingest:
                 "channel": str(record.channel),
                 "external_id": str(record.external_id),
                 "direction": "in",
-                "sent_at": iso(self.now),
-                "collected_at": iso(self.now),
+                "sent_at": self._now_iso(),
+                "collected_at": self._now_iso(),
                 "status": "unreadable",
                 "problem": problem,
                 "size": len(raw),
@@ -414,7 +421,7 @@ class Ingest:
         """A reply from the maker answers what came before it in the same order (or conversation);
         a customer message that arrives after the maker already answered it is not waiting."""
         scope, value = ("order_id", order_id) if order_id is not None else ("thread_id", thread_id)
-        sent = iso(record.sent_at) or iso(self.now)
+        sent = iso(record.sent_at) or self._now_iso()
         assert sent is not None
         if record.direction == "out":
             answered = min(sent, self.answers_up_to) if self.answers_up_to else sent
@@ -439,7 +446,7 @@ class Ingest:
             "message_revisions",
             {
                 "message_id": existing["id"],
-                "replaced_at": iso(self.now),
+                "replaced_at": self._now_iso(),
                 "subject": existing["subject"],
                 "text": existing["text"],
                 "raw": existing["raw"],
@@ -467,7 +474,7 @@ class Ingest:
         if changed:
             self.store.db.table("orders").update(
                 existing["order_id"],
-                {**{k: v[1] for k, v in changed.items()}, "updated_at": iso(self.now)},
+                {**{k: v[1] for k, v in changed.items()}, "updated_at": self._now_iso()},
             )
             add_event(
                 self.store,
