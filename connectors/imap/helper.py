@@ -40,8 +40,9 @@ from .messages import Limits, MessageReader, Read, read_messages
 from .session import FolderSession, examine_again
 
 _READ, _END, _FAILED = "read", "end", "failed"
-#: records received ahead of the one being stored, so the helper rarely waits for Banco
-AHEAD = 100
+#: records received ahead of the one being stored, so the helper rarely waits for Banco (a
+#: little over a page: at 100k mails as fast as 100, 1,561 and 1,580 msg/s, with 2 MB less held)
+AHEAD = 64
 #: how long a helper that sent everything may take to log out before it is stopped
 _LOGOUT_SECONDS = 5.0
 

@@ -81,9 +81,7 @@ def read_messages(reader: MessageReader, uids: list[int], limits: Limits) -> Ite
     """The records of ``uids`` in UID order, fetched batch by batch."""
     for start in range(0, len(uids), SIZE_CHUNK):
         for batch in batches(reader.envelopes(uids[start : start + SIZE_CHUNK]), limits):
-            records = reader.records(batch)
-            for envelope in batch:
-                yield envelope.uid, records.get(envelope.uid)
+            yield from reader.read(batch)
 
 
 class MessageReader:
@@ -116,24 +114,25 @@ class MessageReader:
             )
         return found
 
-    def records(self, batch: list[Envelope]) -> dict[int, Record]:
-        """The record of each message of ``batch`` the server still has, by UID."""
+    def read(self, batch: list[Envelope]) -> Iterator[Read]:
+        """Each message of ``batch`` in order with its record (None: the server no longer has
+        it). Fetched in one go, parsed one at a time as asked: only one parsed record is held."""
         readable = [e for e in batch if e.problem is None]
         large = {e.uid for e in readable if e.size > self.limits.max_message}
         answers = {
             **self._fetch([e.uid for e in readable if e.uid not in large], WHOLE),
             **self._fetch(sorted(large), HEADER),
         }
-        found: dict[int, Record] = {}
         for envelope in batch:
             if envelope.problem is not None:
-                found[envelope.uid] = self._record(envelope, envelope.problem, False)
-            elif (answer := answers.get(envelope.uid)) is not None:
+                yield envelope.uid, self._record(envelope, envelope.problem, False)
+            elif (answer := answers.pop(envelope.uid, None)) is not None:
                 items = HEADER if envelope.uid in large else WHOLE
                 data = answer if isinstance(answer, str) else answer.get(_ANSWER[items])
                 content = data if isinstance(data, bytes | str) else "the server sent no content"
-                found[envelope.uid] = self._record(envelope, content, envelope.uid in large)
-        return found
+                yield envelope.uid, self._record(envelope, content, envelope.uid in large)
+            else:
+                yield envelope.uid, None
 
     def _fetch(self, uids: list[int], items: tuple[bytes, ...]) -> Answers:
         if not uids:
