@@ -36,6 +36,7 @@ from .client import SessionLost, close_session, imap_errors, open_session
 from .compose import compose
 from .folders import FolderMissing, FolderPlan, FolderSync, count_window, folder_status
 from .helper import available as helper_available
+from .memory import map_large_buffers
 from .messages import Limits
 from .sent import holds_message, keep_copy
 from .session import examine
@@ -100,6 +101,7 @@ class ImapConnector:
 
     def fetch(self, cursors: Mapping[str, Any]) -> Iterator[Page]:
         settings = self._ready()
+        map_large_buffers()
         plan = FolderPlan(
             page_size=self.PAGE_SIZE,
             limits=Limits(self.FETCH_BATCH, self.BATCH_BYTES, settings.max_bytes),
