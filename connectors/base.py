@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -248,10 +248,18 @@ class Outgoing:
 
 @dataclass
 class Receipt:
-    """What the channel said when it took a reply: the id it gave, and the record to store."""
+    """What the channel said when it took a reply: the id it gave, and the record to store.
+
+    ``keep_copy``, when given, is run once Banco has recorded the reply as sent: the work that
+    follows the reply, such as its copy in the Sent folder. Until the reply is recorded, Banco
+    stopping means asking ``was_sent``; the longer that moment, the likelier a reply goes out
+    twice, so nothing slow belongs in ``send`` after the channel took the reply. A failure of
+    ``keep_copy`` is the channel's to swallow: the reply went out.
+    """
 
     external_id: str
     record: Record
+    keep_copy: Callable[[], None] | None = None
 
 
 @runtime_checkable

@@ -206,6 +206,8 @@ def _deliver_one(shop: Shop, row: dict[str, Any]) -> Delivery:
         except Exception as e:  # NeedsUser, TryLater, network: it stays queued, nothing expires
             return _back_to_queue(shop, row, classify(e)[1], needs_you=isinstance(e, NeedsUser))
         _record_sent(shop, row, receipt.record)
+        if receipt.keep_copy is not None:
+            receipt.keep_copy()
         return Delivery(row["id"], "sent")
     finally:
         connector.close()

@@ -37,6 +37,8 @@ class ListConnector:
         ),
         "send_fail": Option("str", "", choices=("", "rejected", "try_later", "needs_user")),
         "knows_sent": Option("bool", True),
+        # Banco stops (the process ends) while the channel keeps its copy of a reply
+        "stop_while_keeping_copy": Option("bool", False),
     }
 
     def __init__(self, name: str, settings: Mapping[str, Any], context: Context) -> None:
@@ -118,7 +120,11 @@ class ListConnector:
             message_key=message.message_key,
             reply_keys=message.references,
         )
-        return Receipt(record.external_id, record)
+        return Receipt(record.external_id, record, keep_copy=self._keep_copy)
+
+    def _keep_copy(self) -> None:
+        if self.settings["stop_while_keeping_copy"]:
+            raise SystemExit("Banco stopped")
 
     def was_sent(self, message: Outgoing) -> bool | None:
         if not self.settings["knows_sent"]:

@@ -109,6 +109,19 @@ def test_after_a_crash_a_channel_that_can_tell_never_sends_twice(write_shop, ope
     assert [s["text"] for s in peer(home)] == ["Hello", "Hello again"]
 
 
+def test_banco_stopping_while_the_channel_keeps_its_copy_leaves_the_reply_sent(
+    write_shop, open_shop
+) -> None:
+    shop, home = make(write_shop, open_shop, stop_while_keeping_copy=True)
+    outbox_id = queue_reply(shop, 2, "Hello")
+    with pytest.raises(SystemExit):
+        deliver(shop)
+    shop = open_shop(home)  # Banco starts again
+    assert shop.store.scalar("select status from outbox where id = ?", [outbox_id]) == "sent"
+    assert deliver(shop) == []
+    assert [s["text"] for s in peer(home)] == ["Hello"]
+
+
 def test_after_a_crash_a_channel_that_cannot_tell_asks_the_maker(
     write_shop, open_shop, run
 ) -> None:

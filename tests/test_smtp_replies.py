@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from fixtures_imap import Mailbox, SmtpServer, mail
 
-from banco.inbox.outbox import OutboxError, deliver, queue_reply
+from banco.connectors.base import Sender
+from banco.inbox.outbox import OutboxError, deliver, outgoing, queue_reply
 from banco.inbox.shop import Shop
 from banco.inbox.sync import collect
 
@@ -167,6 +168,27 @@ def test_after_a_crash_the_sent_folder_tells_whether_a_reply_went_out(
     results = {d.outbox_id: d.status for d in deliver(shop)}
     assert results == {went: "sent", lost: "sent"}
     assert [r.rcpt_tos for r in smtp_server.received] == [["anna@example.com"], ["ben@example.com"]]
+
+
+def test_the_copy_in_sent_is_kept_only_after_the_reply_is_handed_over(
+    mailbox: Mailbox, imap_shop: ImapShop, smtp_server: SmtpServer
+) -> None:
+    # Banco records the reply as sent in between: stopping before the copy is kept never makes
+    # the reply look unsent (see test_outbox)
+    shop = reply_shop(imap_shop, mailbox, smtp_server)
+    outbox_id = queue_reply(shop, 1, "Hello")
+    row = shop.store.one("select * from outbox where id = ?", [outbox_id])
+    connector = shop.connector("mail")
+    assert isinstance(connector, Sender)
+    try:
+        receipt = connector.send(outgoing(shop, row))
+        assert len(smtp_server.received) == 1 and sent_copies(mailbox, row["message_key"]) == []
+        assert receipt.keep_copy is not None
+        receipt.keep_copy()
+    finally:
+        connector.close()
+    [copy] = sent_copies(mailbox, row["message_key"])
+    assert copy[b"BODY[]"] == smtp_server.received[0].data
 
 
 @pytest.mark.parametrize("settings", [{"sent_folder": ""}, {"append_to_sent": False}])

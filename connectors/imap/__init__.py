@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
+from functools import partial
 from typing import Any, ClassVar
 
 from imapclient import IMAPClient
@@ -147,14 +148,23 @@ class ImapConnector:
         when = datetime.now(self.context.timezone)
         data = compose(message, settings.from_address, settings.from_name, when)
         send_mail(settings.smtp, settings.from_address, message.to.value, data)
-        if settings.append_to_sent and settings.sent_folder and message.keep_copy:
-            try:
-                with self._talking():
-                    keep_copy(self._session(), settings.sent_folder, data, when)
-            except ConnectorError:
-                pass  # the reply went out; only the maker's copy in Sent is missing
         record = parse_message(data, f"sent:{message.message_key}", "out")
-        return Receipt(record.external_id, record)
+        if not (settings.append_to_sent and settings.sent_folder and message.keep_copy):
+            return Receipt(record.external_id, record)
+        # After Banco has recorded the reply: the APPEND is a round trip, and Banco stopping
+        # before the reply is recorded would have it look for the copy and send the reply again.
+        return Receipt(
+            record.external_id,
+            record,
+            keep_copy=partial(self._keep_copy, settings.sent_folder, data, when),
+        )
+
+    def _keep_copy(self, folder: str, data: bytes, when: datetime) -> None:
+        try:
+            with self._talking():
+                keep_copy(self._session(), folder, data, when)
+        except ConnectorError:
+            pass  # the reply went out; only the maker's copy in Sent is missing
 
     def was_sent(self, message: Outgoing) -> bool | None:
         settings = self._ready()
