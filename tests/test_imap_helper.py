@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sqlite3
 import subprocess
 import threading
@@ -141,3 +142,16 @@ def test_killing_banco_mid_read_ends_its_helper_and_the_next_collect_loses_nothi
         aside = db.execute("select count(*) from set_aside_indexes").fetchone()[0]
     assert len(rows) == len({r[0] for r in rows}) == len({r[1] for r in rows}) == 1_100
     assert {"idx_messages_contact_id", "idx_messages_waiting_sent_at"} <= indexes and aside == 0
+
+
+def test_the_pipe_from_the_helper_takes_a_megabyte_before_the_helper_waits() -> None:
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    try:
+        helper._widen(receiving)
+        os.set_blocking(sending.fileno(), False)
+        assert os.write(sending.fileno(), bytes(helper.PIPE_BYTES)) == helper.PIPE_BYTES
+        with pytest.raises(BlockingIOError):  # and no more: a full pipe makes the helper wait
+            os.write(sending.fileno(), b"x")
+    finally:
+        receiving.close()
+        sending.close()
