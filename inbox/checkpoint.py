@@ -5,7 +5,8 @@ pages, copies it into the database and waits for the disk before the next commit
 mailbox spent about a fifth of its time waiting so. During a long run a thread of Banco's own does
 that copy on its own connection every few pages while filing goes on. The log starts again from
 its beginning only when a transaction begins with all of it copied, so every ``RESTART_EVERY``
-pages the filing waits for the thread and copies the pages written meanwhile itself; the log
+pages the filing waits for the thread and copies the last page itself (the thread copies up to
+the page before: at 100k mails the filing waited 0.8 s for these copies instead of 2.6); the log
 stays a few hundred megabytes long at most (and is removed when Banco closes the store). Nothing
 here changes what is stored or when it is safe: it only moves who copies.
 """
@@ -65,7 +66,9 @@ class Checkpointer:
             # What was committed while the thread copied: then the next transaction finds the
             # whole log copied and writes it again from its start.
             self.writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        elif self.commits % COPY_EVERY == 0 and self.idle.is_set():
+        elif self.idle.is_set() and (
+            self.commits % COPY_EVERY == 0 or self.commits % RESTART_EVERY == RESTART_EVERY - 1
+        ):
             self.idle.clear()
             self.wanted.set()
 
