@@ -85,8 +85,48 @@ def test_record_envelope(path: Path) -> None:
 def test_stdlib_parser_path_agrees(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The quick parser only skips work: forcing the stdlib parser gives the same record."""
     quick = parse_case(path)
-    monkeypatch.setattr(parse_module, "_quick_parse", lambda text, depth: None)
+    monkeypatch.setattr(parse_module, "_quick_parse", lambda raw, depth: None)
     assert summary(parse_case(path)) == summary(quick)
+
+
+def both_parsers(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """What the quick parser and the stdlib parser alone make of ``raw``, attachments included."""
+
+    def full(record: Record) -> Any:
+        return summary(record), [(a.filename, a.content_type, a.data) for a in record.attachments]
+
+    quick = full(parse_message(raw, "x"))
+    with monkeypatch.context() as patch:
+        patch.setattr(parse_module, "_quick_parse", lambda raw, depth: None)
+        return quick, full(parse_message(raw, "x"))
+
+
+BARE_CR = [
+    # in a leaf's content both parsers keep a bare CR: the quick one still reads it
+    b"From: a@example.com\r\nSubject: s\r\n\r\nline\rstill one\r\ncaf\xc3\xa9\r\n",
+    # a bare CR in the header block ends a field for the stdlib parser
+    b"From: a@example.com\rSubject: hidden\r\nTo: b@example.com\r\n\r\nbody\r\n",
+    # a bare CR before a boundary makes a delimiter for the stdlib parser
+    b"From: a@example.com\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+    b"Content-Type: text/plain\r\n\r\none"
+    b"\r--b\r\nContent-Type: text/plain\r\n\r\ntwo\r\n--b--\r\n",
+    b"From: a@example.com\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=\r\n=A9\r",
+]
+
+
+@pytest.mark.parametrize("raw", BARE_CR)
+def test_bare_carriage_returns_read_as_the_stdlib_reads_them(
+    raw: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quick, stdlib = both_parsers(raw, monkeypatch)
+    assert quick == stdlib and quick[0]["status"] == "ok"
+
+
+def test_damaged_messages_read_the_same_by_both_parsers(monkeypatch: pytest.MonkeyPatch) -> None:
+    sources = [path.read_bytes() for path in CASES]
+    for seed in range(5000):
+        quick, stdlib = both_parsers(mutations(seed, sources), monkeypatch)
+        assert quick == stdlib, seed
 
 
 def test_attachment_bytes_are_decoded() -> None:

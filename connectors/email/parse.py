@@ -16,9 +16,11 @@ import email.parser
 import email.policy
 import email.utils
 import mimetypes
+import quopri
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from email._encoded_words import decode_b
 from email.message import Message
 from functools import lru_cache
 
@@ -32,10 +34,10 @@ MB = 1024 * 1024
 
 _POLICY = email.policy.compat32
 _HEADER_PARSER = email.parser.HeaderParser(policy=_POLICY)
-_HEADER_END = re.compile(r"(?:\A|\r?\n)\r?\n")
+_HEADER_END = re.compile(rb"(?:\A|\r?\n)\r?\n")
+_BARE_CR = re.compile(rb"\r(?!\n)")
 _HEADER_NAME = re.compile(r"[\041-\071\073-\176]+:")  # what the stdlib parser takes as a field name
 _MAX_DEPTH = 20
-_BARE_CR = re.compile(r"\r(?!\n)")  # a line break to the stdlib parser, not to the quick one
 _NO_HEADERS = "no email headers found"
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
@@ -51,6 +53,7 @@ _REFUSED_CODECS = frozenset({"punycode", "idna", "unicode-escape", "raw-unicode-
 # Mail labelled with these charsets is really written in the Windows superset (as browsers assume).
 _SUPERSETS = {"iso8859-1": "cp1252", "gb2312": "gbk", "euc_kr": "cp949", "shift_jis": "cp932"}
 _BODY_TYPES = ("text/plain", "text/html")
+_UUENCODINGS = ("x-uuencode", "uuencode", "uue", "x-uue")
 _LIST_ESCAPE = re.compile(r"^(\s*(?:[*+-] +)?)\\([-+])")
 _NUMBER_ESCAPE = re.compile(r"^(\s*\d+)\\\.")
 _BOUNCE_SENDERS = ("mailer-daemon", "postmaster")
@@ -83,7 +86,7 @@ def decode_header_value(value: str) -> str:
 
 
 def _parse_message(raw: bytes, external_id: str, direction: str) -> Record:
-    if not raw.strip():
+    if not raw or raw.isspace():  # (strip() would copy the whole message)
         return _unreadable(raw, external_id, direction, "the message is empty")
     msg = _message_from_bytes(raw)
     record = _from_headers(msg, raw, external_id, direction)
@@ -93,32 +96,42 @@ def _parse_message(raw: bytes, external_id: str, direction: str) -> Record:
 
 
 def _message_from_bytes(raw: bytes) -> Message:
-    text = raw.decode("ascii", "surrogateescape")  # what BytesParser does, 8-bit kept as surrogates
-    quick = None if "\r" in text and _BARE_CR.search(text) else _quick_parse(text, 0)
-    return quick or email.message_from_string(text, policy=_POLICY)
+    # What BytesParser does: 8-bit bytes kept as surrogates.
+    return _quick_parse(raw, 0) or email.message_from_string(_text(raw), policy=_POLICY)
 
 
-def _quick_parse(text: str, depth: int) -> Message | None:
+def _text(data: bytes) -> str:
+    return data.decode("ascii", "surrogateescape")
+
+
+def _quick_parse(raw: bytes, depth: int) -> Message | None:
     """Parse well-formed mail without the stdlib's line-by-line body loop, which is most of the
-    parse time. Returns None at anything unusual, for the stdlib parser to recover from."""
-    end = _HEADER_END.search(text)
+    parse time. Only header blocks become text; a leaf's payload stays the bytes it was sent as
+    (read with ``_payload_bytes``). Returns None at anything unusual, for the stdlib parser to
+    recover from."""
+    end = _HEADER_END.search(raw)
     if end is None or depth > _MAX_DEPTH:
         return None
-    msg = _plain_headers(text[: end.start()])
+    block = raw[: end.start()]
+    # A bare CR is a line break to the stdlib parser, not to this one. It matters in a header
+    # block and between parts; in a leaf's content, both parsers keep it as it is.
+    msg = None if _BARE_CR.search(block) else _plain_headers(_text(block))
     if msg is None:
         return None
     content_type = _content_type(msg)
-    body = text[end.end() :]
-    if content_type.startswith("message/"):
-        return email.message_from_string(text, policy=_POLICY)
+    body = raw[end.end() :]
+    if content_type.startswith("message/"):  # a forwarded mail or a report: rare, and the
+        return None  # stdlib reads the enclosed message a little differently in its context
     if not content_type.startswith("multipart/"):
-        msg.set_payload(body)
+        msg._payload = body  # type: ignore[attr-defined]  # set_payload() would make it text
         return msg
     if content_type == "multipart/digest":  # its parts default to message/rfc822
         return None
+    if _BARE_CR.search(body):
+        return None
     parts: list[Message | str] = []
-    for text_part in _split_parts(body, msg.get_boundary()):
-        part = _quick_parse(text_part, depth + 1)
+    for raw_part in _split_parts(body, msg.get_boundary()):
+        part = _quick_parse(raw_part, depth + 1)
         if part is None:
             return None
         parts.append(part)
@@ -153,25 +166,25 @@ def _plain_headers(block: str) -> Message | None:
     return msg
 
 
-def _split_parts(body: str, boundary: str | None) -> list[str]:
+def _split_parts(body: bytes, boundary: str | None) -> list[bytes]:
     """The parts between boundary lines, or [] unless both the first and the closing one are there.
     The line break before a boundary line belongs to the boundary (RFC 2046 5.1.1)."""
-    if not boundary:
+    if not boundary or not boundary.isascii():  # (a mangled one reads as U+FFFD: never found)
         return []
-    marker = "--" + boundary
-    parts: list[str] = []
+    marker = b"--" + boundary.encode("ascii")
+    parts: list[bytes] = []
     start: int | None = None
     position = 0
     while (found := body.find(marker, position)) >= 0:
         position = found + len(marker)
-        if found and body[found - 1] != "\n":
+        if found and body[found - 1 : found] != b"\n":
             continue  # inside a line: not a delimiter
-        closing = body.startswith("--", position)
-        line_end = body.find("\n", position)
-        if body[position + 2 * closing : line_end if line_end >= 0 else len(body)].strip(" \t\r"):
+        closing = body.startswith(b"--", position)
+        line_end = body.find(b"\n", position)
+        if body[position + 2 * closing : line_end if line_end >= 0 else len(body)].strip(b" \t\r"):
             continue  # a longer boundary that starts the same: not ours
         if start is not None:
-            parts.append(body[start : found - (2 if body[found - 2 : found] == "\r\n" else 1)])
+            parts.append(body[start : found - (2 if body[found - 2 : found] == b"\r\n" else 1)])
         if closing:
             return parts
         if line_end < 0:
@@ -466,11 +479,11 @@ def _rfc2231_text(text: str, charset: str | None) -> str:
 
 
 def _part_text(part: Message) -> str:
-    data = part.get_payload(decode=True)
-    if not isinstance(data, bytes):
+    data = _payload_bytes(part)
+    if data is None:
         return ""
-    text = _decode_bytes(data, part.get_content_charset())
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = _decode_bytes(data, part.get_content_charset()).replace("\r\n", "\n")
+    return (text.replace("\r", "\n") if "\r" in text else text).strip()
 
 
 def _attachment(part: Message, content_type: str, filename: str | None, number: int) -> Attachment:
@@ -480,13 +493,35 @@ def _attachment(part: Message, content_type: str, filename: str | None, number: 
 
 
 def _part_bytes(part: Message) -> bytes:
-    payload = part.get_payload(decode=True)
-    if isinstance(payload, bytes):
+    payload = _payload_bytes(part)
+    if payload is not None:
         return payload
     try:  # a message/* part: its enclosed message (or report blocks) as bytes
         return b"".join(sub.as_bytes() for sub in _subparts(part))
     except Exception:  # regenerating a broken enclosed message can fail; its bytes stay in raw
         return b""
+
+
+def _payload_bytes(part: Message) -> bytes | None:
+    """A leaf's content with its transfer encoding undone, as ``get_payload(decode=True)`` gives
+    it, also for a payload the quick parser left as bytes (the stdlib method mishandles those);
+    None for a part made of parts."""
+    # get_payload() decodes a payload with 8-bit bytes by its charset: read it as it is
+    payload = part._payload  # type: ignore[attr-defined]
+    if isinstance(payload, str):
+        payload = payload.encode("ascii", "surrogateescape")
+    elif not isinstance(payload, bytes):
+        return None
+    encoding = str(part.get("content-transfer-encoding", "")).lower()
+    if encoding == "quoted-printable":
+        return quopri.decodestring(payload)
+    if encoding == "base64":
+        return decode_b(b"".join(payload.splitlines()))[0]
+    if encoding in _UUENCODINGS:  # rare: the stdlib's own reading, given the payload as text
+        part.set_payload(_text(payload))
+        decoded = part.get_payload(decode=True)
+        return decoded if isinstance(decoded, bytes) else None
+    return payload
 
 
 def _extension(content_type: str) -> str:
