@@ -36,6 +36,7 @@ _POLICY = email.policy.compat32
 _HEADER_PARSER = email.parser.HeaderParser(policy=_POLICY)
 _HEADER_END = re.compile(rb"(?:\A|\r?\n)\r?\n")
 _BARE_CR = re.compile(rb"\r(?!\n)")
+_BARE_CR_TEXT = re.compile(r"\r(?!\n)")
 _HEADER_NAME = re.compile(r"[\041-\071\073-\176]+:")  # what the stdlib parser takes as a field name
 _MAX_DEPTH = 20
 _NO_HEADERS = "no email headers found"
@@ -482,8 +483,16 @@ def _part_text(part: Message) -> str:
     data = _payload_bytes(part)
     if data is None:
         return ""
-    text = _decode_bytes(data, part.get_content_charset()).replace("\r\n", "\n")
-    return (text.replace("\r", "\n") if "\r" in text else text).strip()
+    return _line_breaks(_decode_bytes(data, part.get_content_charset())).strip()
+
+
+def _line_breaks(text: str) -> str:
+    """CRLF and a lone CR as LF."""
+    if "\r" not in text:
+        return text
+    if _BARE_CR_TEXT.search(text):
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r", "")  # the same with only CRLFs, and a third of the time
 
 
 def _attachment(part: Message, content_type: str, filename: str | None, number: int) -> Attachment:
