@@ -12,7 +12,7 @@ import pytest
 from listsource import ListConnector
 
 from banco.connectors import Registry
-from banco.inbox.store import Store
+from banco.inbox.store import CACHE_KB, LONG_RUN_CACHE_KB, Store
 from banco.inbox.sync import collect
 
 
@@ -138,6 +138,22 @@ def test_a_long_run_is_filed_without_the_view_indexes_and_they_are_built_after(
     collect(shop, progress=lambda *_: seen.append(_view_indexes(shop)))
     assert seen[-1] == VIEW_INDEXES
     assert shop.store.scalar("select count(*) from set_aside_indexes") == 0
+
+
+def test_a_long_run_is_filed_with_a_larger_page_cache_given_back_after(
+    write_shop, open_shop, monkeypatch
+) -> None:
+    monkeypatch.setattr("banco.inbox.sync.LONG_RUN", 4)
+    home = write_shop(accounts(("a", "")))
+    write_items(home, "a", items(10))
+    shop = open_shop(home)
+    seen: list[int] = []
+    collect(shop, progress=lambda *_: seen.append(shop.store.scalar("pragma cache_size")))
+    assert set(seen) == {-LONG_RUN_CACHE_KB}
+    assert shop.store.scalar("pragma cache_size") == -CACHE_KB and LONG_RUN_CACHE_KB > CACHE_KB
+    write_items(home, "a", items(12))  # a short run
+    collect(shop, progress=lambda *_: seen.append(shop.store.scalar("pragma cache_size")))
+    assert seen[-1] == -CACHE_KB
 
 
 def test_the_view_indexes_come_back_when_a_long_run_fails(write_shop, open_shop, monkeypatch):
