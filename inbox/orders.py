@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from .clock import iso
@@ -45,6 +46,7 @@ class OrderError(Exception):
     """An order command cannot be done (unknown reference, unknown status, bad value)."""
 
 
+@lru_cache(maxsize=16)
 def ref_pattern(prefix: str) -> re.Pattern[str]:
     """Matches a reference such as ``B-0042`` or ``[B-42]`` anywhere in a subject or text."""
     return re.compile(rf"(?<![\w-]){re.escape(prefix)}-(\d{{1,6}})(?![\w-])", re.IGNORECASE)
@@ -59,7 +61,7 @@ def may_hold_ref(text: str, prefix: str) -> bool:
     before the pattern, which takes a hundred microseconds over a long mail. A reference has a
     hyphen right after the prefix, and finding hyphens is quick (most texts have a few)."""
     size = len(prefix)
-    is_prefix = re.compile(re.escape(prefix), re.IGNORECASE).fullmatch
+    is_prefix = _prefix_pattern(prefix).fullmatch
     hyphen = text.find("-", size)
     for _ in range(HYPHENS_LOOKED_AT):
         if hyphen < 0:
@@ -68,6 +70,11 @@ def may_hold_ref(text: str, prefix: str) -> bool:
             return True
         hyphen = text.find("-", hyphen + 1)
     return hyphen >= 0  # a text full of hyphens: the pattern decides
+
+
+@lru_cache(maxsize=16)
+def _prefix_pattern(prefix: str) -> re.Pattern[str]:
+    return re.compile(re.escape(prefix), re.IGNORECASE)
 
 
 def format_ref(prefix: str, order_id: int) -> str:
