@@ -380,6 +380,9 @@ def _children_rss() -> dict[str, int]:
 
 def run_step(name: str, config: dict[str, Any]) -> dict[str, Any]:
     """Run one step in a fresh Python process; its result plus the process's peak RSS."""
+    # Each step starts with the disk idle: the writes of the step before (the Maildir filled,
+    # mbsync's copy, the first collect's store) are otherwise still going out during it.
+    os.sync()
     done = subprocess.run(
         [sys.executable, __file__, "--step", name, "--config", json.dumps(config)],
         capture_output=True,
