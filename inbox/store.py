@@ -99,8 +99,9 @@ class Store:
 
     @contextmanager
     def long_run(self) -> Iterator[Checkpointer]:
-        """For filing a long run of mail: the view indexes set aside and the log copied into the
-        database on a thread. Call ``filed()`` on what it gives after each commit."""
+        """For filing a long run of mail: the view indexes set aside, a larger page cache, and
+        the log copied into the database on a thread. Call ``filed()`` on what it gives after
+        each commit."""
         with (
             self.view_indexes_set_aside(),
             self._larger_cache(),

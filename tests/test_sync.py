@@ -118,13 +118,18 @@ def _view_indexes(shop) -> set[str]:  # type: ignore[no-untyped-def]
     return {row["name"] for row in names} & VIEW_INDEXES
 
 
-def test_a_long_run_is_filed_without_the_view_indexes_and_they_are_built_after(
-    write_shop, open_shop, monkeypatch
-) -> None:
+def _long_run(write_shop, open_shop, monkeypatch):  # type: ignore[no-untyped-def]
+    """A shop whose first collect (10 items) is a long run."""
     monkeypatch.setattr("banco.inbox.sync.LONG_RUN", 4)
     home = write_shop(accounts(("a", "")))
     write_items(home, "a", items(10))
-    shop = open_shop(home)
+    return home, open_shop(home)
+
+
+def test_a_long_run_is_filed_without_the_view_indexes_and_they_are_built_after(
+    write_shop, open_shop, monkeypatch
+) -> None:
+    home, shop = _long_run(write_shop, open_shop, monkeypatch)
     seen: list[set[str]] = []
     [result] = collect(shop, progress=lambda *_: seen.append(_view_indexes(shop)))
     assert result.ok and result.counts.new == 10
@@ -143,10 +148,7 @@ def test_a_long_run_is_filed_without_the_view_indexes_and_they_are_built_after(
 def test_a_long_run_is_filed_with_a_larger_page_cache_given_back_after(
     write_shop, open_shop, monkeypatch
 ) -> None:
-    monkeypatch.setattr("banco.inbox.sync.LONG_RUN", 4)
-    home = write_shop(accounts(("a", "")))
-    write_items(home, "a", items(10))
-    shop = open_shop(home)
+    home, shop = _long_run(write_shop, open_shop, monkeypatch)
     seen: list[int] = []
     collect(shop, progress=lambda *_: seen.append(shop.store.scalar("pragma cache_size")))
     assert set(seen) == {-LONG_RUN_CACHE_KB}

@@ -492,7 +492,7 @@ def _line_breaks(text: str) -> str:
         return text
     if _BARE_CR_TEXT.search(text):
         return text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\r", "")  # the same with only CRLFs, and a third of the time
+    return text.replace("\r", "")  # the same when every CR starts a CRLF, in a third of the time
 
 
 def _attachment(part: Message, content_type: str, filename: str | None, number: int) -> Attachment:
