@@ -6,6 +6,7 @@ the diff. ``too_large*.eml`` files hold only a header block and go through ``par
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import random
@@ -127,6 +128,44 @@ def test_damaged_messages_read_the_same_by_both_parsers(monkeypatch: pytest.Monk
     for seed in range(5000):
         quick, stdlib = both_parsers(mutations(seed, sources), monkeypatch)
         assert quick == stdlib, seed
+
+
+@pytest.mark.parametrize(
+    ("charset", "words"),
+    [
+        ("utf-8", "Vorrei sei tazze blu — 青い"),
+        ("iso-8859-1", "Tazze dipinte a mano, è possibile?"),
+        ("shift_jis", "青いマグカップ"),
+        ("utf-16", "Заказ: шесть кружек"),
+        ("cp037", "Six blue mugs"),  # EBCDIC: the line feed is not byte 10
+    ],
+)
+def test_line_breaks_are_line_feeds_in_every_charset(charset: str, words: str) -> None:
+    text = f"{words}\r\nsecond line\rthird line\n\r\nlast"
+    body = base64.encodebytes(text.encode(charset)).decode()
+    raw = (
+        f"From: a@example.com\r\nContent-Type: text/plain; charset={charset}\r\n"
+        f"Content-Transfer-Encoding: base64\r\n\r\n{body}"
+    ).encode()
+    assert parse_message(raw, "x").text == f"{words}\nsecond line\nthird line\n\nlast"
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        (b"From: a@example.com\n\nbody\r\n\r\nmore", "body\n\nmore"),
+        (b"From: a@example.com\r\n\r\nbody\n\nmore", "body\n\nmore"),
+        (b"From: a@example.com\r\nSubject: s\n\nNote: body\r\n\r\nmore", "Note: body\n\nmore"),
+        (b"From: a@example.com\nSubject: s\r\n\r\nbody\n\nmore", "body\n\nmore"),
+        (b"From: a@example.com\r\n\nbody", "body"),
+        (b"From: a@example.com\n\r\nbody", "body"),
+    ],
+)
+def test_the_body_starts_after_the_first_empty_line(
+    raw: bytes, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quick, stdlib = both_parsers(raw, monkeypatch)
+    assert quick == stdlib and quick[0]["text"] == text
 
 
 def test_attachment_bytes_are_decoded() -> None:
