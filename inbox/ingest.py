@@ -31,6 +31,10 @@ from .clock import iso
 from .orders import CLOSED, add_event, create_order, may_hold_ref, ref_pattern
 from .store import SaveFile, Store
 
+#: JSON as stored, letters kept as they are (an encoder made once: ``json.dumps`` with options
+#: makes one per call)
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
 
 @dataclass
 class Counts:
@@ -189,9 +193,11 @@ class Ingest:
             thread = self._new_thread(record, contact_id, order_id)
         elif order_id is not None and thread["order_id"] is None:
             self.store.db.table("threads").update(thread["id"], {"order_id": order_id})
+        sent = iso(record.sent_at) or self._now_iso()
         message_id = self._insert_message(
             record,
             stream,
+            sent,
             thread_id=thread["id"],
             contact_id=contact_id,
             order_id=order_id,
@@ -201,7 +207,7 @@ class Ingest:
             self.store.db.conn.execute(
                 "update orders set updated_at = ? where id = ?", [self._now_iso(), order_id]
             )
-        self._settle_waiting(message_id, record, order_id, thread["id"])
+        self._settle_waiting(message_id, record, sent, order_id, thread["id"])
         return message_id
 
     # Contacts -----------------------------------------------------------------------------------
@@ -349,6 +355,7 @@ class Ingest:
         self,
         record: Record,
         stream: str,
+        sent: str,
         *,
         thread_id: int | None = None,
         contact_id: int | None = None,
@@ -369,10 +376,8 @@ class Ingest:
             "order_id": order_id,
             "sender": (sender.name or sender_handle) if sender else None,
             "sender_handle": sender_handle,
-            "recipients": json.dumps(
-                [h.value for p in record.recipients for h in p.handles], ensure_ascii=False
-            ),
-            "sent_at": iso(record.sent_at) or self._now_iso(),
+            "recipients": _to_json([h.value for p in record.recipients for h in p.handles]),
+            "sent_at": sent,
             "collected_at": self._now_iso(),
             "subject": record.subject,
             "text": record.text,
@@ -383,9 +388,7 @@ class Ingest:
             "message_key": record.message_key,
             "reply_keys": json.dumps(list(record.reply_keys)),
             "conversation": record.conversation,
-            "order_fields": json.dumps(_fields_json(record.order), ensure_ascii=False)
-            if record.order
-            else None,
+            "order_fields": _to_json(_fields_json(record.order)) if record.order else None,
             "content_hash": digest,
             "waiting": int(waiting),
             "raw_type": record.raw_type,
@@ -416,13 +419,11 @@ class Ingest:
         )
 
     def _settle_waiting(
-        self, message_id: int, record: Record, order_id: int | None, thread_id: int
+        self, message_id: int, record: Record, sent: str, order_id: int | None, thread_id: int
     ) -> None:
         """A reply from the maker answers what came before it in the same order (or conversation);
         a customer message that arrives after the maker already answered it is not waiting."""
         scope, value = ("order_id", order_id) if order_id is not None else ("thread_id", thread_id)
-        sent = iso(record.sent_at) or self._now_iso()
-        assert sent is not None
         if record.direction == "out":
             answered = min(sent, self.answers_up_to) if self.answers_up_to else sent
             self.store.db.conn.execute(
@@ -462,7 +463,7 @@ class Ingest:
                 "status": record.status,
                 "problem": record.problem,
                 "content_hash": digest,
-                "order_fields": json.dumps(new_fields, ensure_ascii=False) if new_fields else None,
+                "order_fields": _to_json(new_fields) if new_fields else None,
             },
         )
         if record.order is None or existing["order_id"] is None:
@@ -513,7 +514,7 @@ def order_columns(fields: OrderFields) -> dict[str, Any]:
         "details": fields.details,
         "quantity": fields.quantity,
         "deadline": fields.deadline.isoformat() if fields.deadline else None,
-        "custom": json.dumps(custom, ensure_ascii=False),
+        "custom": _to_json(custom),
     }
 
 
