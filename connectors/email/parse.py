@@ -36,6 +36,7 @@ MB = 1024 * 1024
 _POLICY = email.policy.compat32
 _HEADER_PARSER = email.parser.HeaderParser(policy=_POLICY)
 _BARE_CR = re.compile(rb"\r(?!\n)")
+_BARE_CR_TEXT = re.compile(r"\r(?!\n)")
 _HEADER_NAME = re.compile(r"[\041-\071\073-\176]+:")  # what the stdlib parser takes as a field name
 _MAX_DEPTH = 20
 _NO_HEADERS = "no email headers found"
@@ -509,18 +510,17 @@ def _part_text(part: Message) -> str:
     charset = part.get_content_charset()
     codec = _codec(charset) if charset else None
     if codec is None or _bytewise(codec):  # line breaks as bytes: several times faster
-        return _decode_bytes(_line_breaks(data, b"\r", b"\n"), charset).strip()
-    return _line_breaks(_decode_bytes(data, charset), "\r", "\n").strip()
+        return _decode_bytes(_line_breaks(data, b"\r", b"\n", _BARE_CR), charset).strip()
+    return _line_breaks(_decode_bytes(data, charset), "\r", "\n", _BARE_CR_TEXT).strip()
 
 
-def _line_breaks(text: AnyStr, cr: AnyStr, lf: AnyStr) -> AnyStr:
+def _line_breaks(text: AnyStr, cr: AnyStr, lf: AnyStr, bare_cr: re.Pattern[AnyStr]) -> AnyStr:
     """CRLF and a lone CR as LF."""
     if cr not in text:
         return text
-    without = text.replace(cr, cr[:0])
-    if len(text) - len(without) == text.count(cr + lf):
-        return without  # every CR starts a CRLF: the usual case, in a third of the time
-    return text.replace(cr + lf, lf).replace(cr, lf)
+    if bare_cr.search(text):
+        return text.replace(cr + lf, lf).replace(cr, lf)
+    return text.replace(cr, cr[:0])  # the same when every CR starts a CRLF, in a third of the time
 
 
 @lru_cache(maxsize=64)
