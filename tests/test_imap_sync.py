@@ -122,10 +122,27 @@ def test_bodies_are_fetched_in_bounded_batches_and_only_peeked(
         [result] = collect(shop)
     assert result.counts.new == 10
     fetches = [c for c in commands(caplog) if c.startswith("UID FETCH")]
-    assert fetches[0] == "UID FETCH 1,2,3,4,5,6,7,8,9,10 (RFC822.SIZE INTERNALDATE)"
+    assert fetches[0] == "UID FETCH 1,2,3,4,5,6,7,8,9,10 (RFC822.SIZE)"
     bodies = [c for c in fetches[1:]]
     assert bodies == [f"UID FETCH {a},{a + 1} (BODY.PEEK[])" for a in range(1, 11, 2)]
     assert not any("SELECT" in c for c in commands(caplog))  # EXAMINE only: read-only
+
+
+def test_a_message_without_a_usable_date_is_dated_when_it_arrived(
+    mailbox: Mailbox, imap_shop: ImapShop, caplog: pytest.LogCaptureFixture
+) -> None:
+    arrived = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    no_date = [mail(2, date="not a date"), mail(4, date="")]
+    mailbox.append("INBOX", [mail(1), no_date[0], mail(3), no_date[1]], when=arrived)
+    shop, _ = imap_shop()
+    with caplog.at_level("DEBUG", logger="imapclient.imaplib"):
+        [result] = collect(shop)
+    assert result.counts.new == 4
+    dated, undated = "2026-11-16T09:00:00+00:00", "2026-11-20T09:30:00+00:00"
+    assert [row["sent_at"] for row in stored(shop)] == [dated, undated, dated, undated]
+    # asked only when a message needs it, once for the rest of its batch
+    asked = [c for c in commands(caplog) if "INTERNALDATE" in c]
+    assert asked == ["UID FETCH 2,3,4 (INTERNALDATE)"]
 
 
 def test_reading_never_changes_a_flag(mailbox: Mailbox, imap_shop: ImapShop) -> None:
