@@ -330,25 +330,27 @@ class Ingest:
     def _new_thread(
         self, record: Record, contact_id: int | None, order_id: int | None
     ) -> dict[str, Any]:
-        key = record.conversation or record.message_key or f"id:{record.external_id}"
-        self.store.db.conn.execute(
+        thread = {
+            "account": self.account,
+            "channel": record.channel,
+            "key": record.conversation or record.message_key or f"id:{record.external_id}",
+            "subject": record.subject,
+            "contact_id": contact_id,
+            "order_id": order_id,
+            "created_at": self._now_iso(),
+        }
+        added = self.store.db.conn.execute(
             "insert or ignore into threads (account, channel, key, subject, contact_id, order_id,"
             " created_at) values (?, ?, ?, ?, ?, ?, ?)",
-            [
-                self.account,
-                record.channel,
-                key,
-                record.subject,
-                contact_id,
-                order_id,
-                self._now_iso(),
-            ],
+            list(thread.values()),
         )
-        thread = self.store.one(
-            "select * from threads where account = ? and key = ?", [self.account, key]
+        if added.rowcount == 1:
+            return {"id": added.lastrowid, **thread}
+        found = self.store.one(  # the key is taken: that conversation
+            "select * from threads where account = ? and key = ?", [self.account, thread["key"]]
         )
-        assert thread is not None
-        return thread
+        assert found is not None
+        return found
 
     # Messages -----------------------------------------------------------------------------------
     def _insert_message(
