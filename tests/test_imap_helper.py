@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import sqlite3
 import subprocess
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import fields
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +19,9 @@ import pytest
 from fixtures_imap import Mailbox, mail
 from test_crash import BANCO, collect_until_killed, stored
 
+from banco.connectors.base import Attachment, Handle, OrderFields, Person, Record
 from banco.connectors.errors import TryLater
-from banco.connectors.imap import helper
+from banco.connectors.imap import helper, packing
 from banco.inbox.store import VIEW_INDEXES
 
 
@@ -53,17 +57,46 @@ def test_the_helper_reads_the_same_records_into_the_same_pages_as_banco_itself(
     helped = read_all(filled, helper_from=1)
 
     def shape(pages: list[Any]) -> list[Any]:
-        return [
-            (p.cursor, p.remaining, p.source_count, [(r.external_id, r.subject, r.status, r.text)
-                                                     for r in p.records])
-            for p in pages
-        ]  # fmt: skip
+        return [(p.cursor, p.remaining, p.source_count, p.records) for p in pages]
 
     assert shape(helped) == shape(here)
     assert sum(len(p.records) for p in helped) == 31
     assert [r.status for p in helped for r in p.records].count("unreadable") == 1
     assert filled.flags() == flags_before  # read-only there too: nothing marked as read
     assert leftovers() == []
+
+
+def test_a_record_crosses_the_pipe_whole() -> None:
+    record = Record(
+        external_id="INBOX/7/42",
+        channel="email",
+        direction="out",
+        sent_at=datetime(2026, 11, 20, 9, 30, tzinfo=timezone(timedelta(hours=1))),
+        sender=Person("Anna", [Handle("email", "anna@example.com"), Handle("phone", "+39 333")]),
+        recipients=[Person("", [Handle("email", "b@example.com")]), Person("C", [])],
+        subject="Tazze",
+        text="Vorrei sei tazze blu — grazie",
+        raw=b"raw bytes",
+        raw_type="json",
+        status="too_large",
+        problem="too large",
+        size=9,
+        message_key="k@example.com",
+        reply_keys=("a@example.com", "b@example.com"),
+        conversation="c",
+        auto="bulk",
+        attachments=[Attachment("a.pdf", "application/pdf", 3, b"pdf"), Attachment("b", "x/y", 0)],
+        order=OrderFields(title="Mugs", quantity=6, deadline=date(2026, 12, 1), custom={"k": "v"}),
+        order_ref="B-0042",
+        button="done",
+    )
+    fingerprint = record.fingerprint()
+    defaults = Record("x", "telegram")
+    unset = [f.name for f in fields(Record) if getattr(record, f.name) == getattr(defaults, f.name)]
+    assert unset == []  # every field is set, so that one the packing forgets shows
+    crossed = packing.unpack(pickle.loads(pickle.dumps(packing.pack(record))))
+    assert crossed == record and crossed.fingerprint() == fingerprint
+    assert crossed.sent_at == record.sent_at and crossed.sent_at.tzinfo == UTC
 
 
 def test_a_read_stopped_after_one_page_leaves_nothing_running_and_resumes(

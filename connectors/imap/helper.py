@@ -4,8 +4,8 @@ Fetching and parsing mail keeps one processor busy, and storing it keeps another
 process they take turns, because Python runs one thread at a time. For a long read (the backfill
 of a first collect), Banco forks a helper that opens its own read-only session on the folder, reads
 the messages exactly as Banco would (``read_messages``) and sends each record through a pipe, in
-UID order. Banco makes the pages and cursors and stores them as usual, so what is stored, and
-where a collect resumes, is the same with or without the helper. A thread takes the records off
+UID order (as plain values: see ``packing``). Banco makes the pages and cursors and stores them as
+usual, so what is stored, and where a collect resumes, is the same with or without the helper. A thread takes the records off
 the pipe as they come, up to ``AHEAD`` of the one being stored, so that the helper goes on reading
 while Banco stores. One record per message keeps every buffer small: whole batches of a megabyte
 or two made the memory allocator hold on to some twenty megabytes more. The pipe itself holds a
@@ -41,6 +41,7 @@ from banco.connectors.errors import TryLater
 
 from .client import close_session
 from .messages import Limits, MessageReader, Read, read_messages
+from .packing import pack, unpack
 from .session import FolderSession, examine_again
 
 _READ, _END, _FAILED = "read", "end", "failed"
@@ -104,7 +105,8 @@ def read_in_helper(job: Job) -> Iterator[Read]:
                 return
             if kind == _FAILED:
                 raise item
-            yield item
+            uid, values = item
+            yield uid, None if values is None else unpack(values)
     finally:
         if finished:
             helper.join(_LOGOUT_SECONDS)
@@ -146,10 +148,10 @@ def _serve(job: Job, sending: Connection, receiving: Connection) -> None:
         )
         examine_again(session.client, job.folder, job.uidvalidity)
         reader = MessageReader(session, job.direction, job.limits)
-        for read in read_messages(reader, job.uids, job.limits):
-            if read[1] is not None:
-                read[1].fingerprint()  # worked out here, where there is a processor to spare
-            sending.send((_READ, read))
+        for uid, record in read_messages(reader, job.uids, job.limits):
+            if record is not None:
+                record.fingerprint()  # worked out here, where there is a processor to spare
+            sending.send((_READ, (uid, None if record is None else pack(record))))
         sending.send((_END, None))
     except BrokenPipeError:
         pass  # Banco has gone: nobody to tell
