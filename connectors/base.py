@@ -120,10 +120,11 @@ class Record:
     button: str | None = None
     _fingerprint: str | None = field(default=None, init=False, repr=False, compare=False)
 
-    def fingerprint(self) -> str:
+    def fingerprint(self, text_utf8: bytes | None = None) -> str:
         """What makes two versions of a record different for the maker (a SHA-256), worked out
         once: a record is not changed after it is asked. A connector reading in a helper process
-        asks before it sends a record, so Banco's own process does not spend the time."""
+        asks before it sends a record, so Banco's own process does not spend the time.
+        ``text_utf8``: the text encoded by ``encode_text``, for a caller that has it already."""
         if self._fingerprint is None:
             small = [
                 self.status,
@@ -133,12 +134,24 @@ class Record:
             digest = hashlib.sha256()
             # The text goes in as it is: encoding a long mail's text as JSON took a tenth of its
             # filing.
-            for part in (self.subject or "", self.text or "", json.dumps(small, default=str)):
-                data = part.encode("utf-8", "surrogatepass")
+            for data in (
+                encode_text(self.subject or ""),
+                encode_text(self.text or "") if text_utf8 is None else text_utf8,
+                encode_text(json.dumps(small, default=str)),
+            ):
                 digest.update(len(data).to_bytes(8, "big"))
                 digest.update(data)
             self._fingerprint = digest.hexdigest()
         return self._fingerprint
+
+
+def encode_text(text: str) -> bytes:
+    """``text`` as UTF-8, any lone surrogate kept (``decode_text`` gives it back)."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def decode_text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogatepass")
 
 
 def unreadable_record(

@@ -149,8 +149,6 @@ def _serve(job: Job, sending: Connection, receiving: Connection) -> None:
         examine_again(session.client, job.folder, job.uidvalidity)
         reader = MessageReader(session, job.direction, job.limits)
         for uid, record in read_messages(reader, job.uids, job.limits):
-            if record is not None:
-                record.fingerprint()  # worked out here, where there is a processor to spare
             read = (_READ, (uid, None if record is None else pack(record)))
             # plain pickle: multiprocessing's own pickler writes through a file object (twice
             # as long: 16 -> 8 us per bench mail) for kinds of object a record never holds
