@@ -6,6 +6,7 @@ from .base import (
     CheckResult,
     Connector,
     Context,
+    HandingOver,
     Handle,
     OrderFields,
     Outgoing,
@@ -17,7 +18,7 @@ from .base import (
     normalise_handle,
     unreadable_record,
 )
-from .errors import BadRecord, ConnectorError, NeedsUser, Rejected, TryLater
+from .errors import BadRecord, ConnectorError, MayHaveBeenSent, NeedsUser, Rejected, TryLater
 from .registry import Registry, load_registry
 
 __all__ = [
@@ -28,7 +29,9 @@ __all__ = [
     "Connector",
     "ConnectorError",
     "Context",
+    "HandingOver",
     "Handle",
+    "MayHaveBeenSent",
     "NeedsUser",
     "OrderFields",
     "Outgoing",

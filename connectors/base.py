@@ -84,6 +84,11 @@ class OrderFields:
     custom: dict[str, str] = field(default_factory=dict)
 
 
+#: ``Record.auto`` of a note Banco sent the maker itself (the digest), found again in a mailbox:
+#: kept, but never part of a conversation, never waiting, never an answer
+OWN_NOTE = "banco_note"
+
+
 @dataclass
 class Record:
     """One message, chat post or form answer, exactly as the store will keep it.
@@ -91,7 +96,7 @@ class Record:
     ``raw`` is what the service sent (RFC 822 bytes, JSON, a CSV row) so a record can be parsed
     again later. ``status`` is "ok", "unreadable" (parse failed; ``problem`` says why) or
     "too_large" (only headers were fetched). ``auto`` marks auto-replies and bounces, which never
-    create orders and are never answered automatically.
+    create orders and are never answered automatically, and Banco's own notes (``OWN_NOTE``).
     """
 
     external_id: str
@@ -113,8 +118,8 @@ class Record:
     auto: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
     order: OrderFields | None = None
-    #: the sender claims this order by a link Banco gave them (Telegram ``/start B-0042``): the
-    #: sender's handles join that order's customer and the message joins the order
+    #: the sender opened an order's link (Telegram ``/start <payload>``): when the payload is the
+    #: order's token, the sender's handles join that order's customer and the message joins it
     order_ref: str | None = None
     #: the data of a button the sender pressed (only the maker sees Banco's buttons)
     button: str | None = None
@@ -192,8 +197,8 @@ class CheckResult:
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     #: facts worth remembering about the account, kept in the store (``account_state.details``).
-    #: ``order_link`` is a link template with ``{ref}`` that Banco prints for every order, such
-    #: as ``https://t.me/shop_bot?start={ref}``.
+    #: ``order_link`` is a link template with ``{token}`` (the order's own, unguessable) or
+    #: ``{ref}`` that Banco prints for every order, such as ``https://t.me/shop_bot?start={token}``.
     details: dict[str, str] = field(default_factory=dict)
 
 
@@ -257,6 +262,9 @@ class Outgoing:
     #: keep a copy where the maker's own mail program shows it (the Sent folder); not for the
     #: digest, which is Banco's note to the maker, not part of a conversation
     keep_copy: bool = True
+    #: "reply" (to a customer) or "digest" (Banco's note to the maker); an email says so in its
+    #: X-Banco header, so that Banco knows its own mail when it finds it in a mailbox
+    kind: str = "reply"
 
 
 @dataclass
@@ -264,10 +272,9 @@ class Receipt:
     """What the channel said when it took a reply: the id it gave, and the record to store.
 
     ``keep_copy``, when given, is run once Banco has recorded the reply as sent: the work that
-    follows the reply, such as its copy in the Sent folder. Until the reply is recorded, Banco
-    stopping means asking ``was_sent``; the longer that moment, the likelier a reply goes out
-    twice, so nothing slow belongs in ``send`` after the channel took the reply. A failure of
-    ``keep_copy`` is the channel's to swallow: the reply went out.
+    follows the reply, such as its copy in the Sent folder. Nothing slow belongs in ``send``
+    after the channel took the reply: until Banco records it, a stop leaves the reply "may have
+    been sent". A failure of ``keep_copy`` is the channel's to swallow: the reply went out.
     """
 
     external_id: str
@@ -275,16 +282,29 @@ class Receipt:
     keep_copy: Callable[[], None] | None = None
 
 
+#: called by ``Sender.send`` just before the first byte that can deliver a reply leaves
+HandingOver = Callable[[], None]
+
+
 @runtime_checkable
 class Sender(Protocol):
     """A connector that can also send replies.
 
-    ``send`` raises Rejected when the channel refuses this reply for good, NeedsUser or TryLater
-    as ``fetch`` does. ``was_sent`` answers after a crash between sending and recording: True or
-    False when the channel can tell (email looks for the Message-ID in the Sent folder), None when
-    it cannot, and the maker decides.
+    ``send`` calls ``handing_over()`` once, right before the bytes that can deliver the reply go
+    out (SMTP DATA, Telegram sendMessage), after everything that can fail without delivering it
+    (connecting, logging in, naming the recipient). If ``handing_over`` raises, ``send`` lets it
+    through and sends nothing. What ``send`` raises tells Banco what is certain:
+
+    * before ``handing_over``: nothing left Banco. Rejected (refused for good), NeedsUser or
+      TryLater as ``fetch`` does;
+    * after it: Rejected, NeedsUser or TryLater only when the channel said for certain that it
+      did not take the reply (an SMTP 4xx/5xx answer to DATA); MayHaveBeenSent for anything
+      uncertain (a timeout, a dropped connection). Any other exception counts as uncertain.
+
+    ``was_sent`` is asked about a reply that may have been sent: True only when the channel
+    proves it went out (email finds the Message-ID in the Sent folder), else False.
     """
 
-    def send(self, message: Outgoing) -> Receipt: ...
+    def send(self, message: Outgoing, handing_over: HandingOver) -> Receipt: ...
 
-    def was_sent(self, message: Outgoing) -> bool | None: ...
+    def was_sent(self, message: Outgoing) -> bool: ...

@@ -6,6 +6,9 @@
     ├── TryLater                the service is down, slow or rate-limiting. The next collect retries.
     ├── Rejected                the channel refused this one reply for good (the customer blocked the
     │                           bot, the address does not exist). Shown as failed, never retried.
+    ├── MayHaveBeenSent         the bytes of a reply left and the channel's answer never came (a
+    │                           timeout, a dropped connection): it may have reached the customer.
+    │                           Never retried by itself; the maker decides.
     └── BadRecord               one record cannot be read. It is stored raw as unreadable and the
                                 others go on (connectors turn it into a record with
                                 ``unreadable_record``; it never ends a fetch).
@@ -30,6 +33,10 @@ class TryLater(ConnectorError):
 
 class Rejected(ConnectorError):
     """The channel will never take this reply; the maker sees it as failed."""
+
+
+class MayHaveBeenSent(ConnectorError):
+    """A reply was handed over and nothing certain came back: the maker looks, then decides."""
 
 
 class BadRecord(ConnectorError):

@@ -6,10 +6,10 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,11 +17,14 @@ from banco.config import ConfigError
 from banco.connectors import load_registry
 
 from . import queries
-from .clock import SystemClock, parse_iso
+from .clock import SystemClock, iso, parse_iso
 from .digest import render_html, render_text
 from .orders import STATUS_WORDS, STATUSES, OrderError
 from .shop import CONFIG_NAME, Shop, default_home
 from .store import StoreError
+
+if TYPE_CHECKING:
+    from .outbox import Delivery
 
 EXAMPLE_CONFIG = "banco.example.toml"
 
@@ -309,26 +312,68 @@ def message_raw(shop: Shop, message_id: int) -> None:
 @click.option(
     "--send/--queue", "send_now", default=True, help="Send now (default) or only queue it."
 )
+@click.option("--at", "at", help='Send it then, not now: "tomorrow 09:00", "friday 17:00".')
 @with_shop
-def message_reply(shop: Shop, message_id: int, text: str | None, send_now: bool) -> None:
+def message_reply(
+    shop: Shop, message_id: int, text: str | None, send_now: bool, at: str | None
+) -> None:
     """Answer a message on the channel it came from, through the outbox."""
     from .outbox import deliver, queue_reply
 
+    send_at = send_time(shop, at) if at is not None else None
     if text is None:
         text = click.edit("\n# Write your reply above. Lines starting with # are dropped.\n") or ""
         text = "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
-    outbox_id = queue_reply(shop, message_id, text)
+    outbox_id = queue_reply(shop, message_id, text, send_at=send_at)
+    if send_at is not None:
+        click.echo(
+            f"Reply {outbox_id} scheduled for {local(shop, iso(send_at))}; `banco outbox cancel"
+            f" {outbox_id}` cancels it until then."
+        )
+        return
     if not send_now:
         click.echo(f"Reply {outbox_id} queued; `banco outbox send` sends it.")
         return
     [result] = deliver(shop, [outbox_id])
-    words = {"sent": "sent", "queued": "kept in the outbox", "failed": "refused"}
-    click.echo(
-        f"Reply {outbox_id} {words.get(result.status, result.status)}"
-        + (f": {result.error}" if result.error else ".")
-    )
+    click.echo(delivery_line(result))
     if result.status != "sent":
         raise click.exceptions.Exit(1)
+
+
+def send_time(shop: Shop, text: str) -> datetime:
+    """The time the maker wrote for a scheduled reply, or one plain line and exit 1."""
+    from .when import WhenError, parse_send_time
+
+    config = shop.config
+    try:
+        return parse_send_time(
+            text,
+            shop.clock.now(),
+            config.shop.timezone,
+            list(config.shop.languages),
+            time.fromisoformat(config.plan["day_starts"]),
+        )
+    except WhenError as e:
+        raise Problem(str(e)) from None
+
+
+def delivery_line(result: Delivery) -> str:
+    """What became of one reply just handed to its channel, in the maker's words."""
+    words = {
+        "sent": "sent",
+        "queued": "kept in the outbox; Banco tries again at the next collect",
+        "failed": "refused",
+        "may_have_been_sent": "may have been sent",
+        "elsewhere": "is being sent by another Banco right now",
+    }
+    line = f"Reply {result.outbox_id} {words.get(result.status, result.status)}"
+    line += f": {result.error}" if result.error and result.status != "elsewhere" else "."
+    if result.status == "may_have_been_sent":
+        line += (
+            f" Look, then `banco outbox resend {result.outbox_id}` or"
+            f" `banco outbox mark-sent {result.outbox_id}`."
+        )
+    return line
 
 
 @cli.command()
@@ -348,20 +393,30 @@ def outbox(ctx: click.Context, as_json: bool, include_sent: bool) -> None:
     """Replies waiting to go out, and what happened to them."""
     if ctx.invoked_subcommand:
         return
+    from .outbox import state_words
+
     shop = open_shop(ctx)
     where = "" if include_sent else "where status not in ('sent', 'cancelled')"
     rows = shop.store.all(
         "select id, account, channel, to_handle, subject, text, status, attempts, error, created_at,"
-        f" sent_at from outbox {where} order by id"
+        f" send_at, sent_at from outbox {where} order by id"
     )
     if as_json:
         print_json(rows)
         return
     for r in rows:
         to = json.loads(r["to_handle"])[1]
+        state = state_words(r)
+        if r["send_at"] and r["status"] == "queued":
+            state += f" for {local(shop, r['send_at'])}"
         click.echo(
-            f"{r['id']:>5} {r['status']:<19} {r['account']} -> {to}: {one_line(r['text'], 50)}"
+            f"{r['id']:>5} {state:<26} {r['account']} -> {to}: {one_line(r['text'], 50)}"
             + (f"  ({r['error']})" if r["error"] else "")
+        )
+    if any(r["status"] == "may_have_been_sent" for r in rows):
+        click.echo(
+            "A reply that may have been sent is never sent again by itself: look at the chat or"
+            " your Sent folder, then `banco outbox resend ID` or `banco outbox mark-sent ID`."
         )
     if not rows:
         click.echo("The outbox is empty.")
@@ -375,7 +430,7 @@ def outbox_send(shop: Shop) -> None:
 
     results = deliver(shop)
     for r in results:
-        click.echo(f"Reply {r.outbox_id}: {r.status}" + (f" ({r.error})" if r.error else ""))
+        click.echo(delivery_line(r))
     if not results:
         click.echo("Nothing to send.")
 
@@ -384,10 +439,10 @@ def outbox_send(shop: Shop) -> None:
 @click.argument("outbox_id", type=int)
 @with_shop
 def outbox_cancel(shop: Shop, outbox_id: int) -> None:
-    """Take a reply out of the outbox without sending it."""
-    from .outbox import set_status
+    """Take a reply out of the outbox without sending it (a scheduled one too)."""
+    from .outbox import decide
 
-    set_status(shop, outbox_id, "cancelled")
+    decide(shop, outbox_id, "cancel")
     click.echo(f"Reply {outbox_id} cancelled.")
 
 
@@ -395,11 +450,22 @@ def outbox_cancel(shop: Shop, outbox_id: int) -> None:
 @click.argument("outbox_id", type=int)
 @with_shop
 def outbox_resend(shop: Shop, outbox_id: int) -> None:
-    """Put a failed or maybe-sent reply back in the queue."""
-    from .outbox import set_status
+    """Send a refused or maybe-sent reply again (you checked: it did not arrive)."""
+    from .outbox import decide
 
-    set_status(shop, outbox_id, "queued")
+    decide(shop, outbox_id, "resend")
     click.echo(f"Reply {outbox_id} queued again; `banco outbox send` sends it.")
+
+
+@outbox.command("mark-sent")
+@click.argument("outbox_id", type=int)
+@with_shop
+def outbox_mark_sent(shop: Shop, outbox_id: int) -> None:
+    """A reply that may have been sent did arrive: record it as sent, never send it again."""
+    from .outbox import decide
+
+    decide(shop, outbox_id, "mark_sent")
+    click.echo(f"Reply {outbox_id} marked sent.")
 
 
 # Orders -----------------------------------------------------------------------------------------
@@ -526,6 +592,17 @@ def order_note(shop: Shop, ref: str, text: str) -> None:
 
     add_note(shop.store, ref, text, shop.clock.now())
     click.echo(f"Note added to {ref.upper()}.")
+
+
+@orders.command("link")
+@click.argument("message_id", type=int)
+@with_shop
+def order_link(shop: Shop, message_id: int) -> None:
+    """Link a new sender to the customer of the order their message is on (same person)."""
+    from .orders import link_sender
+
+    linked = link_sender(shop.store, message_id, shop.clock.now())
+    click.echo(f"{linked.sender} is now {linked.customer}, the customer of {linked.ref}.")
 
 
 @cli.group(invoke_without_command=True)
@@ -737,7 +814,7 @@ def run_command(ctx: click.Context) -> None:
             collect_frequent=with_fresh(collect_frequent)
             if routines.frequent_accounts(shop)
             else None,
-            every_minute=with_fresh(routines.owner_poll) if shop.config.shop.owner_chat else None,
+            every_minute=with_fresh(routines.each_minute),
             ready=click.echo,
         )
     except AlreadyRunning as e:

@@ -6,6 +6,8 @@ file reads well in any SQLite tool and sorts correctly as text.
 
 from __future__ import annotations
 
+import secrets
+
 from sqlite_utils import Database, Migrations
 
 migrations = Migrations("banco")
@@ -383,3 +385,66 @@ def m010_set_aside_indexes(db: Database) -> None:
     # Indexes dropped while a long run of mail is filed, with the statement that builds them
     # again: one left here (Banco stopped in the middle) is built when the store is next opened.
     db.table("set_aside_indexes").create({"name": str, "sql": str}, pk="name", not_null={"sql"})
+
+
+@migrations()
+def m014_order_tokens(db: Database) -> None:
+    # An order's link for the customer carries a token nobody can guess (its reference is a
+    # number anyone can type), so opening the link proves the maker gave it. Made here as
+    # orders.new_token makes it: a migration keeps its own copy of what it writes.
+    db.table("orders").add_column("token", str)
+    for (order_id,) in db.execute("select id from orders").fetchall():
+        db.execute("update orders set token = ? where id = ?", [secrets.token_urlsafe(9), order_id])
+    db.table("orders").create_index(["token"], unique=True)
+    # 1 on a message filed on an order by someone who is not its customer, until the maker links
+    # them: their handles stay on their own contact until then, so no reply goes to them unasked.
+    db.table("messages").add_column("new_sender", int, not_null_default=0)
+    # Telegram's saved link template named the reference; it names the token now.
+    db.execute(
+        "update account_state set details = replace(details, '?start={ref}', '?start={token}')"
+        " where details like '%?start={ref}%'"
+    )
+
+
+@migrations()
+def m015_outbox_claims(db: Database) -> None:
+    # The outbox's states (see outbox.py): who holds a reply and until when, when its bytes were
+    # handed over, and when a scheduled reply may go.
+    outbox = db.table("outbox")
+    outbox.add_column("claimed_by", str)
+    outbox.add_column("lease_until", str)
+    outbox.add_column("handed_over_at", str)
+    outbox.add_column("send_at", str)
+    # "sending" was the old name of handing over: whoever was sending it is gone by now.
+    db.execute("update outbox set status = 'handing_over' where status = 'sending'")
+    outbox.create_index(["status", "send_at"])
+
+
+@migrations()
+def m012_message_copies(db: Database) -> None:
+    # Different mails may share a Message-ID (contact-form plugins and shop systems reuse one): a
+    # copy of a stored message (another folder, delivered again, a renumbered folder) is known by
+    # its copy key instead, and each copy found is listed where it was found, so that a folder's
+    # count at the source and Banco's agree. The key of the messages already stored is made by
+    # the function filing makes it with, so that a copy found later matches; a message stored
+    # without a Date header holds its collect time as its date, and gets none.
+    from .ingest import copy_key
+
+    db.conn.create_function("banco_copy_key", 6, copy_key, deterministic=True)
+    db.table("messages").add_column("copy_key", str)
+    db.execute(
+        "update messages set copy_key = banco_copy_key(message_key,"
+        " case when status = 'unreadable' then coalesce(raw, x'') end, sender_handle,"
+        " coalesce(recipients, '[]'),"
+        " case when sent_at is null or sent_at = collected_at then '' else sent_at end,"
+        " content_hash)"
+        " where order_fields is null and content_hash is not null"
+    )
+    db.table("messages").create_index(["copy_key"])
+    db.table("message_copies").create(
+        {"account": str, "stream": str, "external_id": str, "message_id": int, "size": int},
+        pk=("account", "stream", "external_id"),
+        foreign_keys=[("message_id", "messages", "id")],
+        not_null={"message_id"},
+    )
+    db.table("message_copies").create_index(["message_id", "stream"])

@@ -8,7 +8,7 @@ message that already has a reply in the outbox is not offered again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +16,7 @@ from banco.scheduler.slots import next_fire
 
 from .clock import iso
 from .orders import update_fields
-from .outbox import queue_reply
+from .outbox import PENDING, pending_for_order, queue_reply
 from .reply_language import customer_language, guess_language, maker_language, set_language
 from .reply_templates import (
     LANGUAGE_NAMES,
@@ -65,8 +65,6 @@ STATUS_PURPOSE = {
     "shipped": "shipped",
     "completed": "thank_you",
 }
-#: Outbox states in which a reply is on its way (or the maker must look at it): not asked again.
-ANSWERING = ("queued", "sending", "may_have_been_sent")
 CONTEXT_SIZE = 10
 SNOOZE_WITHOUT_SLOTS = timedelta(hours=4)
 MESSAGE_COLUMNS = (
@@ -95,6 +93,9 @@ class SessionItem:
     messages: list[dict[str, Any]]  # the waiting ones, oldest first
     context: list[dict[str, Any]]  # earlier messages of the order, every channel, oldest first
     suggestion: Suggestion
+    #: replies to this order still in the outbox, written before these messages came: the
+    #: maker reads the new message before they go (``outbox`` rows, oldest first)
+    pending: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def latest(self) -> dict[str, Any]:
@@ -190,16 +191,18 @@ def load_item(shop: Shop, key: str) -> SessionItem | None:
 
 
 def _waiting(shop: Shop, message_id: int | None = None) -> list[dict[str, Any]]:
-    """Messages waiting for an answer that is not already in the outbox (or only ``message_id``)."""
-    placeholders = ",".join("?" * len(ANSWERING))
+    """Messages waiting for an answer that is not already in the outbox (or only ``message_id``).
+    A reply in the outbox covers the message it answers and the order's messages collected
+    before it was written: one that came after is still the maker's to read."""
+    placeholders = ",".join("?" * len(PENDING))
     only = " and m.id = ?" if message_id is not None else ""
     return shop.store.all(
         f"select {MESSAGE_COLUMNS} from messages m where m.waiting = 1 and m.direction = 'in'"
-        " and not exists (select 1 from outbox x join messages r on r.id = x.reply_to_id"
+        " and not exists (select 1 from outbox x"
         f" where x.status in ({placeholders}) and (x.reply_to_id = m.id or (m.order_id is not null"
-        f" and r.order_id = m.order_id and r.sent_at >= m.sent_at))){only}"
+        f" and x.order_id = m.order_id and x.created_at >= m.collected_at))){only}"
         " order by m.sent_at, m.id",
-        [*ANSWERING, *([message_id] if message_id is not None else [])],
+        [*PENDING, *([message_id] if message_id is not None else [])],
     )
 
 
@@ -214,6 +217,7 @@ def _item(shop: Shop, key: str, messages: list[dict[str, Any]]) -> SessionItem:
         messages=messages,
         context=_context(shop, messages),
         suggestion=_suggest(shop, order, contact),
+        pending=pending_for_order(shop, latest["order_id"]),
     )
 
 

@@ -19,7 +19,7 @@ import click
 
 from .clock import parse_iso
 from .orders import STATUS_WORDS, STATUSES, OrderError
-from .outbox import Delivery, OutboxError, deliver
+from .outbox import PENDING, Delivery, OutboxError, deliver
 from .reply_language import set_language
 from .reply_session import (
     CheckinItem,
@@ -121,7 +121,8 @@ def _customer_key(item: SessionItem) -> Any:
 def _pending_in_outbox(shop: Shop) -> int:
     return int(
         shop.store.scalar(
-            "select count(*) from outbox where status in ('queued', 'sending', 'may_have_been_sent')"
+            f"select count(*) from outbox where status in ({','.join('?' * len(PENDING))})",
+            PENDING,
         )
     )
 

@@ -76,6 +76,18 @@ def owner_poll(shop: Shop) -> None:
         collect(shop, [account])
 
 
+def each_minute(shop: Shop) -> None:
+    """Scheduled replies whose time has come go out; an open session in the maker's Telegram
+    chat gets her answers promptly."""
+    from .outbox import deliver, due_soon
+
+    if due_soon(shop):
+        for sent in deliver(shop, due_only=True):
+            log.info("scheduled reply %s: %s", sent.outbox_id, sent.status)
+    if shop.config.shop.owner_chat:
+        owner_poll(shop)
+
+
 def status(shop: Shop) -> dict[str, Any]:
     """Every open order checked; stage tasks made; past-client check-ins chosen."""
     from .status import check_orders, suggest_checkins

@@ -14,7 +14,9 @@ from banco.config import Option
 from banco.connectors import (
     CheckResult,
     Context,
+    HandingOver,
     Handle,
+    MayHaveBeenSent,
     NeedsUser,
     Outgoing,
     Page,
@@ -35,7 +37,11 @@ class ListConnector:
         "fail": Option(
             "str", "", choices=("", "needs_user", "try_later", "crash", "after_first_page")
         ),
-        "send_fail": Option("str", "", choices=("", "rejected", "try_later", "needs_user")),
+        "send_fail": Option(
+            "str",
+            "",
+            choices=("", "rejected", "try_later", "needs_user", "no_answer", "lost_answer"),
+        ),
         "knows_sent": Option("bool", True),
         # Banco stops (the process ends) while the channel keeps its copy of a reply
         "stop_while_keeping_copy": Option("bool", False),
@@ -86,14 +92,18 @@ class ListConnector:
         path = self._sent_path
         return json.loads(path.read_text()) if path.exists() else []
 
-    def send(self, message: Outgoing) -> Receipt:
+    def send(self, message: Outgoing, handing_over: HandingOver) -> Receipt:
         fail = self.settings["send_fail"]
+        if fail == "no_answer":  # handed over, and the peer never answered: it did not keep it
+            handing_over()
+            raise MayHaveBeenSent("the server did not answer")
         if fail == "rejected":
             raise Rejected("the customer blocked this chat")
         if fail == "try_later":
             raise TryLater("the server is busy")
         if fail == "needs_user":
             raise NeedsUser("the password was refused")
+        handing_over()
         self._sent_path.write_text(
             json.dumps(
                 [
@@ -109,6 +119,8 @@ class ListConnector:
                 ]
             )
         )
+        if fail == "lost_answer":  # the peer kept it, and its answer was lost on the way
+            raise MayHaveBeenSent("the server did not answer")
         record = Record(
             external_id=f"sent:{message.message_key}",
             channel="email",
@@ -126,9 +138,9 @@ class ListConnector:
         if self.settings["stop_while_keeping_copy"]:
             raise SystemExit("Banco stopped")
 
-    def was_sent(self, message: Outgoing) -> bool | None:
+    def was_sent(self, message: Outgoing) -> bool:
         if not self.settings["knows_sent"]:
-            return None
+            return False
         return any(s["key"] == message.message_key for s in self.sent())
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from crashed import crash_while_sending
 from listsource import ListConnector
 
 from banco.connectors import Registry
@@ -92,11 +93,6 @@ def test_a_reply_that_cannot_go_now_stays_queued(write_shop, open_shop, failure,
     assert result.status == "sent" and len(peer(home)) == 1
 
 
-def crash_while_sending(shop, outbox_id: int) -> None:
-    """The state Banco leaves when it stops after handing a reply over and before marking it."""
-    shop.store.db.table("outbox").update(outbox_id, {"status": "sending", "attempts": 1})
-
-
 def test_after_a_crash_a_channel_that_can_tell_never_sends_twice(write_shop, open_shop) -> None:
     shop, home = make(write_shop, open_shop)
     first = queue_reply(shop, 2, "Hello")
@@ -105,8 +101,9 @@ def test_after_a_crash_a_channel_that_can_tell_never_sends_twice(write_shop, ope
     second = queue_reply(shop, 1, "Hello again")
     crash_while_sending(shop, second)  # it never went out
     results = {r.outbox_id: r.status for r in deliver(shop)}
-    assert results == {first: "sent", second: "sent"}
-    assert [s["text"] for s in peer(home)] == ["Hello", "Hello again"]
+    # Proven by the channel: sent. Not found there: that proves nothing, the maker decides.
+    assert results == {first: "sent", second: "may_have_been_sent"}
+    assert [s["text"] for s in peer(home)] == ["Hello"]
 
 
 def test_banco_stopping_while_the_channel_keeps_its_copy_leaves_the_reply_sent(
@@ -131,7 +128,7 @@ def test_after_a_crash_a_channel_that_cannot_tell_asks_the_maker(
     [result] = deliver(shop)
     assert result.status == "may_have_been_sent" and peer(home) == []
     listing = run("--home", str(home), "outbox")
-    assert "may_have_been_sent" in listing.output and "check the chat" in listing.output
+    assert "may have been sent" in listing.output and "look at the chat" in listing.output
     assert run("--home", str(home), "outbox", "resend", str(outbox_id)).exit_code == 0
     assert run("--home", str(home), "outbox", "send").exit_code == 0
     assert len(peer(home)) == 1

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from crashed import crash_while_sending
 from fixtures_telegram import BOT_ID, BotApi
 
 from banco.connectors import Attachment, Context, Handle, Outgoing, Rejected, TryLater
@@ -182,7 +183,7 @@ def test_a_short_rate_limit_is_waited_out(tg_shop, bot_api) -> None:
     sleeps: list[float] = []
     sender = connector(shop, sleeps)
     try:
-        receipt = sender.send(outgoing("Arrivo!"))
+        receipt = sender.send(outgoing("Arrivo!"), lambda: None)
     finally:
         sender.close()
     assert sleeps == [3.0, 3.0]  # waited as asked, twice, then it went
@@ -197,7 +198,7 @@ def test_the_wait_is_bounded(tg_shop, bot_api) -> None:
     sender = connector(shop, sleeps)
     try:
         with pytest.raises(TryLater, match="wait 20 seconds"):
-            sender.send(outgoing("Arrivo!"))
+            sender.send(outgoing("Arrivo!"), lambda: None)
     finally:
         sender.close()
     assert sleeps == [20.0] and bot_api.sent == []  # 20 + 20 would pass the 30 seconds allowed
@@ -232,7 +233,7 @@ def test_after_a_crash_banco_asks_the_maker(tg_shop, bot_api) -> None:
     """Telegram cannot say what a bot sent: a reply interrupted while sending is the maker's call."""
     shop, _ = collected(tg_shop, bot_api, "Ciao")
     outbox_id = queue_reply(shop, 1, "Arrivo!")
-    shop.store.db.table("outbox").update(outbox_id, {"status": "sending", "attempts": 1})
+    crash_while_sending(shop, outbox_id)
     [result] = deliver(shop)
     assert result.status == "may_have_been_sent" and bot_api.sent == []
 
@@ -242,7 +243,10 @@ def test_a_reply_without_a_known_chat_is_refused(tg_shop, bot_api) -> None:
     sender = connector(shop, [])
     try:
         with pytest.raises(Rejected, match="does not know this customer's Telegram chat"):
-            sender.send(outgoing("x", to=Handle("telegram_username", "anna_b"), conversation=None))
+            sender.send(
+                outgoing("x", to=Handle("telegram_username", "anna_b"), conversation=None),
+                lambda: None,
+            )
     finally:
         sender.close()
 
@@ -261,7 +265,8 @@ def test_attachments_go_as_photos_and_documents(tg_shop, bot_api) -> None:
                     Attachment("vaso.png", "image/png", len(png), png),
                     Attachment("preventivo.pdf", "application/pdf", len(pdf), pdf),
                 ],
-            )
+            ),
+            lambda: None,
         )
     finally:
         sender.close()

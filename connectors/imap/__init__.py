@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 from imapclient import IMAPClient
 
 from banco.config import Option
-from banco.connectors.base import CheckResult, Context, Outgoing, Page, Receipt
+from banco.connectors.base import CheckResult, Context, HandingOver, Outgoing, Page, Receipt
 from banco.connectors.email import parse_message
 from banco.connectors.email.parse import MB
 from banco.connectors.errors import ConnectorError, NeedsUser, Rejected
@@ -136,7 +136,7 @@ class ImapConnector:
             close_session(client)
 
     # --- sending ----------------------------------------------------------------------------
-    def send(self, message: Outgoing) -> Receipt:
+    def send(self, message: Outgoing, handing_over: HandingOver) -> Receipt:
         settings = self._ready()
         if message.to.kind != "email":
             raise Rejected(f"{message.to.value} is not an email address")
@@ -147,7 +147,7 @@ class ImapConnector:
             )
         when = datetime.now(self.context.timezone)
         data = compose(message, settings.from_address, settings.from_name, when)
-        send_mail(settings.smtp, settings.from_address, message.to.value, data)
+        send_mail(settings.smtp, settings.from_address, message.to.value, data, handing_over)
         record = parse_message(data, f"sent:{message.message_key}", "out")
         if not (settings.append_to_sent and settings.sent_folder and message.keep_copy):
             return Receipt(record.external_id, record)
@@ -166,16 +166,14 @@ class ImapConnector:
         except ConnectorError:
             pass  # the reply went out; only the maker's copy in Sent is missing
 
-    def was_sent(self, message: Outgoing) -> bool | None:
+    def was_sent(self, message: Outgoing) -> bool:
+        """True when the Sent folder holds the reply. Its absence proves nothing: Banco files
+        its own copy only after recording the reply, and a provider may file it late."""
         settings = self._ready()
         if not settings.sent_folder:
-            return None
+            return False
         with self._talking():
-            found = holds_message(self._session(), settings.sent_folder, message.message_key)
-        if found:
-            return True
-        # Without Banco's own copy, a reply missing from Sent may still have gone out.
-        return False if settings.append_to_sent else None
+            return holds_message(self._session(), settings.sent_folder, message.message_key)
 
     # --- plumbing ---------------------------------------------------------------------------
     def _ready(self) -> ImapSettings:

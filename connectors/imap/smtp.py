@@ -3,6 +3,8 @@
     login refused, no login offered over TLS, sender refused for good  -> NeedsUser
     recipient or message refused for good (5xx)                        -> Rejected
     anything passing: 4xx, network, timeout, a dropped connection     -> TryLater
+    after the message's bytes started: a timeout or a dropped
+    connection before the server's answer                              -> MayHaveBeenSent
 
 The server logs in with the password (or OAuth2 token, as XOAUTH2) only when it offers AUTH: a
 relay on the maker's own network may take mail without one.
@@ -16,21 +18,65 @@ import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from banco.connectors.errors import ConnectorError, NeedsUser, Rejected, TryLater
+from banco.connectors.errors import ConnectorError, MayHaveBeenSent, NeedsUser, Rejected, TryLater
 
 from .client import tls_context
 from .settings import SmtpSettings
 
 
-def send_mail(settings: SmtpSettings, sender: str, recipient: str, data: bytes) -> None:
-    """Send ``data`` (CRLF line endings) from ``sender`` to ``recipient``."""
+def send_mail(
+    settings: SmtpSettings,
+    sender: str,
+    recipient: str,
+    data: bytes,
+    handing_over: Callable[[], None],
+) -> None:
+    """Send ``data`` (CRLF line endings) from ``sender`` to ``recipient``.
+
+    ``handing_over`` is called once the server took the sender and the recipient, right before
+    DATA: whatever fails before it left nothing with the server. After it, only the server's own
+    answer to the message is certain; a timeout or a dropped connection may have delivered it.
+    """
     with smtp_errors(settings, sender):
         smtp = _connect(settings)
+        polite = True
         try:
             _log_in(smtp, settings)
-            smtp.sendmail(sender, [recipient], data)
+            _envelope(smtp, sender, recipient, len(data))
+            handing_over()
+            try:
+                smtp.data(data)
+            except smtplib.SMTPResponseException:
+                raise  # the server answered: certain, said by ``smtp_errors``
+            except OSError as e:  # timeout, reset, closed: the server may hold the message
+                polite = False  # no QUIT to a server that stopped answering
+                raise _may_have_been_sent(settings, e) from None
         finally:
-            _close(smtp)
+            if polite:
+                _close(smtp)
+            else:
+                smtp.close()
+
+
+def _envelope(smtp: smtplib.SMTP, sender: str, recipient: str, size: int) -> None:
+    """MAIL FROM and RCPT TO, as ``sendmail`` says them, before any byte of the message."""
+    smtp.ehlo_or_helo_if_needed()
+    options = [f"size={size}"] if smtp.does_esmtp and smtp.has_extn("size") else []
+    code, said = smtp.mail(sender, options)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, said, sender)
+    code, said = smtp.rcpt(recipient)
+    if code not in (250, 251):
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, said)})
+
+
+def _may_have_been_sent(settings: SmtpSettings, error: OSError) -> MayHaveBeenSent:
+    what = "took too long to answer" if isinstance(error, TimeoutError) else "closed the connection"
+    return MayHaveBeenSent(
+        f"The mail server {settings.host}:{settings.port} {what} after the reply was handed to"
+        " it, so it may have gone out. Look in your Sent folder or ask the customer, then resend"
+        " it or mark it sent."
+    )
 
 
 def check_smtp(settings: SmtpSettings) -> None:

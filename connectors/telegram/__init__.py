@@ -33,6 +33,8 @@ from banco.connectors import (
     Attachment,
     CheckResult,
     Context,
+    HandingOver,
+    MayHaveBeenSent,
     NeedsUser,
     Outgoing,
     Page,
@@ -42,7 +44,14 @@ from banco.connectors import (
     TryLater,
 )
 
-from .client import OFFICIAL_API_URL, WEBHOOK_SET, Session, duration_words, retry_seconds
+from .client import (
+    OFFICIAL_API_URL,
+    WEBHOOK_SET,
+    Session,
+    duration_words,
+    retry_seconds,
+    telegram_answered,
+)
 from .media import fetch_files, not_fetched
 from .send import Target, is_photo, sent_record, split_text, target_of
 from .updates import STREAM, ChatFilter, attach, read_update
@@ -153,7 +162,7 @@ class TelegramConnector:
         details = {}
         if username:  # every bot has one; the link lets a customer claim an order in one tap
             details = {
-                "order_link": f"https://t.me/{username}?start={{ref}}",
+                "order_link": f"https://t.me/{username}?start={{token}}",
                 "bot_username": username,
             }
         return CheckResult(summary, warnings=warnings, details=details)
@@ -219,7 +228,7 @@ class TelegramConnector:
             session.run(session.bot.answer_callback_query(press_id))
 
     # Sending ------------------------------------------------------------------------------------
-    def send(self, message: Outgoing) -> Receipt:
+    def send(self, message: Outgoing, handing_over: HandingOver) -> Receipt:
         target = target_of(message)
         for attachment in message.attachments:
             if attachment.data is None:
@@ -239,6 +248,7 @@ class TelegramConnector:
         bot = session.bot
         sent: list[Message] = []
         budget = self.MAX_SEND_WAIT_SECONDS
+        handing_over()
         for step in steps:
             # Only the first part quotes the message it answers.
             reply = None
@@ -262,6 +272,8 @@ class TelegramConnector:
                         " the reply stays in the outbox and goes with the next delivery"
                     ) from None
                 except TelegramError as e:
+                    if not telegram_answered(e):
+                        raise _may_have_been_sent(len(sent), len(steps)) from None
                     if sent:
                         why = f"then Telegram answered: {session.reason(e)}"
                         raise _partly_sent(len(sent), len(steps), why) from None
@@ -269,8 +281,8 @@ class TelegramConnector:
         record = sent_record(message, sent, bot.id, bot.first_name, target)
         return Receipt(record.external_id, record)
 
-    def was_sent(self, message: Outgoing) -> bool | None:
-        return None  # the Bot API cannot list what a bot sent: the maker looks at the chat
+    def was_sent(self, message: Outgoing) -> bool:
+        return False  # the Bot API cannot list what a bot sent: the maker looks at the chat
 
 
 #: one message of a reply: send it with the bot, quoting the given message (or none)
@@ -312,6 +324,15 @@ async def _send_file(
         )
     return await bot.send_document(
         target.chat_id, upload, reply_parameters=reply, business_connection_id=target.connection
+    )
+
+
+def _may_have_been_sent(done: int, total: int) -> MayHaveBeenSent:
+    """The request left and Telegram's answer never came."""
+    which = "this reply" if total == 1 else f"part {done + 1} of the {total} parts of this reply"
+    return MayHaveBeenSent(
+        f"Telegram did not answer in time after Banco handed over {which}, so it may have"
+        " reached the chat. Look at the chat, then resend it or mark it sent."
     )
 
 

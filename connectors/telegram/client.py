@@ -15,6 +15,7 @@ from collections.abc import Coroutine
 from datetime import timedelta
 from typing import Any, TypeVar
 
+import httpx
 from telegram import Bot
 from telegram.error import (
     BadRequest,
@@ -198,3 +199,15 @@ class Session:
         if isinstance(error, Conflict):  # only getUpdates conflicts; never a reason to give up
             return TryLater(f"Telegram answered with a conflict ({self.reason(error)})")
         return self.reading_error(error)
+
+
+#: httpx failures that happen before a request's bytes leave (no connection was made)
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def telegram_answered(error: TelegramError) -> bool:
+    """Whether ``error`` is certain about a request: Telegram answered it (a refusal, a wait), or
+    it never left this machine. A timeout or a broken connection after it left is not."""
+    if not isinstance(error, NetworkError) or isinstance(error, BadRequest):
+        return True  # python-telegram-bot raises these from Telegram's own answer
+    return isinstance(error.__cause__, _NOT_SENT)

@@ -11,19 +11,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import routines
-from ..outbox import deliver, set_status
+from ..outbox import OutboxError, decide, deliver, state_words
 from ..shop import Shop
 from ..sync import NEEDS_YOU
 from .context import Ctx, page
 
 #: Outbox states the maker should see: not gone yet, or gone wrong.
-OUTBOX_SHOWN = ("queued", "sending", "failed", "may_have_been_sent")
-OUTBOX_WORDS = {
-    "queued": "waiting to go",
-    "sending": "being sent",
-    "failed": "refused",
-    "may_have_been_sent": "may have been sent",
-}
+OUTBOX_SHOWN = ("queued", "claimed", "handing_over", "failed", "may_have_been_sent")
 
 
 @dataclass
@@ -84,13 +78,14 @@ def outbox_problems(shop: Shop) -> list[dict[str, Any]]:
     marks = ",".join("?" * len(OUTBOX_SHOWN))
     rows = shop.store.all(
         "select x.id, x.account, x.channel, x.to_handle, x.text, x.status, x.error, x.created_at,"
+        " x.send_at,"
         f" o.ref from outbox x left join orders o on o.id = x.order_id where x.status in ({marks})"
         " order by x.id",
         list(OUTBOX_SHOWN),
     )
     for row in rows:
         row["to"] = json.loads(row["to_handle"])[1]
-        row["words"] = OUTBOX_WORDS[row["status"]]
+        row["words"] = state_words(row)
     return rows
 
 
@@ -134,7 +129,9 @@ def outbox_resend(ctx: Ctx) -> Response:
     outbox_id = ctx.request.path_params["outbox_id"]
     row = ctx.shop.store.one("select status from outbox where id = ?", [outbox_id])
     if row is not None and row["status"] in ("failed", "may_have_been_sent"):
-        set_status(ctx.shop, outbox_id, "queued")  # the maker checked: it did not go out
+        decide(ctx.shop, outbox_id, "resend")  # the maker checked: it did not go out
+    elif row is not None and row["status"] == "queued":  # "send now", a scheduled one too
+        ctx.shop.store.db.table("outbox").update(outbox_id, {"send_at": None})
     results = deliver(ctx.shop, [outbox_id])
     if not results:
         return ctx.back("/accounts", "That reply is no longer waiting in the outbox.", "error")
@@ -146,8 +143,21 @@ def outbox_resend(ctx: Ctx) -> Response:
 
 @page
 def outbox_cancel(ctx: Ctx) -> Response:
-    set_status(ctx.shop, ctx.request.path_params["outbox_id"], "cancelled")
+    try:
+        decide(ctx.shop, ctx.request.path_params["outbox_id"], "cancel")
+    except OutboxError as e:
+        return ctx.back("/accounts", f"Not cancelled: {e}.", "error")
     return ctx.back("/accounts", "Cancelled: that reply will not be sent.")
+
+
+@page
+def outbox_mark_sent(ctx: Ctx) -> Response:
+    """The maker saw the reply in the chat or her Sent folder: it went out."""
+    try:
+        decide(ctx.shop, ctx.request.path_params["outbox_id"], "mark_sent")
+    except OutboxError as e:
+        return ctx.back("/accounts", f"Not changed: {e}.", "error")
+    return ctx.back("/accounts", "Marked sent: Banco will not send it again.")
 
 
 routes = [
@@ -155,4 +165,5 @@ routes = [
     Route("/collect", collect_now, methods=["POST"], name="collect"),
     Route("/outbox/{outbox_id:int}/resend", outbox_resend, methods=["POST"]),
     Route("/outbox/{outbox_id:int}/cancel", outbox_cancel, methods=["POST"]),
+    Route("/outbox/{outbox_id:int}/mark-sent", outbox_mark_sent, methods=["POST"]),
 ]

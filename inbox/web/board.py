@@ -1,5 +1,6 @@
 """Orders: the board by status (drag a card, or pick a status and press Move), the list, and one
-order with its whole conversation, attachments, tasks, fields, notes, history and a reply box."""
+order with its whole conversation, attachments, tasks, fields, notes, history and a reply box,
+where the maker links a new sender to the order's customer."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ from ..orders import (
     add_note,
     add_task,
     find_order,
+    link_sender,
     update_fields,
 )
-from ..outbox import deliver, queue_reply
+from ..outbox import PENDING, deliver, queue_reply
 from ..reply_language import customer_language, set_language
 from ..reply_session import LANGUAGE_NAMES, PURPOSE_WORDS, PURPOSES, purpose_for, suggestion_for
 from ..shop import Shop
@@ -35,7 +37,7 @@ from .values import parse_date, parse_number
 
 OPEN = tuple(s for s in STATUSES if s not in CLOSED)
 #: Outbox states that mean a message has its answer (or one on the way).
-ANSWERED = ("queued", "sending", "may_have_been_sent", "sent")
+ANSWERED = (*PENDING, "sent")
 
 
 @page
@@ -105,13 +107,15 @@ def order(ctx: Ctx) -> Response:
 
 def reply_target(shop: Shop, conversation: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The message a reply from the order page answers: the customer's last one that can be
-    answered (read, with an address or chat to answer, not an automatic reply)."""
+    answered (read, with an address or chat to answer, not an automatic reply, not from a new
+    sender the maker has not linked to the customer)."""
     for message in reversed(conversation):
         if (
             message["direction"] == "in"
             and message["sender_handle"]
             and message["status"] == "ok"
             and not message["auto"]  # never an out-of-office or a bounce
+            and not message["new_sender"]
         ):
             return message
     return None
@@ -213,6 +217,22 @@ def reply(ctx: Ctx) -> Response:
     return ctx.back(home, words, kind)
 
 
+@page
+def link(ctx: Ctx) -> Response:
+    """The maker confirms that the new sender of a message on this order is its customer."""
+    order = find_order(ctx.shop.store, ctx.request.path_params["ref"])
+    message = ctx.field("message")
+    message_id = int(message) if message.isdigit() else 0
+    if not ctx.shop.store.scalar(
+        "select 1 from messages where id = ? and order_id = ?", [message_id, order["id"]]
+    ):
+        raise FormProblem("that message is not on this order")
+    linked = link_sender(ctx.shop.store, message_id, ctx.shop.clock.now())
+    return ctx.back(
+        f"/orders/{linked.ref}", f"{linked.sender} is now {linked.customer}, the customer."
+    )
+
+
 def _answered(shop: Shop, message: dict[str, Any]) -> bool:
     if not message["waiting"]:
         return True
@@ -233,5 +253,6 @@ routes = [
     Route("/orders/{ref:str}/tasks", new_task, methods=["POST"]),
     Route("/orders/{ref:str}/notes", note, methods=["POST"]),
     Route("/orders/{ref:str}/reply", reply, methods=["POST"]),
+    Route("/orders/{ref:str}/link", link, methods=["POST"]),
     Route("/tasks/{task_id:int}/done", task_done, methods=["POST"]),
 ]

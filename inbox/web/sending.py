@@ -57,10 +57,13 @@ def replyroute(shop: Shop, message: dict[str, Any]) -> Route:
     """The outbox's own routing (``outbox.route``), to say it before the maker presses Send."""
     row = shop.store.one("select * from messages where id = ?", [message["id"]]) or message
     try:
-        account, channel, to = route(shop, row)
-        return Route(account, channel, to.value, shop.can_send(account))
+        found = route(shop, row)
     except ConfigError:  # the account was removed from banco.toml since the message came
+        found = None
+    if found is None:  # no account can send it: said before Send, refused if sent anyway
         return Route(row["account"], row["channel"], row["sender_handle"] or "", False)
+    account, channel, to = found
+    return Route(account, channel, to.value, True)
 
 
 CANNOT_SEND = (
