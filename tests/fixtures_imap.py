@@ -5,16 +5,19 @@
 * ``mailbox``: a fresh user on it for each test, so tests never see each other's mail. It seeds
   mail by APPEND or by writing Maildir files, and reads flags back for assertions.
 * ``smtp_server``: aiosmtpd accepting the mailbox's login (PLAIN, LOGIN and XOAUTH2), keeping
-  what it receives; ``refuse`` makes it refuse a recipient with a chosen answer.
+  what it receives; ``refuse`` makes it refuse a recipient with a chosen answer, ``hold`` makes
+  it keep a message and not answer until released.
 * ``source_imap``: the contract-test harness (``tests/test_contract.py``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import secrets
 import ssl
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -245,6 +248,12 @@ class Recorder:
     received: list[Delivered] = field(default_factory=list)
     #: recipient -> the SMTP answer to RCPT TO, such as "550 5.1.1 No such user"
     refuse: dict[str, str] = field(default_factory=dict)
+    #: when set, a server that keeps each message and then says nothing until ``release``
+    #: (a slow or stalled server: the sender cannot know the message is kept)
+    hold: bool = False
+    #: set each time a message has been kept
+    arrived: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
@@ -264,6 +273,9 @@ class Recorder:
         self.received.append(
             Delivered(str(envelope.mail_from), list(envelope.rcpt_tos), data, login)
         )
+        self.arrived.set()
+        if self.hold:  # waits in a thread, so the server goes on serving other connections
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait)
         return "250 OK"
 
     async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
@@ -308,6 +320,7 @@ class SmtpServer:
             self.controller.start()
 
     def stop(self) -> None:
+        self.recorder.release.set()  # a held answer must not keep the server from stopping
         controller, self.controller = self.controller, None
         if controller is not None:
             controller.stop()

@@ -15,6 +15,8 @@ value JSON-encoded (or as multipart with files), files are downloaded from
 * ``blocked`` chats answer 403 and ``gone`` chats 400 "chat not found" to sends.
 * ``fail(method, status, ...)`` makes the next call(s) of a method answer 429 (with
   ``retry_after``), 502 (an HTML page, as a proxy in front of Telegram sends) or anything else.
+* ``hold = True`` delivers each sent message to the chat and then answers nothing until
+  ``release`` is set: Telegram slower than Banco's timeout.
 
 It is also run as a separate process by ``bench/telegram_backlog.py``.
 """
@@ -79,6 +81,8 @@ class BotApi:
         self.gone: set[int] = set()
         self.can_read_groups = False
         self._message_ids: dict[int, int] = {}
+        self.hold = False
+        self.release = threading.Event()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         self.server.api = self  # type: ignore[attr-defined]
@@ -92,6 +96,7 @@ class BotApi:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def close(self) -> None:
+        self.release.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -349,6 +354,8 @@ class BotApi:
                 **(seen or {}),
             }
         )
+        if self.hold:  # delivered to the chat; the answer is late
+            self.release.wait()
         return 200, _ok(message)
 
     def api_sendMessage(self, params: dict[str, Any]) -> tuple[int, Any]:

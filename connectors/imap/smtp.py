@@ -71,7 +71,7 @@ def _envelope(smtp: smtplib.SMTP, sender: str, recipient: str, size: int) -> Non
 
 
 def _may_have_been_sent(settings: SmtpSettings, error: OSError) -> MayHaveBeenSent:
-    what = "took too long to answer" if isinstance(error, TimeoutError) else "closed the connection"
+    what = "took too long to answer" if _timed_out(error) else "closed the connection"
     return MayHaveBeenSent(
         f"The mail server {settings.host}:{settings.port} {what} after the reply was handed to"
         " it, so it may have gone out. Look in your Sent folder or ask the customer, then resend"
@@ -182,10 +182,9 @@ def smtp_errors(settings: SmtpSettings, sender: str) -> Iterator[None]:
         raise TryLater(
             f"The mail server {host} cannot send just now ({_said(e)}); Banco will try again."
         ) from None
-    except smtplib.SMTPServerDisconnected:
-        raise TryLater(
-            f"The mail server {host} closed the connection; Banco will try again."
-        ) from None
+    except smtplib.SMTPServerDisconnected as e:
+        what = "took too long to answer" if _timed_out(e) else "closed the connection"
+        raise TryLater(f"The mail server {host} {what}; Banco will try again.") from None
     except smtplib.SMTPResponseException as e:
         raise TryLater(
             f"The mail server {host} answered with an error ({_said(e)}); Banco will try again."
@@ -219,6 +218,12 @@ def smtp_errors(settings: SmtpSettings, sender: str) -> Iterator[None]:
             f"Banco could not reach the mail server {host} ({(e.strerror or str(e)).lower()});"
             " Banco will try again."
         ) from None
+
+
+def _timed_out(error: OSError) -> bool:
+    # smtplib reports a timeout while reading an answer as a lost connection ("Connection
+    # unexpectedly closed: timed out")
+    return isinstance(error, TimeoutError) or str(error).endswith("timed out")
 
 
 def _said(error: smtplib.SMTPResponseException) -> str:
