@@ -2,15 +2,21 @@
 
 Rules, in the order they are tried for an incoming message:
 
-1. the order the sender claims by a link (Telegram's ``/start B-0042`` deep link): the sender
-   becomes a handle of that order's customer;
+1. the order whose link for the customer the sender opened (Telegram's ``/start <token>`` deep
+   link; the token is the order's own, nobody can guess it): the sender becomes a handle of that
+   order's customer;
 2. the conversation it replies to (In-Reply-To and every References entry);
-3. the order reference quoted in the subject or text (``B-0042``);
+3. the order reference quoted in the subject or text (``B-0042``, also ``/start B-0042``);
 4. the same chat, while its order is open;
 5. the sender's open order;
 6. otherwise a first message from a customer opens a ``new`` order (an inquiry).
 
 A subject change alone never splits a conversation.
+
+A message filed on an order whose customer is someone else (they quoted its reference, or wrote
+on in a chat that did) is "from a new sender": it stays on the sender's own contact, so no reply
+goes to their addresses unless it answers one of their messages, until the maker links them to
+the customer (``orders.link_sender``). Only an opened link joins a sender to a customer unasked.
 
 A form answer always opens its own order. Auto-replies, bounces, bulk mail and unreadable messages
 never create orders or contacts; they join a conversation when their headers say which.
@@ -207,6 +213,10 @@ class Ingest:
             self.store.db.conn.execute(
                 "update orders set updated_at = ? where id = ?", [self._now_iso(), order_id]
             )
+        if files_order and claimed is None and self._someone_elses(order_id, contact_id):
+            self.store.db.conn.execute(
+                "update messages set new_sender = 1 where id = ?", [message_id]
+            )
         self._settle_waiting(message_id, record, sent, order_id, thread["id"])
         return message_id
 
@@ -249,10 +259,13 @@ class Ingest:
 
     # Threads and orders -------------------------------------------------------------------------
     def _claimed_order(self, record: Record) -> dict[str, Any] | None:
-        match = ref_pattern(self.order_prefix).fullmatch(record.order_ref or "")
-        if match is None or record.direction != "in":
+        """The order whose link the sender opened. Only its token proves the maker gave it: a
+        reference after ``/start`` (typed, or an old link) is a quoted reference like any other."""
+        if not record.order_ref or record.direction != "in":
             return None
-        return self.store.one("select id, contact_id from orders where id = ?", [int(match[1])])
+        return self.store.one(
+            "select id, contact_id from orders where token = ?", [record.order_ref]
+        )
 
     def _replied_message(self, record: Record) -> dict[str, Any] | None:
         for key in record.reply_keys:
@@ -307,6 +320,13 @@ class Ingest:
             [contact_id, *CLOSED],
         )
         return int(found) if found is not None else None
+
+    def _someone_elses(self, order_id: int | None, contact_id: int | None) -> bool:
+        """Whether ``order_id`` is the order of another customer than ``contact_id``."""
+        if order_id is None or contact_id is None:
+            return False
+        customer = self.store.scalar("select contact_id from orders where id = ?", [order_id])
+        return bool(customer != contact_id)
 
     def _is_open(self, order_id: int) -> bool:
         return self.store.scalar("select status from orders where id = ?", [order_id]) not in CLOSED

@@ -1,9 +1,12 @@
-"""Orders: the pipeline of statuses, short references like B-0042, and the history of every change."""
+"""Orders: the pipeline of statuses, short references like B-0042, the token of each order's link
+for its customer, the history of every change, and linking a new sender to an order's customer."""
 
 from __future__ import annotations
 
 import json
 import re
+import secrets
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -90,6 +93,13 @@ def find_order(store: Store, ref: str) -> dict[str, Any]:
     return row
 
 
+def new_token() -> str:
+    """The token of an order's link for its customer: 72 random bits, in the letters a Telegram
+    deep link carries (``A-Z a-z 0-9 _ -``, 12 of them where 64 are allowed). Only a customer the
+    maker gave the link to can know it: a reference such as B-0042 anyone can guess."""
+    return secrets.token_urlsafe(9)
+
+
 def create_order(
     store: Store,
     prefix: str,
@@ -103,6 +113,7 @@ def create_order(
 ) -> int:
     values = {
         "contact_id": contact_id,
+        "token": new_token(),
         "status": "new",
         "title": title[:200],
         "account": account,
@@ -207,3 +218,64 @@ def add_task(store: Store, ref: str, title: str, now: datetime, due: date | None
         },
     )
     return task_id
+
+
+# New senders ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Linked:
+    """A new sender the maker linked to an order's customer, in words."""
+
+    ref: str
+    sender: str
+    customer: str
+
+
+def link_sender(store: Store, message_id: int, now: datetime) -> Linked:
+    """The maker confirms that the new sender of ``message_id`` is the customer of its order:
+    the sender's contact joins the customer's (addresses, conversations, orders), so replies
+    and later messages from those addresses are the customer's."""
+    message = store.one(
+        "select contact_id, order_id, new_sender from messages where id = ?", [message_id]
+    )
+    if message is None:
+        raise OrderError(f"no message {message_id}; `banco messages` lists them")
+    if not message["new_sender"]:
+        raise OrderError(f"message {message_id} is not from a new sender; there is nothing to link")
+    order = store.one("select id, ref, contact_id from orders where id = ?", [message["order_id"]])
+    assert order is not None  # a new sender's message is always on an order
+    sender, customer = message["contact_id"], order["contact_id"]
+    linked = Linked(order["ref"], _who(store, sender), _name(store, customer))
+    with store.db.atomic():
+        if sender != customer:  # never merge the customer into itself (and delete it)
+            _merge_contact(store, sender, into=customer)
+        store.db.execute(
+            "update messages set new_sender = 0 where contact_id = ? and new_sender = 1"
+            " and order_id in (select id from orders where contact_id = ?)",
+            [customer, customer],
+        )
+        add_event(
+            store, order["id"], now, "sender_linked", note=f"{linked.sender} is {linked.customer}"
+        )
+    return linked
+
+
+def _merge_contact(store: Store, contact_id: int, *, into: int) -> None:
+    """Everything of one contact moves to another, and the emptied contact goes."""
+    for table in ("handles", "messages", "threads", "orders", "checkins"):
+        store.db.execute(
+            f"update {table} set contact_id = ? where contact_id = ?", [into, contact_id]
+        )
+    store.db.execute("delete from contacts where id = ?", [contact_id])
+
+
+def _who(store: Store, contact_id: int) -> str:
+    """A contact's name with its addresses: ``Mallory (email: m@example.net)``."""
+    handles = store.all(
+        "select kind, value from handles where contact_id = ? order by id", [contact_id]
+    )
+    listed = ", ".join(f"{h['kind']}: {h['value']}" for h in handles)
+    return f"{_name(store, contact_id)} ({listed})" if listed else _name(store, contact_id)
+
+
+def _name(store: Store, contact_id: int) -> str:
+    return str(store.scalar("select name from contacts where id = ?", [contact_id]) or "?")

@@ -11,7 +11,7 @@ from .store import Store
 
 MESSAGE_COLUMNS = (
     "m.id, m.account, m.channel, m.direction, m.sent_at, m.sender, m.sender_handle, m.subject,"
-    " m.text, m.status, m.problem, m.auto, m.waiting, m.size, o.ref as order_ref"
+    " m.text, m.status, m.problem, m.auto, m.waiting, m.size, m.new_sender, o.ref as order_ref"
 )
 
 
@@ -104,7 +104,10 @@ def order_detail(store: Store, ref: str) -> dict[str, Any]:
         "select id, title, due, done_at from tasks where order_id = ? order by id", [order["id"]]
     )
     order["links"] = [
-        {"account": row["account"], "url": details["order_link"].format(ref=order["ref"])}
+        {
+            "account": row["account"],
+            "url": details["order_link"].format(ref=order["ref"], token=order["token"]),
+        }
         for row in store.all("select account, details from account_state where details is not null")
         if "order_link" in (details := json.loads(row["details"]))
     ]

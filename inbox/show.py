@@ -11,6 +11,7 @@ from .orders import STATUS_WORDS
 
 def order_text(order: dict[str, Any], when: Callable[[str | None], str]) -> str:
     contact = order["contact"] or {}
+    customer = contact.get("name") or "the customer"
     lines = [
         f"{order['ref']}  {order['title']}",
         f"Status:    {STATUS_WORDS[order['status']]}",
@@ -49,6 +50,8 @@ def order_text(order: dict[str, Any], when: Callable[[str | None], str]) -> str:
         flag = " (waiting for your reply)" if m["waiting"] else ""
         note = f" [{m['problem']}]" if m["status"] != "ok" else ""
         lines += ["", f"--- {when(m['sent_at'])}  {who} via {m['channel']}{flag}{note}"]
+        if m["new_sender"]:
+            lines.append(f"From a new sender — link to {customer}? `banco orders link {m['id']}`")
         if m["subject"]:
             lines.append(f"Subject: {m['subject']}")
         lines.append((m["text"] or "").strip())

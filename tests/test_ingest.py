@@ -323,12 +323,13 @@ def test_the_same_message_id_in_the_same_direction_is_one_message(
 
 def test_a_deep_link_claims_the_order_for_the_chat(store: Store, ingest: Ingest) -> None:
     save(ingest, form_row())
+    token = store.scalar("select token from orders")
     start = Record(
         "tg:1",
         "telegram",
         sender=Person("Ann R", [Handle("telegram", "777")]),
-        text="/start B-0001",
-        order_ref="B-0001",
+        text=f"/start {token}",
+        order_ref=token,
         conversation="chat:777",
     )
     save(ingest, start)

@@ -74,7 +74,9 @@ def test_banco_check_reaches_the_bot_and_prints_the_order_link(tg_shop, bot_api,
     )
     collect_ok(shop)
     order = run("--home", str(home), "orders", "show", "B-0001")
-    assert "Link for the customer (tg): https://t.me/banco_shop_bot?start=B-0001" in order.output
+    token = shop.store.scalar("select token from orders")
+    link = f"Link for the customer (tg): https://t.me/banco_shop_bot?start={token}"
+    assert link in order.output
 
 
 def test_check_says_when_the_bot_cannot_see_every_group_message(tg_shop, bot_api, run) -> None:
@@ -501,7 +503,7 @@ def test_a_deep_link_joins_the_chat_to_the_order_and_its_customer(
     assert shop.store.scalar("select ref from orders") == "B-0001"
 
     newcomer = {"id": 3003, "is_bot": False, "first_name": "Cliente", "username": "cliente_zero"}
-    bot_api.message(newcomer, "/start B-0001")
+    bot_api.message(newcomer, f"/start {shop.store.scalar('select token from orders')}")
     bot_api.message(newcomer, "Ecco la foto del vaso che intendevo")
     collect_ok(shop)
     assert shop.store.scalar("select count(*) from orders") == 1

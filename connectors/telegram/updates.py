@@ -44,7 +44,8 @@ MESSAGE_KINDS = (
 )
 CHANNEL_KINDS = ("channel_post", "edited_channel_post")
 
-#: ``/start B-0042``: the payload of a deep link ``t.me/<bot>?start=B-0042``
+#: ``/start <payload>``: the payload of a deep link ``t.me/<bot>?start=<token>`` (an order's
+#: token; Banco decides what a payload that is not one means, such as a reference typed by hand)
 DEEP_LINK = re.compile(r"/start(?:@\w+)?\s+([A-Za-z0-9_-]{1,64})\s*")
 
 #: kinds of content shown by their name alone
