@@ -8,6 +8,7 @@ from collections.abc import Callable
 from banco.config import longest_gap_hours
 
 from .clock import parse_iso
+from .ingest import stored_count
 from .shop import Shop
 from .sync import NEEDS_YOU, classify
 
@@ -54,10 +55,7 @@ def run_checks(shop: Shop, echo: Callable[[str], None], fix: bool = False) -> bo
         for line in fixed:
             echo(f"  fixed: {line}")
         for stream, count in result.counts.items():
-            stored = shop.store.scalar(
-                "select count(*) from messages where account = ? and stream = ?",
-                [account.name, stream],
-            )
+            stored = stored_count(shop.store, account.name, stream)
             gap = f"  <- {count - stored} not yet collected" if count > stored else ""
             echo(f"  {stream}: {count} at the source, {stored} in Banco{gap}")
         _last_state(shop, account.name, echo)

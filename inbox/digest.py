@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from .clock import iso, parse_iso
+from .ingest import stored_count
 from .orders import CLOSED
 from .store import Store
 from .words import duration, say
@@ -108,15 +109,13 @@ def build_digest(
     )
     digest.unreadable = store.all(problem_rows, ["unreadable"])
     digest.too_large = store.all(problem_rows, ["too_large"])
-    digest.gaps = [
-        row
-        for row in store.all(
-            "select s.account, s.stream, s.source_count, (select count(*) from messages m"
-            " where m.account = s.account and m.stream = s.stream) as stored"
-            " from sync_state s where s.source_count is not null order by s.account, s.stream"
-        )
-        if row["source_count"] > row["stored"]
-    ]
+    counted = store.all(
+        "select account, stream, source_count from sync_state"
+        " where source_count is not null order by account, stream"
+    )
+    for row in counted:
+        row["stored"] = stored_count(store, row["account"], row["stream"])
+    digest.gaps = [row for row in counted if row["source_count"] > row["stored"]]
     return digest
 
 

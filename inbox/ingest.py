@@ -26,12 +26,14 @@ a form row changed in the sheet) it replaces the stored one and the old version 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from banco.connectors import Handle, OrderFields, Page, Record
+from banco.connectors.base import encode_text
 
 from .clock import iso
 from .orders import CLOSED, add_event, create_order, may_hold_ref, ref_pattern
@@ -68,6 +70,7 @@ class Ingest:
     #: to), not later ones; a reply found in the Sent folder answers everything before it
     answers_up_to: str | None = None
     _stamp: tuple[datetime | None, str] = field(default=(None, ""), init=False, repr=False)
+    _copy: tuple[Record | None, str | None] = field(default=(None, None), init=False, repr=False)
 
     def _now_iso(self) -> str:
         """``now`` as stored, worked out once for all the rows a page writes."""
@@ -145,8 +148,10 @@ class Ingest:
                 self.store.db.conn.execute(
                     "update messages set stream = ? where id = ?", [stream, existing["id"]]
                 )
-            if existing["content_hash"] == digest:
-                counts.unchanged += 1
+            elif _is_copy(existing, record, stream, digest):
+                self._note_copy(existing, record, stream)
+            if existing["content_hash"] == digest or existing["external_id"] != record.external_id:
+                counts.unchanged += 1  # the same content, or another copy: never an edit
             else:
                 self._replace(existing, record, digest)
                 counts.updated += 1
@@ -158,23 +163,52 @@ class Ingest:
         counts.new += 1
 
     def _existing(self, record: Record) -> dict[str, Any] | None:
-        """The stored version of ``record``: same id, or the same Message-ID seen in the same
-        direction under another id (a reply Banco sent, then found in the Sent folder; a mailbox
-        whose UIDs were renumbered)."""
-        columns = "id, stream, content_hash, order_id, order_fields, subject, text, raw"
+        """The stored version of ``record``: same id; else the message it is a copy of (same
+        ``copy_key``, in the same direction): found in another folder, delivered again, or in a
+        mailbox whose UIDs were renumbered; else a reply Banco sent, found in the mailbox by its
+        Message-ID alone (Banco makes a new one for every reply, and the server's copy need not
+        be byte for byte what Banco composed). Another message that only shares the Message-ID
+        (contact-form plugins and shop systems reuse one) is not it."""
+        columns = (
+            "id, external_id, stream, size, content_hash, order_id, order_fields, subject, text,"
+            " raw"
+        )
         found = self.store.one(
             f"select {columns} from messages where account = ? and external_id = ?",
             [self.account, record.external_id],
         )
-        if found is None and record.message_key:
-            found = self.store.one(
-                f"select {columns} from messages where account = ? and message_key = ?"
-                " and direction = ? order by id limit 1",
-                [self.account, record.message_key, record.direction],
-            )
-            if found is not None:
-                found["content_hash"] = record.fingerprint()  # another copy: never an edit
-        return found
+        key = self._copy_key(record)
+        if found is not None or (key is None and not record.message_key):
+            return found
+        # "+account": looked up by the two keys' indexes, not through all the account's messages
+        return self.store.one(
+            f"select {columns} from messages where +account = ? and direction = ?"
+            " and (copy_key = ? or (message_key = ? and stream = 'outbox')) limit 1",
+            [self.account, record.direction, key, record.message_key],
+        )
+
+    def _copy_key(self, record: Record) -> str | None:
+        """``record_copy_key(record)``, worked out once: filing asks for it twice."""
+        if self._copy[0] is not record:
+            self._copy = (record, record_copy_key(record))
+        return self._copy[1]
+
+    def _note_copy(self, existing: dict[str, Any], record: Record, stream: str) -> None:
+        """List where a copy of the stored message ``existing`` was found, so that the folder's
+        count at the source and Banco's agree (``stored_count``). A copy of the same size in a
+        folder that already holds the message is that message under a new number (the folder
+        was rebuilt, its UIDs renumbered), not one more copy: a copy delivered again differs in
+        its Received headers."""
+        size = _size(record)
+        if existing["stream"] == stream and existing["size"] == size:
+            return
+        self.store.db.conn.execute(
+            "insert or ignore into message_copies (account, stream, external_id, message_id, size)"
+            " select ?, ?, ?, ?, ? where not exists (select 1 from message_copies"
+            " where message_id = ? and stream = ? and size = ?)",
+            [self.account, stream, record.external_id, existing["id"], size]
+            + [existing["id"], stream, size],
+        )
 
     def _file_new(self, record: Record, stream: str, digest: str, counts: Counts) -> int:
         files_order = record.direction == "in" and record.status != "unreadable" and not record.auto
@@ -268,14 +302,15 @@ class Ingest:
         )
 
     def _replied_message(self, record: Record) -> dict[str, Any] | None:
+        """The stored message ``record`` answers: the first of its reply keys that names one."""
         for key in record.reply_keys:
-            row = self.store.one(
-                "select id, thread_id, order_id from messages where message_key = ?"
-                " order by id limit 1",
+            rows = self.store.all(
+                "select id, thread_id, order_id, sender_handle, sent_at from messages"
+                " where message_key = ? order by sent_at desc, id desc",
                 [key],
             )
-            if row is not None:
-                return row
+            if rows:
+                return _likeliest_replied(rows, record)
         return None
 
     def _thread(self, record: Record, replied: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -350,24 +385,35 @@ class Ingest:
     def _new_thread(
         self, record: Record, contact_id: int | None, order_id: int | None
     ) -> dict[str, Any]:
+        """A conversation for ``record``, keyed by its chat (or form row), else its Message-ID.
+        A taken chat key is that chat's conversation. A taken Message-ID is another message's
+        that reused it (a contact-form plugin sending every submission with one): this message
+        starts a conversation of its own, keyed by its id; its headers did not say it replies."""
+        keys = (
+            [record.conversation]
+            if record.conversation
+            else [k for k in (record.message_key, f"id:{record.external_id}") if k]
+        )
         thread = {
             "account": self.account,
             "channel": record.channel,
-            "key": record.conversation or record.message_key or f"id:{record.external_id}",
+            "key": keys[0],
             "subject": record.subject,
             "contact_id": contact_id,
             "order_id": order_id,
             "created_at": self._now_iso(),
         }
-        added = self.store.db.conn.execute(
-            "insert or ignore into threads (account, channel, key, subject, contact_id, order_id,"
-            " created_at) values (?, ?, ?, ?, ?, ?, ?)",
-            list(thread.values()),
-        )
-        if added.rowcount == 1:
-            return {"id": added.lastrowid, **thread}
-        found = self.store.one(  # the key is taken: that conversation
-            "select * from threads where account = ? and key = ?", [self.account, thread["key"]]
+        for key in keys:
+            thread["key"] = key
+            added = self.store.db.conn.execute(
+                "insert or ignore into threads (account, channel, key, subject, contact_id,"
+                " order_id, created_at) values (?, ?, ?, ?, ?, ?, ?)",
+                list(thread.values()),
+            )
+            if added.rowcount == 1:
+                return {"id": added.lastrowid, **thread}
+        found = self.store.one(  # the chat's conversation (or this message's own, made before)
+            "select * from threads where account = ? and key = ?", [self.account, keys[-1]]
         )
         assert found is not None
         return found
@@ -385,7 +431,7 @@ class Ingest:
         digest: str = "",
     ) -> int:
         sender = record.sender
-        sender_handle = sender.handles[0].value if sender and sender.handles else None
+        sender_handle = _sender_handle(record)
         waiting = record.direction == "in" and not record.auto and record.status != "unreadable"
         row = {
             "account": self.account,
@@ -398,7 +444,7 @@ class Ingest:
             "order_id": order_id,
             "sender": (sender.name or sender_handle) if sender else None,
             "sender_handle": sender_handle,
-            "recipients": _to_json([h.value for p in record.recipients for h in p.handles]),
+            "recipients": _recipients_json(record),
             "sent_at": sent,
             "collected_at": self._now_iso(),
             "subject": record.subject,
@@ -406,12 +452,13 @@ class Ingest:
             "status": record.status,
             "problem": record.problem,
             "auto": record.auto,
-            "size": record.size or len(record.raw),
+            "size": _size(record),
             "message_key": record.message_key,
             "reply_keys": json.dumps(list(record.reply_keys)),
             "conversation": record.conversation,
             "order_fields": _to_json(_fields_json(record.order)) if record.order else None,
             "content_hash": digest,
+            "copy_key": self._copy_key(record),
             "waiting": int(waiting),
             "raw_type": record.raw_type,
             "raw": record.raw,
@@ -560,3 +607,93 @@ def _first_line(text: str) -> str:
         if line.strip():
             return line.strip()[:80]
     return ""
+
+
+# Copies and reused Message-IDs -----------------------------------------------------------------
+def copy_key(
+    message_key: str | None,
+    unreadable_raw: bytes | None,
+    sender: str | None,
+    recipients: str,
+    sent: str,
+    fingerprint: str,
+) -> str | None:
+    """What every copy of a message shares and another message does not, as a digest: its
+    Message-ID, sender, recipients (JSON, as stored), Date and content (``fingerprint``: subject,
+    text, attachments). Not its bytes: a copy in another folder, or delivered again, has other
+    Received headers. An unreadable message (``unreadable_raw``) is known by its bytes alone, and
+    without them it has no copy key: nothing tells two apart."""
+    if unreadable_raw is not None:
+        if not unreadable_raw:
+            return None
+        message_key, sender = hashlib.sha256(unreadable_raw).hexdigest(), None
+    digest = hashlib.sha256()
+    for part in (message_key or "", sender or "", recipients, sent, fingerprint):
+        data = encode_text(part)
+        digest.update(len(data).to_bytes(4, "big"))
+        digest.update(data)
+    return digest.hexdigest()[:32]  # 128 bits: a smaller index, still no chance of a clash
+
+
+def record_copy_key(record: Record) -> str | None:
+    """``copy_key`` of a record; None for a form answer, which is always its own order."""
+    if record.order is not None:
+        return None
+    return copy_key(
+        record.message_key,
+        record.raw if record.status == "unreadable" else None,
+        _sender_handle(record),
+        _recipients_json(record),
+        iso(record.sent_at) or "",
+        record.fingerprint(),
+    )
+
+
+def stored_count(store: Store, account: str, stream: str) -> int:
+    """How many of a stream's messages Banco holds, to compare with the count at the source:
+    those filed from it and the copies of stored messages found in it."""
+    return int(
+        store.scalar(
+            "select (select count(*) from messages where account = ? and stream = ?)"
+            " + (select count(*) from message_copies where account = ? and stream = ?)",
+            [account, stream, account, stream],
+        )
+    )
+
+
+def _is_copy(existing: dict[str, Any], record: Record, stream: str, digest: str) -> bool:
+    """Whether ``record`` is another copy of the stored message ``existing``, not that message
+    seen again or edited: it came under another id, or with the same content in another folder
+    (a Maildir file copied under its own name)."""
+    if existing["external_id"] != record.external_id:
+        return True
+    return bool(existing["stream"] != stream and existing["content_hash"] == digest)
+
+
+def _likeliest_replied(candidates: list[dict[str, Any]], record: Record) -> dict[str, Any]:
+    """Of the stored messages sharing the Message-ID a reply names, newest first, the one it
+    answers. Several share one when a mailer reuses it (each contact-form submission, each shop
+    notice): the maker's reply goes to the person who wrote, so one from a person the reply is
+    addressed to wins; else the newest one sent before the reply, which it can have answered."""
+    if len(candidates) == 1:
+        return candidates[0]
+    addressed = {h.value for person in record.recipients for h in person.handles}
+    sent = iso(record.sent_at)
+
+    def likelihood(row: dict[str, Any]) -> tuple[bool, bool]:
+        return row["sender_handle"] in addressed, sent is None or row["sent_at"] <= sent
+
+    return max(candidates, key=likelihood)  # the first of the likeliest: the newest
+
+
+def _sender_handle(record: Record) -> str | None:
+    sender = record.sender
+    return sender.handles[0].value if sender and sender.handles else None
+
+
+def _recipients_json(record: Record) -> str:
+    return _to_json([h.value for person in record.recipients for h in person.handles])
+
+
+def _size(record: Record) -> int:
+    return record.size or len(record.raw)
