@@ -36,6 +36,7 @@ from banco.connectors import Handle, OrderFields, Page, Record
 from banco.connectors.base import encode_text
 
 from .clock import iso
+from .form_ids import adopt_earlier_form_id
 from .orders import CLOSED, add_event, create_order, may_hold_ref, ref_pattern
 from .store import SaveFile, Store
 
@@ -139,6 +140,7 @@ class Ingest:
     def _save(self, record: Record, stream: str, counts: Counts, save_file: SaveFile) -> None:
         if record.direction == "in" and record.sender and self.owner & set(record.sender.handles):
             record.direction = "out"  # the maker's own mail, found in an inbound folder
+        adopt_earlier_form_id(self.store, self.account, record)
         existing = self._existing(record)
         digest = record.fingerprint()
         if existing is not None:

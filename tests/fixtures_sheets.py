@@ -571,6 +571,14 @@ def sheets_api() -> Iterator[SheetsApi]:
         thread.join()
 
 
+def gsheet_account(api: SheetsApi, sheet: Spreadsheet, key_file: Path, extra: str = "") -> str:
+    """A banco.toml block for an account "form" reading ``sheet`` from the local server."""
+    return (
+        f'\n[[accounts]]\nname = "form"\nkind = "gsheet"\nspreadsheet = "{sheet.url}"\n'
+        f'credentials = {{file = "{key_file}"}}\napi_url = "{api.url}"\n{extra}'
+    )
+
+
 def load_sheet(api: SheetsApi, name: str) -> Spreadsheet:
     """A realistic responses sheet from ``tests/data/gsheet/NAME.json`` put on the server."""
     data = json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))

@@ -9,17 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixtures_sheets import SERVICE_ACCOUNT, SheetsApi, Spreadsheet, load_sheet
+from fixtures_sheets import SERVICE_ACCOUNT, SheetsApi, Spreadsheet, gsheet_account, load_sheet
 
 from banco.inbox.shop import Shop
 from banco.inbox.sync import collect
-
-
-def gsheet_account(api: SheetsApi, sheet: Spreadsheet, key_file: Path, extra: str = "") -> str:
-    return (
-        f'\n[[accounts]]\nname = "form"\nkind = "gsheet"\nspreadsheet = "{sheet.url}"\n'
-        f'credentials = {{file = "{key_file}"}}\napi_url = "{api.url}"\n{extra}'
-    )
 
 
 @pytest.fixture

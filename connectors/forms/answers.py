@@ -71,7 +71,8 @@ def mapping_warnings(mapping: Mapping[str, str]) -> list[str]:
         )
     if "timestamp" not in mapping:
         warnings.append(
-            "no Timestamp column: answers are known by their row number, so deleting a row "
-            "makes the answers below it look new"
+            "no Timestamp column: Banco tells answers apart by the customer's name and email, "
+            "and a customer's second answer by all its answers, so editing one of those in the "
+            "sheet makes it a new order"
         )
     return warnings

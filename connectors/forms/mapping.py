@@ -4,7 +4,10 @@ A mapping is ``{field: column name}``, column names as :func:`~.rows.unique_head
 (so the second "Name" column is "Name (2)"). Columns left out become custom fields of the order.
 
 Guessing scores every (column, field) pair by the keywords the question contains, in English,
-Italian and French, ignoring case, accents and punctuation. A keyword of n words scores 2n (one
+Italian and French, ignoring case, accents and punctuation; the Timestamp column Google Forms adds
+is also known by its name in Spanish, German, Portuguese, Dutch, Polish and Russian, and the
+collected email address and a bare name question in Spanish and Dutch, so that answers are told
+apart by who gave them (see ``identity``). A keyword of n words scores 2n (one
 more if it is the whole question); a weak word ("date", "order", "price") scores 1 and decides
 only when nothing more specific does. The best pairs are taken first; a column is never given
 two fields and, between equal columns, the first one wins.
@@ -17,7 +20,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .rows import fold, unique_headers
+from .rows import unique_headers
+from .text import fold
 
 FIELDS = (
     "timestamp",
@@ -38,14 +42,17 @@ FIELDS = (
 # Keywords as fold() writes them: lower case, no accents, punctuation turned into spaces.
 # fmt: off
 _KEYWORDS: dict[str, tuple[str, ...]] = {
+    # Google Forms names the column in the sheet's language; sources in identity.py's docstring.
     "timestamp": (
         "timestamp", "informazioni cronologiche", "marca temporale", "data ora", "data e ora",
-        "horodateur", "horodatage", "date heure", "submitted at",
+        "horodateur", "horodatage", "date heure", "submitted at", "marca temporal", "zeitstempel",
+        "carimbo de data hora", "tijdstempel", "sygnatura czasowa", "отметка времени",
     ),
     "name": (
         "name", "full name", "your name", "first and last name", "name and surname", "nome",
         "nome e cognome", "nome cognome", "cognome e nome", "nome completo", "nominativo",
         "il tuo nome", "nom", "nom complet", "nom et prenom", "prenom et nom", "votre nom",
+        "nombre", "naam",
     ),
     "first_name": ("first name", "firstname", "given name", "prenom", "votre prenom"),
     "last_name": (
@@ -54,7 +61,8 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "email": (
         "email", "e mail", "mail", "email address", "e mail address", "indirizzo email",
         "indirizzo e mail", "posta elettronica", "adresse e mail", "adresse email", "courriel",
-        "adresse electronique",
+        "adresse electronique", "correo electronico", "direccion de correo electronico",
+        "e mailadres",
     ),
     "phone": (
         "phone", "phone number", "telephone", "telephone number", "mobile", "cell", "cellphone",

@@ -4,14 +4,9 @@ Everything arrives as text (a header row and rows of cells) and stays text: a ph
 "0512345678" is never turned into a number.
 
 Identity
-    A row's ``external_id`` must survive what makers do to a response sheet: deleting a spam answer
-    shifts every later row up, inserting a row shifts them down, and fixing a typo edits a cell. So
-    the id holds no row number when it can be avoided: it is ``"ts:<Timestamp text>"``, the
-    Timestamp cell exactly as the sheet shows it, with ``"#2"``, ``"#3"`` added for the second and
-    third row carrying the very same Timestamp. Editing any other cell keeps the id, and the store
-    sees new content under a known id (an edit). When no Timestamp column is mapped, or a row's
-    Timestamp cell is blank (a row typed in by hand), the id is ``"row:<row number>"``, which a
-    deletion above does change. Editing the Timestamp cell itself makes the row a new answer.
+    A row's ``external_id`` survives rows deleted, inserted or sorted around it and edits of its
+    answers other than who answered: it is made of the Timestamp and of who answered, never of the
+    row number (see :mod:`.identity`).
 
 Raw
     ``raw`` is the row as UTF-8 JSON ``[[header, value], ...]`` in column order, headers as the
@@ -28,14 +23,15 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from banco.connectors.base import Handle, OrderFields, Person, Record
+
+from .identity import FORM_ROW, WHO_FIELDS, row_ids
+from .text import fold
 
 DATE_ORDERS = ("auto", "dmy", "mdy", "ymd")
 NOTES_IN_TITLE = 60
@@ -70,13 +66,6 @@ _URL = re.compile(r"https?://[^\s,;<>\"']+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?[\d\s().\-/]{6,}")
 _TELEGRAM = re.compile(r"(?:@|(?:https?://)?t\.me/)?([A-Za-z][A-Za-z0-9_]{4,31})")
-
-
-def fold(text: str) -> str:
-    """Text reduced for comparing wordings: "Quantità ?" -> "quantita", "E-mail" -> "e mail"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[\W_]+", " ", bare).strip()
 
 
 def column_letter(index: int) -> str:
@@ -259,7 +248,7 @@ def numbered_records(
         _column(answered, columns.get("deadline")),
     )
     sheet = _Sheet(padded, names, columns, order, timezone)
-    ids = _external_ids(answered, columns.get("timestamp"))
+    ids = _external_ids(answered, columns)
     return [
         (number, _record(sheet, cells, external_id, stream))
         for (number, cells), external_id in zip(answered, ids, strict=True)
@@ -270,18 +259,9 @@ def _column(rows: list[tuple[int, list[str]]], index: int | None) -> list[str]:
     return [] if index is None else [cells[index] for _, cells in rows]
 
 
-def _external_ids(rows: list[tuple[int, list[str]]], timestamp: int | None) -> list[str]:
-    """Ids that survive rows moving and cells being edited (see the module docstring)."""
-    seen: Counter[str] = Counter()
-    ids: list[str] = []
-    for number, cells in rows:
-        stamp = cells[timestamp].strip() if timestamp is not None else ""
-        if not stamp:
-            ids.append(f"row:{number}")
-            continue
-        seen[stamp] += 1
-        ids.append(f"ts:{stamp}" + (f"#{seen[stamp]}" if seen[stamp] > 1 else ""))
-    return ids
+def _external_ids(rows: list[tuple[int, list[str]]], columns: Mapping[str, int]) -> list[str]:
+    who = [columns[field] for field in WHO_FIELDS if field in columns]
+    return row_ids([cells for _, cells in rows], columns.get("timestamp"), who)
 
 
 def _record(sheet: _Sheet, cells: list[str], external_id: str, stream: str) -> Record:
@@ -307,7 +287,7 @@ def _record(sheet: _Sheet, cells: list[str], external_id: str, stream: str) -> R
             f"{name}: {value}" for name, value in zip(sheet.names, values, strict=True) if value
         ),
         raw=raw,
-        raw_type="form-row",
+        raw_type=FORM_ROW,
         size=len(raw),
         conversation=f"{stream}/{external_id}",
         order=order,
