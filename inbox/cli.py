@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -342,17 +342,11 @@ def message_reply(
 
 def send_time(shop: Shop, text: str) -> datetime:
     """The time the maker wrote for a scheduled reply, or one plain line and exit 1."""
-    from .when import WhenError, parse_send_time
+    from .reply_session import send_time as read_time
+    from .when import WhenError
 
-    config = shop.config
     try:
-        return parse_send_time(
-            text,
-            shop.clock.now(),
-            config.shop.timezone,
-            list(config.shop.languages),
-            time.fromisoformat(config.plan["day_starts"]),
-        )
+        return read_time(shop, text)
     except WhenError as e:
         raise Problem(str(e)) from None
 

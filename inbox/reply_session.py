@@ -9,7 +9,7 @@ message that already has a reply in the outbox is not offered again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from banco.scheduler.slots import next_fire
@@ -27,6 +27,7 @@ from .reply_templates import (
 )
 from .shop import Shop
 from .status import change_status as status_change
+from .when import parse_send_time
 
 __all__ = [
     "LANGUAGE_NAMES",
@@ -243,13 +244,28 @@ def _context(shop: Shop, messages: list[dict[str, Any]]) -> list[dict[str, Any]]
 
 
 # What the maker decides ---------------------------------------------------------------------------
-def answer(shop: Shop, item: SessionItem, text: str) -> int:
-    """Queue ``text`` as the reply to the item, on the channel of its latest message. Returns the
-    outbox id; ``outbox.deliver`` sends it. Raises OutboxError (empty text, nobody to answer) or
-    ReplyError when it was answered meanwhile (in another session, or from the mailbox)."""
+def answer(shop: Shop, item: SessionItem, text: str, send_at: datetime | None = None) -> int:
+    """Queue ``text`` as the reply to the item, on the channel of its latest message (with
+    ``send_at``, to go then). Returns the outbox id; ``outbox.deliver`` sends it. Raises
+    OutboxError (empty text, nobody to answer, no account can send it) or ReplyError when it was
+    answered meanwhile (in another session, or from the mailbox)."""
     if not _waiting(shop, item.latest["id"]):
         raise ReplyError("this message was answered meanwhile, so nothing more is sent")
-    return queue_reply(shop, item.latest["id"], text)
+    return queue_reply(shop, item.latest["id"], text, send_at=send_at)
+
+
+def send_time(shop: Shop, text: str) -> datetime:
+    """The time the maker wrote for a scheduled reply ("tomorrow 09:00", "domani alle 9"), in
+    her time zone and languages; a day alone means the start of her working day. Raises
+    WhenError with a sentence for her."""
+    config = shop.config
+    return parse_send_time(
+        text,
+        shop.clock.now(),
+        config.shop.timezone,
+        list(config.shop.languages),
+        time.fromisoformat(config.plan["day_starts"]),
+    )
 
 
 def snooze_until(shop: Shop) -> datetime:

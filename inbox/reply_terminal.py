@@ -1,14 +1,18 @@
 """``banco reply``: the reply session in the terminal, one customer at a time.
 
-The maker accepts the suggested reply, edits it, picks another template, skips, snoozes to the next
-session, marks it as needing no reply, or moves the order to another status. Replies are queued as
-she decides and go out together when the session ends (also on quit or Ctrl-C).
+First come the replies that may have been sent (Banco stopped or the channel went quiet while
+handing them over): the maker resends each, marks it sent, or cancels it. Then, for each waiting
+message, she accepts the suggested reply, edits it, picks another template, schedules it for
+later, skips, snoozes to the next session, marks it as needing no reply, or moves the order to
+another status. Replies are queued as she decides and go out together when the session ends (also
+on quit or Ctrl-C); a scheduled one goes at its time.
 
 Banco's own words here are in English for now; the replies are in the customer's language.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -19,7 +23,7 @@ import click
 
 from .clock import parse_iso
 from .orders import STATUS_WORDS, STATUSES, OrderError
-from .outbox import PENDING, Delivery, OutboxError, deliver
+from .outbox import PENDING, Delivery, OutboxError, decide, deliver, state_words, uncertain
 from .reply_language import set_language
 from .reply_session import (
     CheckinItem,
@@ -31,6 +35,7 @@ from .reply_session import (
     checkin_items,
     no_reply_needed,
     prepare_session,
+    send_time,
     set_price,
     snooze,
     suggestion_for,
@@ -38,6 +43,7 @@ from .reply_session import (
 )
 from .reply_templates import LANGUAGE_NAMES, PURPOSE_WORDS, PURPOSES, ReplyError, format_day
 from .shop import Shop
+from .when import WhenError
 from .words import duration
 
 Echo = Callable[[str], Any]
@@ -45,9 +51,10 @@ Prompt = Callable[..., Any]
 Edit = Callable[[str], str | None]
 
 CHOICES = (
-    "[a] accept and send   [e] edit   [t] another template   [s] skip\n"
+    "[a] accept and send   [l] send later   [e] edit   [t] another template   [s] skip\n"
     "[z] snooze to the next session   [n] no reply needed   [o] order status   [q] quit"
 )
+UNCERTAIN_CHOICES = "[r] send it again   [m] it went out: mark sent   [c] cancel   [k] decide later"
 EDIT_HELP = "# Write your reply above. Lines starting with # are dropped."
 SNIPPET = 70
 
@@ -60,6 +67,8 @@ class SessionSummary:
     messages: int = 0
     queued: list[int] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
+    #: scheduled replies: (outbox id, when it goes)
+    scheduled: list[tuple[int, datetime]] = field(default_factory=list)
     snoozed: list[datetime] = field(default_factory=list)
     no_reply: int = 0
     skipped: int = 0
@@ -82,11 +91,14 @@ def run_terminal_session(shop: Shop, echo: Echo, prompt: Prompt, edit: Edit) -> 
             "`banco outbox` shows them."
         )
     checkins = checkin_items(shop)
-    if not items and not checkins:
+    doubtful = uncertain(shop)
+    if not items and not checkins and not doubtful:
         return summary
     session = _Terminal(shop, echo, prompt, edit, summary)
     done = 0
     try:
+        for row in doubtful:
+            session.uncertain(row)
         for number, item in enumerate(items, 1):
             if not session.handle(item, number, len(items)):
                 break
@@ -160,6 +172,38 @@ class _Terminal:
         self.edit = edit
         self.summary = summary
 
+    def uncertain(self, row: dict[str, Any]) -> None:
+        """A reply that may have been sent: the maker looks at the chat or her Sent folder and
+        says what happened. Banco never sends it again on its own."""
+        who = row["customer"] or json.loads(row["to_handle"])[1]
+        order = f" ({row['ref']})" if row["ref"] else ""
+        self.echo("")
+        self.echo(
+            f"This reply to {who}{order}, written {local(self.shop, row['created_at'])},"
+            f" may have been sent: {row['error']}"
+        )
+        self.show_quoted(row["text"])
+        self.echo(UNCERTAIN_CHOICES)
+        choice = self.ask("Your choice", default="k").strip().lower()[:1]
+        decision = {"r": "resend", "m": "mark_sent", "c": "cancel"}.get(choice)
+        if decision is None:
+            self.echo("Left as it is: `banco outbox` shows it.")
+            return
+        try:
+            decide(self.shop, row["id"], decision)
+        except OutboxError as e:
+            self.echo(f"{str(e).capitalize()}.")
+            return
+        if decision == "resend":
+            self.summary.queued.append(row["id"])
+            self.echo("It goes out again when the session ends.")
+        else:
+            self.echo("Marked sent." if decision == "mark_sent" else "Cancelled.")
+
+    def show_quoted(self, text: str) -> None:
+        for line in (text or "").rstrip().splitlines():
+            self.echo(f"    {line}".rstrip())
+
     def ask(self, text: str, default: str | None = None) -> str:
         if default == "":
             return str(self.prompt(text, default="", show_default=False)).strip()
@@ -184,6 +228,8 @@ class _Terminal:
         """Do one choice; True when the item is dealt with."""
         if choice == "a":
             return self.send(draft)
+        if choice == "l":
+            return self.send_later(draft)
         if choice == "s":
             self.summary.skipped += 1
             self.echo("Skipped: it stays waiting.")
@@ -231,6 +277,26 @@ class _Terminal:
             return True
         self.summary.queued.append(outbox_id)
         self.echo("Queued: it goes out when the session ends.")
+        return True
+
+    def send_later(self, draft: _Draft) -> bool:
+        said = self.ask('Send at (such as "tomorrow 09:00"; blank to go back)', default="")
+        if not said:
+            return False
+        try:
+            at = send_time(self.shop, said)
+            outbox_id = answer(self.shop, draft.item, draft.text, send_at=at)
+        except (WhenError, OutboxError) as e:
+            self.echo(f"{str(e)[:1].upper()}{str(e)[1:]}.")
+            return False
+        except ReplyError as e:
+            self.echo(f"{str(e).capitalize()}.")
+            return True
+        self.summary.scheduled.append((outbox_id, at))
+        self.echo(
+            f"Scheduled for {when(self.shop, at)}; `banco outbox cancel {outbox_id}` cancels it"
+            " until then."
+        )
         return True
 
     def snooze(self, draft: _Draft) -> bool:
@@ -350,7 +416,25 @@ def item_lines(shop: Shop, item: SessionItem, number: int, total: int) -> list[s
     lines += ["", "Waiting:" if len(item.messages) == 1 else f"Waiting ({len(item.messages)}):"]
     for message in item.messages:
         lines += waiting_lines(shop, message)
+    lines += [pending_line(shop, row) for row in item.pending]
     return lines
+
+
+def pending_line(shop: Shop, row: dict[str, Any]) -> str:
+    """A reply to this order still in the outbox, written before the message above came."""
+    state = state_words(row)
+    if row["send_at"] and row["status"] == "queued":
+        state += f" for {when(shop, parse_iso(row['send_at']))}"
+    return (
+        f"! You wrote reply {row['id']} to this order ({state}) before this message came:"
+        f' "{_snippet(row["text"])}". Read the new message before it goes;'
+        f" `banco outbox cancel {row['id']}` if it no longer fits."
+    )
+
+
+def _snippet(text: str) -> str:
+    text = " ".join((text or "").split())
+    return text[:SNIPPET] + ("…" if len(text) > SNIPPET else "")
 
 
 def order_line(shop: Shop, order: dict[str, Any] | None) -> str:
@@ -374,10 +458,9 @@ def customer_line(item: SessionItem) -> str:
 
 def context_line(shop: Shop, message: dict[str, Any]) -> str:
     who = "You" if message["direction"] == "out" else (message["sender"] or "Customer")
-    text = " ".join((message["text"] or message["subject"] or "").split())
+    text = _snippet(message["text"] or message["subject"] or "")
     if message["status"] != "ok":
         text = "(Banco could not read this message)"
-    text = text[:SNIPPET] + ("…" if len(text) > SNIPPET else "")
     return f"{local(shop, message['sent_at'])}  {who} ({message['channel']}): {text}"
 
 
@@ -429,6 +512,8 @@ def _until(day: str, today: date) -> str:
 # The closing lines --------------------------------------------------------------------------------
 def closing_lines(shop: Shop, summary: SessionSummary) -> list[str]:
     lines = [_replies_line(shop, summary)]
+    for outbox_id, at in summary.scheduled:
+        lines.append(f"Reply {outbox_id} scheduled for {when(shop, at)}")
     for moment, count in Counter(when(shop, t) for t in summary.snoozed).items():
         lines.append(f"{count} snoozed to {moment}")
     if summary.no_reply:
@@ -444,8 +529,8 @@ def closing_lines(shop: Shop, summary: SessionSummary) -> list[str]:
 
 def _replies_line(shop: Shop, summary: SessionSummary) -> str:
     if not summary.deliveries:
-        return "No replies sent."
-    parts = [f"{summary.count('sent')} sent"] if summary.count("sent") else []
+        return "" if summary.scheduled else "No replies sent."
+    parts = [f"{summary.count('sent')} sent now"] if summary.count("sent") else []
     errors = Counter(
         _outbox_error(shop, d.outbox_id) for d in summary.deliveries if d.status == "queued"
     )
@@ -455,10 +540,14 @@ def _replies_line(shop: Shop, summary: SessionSummary) -> str:
         for d in summary.deliveries
         if d.status == "failed"
     ]
-    if summary.count("may_have_been_sent"):
-        parts.append(
-            f"{summary.count('may_have_been_sent')} may have been sent: check the chat, then `banco outbox`"
-        )
+    parts += [
+        f"reply {d.outbox_id} may have been sent ({d.error}): look, then `banco outbox resend"
+        f" {d.outbox_id}` or `banco outbox mark-sent {d.outbox_id}`"
+        for d in summary.deliveries
+        if d.status == "may_have_been_sent"
+    ]
+    if summary.count("elsewhere"):
+        parts.append(f"{summary.count('elsewhere')} being sent by another Banco")
     return ", ".join(parts)
 
 

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import dateparser
+
+if TYPE_CHECKING:
+    from .shop import Shop
 
 #: "at 9", "alle 9", "à 9", "a las 9": an hour alone after the word for "at"
 _AT_HOUR = re.compile(r"\b(?:at|alle|all'|ore|à|a)\s*(\d{1,2})\b(?![:.h]\d)", re.I)
@@ -22,6 +26,7 @@ _H_HOUR = re.compile(r"\b(\d{1,2})h(\d{2})?\b", re.I)
 _CLOCK = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
 _AM_PM = re.compile(r"\b(\d{1,2})\s*(am|pm)\b", re.I)
 LONGEST = 100
+SPOKEN = ("en", "it", "fr")
 
 
 class WhenError(ValueError):
@@ -42,7 +47,8 @@ def parse_send_time(
     try:
         found = dateparser.parse(
             said,
-            languages=[*dict.fromkeys([*languages, "en"])],
+            # hers first, then every language Banco speaks: an Italian maker may type "friday"
+            languages=[*dict.fromkeys([*languages, *SPOKEN])],
             settings={
                 "PREFER_DATES_FROM": "future",
                 "RELATIVE_BASE": local_now.replace(tzinfo=None),
@@ -84,3 +90,16 @@ _EXAMPLE = (
     "Banco could not read that time; write a day and an hour, such as"
     ' "tomorrow 09:00", "domani 9:00", "demain 9h30", "friday 17:00" or "2026-12-24 10:00"'
 )
+
+
+def day_starts(shop: Shop) -> time:
+    """When the maker's working day starts (``[plan] day_starts``)."""
+    return time.fromisoformat(shop.config.plan["day_starts"])
+
+
+def shop_send_time(shop: Shop, text: str) -> datetime:
+    """``parse_send_time`` for this shop: its time zone, its languages, its working day."""
+    config = shop.config.shop
+    return parse_send_time(
+        text, shop.clock.now(), config.timezone, list(config.languages), day_starts(shop)
+    )

@@ -40,7 +40,10 @@ class ListConnector:
         "send_fail": Option(
             "str",
             "",
-            choices=("", "rejected", "try_later", "needs_user", "no_answer", "lost_answer"),
+            choices=(
+                *("", "rejected", "try_later", "needs_user"),
+                *("no_answer", "lost_answer", "crash_after_keeping"),
+            ),
         ),
         "knows_sent": Option("bool", True),
         # Banco stops (the process ends) while the channel keeps its copy of a reply
@@ -121,6 +124,8 @@ class ListConnector:
         )
         if fail == "lost_answer":  # the peer kept it, and its answer was lost on the way
             raise MayHaveBeenSent("the server did not answer")
+        if fail == "crash_after_keeping":  # the peer kept it, and Banco died before its answer
+            raise SystemExit("Banco stopped")
         record = Record(
             external_id=f"sent:{message.message_key}",
             channel="email",
@@ -150,6 +155,7 @@ def record(item: dict[str, Any]) -> Record:
         channel="email",
         sent_at=datetime.fromisoformat(item["at"]),
         sender=Person(item.get("name", ""), [Handle("email", item["from"])]),
+        recipients=[Person("", [Handle("email", item["to"])])] if "to" in item else [],
         subject=item.get("subject", ""),
         text=item.get("text", ""),
         message_key=item["id"] + "@test",
