@@ -2,6 +2,8 @@
 
 The digest goes to the maker only, never to a customer, so it is sent directly rather than through
 the outbox. Whatever happens to the sending, ``digest.html`` in the shop folder is written first.
+It is marked as Banco's note (``kind="digest"``, a Message-ID of its own): collected from her
+inbox, it is kept on no order and answers nobody.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from banco.connectors import Attachment, Handle, Outgoing, Sender
+from banco.connectors.email.parse import NOTE_KEY_PREFIX
 
 from .clock import iso
 from .digest import Digest, build_digest, render_html, render_text
@@ -123,9 +126,9 @@ def _message(shop: Shop, to: Handle, text: str, html: str) -> Outgoing:
         subject=title,
         text=short,
         html=html if to.kind == "email" else None,
-        message_key=f"banco.digest.{uuid.uuid4().hex}@{domain}",
-        auto=True,
+        message_key=f"{NOTE_KEY_PREFIX}{uuid.uuid4().hex}@{domain}",
         keep_copy=False,
+        kind="digest",
         attachments=[]
         if to.kind == "email"
         else [Attachment(HTML_FILE, "text/html", len(html.encode()), html.encode())],

@@ -4,6 +4,9 @@ The stdlib ``policy.default`` re-parses Content-Type on every access and runs at
 the speed, so messages are parsed with ``compat32`` and headers are decoded here. Nothing in this
 module raises on bad input: a message that cannot be read becomes an "unreadable" record that keeps
 its bytes and says why.
+
+Mail Banco sent itself carries its ``X-Banco`` header and a Message-ID of its own making: found in
+any folder, it is outgoing, and its note to the maker (the digest) is marked ``OWN_NOTE``.
 """
 
 from __future__ import annotations
@@ -27,11 +30,24 @@ from typing import AnyStr
 
 import html2text
 
-from banco.connectors.base import Attachment, Handle, Person, Record, unreadable_record
+from banco.connectors.base import (
+    OWN_NOTE,
+    Attachment,
+    Handle,
+    Person,
+    Record,
+    unreadable_record,
+)
 
 CHANNEL = "email"
 RAW_TYPE = "rfc822"
 MB = 1024 * 1024
+#: the header on mail Banco sends: "reply" on a reply to a customer, "digest" on its note to the maker
+OWN_HEADER = "X-Banco"
+#: how the Message-ID of every mail Banco sends starts; its note to the maker's starts with
+#: NOTE_KEY_PREFIX, which is all that marks a digest sent before Banco wrote its header
+OWN_KEY_PREFIX = "banco."
+NOTE_KEY_PREFIX = OWN_KEY_PREFIX + "digest."
 
 _POLICY = email.policy.compat32
 _HEADER_PARSER = email.parser.HeaderParser(policy=_POLICY)
@@ -233,10 +249,12 @@ def _from_headers(msg: Message, raw: bytes, external_id: str, direction: str) ->
     if not headers:
         return _unreadable(raw, external_id, direction, _NO_HEADERS)
     from_pairs = _address_pairs(headers.get("from", []))
+    message_key = _message_key(_first(headers, "message-id"))
+    own = _own_mail(headers, message_key)
     record = Record(
         external_id=external_id,
         channel=CHANNEL,
-        direction=direction,
+        direction="out" if own else direction,
         sent_at=_date(_first(headers, "date")),
         sender=_sender(from_pairs, _address_pairs(headers.get("reply-to", []))),
         recipients=_recipients(headers),
@@ -244,9 +262,9 @@ def _from_headers(msg: Message, raw: bytes, external_id: str, direction: str) ->
         raw=raw,
         raw_type=RAW_TYPE,
         size=len(raw),
-        message_key=_message_key(_first(headers, "message-id")),
+        message_key=message_key,
         reply_keys=_reply_keys(headers),
-        auto=_auto(headers, _content_type(msg), from_pairs),
+        auto=OWN_NOTE if own == "note" else _auto(headers, _content_type(msg), from_pairs),
     )
     if record.sender is None:
         record.status, record.problem = "unreadable", "no sender address"
@@ -391,6 +409,19 @@ def _reply_keys(headers: dict[str, list[str]]) -> tuple[str, ...]:
         found = _BRACKETED.findall(value) or [t for t in value.split() if "@" in t]
         keys.extend("".join(key.split()) for key in found)
     return tuple(dict.fromkeys(key for key in keys if key))
+
+
+def _own_mail(headers: dict[str, list[str]], message_key: str | None) -> str | None:
+    """Mail Banco sent itself: "reply" (to a customer), "note" (to the maker); else None. Its
+    header goes with a Message-ID of Banco's making (a customer's mail program copies neither);
+    a digest sent before the header existed is known by its Message-ID alone."""
+    key = message_key or ""
+    if not key.startswith(OWN_KEY_PREFIX):
+        return None
+    said = _token(headers, OWN_HEADER.lower())
+    if key.startswith(NOTE_KEY_PREFIX) or (said and said != "reply"):
+        return "note"
+    return "reply" if said else None
 
 
 def _token(headers: dict[str, list[str]], name: str) -> str:

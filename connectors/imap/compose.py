@@ -4,6 +4,11 @@
 mail program threads the reply; the subject already carries the order reference (``[B-0042]``)
 for clients that drop those headers. An automatic message says so (``Auto-Submitted:
 auto-replied``, RFC 3834), so the customer's own auto-responder does not answer it.
+
+Every mail says it is Banco's (``X-Banco: reply`` or ``X-Banco: digest``), so that Banco knows it
+when it finds it in a mailbox: the digest lands in the maker's own inbox, and must never be filed
+as her reply to the orders it names. The digest is ``Auto-Submitted: auto-generated``: it answers
+nobody.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from banco.connectors.base import Outgoing
+from banco.connectors.email.parse import OWN_HEADER
 
 from .keys import is_digest_key
 
@@ -38,7 +44,10 @@ def compose(message: Outgoing, from_address: str, from_name: str, when: datetime
     references = _keys(list(message.references))
     if references:
         mail["References"] = " ".join(f"<{key}>" for key in references)
-    if message.auto:
+    mail[OWN_HEADER] = message.kind
+    if message.kind != "reply":
+        mail["Auto-Submitted"] = "auto-generated"
+    elif message.auto:
         mail["Auto-Submitted"] = "auto-replied"
     mail.set_content(message.text, cte="quoted-printable")
     if message.html is not None:  # the digest: the same words, laid out for a mail program

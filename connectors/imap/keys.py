@@ -7,7 +7,8 @@ bytes, so a resync does not import it twice either. The server hands out the sam
 message, so the key is stable; two byte-identical messages without Message-ID are kept once.
 
 Such keys end in ``@no-message-id.invalid`` (a domain that cannot exist) and are never written into
-the headers of a reply.
+the headers of a reply. ("Digest" here is the hash of the bytes, not Banco's daily digest: the keys
+of Banco's own mail are told apart by ``banco.connectors.email.parse``.)
 """
 
 from __future__ import annotations
