@@ -22,6 +22,11 @@ A form answer always opens its own order. Auto-replies, bounces, bulk mail and u
 never create orders or contacts; they join a conversation when their headers say which.
 A record seen again with the same content is ignored; with new content (an edited Telegram message,
 a form row changed in the sheet) it replaces the stored one and the old version is kept.
+
+The maker's own message joins an order only when it is written to that order's customer (To, Cc,
+the chat) or replies to their message, and answers only those it is written to (see
+``Ingest._settle_waiting``). Banco's own note to her (the digest), found in her mailbox, is kept
+on no order and in no conversation.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from datetime import date, datetime
 from typing import Any
 
 from banco.connectors import Handle, OrderFields, Page, Record
-from banco.connectors.base import encode_text
+from banco.connectors.base import OWN_NOTE, encode_text
 
 from .clock import iso
 from .form_ids import adopt_earlier_form_id
@@ -67,8 +72,11 @@ class Ingest:
     now: datetime
     order_prefix: str = "B"
     owner: set[Handle] = field(default_factory=set)
-    #: for a reply sent from Banco: it answers messages sent up to this time (the one it replies
-    #: to), not later ones; a reply found in the Sent folder answers everything before it
+    #: for a reply sent from Banco: when the maker wrote it (the outbox row's ``created_at``); it
+    #: answers the messages collected by then, the ones she could see
+    answers_collected_by: str | None = None
+    #: for a reply sent from Banco, until the outbox passes ``answers_collected_by``: it answers
+    #: messages sent up to this time (the one it replies to), not later ones
     answers_up_to: str | None = None
     _stamp: tuple[datetime | None, str] = field(default=(None, ""), init=False, repr=False)
     _copy: tuple[Record | None, str | None] = field(default=(None, None), init=False, repr=False)
@@ -213,6 +221,8 @@ class Ingest:
         )
 
     def _file_new(self, record: Record, stream: str, digest: str, counts: Counts) -> int:
+        if record.auto == OWN_NOTE:
+            return self._file_own_note(record, stream, digest)
         files_order = record.direction == "in" and record.status != "unreadable" and not record.auto
         people = [record.sender] if record.direction == "in" else record.recipients
         handles = [h for person in people if person for h in person.handles]
@@ -228,6 +238,12 @@ class Ingest:
         order_id = (
             claimed["id"] if claimed else self._order_for(record, contact_id, replied, thread)
         )
+        # whom the message speaks to (the maker's) or comes from (a customer's)
+        parties = self._written_to(record, replied) if record.direction == "out" else set()
+        if record.direction == "out" and not self._is_order_of(order_id, parties):
+            order_id = None  # her mail names the order but is written to someone else
+        elif record.direction == "in" and contact_id is not None:
+            parties = {contact_id}
         if order_id is None and files_order and contact_id is not None:
             order_id = self._new_order(record, contact_id)
             counts.orders += 1
@@ -253,8 +269,14 @@ class Ingest:
             self.store.db.conn.execute(
                 "update messages set new_sender = 1 where id = ?", [message_id]
             )
-        self._settle_waiting(message_id, record, sent, order_id, thread["id"])
+        self._settle_waiting(message_id, record, sent, order_id, thread["id"], parties)
         return message_id
+
+    def _file_own_note(self, record: Record, stream: str, digest: str) -> int:
+        """Banco's note to the maker (the digest), found in her mailbox: kept, but on no order and
+        in no conversation; it names orders and customers, and answers none of them."""
+        sent = iso(record.sent_at) or self._now_iso()
+        return self._insert_message(record, stream, sent, digest=digest)
 
     # Contacts -----------------------------------------------------------------------------------
     def _contact(
@@ -340,7 +362,7 @@ class Ingest:
             if not may_hold_ref(text, self.order_prefix):
                 continue
             for match in ref_pattern(self.order_prefix).finditer(text):
-                if self.store.scalar("select id from orders where id = ?", [int(match[1])]):
+                if self._may_quote(record, int(match[1]), contact_id):
                     return int(match[1])
         if (
             thread is not None
@@ -364,6 +386,38 @@ class Ingest:
             return False
         customer = self.store.scalar("select contact_id from orders where id = ?", [order_id])
         return bool(customer != contact_id)
+
+    def _may_quote(self, record: Record, order_id: int, contact_id: int | None) -> bool:
+        """Whether a quoted reference files ``record`` on that order: any order for an incoming
+        message; for the maker's own, only an order of whom she writes to (a note to her courier
+        about ``B-0008`` is not a message to that order's customer)."""
+        row = self.store.one("select contact_id from orders where id = ?", [order_id])
+        return row is not None and (record.direction == "in" or row["contact_id"] == contact_id)
+
+    def _written_to(self, record: Record, replied: dict[str, Any] | None) -> set[int]:
+        """The contacts the maker's message speaks to: those it is addressed to (To, Cc, the
+        chat) and the sender of the message it replies to."""
+        found = {
+            self.store.scalar(
+                "select contact_id from handles where kind = ? and value = ?", [h.kind, h.value]
+            )
+            for person in record.recipients
+            for h in person.handles
+            if h not in self.owner
+        }
+        if replied is not None:
+            found.add(
+                self.store.scalar("select contact_id from messages where id = ?", [replied["id"]])
+            )
+        return {int(contact) for contact in found if contact is not None}
+
+    def _is_order_of(self, order_id: int | None, customers: set[int]) -> bool:
+        """Whether ``order_id`` (if any) is the order of one of ``customers``."""
+        if order_id is None:
+            return True
+        return self.store.scalar("select contact_id from orders where id = ?", [order_id]) in (
+            customers
+        )
 
     def _is_open(self, order_id: int) -> bool:
         return self.store.scalar("select status from orders where id = ?", [order_id]) not in CLOSED
@@ -490,28 +544,85 @@ class Ingest:
         )
 
     def _settle_waiting(
-        self, message_id: int, record: Record, sent: str, order_id: int | None, thread_id: int
+        self,
+        message_id: int,
+        record: Record,
+        sent: str,
+        order_id: int | None,
+        thread_id: int,
+        parties: set[int],
     ) -> None:
-        """A reply from the maker answers what came before it in the same order (or conversation);
-        a customer message that arrives after the maker already answered it is not waiting."""
+        """Who stops waiting because of this message. ``parties``: the contacts the maker's
+        message speaks to, or the sender of a customer's.
+
+        The maker's message answers what she could see when she wrote it, and only the people it
+        speaks to: their messages in its reply chain (In-Reply-To, References), and in its order
+        (else its conversation) their messages she had before her. For a reply sent from Banco
+        those are the ones collected by the time she wrote it: a message written earlier but
+        collected later was never on her screen. Of her mail program Banco knows only the time:
+        what was written before her mail and is already collected.
+
+        A customer's message collected after her mail is answered by it only when her mail to
+        them replies to it by its headers (her Sent folder read before the message arrived):
+        Banco cannot know she saw it otherwise, and a customer wrongly dropped from "waiting" is
+        lost.
+        """
+        if not parties:
+            return
         scope, value = ("order_id", order_id) if order_id is not None else ("thread_id", thread_id)
         if record.direction == "out":
-            answered = min(sent, self.answers_up_to) if self.answers_up_to else sent
-            self.store.db.conn.execute(
-                f"update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
-                f" where {scope} = ? and waiting = 1 and direction = 'in' and sent_at <= ?",
-                [sent, value, answered],
+            self._answer_chain(record, parties, sent)
+            self._answer_customers(scope, value, parties, sent)
+            return
+        [sender] = parties
+        if self._replied_to_already(record, scope, value, sender, sent):
+            self._mark_answered("id = ?", [message_id], sent)
+
+    def _answer_chain(self, record: Record, customers: set[int], sent: str) -> None:
+        # Only the customers' own: a Message-ID a contact-form plugin reuses names others' too.
+        if record.reply_keys:
+            keys = ",".join("?" * len(record.reply_keys))
+            marks = ",".join("?" * len(customers))
+            self._mark_answered(
+                f"message_key in ({keys}) and direction = 'in' and contact_id in ({marks})",
+                [*record.reply_keys, *customers],
+                sent,
             )
-        elif self.store.scalar(
-            f"select 1 from messages where {scope} = ? and direction = 'out' and sent_at >= ?"
-            " and id != ? limit 1",
-            [value, sent, message_id],
-        ):
-            self.store.db.conn.execute(
-                "update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
-                " where id = ? and waiting = 1",
-                [sent, message_id],
+
+    def _answer_customers(self, scope: str, value: int, customers: set[int], sent: str) -> None:
+        if self.answers_collected_by:
+            seen, until = "collected_at <= ?", self.answers_collected_by
+        else:
+            seen, until = "sent_at <= ?", min(sent, self.answers_up_to or sent)
+        marks = ",".join("?" * len(customers))
+        self._mark_answered(
+            f"{scope} = ? and direction = 'in' and contact_id in ({marks}) and {seen}",
+            [value, *customers, until],
+            sent,
+        )
+
+    def _replied_to_already(
+        self, record: Record, scope: str, value: int, sender: int, sent: str
+    ) -> bool:
+        """Whether a stored message of the maker's to ``sender`` replies to ``record``. One
+        written before it is never asked about: the index answers for most messages, whose order
+        has no later reply."""
+        if not record.message_key:
+            return False
+        return bool(
+            self.store.scalar(
+                f"select 1 from messages where {scope} = ? and direction = 'out' and sent_at >= ?"
+                " and contact_id = ? and instr(reply_keys, ?) limit 1",
+                [value, sent, sender, json.dumps(record.message_key)],
             )
+        )
+
+    def _mark_answered(self, where: str, params: list[Any], sent: str) -> None:
+        self.store.db.conn.execute(
+            "update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
+            f" where waiting = 1 and {where}",
+            [sent, *params],
+        )
 
     def _replace(self, existing: dict[str, Any], record: Record, digest: str) -> None:
         self.store.insert(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from banco.connectors.base import OWN_NOTE
+
 from .orders import CLOSED, find_order
 from .search_index import catch_up
 from .store import Store
@@ -25,7 +27,8 @@ def list_messages(
     order: str | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    where, params = ["1 = 1"], []
+    # Banco's own notes found in the mailbox (a digest a day) would only crowd the list
+    where, params = ["m.auto is not ?"], [OWN_NOTE]
     if waiting:
         where.append("m.waiting = 1")
     if unreadable:
@@ -130,8 +133,8 @@ def search(store: Store, query: str, limit: int | None = None) -> list[dict[str,
         "select 'message' as type, m.id, m.sent_at, m.sender, m.subject, m.channel, o.ref"
         " from messages_fts f join messages m on m.id = f.rowid"
         " left join orders o on o.id = m.order_id"
-        f" where messages_fts match ? order by f.rank{cut}",
-        [match],
+        f" where messages_fts match ? and m.auto is not ? order by f.rank{cut}",
+        [match, OWN_NOTE],  # a digest names every customer: never a result
     )
     orders = store.all(
         "select 'order' as type, o.id, o.ref, o.title, o.status from orders_fts f"

@@ -29,7 +29,7 @@ def test_the_digest_by_email_and_as_a_file(mailbox, imap_shop, smtp_server) -> N
     assert received.rcpt_tos == ["giulia@shop.example"]  # the maker's own address, from [shop]
     mail = email.message_from_bytes(received.data, policy=email.policy.default)
     assert mail["Subject"].startswith("Test shop: your day, 2026-11-20")
-    assert mail["Auto-Submitted"] == "auto-replied"
+    assert (mail["Auto-Submitted"], mail["X-Banco"]) == ("auto-generated", "digest")
     text = mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()
     assert "Messages waiting for your reply (1)" in text and "<h2>" in html

@@ -177,7 +177,13 @@ def test_the_makers_reply_answers_what_came_before(store: Store, ingest: Ingest)
 
 def test_a_reply_collected_before_the_message_it_answers(store: Store, ingest: Ingest) -> None:
     save(ingest, email(1))
-    mine = email(3, "me@shop.example", direction="out", reply_keys=("m1@example.com",))
+    mine = email(
+        3,
+        "me@shop.example",
+        direction="out",
+        recipients=[Person("Ann", [Handle("email", "ann@example.com")])],
+        reply_keys=("m2@example.com", "m1@example.com"),
+    )
     save(ingest, mine)
     save(ingest, email(2, reply_keys=("m1@example.com",)))  # older than the reply, synced later
     assert store.scalar("select count(*) from messages where waiting = 1") == 0

@@ -63,6 +63,7 @@ ITEMS = [
         "id": "g1",
         "at": "2026-11-18T15:00:00+00:00",
         "from": "giulia@shop.example",
+        "to": "bob@example.com",
         "name": "Giulia",
         "subject": "Re: Plate [B-0002]",
         "text": "Hi Bob, how big should it be?",
