@@ -20,7 +20,7 @@ from banco.connectors import Attachment, Handle, Outgoing, Sender
 from banco.connectors.email.parse import NOTE_KEY_PREFIX
 
 from .clock import iso
-from .digest import Digest, build_digest, render_html, render_text
+from .digest import Digest, add_outbox, build_digest, render_html, render_text
 from .shop import Shop
 
 HTML_FILE = "digest.html"
@@ -31,8 +31,8 @@ def today(shop: Shop) -> date:
 
 
 def daily_digest(shop: Shop, lang: str | None = None) -> Digest:
-    """The core digest plus today's plan, whom the maker waits for, and past-client notes
-    (their sentences in ``lang``, the maker's language by default)."""
+    """The core digest plus today's plan, whom the maker waits for, past-client notes (their
+    sentences in ``lang``, the maker's language by default) and the replies to decide about."""
     from .plan import build_plan, warning_text
     from .status import check_orders
 
@@ -55,6 +55,7 @@ def daily_digest(shop: Shop, lang: str | None = None) -> Digest:
         " where k.done_at is null and k.suggested_at >= ? order by k.id",
         [iso(now - timedelta(days=7))],
     )
+    add_outbox(digest, shop)
     return digest
 
 
@@ -72,7 +73,8 @@ def deliver_digest(shop: Shop) -> dict[str, Any]:
         connector = shop.connector(account)
         try:
             assert isinstance(connector, Sender)
-            connector.send(_message(shop, to, text, html))
+            # the maker's own note, not a reply: no outbox state to keep
+            connector.send(_message(shop, to, text, html), lambda: None)
             sent[account] = to.value
         except Exception as e:  # one channel failing must not stop the other
             sent[account] = f"failed: {e}"

@@ -424,16 +424,15 @@ def _proven_sent(shop: Shop, row: dict[str, Any]) -> bool:
 def _record_sent(shop: Shop, row: dict[str, Any], record: Record) -> None:
     store = shop.store
     now = shop.clock.now()
-    # The reply answers what the maker saw: the message it replies to and what came before it,
-    # not a message that arrived while she was writing.
-    answered = store.scalar("select sent_at from messages where id = ?", [row["reply_to_id"]])
+    # The reply answers what the maker could see when she wrote it: what was collected by then,
+    # not a message that came while it waited in the outbox.
     ingest = Ingest(
         store,
         row["account"],
         now,
         order_prefix=shop.config.shop.order_prefix,
         owner=shop.owner_handles,
-        answers_up_to=answered,
+        answers_collected_by=row["created_at"],
     )
     with store.db.atomic():
         ingest.save_records([record], STREAM)

@@ -192,13 +192,14 @@ def test_an_answer_goes_back_once_and_settles_the_whole_order(write_shop, open_s
 
 
 def test_a_message_that_arrives_before_the_reply_goes_out_still_waits(
-    write_shop, open_shop
+    write_shop, open_shop, clock: FixedClock
 ) -> None:
     """The maker answered what she saw; Ann's newer message must not count as answered."""
     shop, home = make(write_shop, open_shop)
     outbox_id = answer(shop, prepare_session(shop)[0], "Hi Ann, yes: six blue mugs.")
     more = {"id": "a3", "at": "2026-11-20T08:30:00+00:00", "from": "ann@example.com"}
     (home / "items.json").write_text(json.dumps([*ITEMS, {**more, "text": "Also a jug!"}]))
+    clock.at += timedelta(minutes=1)  # it comes after she wrote
     collect(shop)
     deliver(shop, [outbox_id])
     assert waiting(shop) == {"a1": 0, "a2": 0, "a3": 1, "b1": 0, "b2": 1, "c1": 1}
