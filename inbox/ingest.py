@@ -232,6 +232,7 @@ class Ingest:
             people[0].name if people and people[0] else "",
             create=files_order,
             default=claimed["contact_id"] if claimed else None,
+            adopt=record.direction == "in",
         )
         replied = self._replied_message(record)
         thread = self._thread(record, replied)
@@ -280,10 +281,16 @@ class Ingest:
 
     # Contacts -----------------------------------------------------------------------------------
     def _contact(
-        self, handles: list[Handle], name: str, create: bool, default: int | None = None
+        self,
+        handles: list[Handle],
+        name: str,
+        create: bool,
+        default: int | None = None,
+        adopt: bool = True,
     ) -> int | None:
-        """The contact any of ``handles`` belongs to (else ``default``), with the other handles
-        added to it."""
+        """The contact any of ``handles`` belongs to (else ``default``); with ``adopt``, the
+        other handles are added to it. Only a sender's own handles are one person's: the
+        recipients of the maker's mail (a customer, the courier in Cc) are several people."""
         handles = [h for h in handles if h.value and h not in self.owner]
         if not handles:
             return default
@@ -306,7 +313,7 @@ class Ingest:
                 "update contacts set name = ? where id = ? and (name = '' or name like '%@%')",
                 [name, found],
             )
-        for h in handles:
+        for h in handles if adopt else ():
             if h not in known:  # a new address of this person; one already taken stays where it is
                 self.store.db.conn.execute(
                     "insert or ignore into handles (contact_id, kind, value, display)"

@@ -262,3 +262,33 @@ def test_orders_made_before_tokens_get_one_and_the_saved_link_names_it(tmp_path:
         assert details == '{"order_link": "https://t.me/shop_bot?start={token}"}'
     finally:
         store.close()
+
+
+def test_the_courier_in_cc_of_her_mail_never_joins_the_customer(store: Any) -> None:
+    """Her mail to Anna with the courier in Cc: the courier is not one of Anna's addresses, so
+    no reply meant for Anna can ever go to the courier."""
+    from datetime import UTC, datetime
+
+    from banco.connectors import Handle, Page, Person, Record
+    from banco.inbox.ingest import Ingest
+
+    at = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
+    ingest = Ingest(store, "mail", at, owner={Handle("email", "giulia@shop.example")})
+    anna = Person("Anna", [Handle("email", "anna@example.com")])
+    question = Record("m1", "email", sent_at=at, sender=anna, subject="Tazze", message_key="m1@x")
+    note = Record(
+        "m2",
+        "email",
+        direction="out",
+        sent_at=at,
+        sender=Person("Giulia", [Handle("email", "giulia@shop.example")]),
+        recipients=[anna, Person("Corriere", [Handle("email", "ritiri@corriere.example")])],
+        subject="Re: Tazze",
+        reply_keys=("m1@x",),
+        message_key="m2@shop.example",
+    )
+    ingest.save_page(Page("INBOX", 1, [question, note]))
+    handles = store.all(
+        "select c.name, h.value from handles h join contacts c on c.id = h.contact_id"
+    )
+    assert [(h["name"], h["value"]) for h in handles] == [("Anna", "anna@example.com")]
