@@ -71,7 +71,7 @@ SNOOZE_WITHOUT_SLOTS = timedelta(hours=4)
 MESSAGE_COLUMNS = (
     "m.id, m.account, m.channel, m.direction, m.thread_id, m.contact_id, m.order_id, m.sender,"
     " m.sender_handle, m.sent_at, m.subject, m.text, m.status, m.problem, m.auto, m.waiting,"
-    " m.snoozed_until"
+    " m.snoozed_until, m.new_sender"
 )
 
 
@@ -174,7 +174,10 @@ def prepare_session(shop: Shop) -> list[SessionItem]:
     now = iso(shop.clock.now()) or ""
     groups: dict[str, list[dict[str, Any]]] = {}
     for message in _waiting(shop):
-        key = f"o{message['order_id']}" if message["order_id"] is not None else f"m{message['id']}"
+        # Someone not yet linked to the order's customer is answered on their own: never in the
+        # same reply as the customer, never told what only the customer may know.
+        on_order = message["order_id"] is not None and not message["new_sender"]
+        key = f"o{message['order_id']}" if on_order else f"m{message['id']}"
         groups.setdefault(key, []).append(message)
     return [
         _item(shop, key, messages)
@@ -217,7 +220,7 @@ def _item(shop: Shop, key: str, messages: list[dict[str, Any]]) -> SessionItem:
         contact=contact,
         messages=messages,
         context=_context(shop, messages),
-        suggestion=_suggest(shop, order, contact),
+        suggestion=_suggest(shop, None if latest["new_sender"] else order, contact),
         pending=pending_for_order(shop, latest["order_id"]),
     )
 

@@ -410,6 +410,11 @@ def item_lines(shop: Shop, item: SessionItem, number: int, total: int) -> list[s
     """The item as the maker reads it: order, customer, conversation, the waiting message(s)."""
     lines = ["", f"── {number} of {total} " + "─" * 40, order_line(shop, item.order)]
     lines.append(customer_line(item))
+    if item.latest["new_sender"]:
+        lines.append(
+            f"! From a new sender, not the order's customer: if it is them, `banco orders link"
+            f" {item.latest['id']}`; the suggested reply says nothing about the order."
+        )
     if item.context:
         lines += ["", "The conversation so far:"]
         lines += [f"  {context_line(shop, m)}" for m in item.context]

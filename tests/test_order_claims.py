@@ -292,3 +292,22 @@ def test_the_courier_in_cc_of_her_mail_never_joins_the_customer(store: Any) -> N
         "select c.name, h.value from handles h join contacts c on c.id = h.contact_id"
     )
     assert [(h["name"], h["value"]) for h in handles] == [("Anna", "anna@example.com")]
+
+
+def test_the_session_answers_a_new_sender_apart_and_tells_them_nothing_of_the_order(
+    mail_shop: tuple[Any, Path, Path],
+) -> None:
+    from banco.inbox.reply_session import prepare_session
+
+    shop, _, maildir = mail_shop
+    shop.store.db.execute("update orders set status = 'quoted', price = 420 where id = 1")
+    mail(maildir, 1, "Cliente 0 <c0@example.com>", "Ordine B-0001", "Confermo il vaso.")
+    mail(maildir, 2, "Mallory <mallory@example.net>", "Re: B-0001", "Sono il marito, il prezzo?")
+    collect_ok(shop)
+    items = {item.key: item for item in prepare_session(shop)}
+    theirs = mails(shop)[-1]
+    customer, stranger = items["o1"], items[f"m{theirs['id']}"]
+    assert [m["text"] for m in customer.messages][-1] == "Confermo il vaso."
+    assert [m["text"] for m in stranger.messages] == ["Sono il marito, il prezzo?"]
+    assert stranger.suggestion.purpose == "acknowledge"
+    assert "420" not in stranger.suggestion.text and "420" in customer.suggestion.text
