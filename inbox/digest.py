@@ -1,23 +1,30 @@
 """The daily digest: what came in, who is waiting, what is due, and what went wrong.
 
-``build_digest`` gathers the facts from the store; ``render_text`` and ``render_html`` say them in
-the maker's language. The routine that delivers it by email and Telegram builds on these.
+``build_digest`` gathers the facts from the store, ``add_outbox`` the replies the maker must decide
+about (they may have been sent) and those going out today; ``render_text`` and
+``render_html`` say them in the maker's language. The routine that delivers it by email and
+Telegram builds on these.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from .clock import iso, parse_iso
 from .ingest import stored_count
 from .orders import CLOSED
+from .outbox import uncertain
 from .store import Store
 from .words import duration, say
+
+if TYPE_CHECKING:
+    from .shop import Shop
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -42,11 +49,17 @@ class Digest:
     plan_warnings: list[str] = field(default_factory=list)
     waiting_on_customers: list[dict[str, Any]] = field(default_factory=list)
     checkins: list[dict[str, Any]] = field(default_factory=list)
+    # Filled by ``add_outbox``: replies that may have been sent (never sent again by themselves:
+    # the maker decides), and scheduled replies going out today.
+    uncertain: list[dict[str, Any]] = field(default_factory=list)
+    scheduled_today: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not any(
             (
+                self.uncertain,
+                self.scheduled_today,
                 self.plan_today,
                 self.plan_warnings,
                 self.waiting_on_customers,
@@ -119,6 +132,31 @@ def build_digest(
     return digest
 
 
+def add_outbox(digest: Digest, shop: Shop) -> None:
+    """The replies the digest must mention: each that may have been sent, for the maker to
+    decide, and the scheduled ones going out before midnight in her time zone (one whose time
+    has passed goes with the next delivery)."""
+    zone = shop.config.shop.timezone
+    digest.uncertain = [{**row, "who": _recipient(row)} for row in uncertain(shop)]
+    tomorrow = digest.now.astimezone(zone).date() + timedelta(days=1)
+    midnight = datetime.combine(tomorrow, time(0), tzinfo=zone)
+    rows = shop.store.all(
+        "select x.id, x.to_handle, x.send_at, x.text, o.ref, c.name as customer from outbox x"
+        " left join orders o on o.id = x.order_id left join contacts c on c.id = o.contact_id"
+        " where x.status = 'queued' and x.send_at < ? order by x.send_at, x.id",
+        [iso(midnight)],
+    )
+    digest.scheduled_today = [
+        {**row, "who": _recipient(row), "at": f"{parse_iso(row['send_at']).astimezone(zone):%H:%M}"}
+        for row in rows
+    ]
+
+
+def _recipient(row: dict[str, Any]) -> str:
+    """The customer of the reply's order, else the address or chat it is written to."""
+    return str(row["customer"] or json.loads(row["to_handle"])[1])
+
+
 def _environment(lang: str, digest: Digest, today: date) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -141,7 +179,7 @@ def _environment(lang: str, digest: Digest, today: date) -> jinja2.Environment:
         return say(lang, "due_in", age=duration(delta, lang))
 
     def snippet(row: dict[str, Any]) -> str:
-        text = " ".join((row["subject"] or row["text"] or "").split())
+        text = " ".join((row.get("subject") or row["text"] or "").split())
         return text[:70] + ("…" if len(text) > 70 else "")
 
     env.globals.update(
