@@ -95,11 +95,3 @@ _EXAMPLE = (
 def day_starts(shop: Shop) -> time:
     """When the maker's working day starts (``[plan] day_starts``)."""
     return time.fromisoformat(shop.config.plan["day_starts"])
-
-
-def shop_send_time(shop: Shop, text: str) -> datetime:
-    """``parse_send_time`` for this shop: its time zone, its languages, its working day."""
-    config = shop.config.shop
-    return parse_send_time(
-        text, shop.clock.now(), config.timezone, list(config.languages), day_starts(shop)
-    )

@@ -1,9 +1,9 @@
-"""Accounts: each account's state in words and what to do about it; collect now; replies that
-did not go out, to send again or cancel."""
+"""Accounts: each account's state in words and what to do about it; collect now; replies not sent
+yet or gone wrong, to send (again), mark sent or cancel. The reply routes here serve the session
+and order pages too, back to the page in ``next``."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,10 +11,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import routines
-from ..outbox import OutboxError, decide, deliver, state_words
+from ..outbox import OutboxError, decide, deliver
 from ..shop import Shop
 from ..sync import NEEDS_YOU
 from .context import Ctx, page
+from .formatting import Formats
+from .sending import delivery_words
 
 #: Outbox states the maker should see: not gone yet, or gone wrong.
 OUTBOX_SHOWN = ("queued", "claimed", "handing_over", "failed", "may_have_been_sent")
@@ -84,8 +86,7 @@ def outbox_problems(shop: Shop) -> list[dict[str, Any]]:
         list(OUTBOX_SHOWN),
     )
     for row in rows:
-        row["to"] = json.loads(row["to_handle"])[1]
-        row["words"] = state_words(row)
+        row["to"] = Formats.recipient(row)
     return rows
 
 
@@ -135,10 +136,7 @@ def outbox_resend(ctx: Ctx) -> Response:
     results = deliver(ctx.shop, [outbox_id])
     if not results:
         return ctx.back("/accounts", "That reply is no longer waiting in the outbox.", "error")
-    result = results[0]
-    if result.status == "sent":
-        return ctx.back("/accounts", "Sent.")
-    return ctx.back("/accounts", f"Still not sent: {result.error}", "error")
+    return ctx.back("/accounts", *delivery_words(ctx.shop, results[0]))
 
 
 @page

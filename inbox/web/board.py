@@ -1,6 +1,7 @@
 """Orders: the board by status (drag a card, or pick a status and press Move), the list, and one
-order with its whole conversation, attachments, tasks, fields, notes, history and a reply box,
-where the maker links a new sender to the order's customer."""
+order with its whole conversation, attachments, tasks, fields, notes, history, its replies not
+sent yet and a reply box (send now or at a time), where the maker links a new sender to the
+order's customer."""
 
 from __future__ import annotations
 
@@ -25,14 +26,15 @@ from ..orders import (
     link_sender,
     update_fields,
 )
-from ..outbox import PENDING, deliver, queue_reply
+from ..outbox import PENDING, OutboxError, pending_for_order, queue_reply
 from ..reply_language import customer_language, set_language
 from ..reply_session import LANGUAGE_NAMES, PURPOSE_WORDS, PURPOSES, purpose_for, suggestion_for
 from ..shop import Shop
 from ..status import change_status
-from .context import Ctx, FormProblem, page
+from ..when import WhenError
+from .context import Ctx, FormProblem, page, sentence
 from .inbox import attachments_of
-from .sending import delivery_words, replyroute
+from .sending import hand_over, replyroute, send_time
 from .values import parse_date, parse_number
 
 OPEN = tuple(s for s in STATUSES if s not in CLOSED)
@@ -87,12 +89,15 @@ def order(ctx: Ctx) -> Response:
         purpose = purpose_for(detail)
     suggestion = suggestion_for(ctx.shop, purpose, language, detail, contact)
     draft = ctx.session.pop(f"draft:{detail['ref']}", None)
+    pending = pending_for_order(ctx.shop, detail["id"])
     return ctx.render(
         "order.html",
         title=f"{detail['ref']} {detail['title']}",
         o=detail,
         attachments=attachments_of(ctx.shop, [m["id"] for m in conversation]),
         target=target,
+        pending=pending,
+        before_target=_written_before(ctx.shop, pending, target),
         route=replyroute(ctx.shop, target) if target else None,
         suggestion=suggestion,
         draft=draft if isinstance(draft, str) else suggestion.text,
@@ -103,6 +108,17 @@ def order(ctx: Ctx) -> Response:
         nonce=secrets.token_urlsafe(16),
         custom=json.loads(detail["custom"] or "{}"),
     )
+
+
+def _written_before(
+    shop: Shop, pending: list[dict[str, Any]], target: dict[str, Any] | None
+) -> set[int]:
+    """The replies in ``pending`` written before the message a reply would answer came in: the
+    maker reads that message before they go."""
+    if target is None or not pending:
+        return set()
+    came = shop.store.scalar("select collected_at from messages where id = ?", [target["id"]])
+    return {x["id"] for x in pending if came and x["created_at"] < came}
 
 
 def reply_target(shop: Shop, conversation: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -211,10 +227,13 @@ def reply(ctx: Ctx) -> Response:
     language = ctx.field("lang")
     if language in LANGUAGE_NAMES and row["contact_id"] is not None:
         set_language(ctx.shop, row["contact_id"], language)
-    outbox_id = queue_reply(ctx.shop, row["id"], text)
-    [result] = deliver(ctx.shop, [outbox_id])
-    words, kind = delivery_words(ctx.shop, result)
-    return ctx.back(home, words, kind)
+    try:
+        send_at = send_time(ctx.shop, bool(ctx.field("schedule")), ctx.field("send_at"))
+        outbox_id = queue_reply(ctx.shop, row["id"], text, send_at=send_at)
+    except (WhenError, OutboxError) as e:  # nothing queued: her text waits on the page
+        ctx.session[f"draft:{detail['ref']}"] = text
+        return ctx.back(home, sentence(e), "error")
+    return ctx.back(home, *hand_over(ctx.shop, outbox_id, send_at))
 
 
 @page

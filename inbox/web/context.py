@@ -33,7 +33,6 @@ from ..shop import Shop
 from ..store import StoreError
 from .auth import CsrfError, LoginLimiter, check_csrf, csrf_token, safe_next, signed_in
 from .formatting import Formats
-from .sending import CANNOT_SEND
 
 log = logging.getLogger("banco.web")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -153,7 +152,6 @@ def render_page(web: Web, request: Request, template: str, **values: Any) -> str
     values.setdefault("shop_name", "Banco")
     values.setdefault("lang", "en")
     values.setdefault("waiting_count", None)
-    values.setdefault("cannot_send", CANNOT_SEND)
     return web.templates.get_template(template).render(
         request=request,
         path=request.url.path,
@@ -219,11 +217,11 @@ def _run(handler: Handler, web: Web, request: Request, form: FormData | None) ->
     except (*REFUSALS, FormProblem) as e:
         if form is None:
             status = 404 if isinstance(e, OrderError) else 400
-            return error_page(web, request, status, "That did not work.", [_sentence(e)])
+            return error_page(web, request, status, "That did not work.", [sentence(e)])
         if ctx.wants_json:
-            return JSONResponse({"ok": False, "error": _sentence(e)}, status_code=400)
+            return JSONResponse({"ok": False, "error": sentence(e)}, status_code=400)
         referer = request.headers.get("referer", "")
-        return ctx.back(_local_path(referer) or "/", _sentence(e), "error")
+        return ctx.back(_local_path(referer) or "/", sentence(e), "error")
     except Exception as e:  # never a traceback on the page: say it plainly, log the details
         log.exception("the page %s failed", request.url.path)
         return error_page(web, request, 500, CRASH, [f"({type(e).__name__}: {e})"])
@@ -231,7 +229,8 @@ def _run(handler: Handler, web: Web, request: Request, form: FormData | None) ->
         shop.close()
 
 
-def _sentence(error: Exception) -> str:
+def sentence(error: Exception) -> str:
+    """A refusal as one sentence for the maker: capitalised, with its full stop."""
     text = str(error).strip() or type(error).__name__
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."

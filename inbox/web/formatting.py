@@ -8,6 +8,7 @@ from typing import Any
 
 from ..clock import parse_iso
 from ..orders import STATUS_WORDS
+from ..outbox import state_words
 from ..plan import format_day, format_hours
 from ..reply_templates import format_price
 from ..shop import Shop
@@ -91,6 +92,18 @@ class Formats:
 
     def hours(self, value: float | None) -> str:
         return format_hours(value, self.lang) if value is not None else ""
+
+    def outbox_state(self, row: dict[str, Any]) -> str:
+        """A reply's state in the outbox: "queued", "scheduled for Thu 3 Dec 09:00"..."""
+        words = state_words(row)
+        if words == "scheduled":
+            return f"scheduled for {self.when(row['send_at'])}"
+        return words
+
+    @staticmethod
+    def recipient(row: dict[str, Any]) -> str:
+        """The address or chat an outbox row is written to."""
+        return str(json.loads(row["to_handle"])[1])
 
     @staticmethod
     def status(status: str) -> str:

@@ -1,20 +1,24 @@
-"""What the maker is told after pressing Send: sent, kept in the outbox (and why), or refused."""
+"""What the maker is told around Send: how a reply would go out (or why none can), what became of
+one just handed to its channel, and when a scheduled one goes."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from banco.config import ConfigError
 
-from ..outbox import Delivery, route
+from ..outbox import STATE_WORDS, Delivery, cannot_send_reason, deliver, route
+from ..reply_session import send_time as read_time
 from ..shop import Shop
-from .formatting import CHANNEL_WORDS
+from ..when import WhenError
+from .formatting import CHANNEL_WORDS, Formats
 
 
 def delivery_words(shop: Shop, delivery: Delivery) -> tuple[str, str]:
-    """(sentence, "ok" or "error") for one reply just handed to its channel."""
+    """(sentence, "ok" or "error") for one reply just handed to its channel: every state a
+    delivery can leave it in, said as what will really happen next."""
     row = shop.store.one(
         "select x.channel, x.to_handle, x.account, c.name from outbox x"
         " left join messages m on m.id = x.reply_to_id"
@@ -23,34 +27,71 @@ def delivery_words(shop: Shop, delivery: Delivery) -> tuple[str, str]:
     )
     if row is None:
         return "The reply is gone from the outbox.", "error"
-    who = row["name"] or json.loads(row["to_handle"])[1]
+    who = row["name"] or Formats.recipient(row)
     how = CHANNEL_WORDS.get(row["channel"], row["channel"])
     if delivery.status == "sent":
         return f"Sent to {who} by {how}.", "ok"
     if delivery.status == "queued":
         return (
-            f"Not sent yet: {delivery.error}. The reply to {who} stays in the outbox and Banco"
-            " tries again at the next collect (Accounts shows it).",
+            f"Not sent yet: {delivery.error}. It stays in the outbox; Banco tries again at the"
+            " next collect.",
             "error",
         )
+    if delivery.status == "elsewhere":
+        return "Another Banco window is sending it right now.", "ok"
     if delivery.status == "failed":
-        return f"{how.capitalize()} refused the reply to {who}: {delivery.error}", "error"
-    return (
-        f"Banco cannot tell whether the reply to {who} went out; check the chat, then send it"
-        " again or cancel it on the Accounts page.",
-        "error",
-    )
+        return (
+            f"{how.capitalize()} refused the reply to {who}: {delivery.error}. Nothing went out;"
+            " send it again or cancel it on the Accounts page.",
+            "error",
+        )
+    if delivery.status == "may_have_been_sent":  # never sent again by itself: she decides
+        return (
+            f"The reply to {who} may have gone out ({delivery.error}). Look in the chat or your"
+            " Sent folder, then choose Send again or It went out: mark sent; Banco never sends"
+            " it again by itself.",
+            "error",
+        )
+    return f"The reply to {who} is {STATE_WORDS.get(delivery.status, delivery.status)}.", "error"
+
+
+def send_time(shop: Shop, scheduled: bool, when: str) -> datetime | None:
+    """When a reply written on a form goes: now (None), or at the time written beside Schedule
+    ("tomorrow 09:00", "domani 9"). A time written there is never ignored, whichever button
+    sent the form (Enter in a field presses the form's first button when scripts are off).
+    Raises WhenError in one plain sentence."""
+    if not scheduled and not when:
+        return None
+    if not when:
+        raise WhenError("Write when the reply should go, such as tomorrow 09:00")
+    return read_time(shop, when)
+
+
+def hand_over(shop: Shop, outbox_id: int, send_at: datetime | None) -> tuple[str, str]:
+    """A reply just queued: sent now, or left for its time. (sentence, "ok" or "error")"""
+    if send_at is not None:
+        when = Formats(shop).when(send_at)
+        return f"Scheduled for {when}; you can cancel it on the Accounts page until then.", "ok"
+    for result in deliver(shop, [outbox_id]):
+        return delivery_words(shop, result)
+    # Another delivery (a collect in ``banco run``) took it and finished first: say how it ended.
+    row = shop.store.one("select status, error from outbox where id = ?", [outbox_id]) or {}
+    return delivery_words(shop, Delivery(outbox_id, row.get("status", ""), row.get("error") or ""))
 
 
 @dataclass(frozen=True)
 class Route:
-    """How a reply to a message would go out: the account, the channel, to whom, and whether that
-    account can send at all (a Maildir or an order form only reads)."""
+    """How a reply to a message would go out: the account, the channel and to whom; or, when no
+    account can send it, why (``why``), said before Send instead of offering it."""
 
     account: str
     channel: str
     to: str
-    sends: bool
+    why: str = ""
+
+    @property
+    def sends(self) -> bool:
+        return not self.why
 
 
 def replyroute(shop: Shop, message: dict[str, Any]) -> Route:
@@ -60,14 +101,9 @@ def replyroute(shop: Shop, message: dict[str, Any]) -> Route:
         found = route(shop, row)
     except ConfigError:  # the account was removed from banco.toml since the message came
         found = None
-    if found is None:  # no account can send it: said before Send, refused if sent anyway
-        return Route(row["account"], row["channel"], row["sender_handle"] or "", False)
+    if found is None:  # queue_reply refuses it too, with the same sentence
+        why = cannot_send_reason(row)
+        to = row["sender_handle"] or ""
+        return Route(row["account"], row["channel"], to, f"{why[0].upper()}{why[1:]}.")
     account, channel, to = found
-    return Route(account, channel, to.value, True)
-
-
-CANNOT_SEND = (
-    "No account of yours can send this reply: {account} only reads, and none sends by email or"
-    " Telegram to this customer. A reply sent from here waits in the outbox; you can answer from"
-    " your mail program instead, then mark it as needing no reply."
-)
+    return Route(account, channel, to.value)

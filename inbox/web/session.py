@@ -1,5 +1,7 @@
 """The reply session: the batch the routine prepares, one item at a time, with the suggested reply
-to send as it is or edited, another template, skip, snooze, no reply needed, status and price.
+to send as it is or edited (now, or at a time she writes), another template, skip, snooze, no
+reply needed, status and price. Above it, the replies that may have been sent, for the maker to
+decide; with an item, the replies to its order written before its messages came.
 
 Skipped items are remembered in the browser's session until "Start again"; everything else is in
 the store, so the phone and the computer see the same batch.
@@ -13,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..orders import STATUS_WORDS, STATUSES, update_fields
-from ..outbox import deliver
+from ..outbox import OutboxError, uncertain
 from ..reply_language import set_language
 from ..reply_session import (
     LANGUAGE_NAMES,
@@ -28,8 +30,9 @@ from ..reply_session import (
     suggestion_for,
 )
 from ..status import change_status
-from .context import Ctx, FormProblem, page
-from .sending import delivery_words, replyroute
+from ..when import WhenError
+from .context import Ctx, FormProblem, page, sentence
+from .sending import hand_over, replyroute, send_time
 from .values import parse_number
 
 HOME = "/session"
@@ -52,10 +55,17 @@ def session(ctx: Ctx) -> Response:
     if current is not None:
         current = _with_template(ctx, current)
         draft = ctx.session.pop(f"draft:{current.key}", None)
+    # The current item's own earlier replies are shown with it, not twice.
+    shown = {x["id"] for x in current.pending} if current else set()
     return ctx.render(
         "session.html",
         title="Reply session",
         item=current,
+        uncertain=[
+            {**x, "status": "may_have_been_sent"}  # what ``uncertain`` lists, by definition
+            for x in uncertain(ctx.shop)
+            if x["id"] not in shown
+        ],
         route=replyroute(ctx.shop, current.latest) if current else None,
         draft=draft if isinstance(draft, str) else None,
         position=_position(ahead, current),
@@ -113,10 +123,14 @@ def send(ctx: Ctx) -> Response:
     contact_id = (item.contact or {}).get("id")
     if language != item.suggestion.language and language in LANGUAGE_NAMES and contact_id:
         set_language(ctx.shop, contact_id, language)  # remembered for this customer
-    outbox_id = answer(ctx.shop, item, ctx.field("text"))
-    [result] = deliver(ctx.shop, [outbox_id])
-    words, kind = delivery_words(ctx.shop, result)
-    return ctx.back(HOME, words, kind)
+    text = ctx.field("text")
+    try:
+        send_at = send_time(ctx.shop, bool(ctx.field("schedule")), ctx.field("send_at"))
+        outbox_id = answer(ctx.shop, item, text, send_at)
+    except (WhenError, OutboxError) as e:  # nothing queued: her text waits on the page
+        ctx.session[f"draft:{item.key}"] = text
+        return ctx.back(f"{HOME}?key={item.key}", sentence(e), "error")
+    return ctx.back(HOME, *hand_over(ctx.shop, outbox_id, send_at))
 
 
 @page

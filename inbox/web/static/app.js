@@ -1,6 +1,7 @@
 // Banco's own script. Everything on the page works without it; with it, cards on the order board
-// can be dragged to another status (or moved with the select without reloading the page), and a
-// reply form cannot be sent twice by a double click.
+// can be dragged to another status (or moved with the select without reloading the page), a
+// reply form cannot be sent twice by a double click, and Enter in a reply's "send later" time
+// schedules it.
 "use strict";
 
 (function () {
@@ -139,10 +140,22 @@
         const button = event.submitter;
         if (button && !button.hasAttribute("formaction")) {
           form.dataset.sent = "1";
-          button.textContent = "Sending…";
+          button.textContent = button.dataset.busy || "Sending…";
           // disabled after this event, so the button's own value still goes with the form
           setTimeout(() => { button.disabled = true; }, 0);
         }
+      });
+    });
+  }
+
+  // Enter in a field such as "send it later, at" presses its own button, not the form's first.
+  function enterPresses() {
+    document.querySelectorAll("input[data-enter]").forEach((input) => {
+      input.addEventListener("keydown", (event) => {
+        const button = document.getElementById(input.dataset.enter);
+        if (event.key !== "Enter" || !button || !input.form) return;
+        event.preventDefault();
+        input.form.requestSubmit(button);
       });
     });
   }
@@ -151,5 +164,6 @@
     const board = document.querySelector("[data-board]");
     if (board) setUpBoard(board);
     guardSends();
+    enterPresses();
   });
 })();
