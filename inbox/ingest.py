@@ -174,11 +174,11 @@ class Ingest:
 
     def _existing(self, record: Record) -> dict[str, Any] | None:
         """The stored version of ``record``: same id; else the message it is a copy of (same
-        ``copy_key``, in the same direction): found in another folder, delivered again, or in a
-        mailbox whose UIDs were renumbered; else a reply Banco sent, found in the mailbox by its
-        Message-ID alone (Banco makes a new one for every reply, and the server's copy need not
-        be byte for byte what Banco composed). Another message that only shares the Message-ID
-        (contact-form plugins and shop systems reuse one) is not it."""
+        Message-ID and ``copy_key``, in the same direction): found in another folder, delivered
+        again, or in a mailbox whose UIDs were renumbered; else a reply Banco sent, found in the
+        mailbox by its Message-ID alone (Banco makes a new one for every reply, and the server's
+        copy need not be byte for byte what Banco composed). Another message that only shares
+        the Message-ID (contact-form plugins and shop systems reuse one) is not it."""
         columns = (
             "id, external_id, stream, size, content_hash, order_id, order_fields, subject, text,"
             " raw"
@@ -188,13 +188,15 @@ class Ingest:
             [self.account, record.external_id],
         )
         key = self._copy_key(record)
-        if found is not None or (key is None and not record.message_key):
+        if found is not None or key is None:
             return found
-        # "+account": looked up by the two keys' indexes, not through all the account's messages
+        # "+account": looked up in the index of (message_key, copy_key), not through all the
+        # account's messages
         return self.store.one(
             f"select {columns} from messages where +account = ? and direction = ?"
-            " and (copy_key = ? or (message_key = ? and stream = 'outbox')) limit 1",
-            [self.account, record.direction, key, record.message_key],
+            " and ((message_key is ? and copy_key = ?) or (message_key = ? and stream = 'outbox'))"
+            " limit 1",
+            [self.account, record.direction, record.message_key, key, record.message_key],
         )
 
     def _copy_key(self, record: Record) -> str | None:
@@ -731,24 +733,18 @@ def _first_line(text: str) -> str:
 
 # Copies and reused Message-IDs -----------------------------------------------------------------
 def copy_key(
-    message_key: str | None,
-    unreadable_raw: bytes | None,
-    sender: str | None,
-    recipients: str,
-    sent: str,
-    fingerprint: str,
+    unreadable_raw: bytes | None, sender: str | None, recipients: str, sent: str, fingerprint: str
 ) -> str | None:
-    """What every copy of a message shares and another message does not, as a digest: its
-    Message-ID, sender, recipients (JSON, as stored), Date and content (``fingerprint``: subject,
-    text, attachments). Not its bytes: a copy in another folder, or delivered again, has other
-    Received headers. An unreadable message (``unreadable_raw``) is known by its bytes alone, and
-    without them it has no copy key: nothing tells two apart."""
+    """What every copy of a message shares besides its Message-ID (looked up together) and
+    another message with that Message-ID does not, as a digest: its sender, recipients (JSON, as
+    stored), Date and content (``fingerprint``: subject, text, attachments). Not its bytes: a copy
+    in another folder, or delivered again, has other Received headers. An unreadable message
+    (``unreadable_raw``) is known by its bytes alone, and without them it has no copy key:
+    nothing tells two apart."""
     if unreadable_raw is not None:
-        if not unreadable_raw:
-            return None
-        message_key, sender = hashlib.sha256(unreadable_raw).hexdigest(), None
+        return hashlib.sha256(unreadable_raw).hexdigest()[:32] if unreadable_raw else None
     digest = hashlib.sha256()
-    for part in (message_key or "", sender or "", recipients, sent, fingerprint):
+    for part in (sender or "", recipients, sent, fingerprint):
         data = encode_text(part)
         digest.update(len(data).to_bytes(4, "big"))
         digest.update(data)
@@ -760,7 +756,6 @@ def record_copy_key(record: Record) -> str | None:
     if record.order is not None:
         return None
     return copy_key(
-        record.message_key,
         record.raw if record.status == "unreadable" else None,
         _sender_handle(record),
         _recipients_json(record),
@@ -793,15 +788,17 @@ def _is_copy(existing: dict[str, Any], record: Record, stream: str, digest: str)
 def _likeliest_replied(candidates: list[dict[str, Any]], record: Record) -> dict[str, Any]:
     """Of the stored messages sharing the Message-ID a reply names, newest first, the one it
     answers. Several share one when a mailer reuses it (each contact-form submission, each shop
-    notice): the maker's reply goes to the person who wrote, so one from a person the reply is
-    addressed to wins; else the newest one sent before the reply, which it can have answered."""
+    notice): the maker's reply goes to the person who wrote, and a customer answers the copy of
+    her own mail, so one from a person the reply is written to or by wins; else the newest one
+    sent before the reply, which it can have answered."""
     if len(candidates) == 1:
         return candidates[0]
-    addressed = {h.value for person in record.recipients for h in person.handles}
+    people = [*record.recipients, record.sender] if record.sender else record.recipients
+    involved = {h.value for person in people for h in person.handles}
     sent = iso(record.sent_at)
 
     def likelihood(row: dict[str, Any]) -> tuple[bool, bool]:
-        return row["sender_handle"] in addressed, sent is None or row["sent_at"] <= sent
+        return row["sender_handle"] in involved, sent is None or row["sent_at"] <= sent
 
     return max(candidates, key=likelihood)  # the first of the likeliest: the newest
 

@@ -424,23 +424,25 @@ def m015_outbox_claims(db: Database) -> None:
 def m012_message_copies(db: Database) -> None:
     # Different mails may share a Message-ID (contact-form plugins and shop systems reuse one): a
     # copy of a stored message (another folder, delivered again, a renumbered folder) is known by
-    # its copy key instead, and each copy found is listed where it was found, so that a folder's
-    # count at the source and Banco's agree. The key of the messages already stored is made by
-    # the function filing makes it with, so that a copy found later matches; a message stored
-    # without a Date header holds its collect time as its date, and gets none.
+    # its Message-ID and its copy key together, and each copy found is listed where it was found,
+    # so that a folder's count at the source and Banco's agree. The key of the messages already
+    # stored is made by the function filing makes it with, so that a copy found later matches; a
+    # message stored without a Date header holds its collect time as its date, and gets none.
     from .ingest import copy_key
 
-    db.conn.create_function("banco_copy_key", 6, copy_key, deterministic=True)
+    db.conn.create_function("banco_copy_key", 5, copy_key, deterministic=True)
     db.table("messages").add_column("copy_key", str)
     db.execute(
-        "update messages set copy_key = banco_copy_key(message_key,"
+        "update messages set copy_key = banco_copy_key("
         " case when status = 'unreadable' then coalesce(raw, x'') end, sender_handle,"
         " coalesce(recipients, '[]'),"
         " case when sent_at is null or sent_at = collected_at then '' else sent_at end,"
         " content_hash)"
         " where order_fields is null and content_hash is not null"
     )
-    db.table("messages").create_index(["copy_key"])
+    # One index for both look-ups: replies by Message-ID, copies by Message-ID and copy key.
+    db.execute("DROP INDEX IF EXISTS idx_messages_message_key")
+    db.table("messages").create_index(["message_key", "copy_key"])
     db.table("message_copies").create(
         {"account": str, "stream": str, "external_id": str, "message_id": int, "size": int},
         pk=("account", "stream", "external_id"),

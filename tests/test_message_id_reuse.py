@@ -19,6 +19,7 @@ from click.testing import Result
 from conftest import NOW
 from fixtures_imap import Mailbox, SmtpServer, mail
 
+from banco.connectors import Handle
 from banco.connectors.email import parse_message
 from banco.inbox.ingest import Ingest, record_copy_key
 from banco.inbox.migrations import migrations
@@ -183,6 +184,54 @@ def test_real_mails_reusing_message_ids_are_kept_unless_they_are_copies(
 
 # --- in the store ------------------------------------------------------------------------------
 WITHOUT_SENDER = b"To: giulia@shop.example\r\nSubject: Ordine\r\nMessage-ID: <%s>\r\n\r\n%s\r\n"
+GIULIA = Handle("email", "giulia@shop.example")
+
+
+def order_of(store: Store, external_id: str) -> int:
+    return int(store.scalar("select order_id from messages where external_id = ?", [external_id]))
+
+
+def test_a_customer_answering_a_reused_message_id_joins_her_own_mail(store: Store) -> None:
+    # Anna answers the contact form's copy of her own mail; Ben's mail, with the same id, is the
+    # newest one before her answer.
+    ingest = Ingest(store, "mail", NOW, owner={GIULIA})
+    answer = mail(
+        9,
+        sender="Anna Bianchi <anna@example.com>",
+        in_reply_to=REUSED,
+        body="Anche due piatti.",
+        date="Tue, 17 Nov 2026 12:00:00 +0100",
+    )
+    records = [parse_message(data, f"INBOX/1/{n}") for n, data in enumerate([ANNA, BEN, answer])]
+    ingest.save_records(records, "INBOX")
+    assert (
+        order_of(store, "INBOX/1/2") == order_of(store, "INBOX/1/0") != order_of(store, "INBOX/1/1")
+    )
+
+
+def test_a_reply_banco_sent_is_known_in_sent_though_the_server_changed_its_copy(
+    store: Store,
+) -> None:
+    ingest = Ingest(store, "mail", NOW, owner={GIULIA})
+    ingest.save_records(
+        [parse_message(ANNA, "INBOX/1/1"), parse_message(BEN, "INBOX/1/2")], "INBOX"
+    )
+    sent = mail(
+        0,
+        sender="Giulia <giulia@shop.example>",
+        to="anna@example.com",
+        message_id="banco.5f1c@shop.example",
+        in_reply_to=REUSED,
+        body="Certo, sei tazze blu.",
+        date="Fri, 20 Nov 2026 10:00:00 +0100",
+    )
+    ingest.save_records([parse_message(sent, "sent:banco.5f1c@shop.example", "out")], "outbox")
+    # The mail server added its disclaimer to the copy it kept in Sent.
+    kept = sent.replace(b"blu.\r\n", b"blu.\r\n-- \r\nSent with Example Mail\r\n")
+    counts = ingest.save_records([parse_message(kept, "Sent/1/1", "out")], "Sent")
+    assert (counts.new, counts.unchanged) == (0, 1)
+    reply = store.one("select stream, order_id from messages where direction = 'out'")
+    assert reply == {"stream": "Sent", "order_id": order_of(store, "INBOX/1/1")}
 
 
 def test_unreadable_mails_sharing_a_message_id_are_told_apart_by_their_bytes(
