@@ -22,6 +22,10 @@ A form answer always opens its own order. Auto-replies, bounces, bulk mail and u
 never create orders or contacts; they join a conversation when their headers say which.
 A record seen again with the same content is ignored; with new content (an edited Telegram message,
 a form row changed in the sheet) it replaces the stored one and the old version is kept.
+A copy of a stored mail (the same Message-ID, sender, recipients, date and content: in another
+folder, delivered again, in a renumbered folder) is not stored again, only listed where it was
+found, so that each folder's count agrees with the source. A different mail that reuses a
+Message-ID is a message of its own, in a conversation of its own unless its headers reply to one.
 
 The maker's own message joins an order only when it is written to that order's customer (To, Cc,
 the chat) or replies to their message, and answers only those it is written to (see

@@ -137,6 +137,8 @@ def test_a_reply_naming_a_reused_message_id_joins_the_mail_of_whom_it_is_address
     [again] = collect(shop)  # its copy in Sent is that reply, though it names a reused id
     assert again.ok and again.counts.new == 0
     assert shop.store.scalar("select count(*) from messages") == 3
+    waiting = "select sender_handle from messages where waiting = 1"
+    assert [row["sender_handle"] for row in shop.store.all(waiting)] == ["ben@example.com"]
 
 
 # --- Maildir -----------------------------------------------------------------------------------
