@@ -339,15 +339,25 @@ class Ingest:
         )
 
     def _replied_message(self, record: Record) -> dict[str, Any] | None:
-        """The stored message ``record`` answers: the first of its reply keys that names one."""
+        """The stored message ``record`` answers: the first of its reply keys that names one.
+
+        Several share a key when a mailer reuses its Message-ID (each contact-form submission,
+        each shop notice). The maker's reply goes to the person who wrote, and a customer answers
+        the copy of her own mail, so one from a person the reply is written to or by comes first;
+        then the newest sent before the reply (which it can have answered), then the newest."""
+        people = [*record.recipients, record.sender] if record.sender else record.recipients
+        involved = list({h.value for person in people for h in person.handles})
+        marks = ",".join("?" * len(involved))
+        before = iso(record.sent_at) or "9999"  # without a date, any message may be the one
         for key in record.reply_keys:
-            rows = self.store.all(
-                "select id, thread_id, order_id, sender_handle, sent_at from messages"
-                " where message_key = ? order by sent_at desc, id desc",
-                [key],
+            row = self.store.one(
+                "select id, thread_id, order_id from messages where message_key = ?"
+                f" order by sender_handle in ({marks}) desc, sent_at <= ? desc, sent_at desc,"
+                " id desc limit 1",
+                [key, *involved, before],
             )
-            if rows:
-                return _likeliest_replied(rows, record)
+            if row is not None:
+                return row
         return None
 
     def _thread(self, record: Record, replied: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -787,24 +797,6 @@ def _is_copy(existing: dict[str, Any], record: Record, stream: str, digest: str)
     if existing["external_id"] != record.external_id:
         return True
     return bool(existing["stream"] != stream and existing["content_hash"] == digest)
-
-
-def _likeliest_replied(candidates: list[dict[str, Any]], record: Record) -> dict[str, Any]:
-    """Of the stored messages sharing the Message-ID a reply names, newest first, the one it
-    answers. Several share one when a mailer reuses it (each contact-form submission, each shop
-    notice): the maker's reply goes to the person who wrote, and a customer answers the copy of
-    her own mail, so one from a person the reply is written to or by wins; else the newest one
-    sent before the reply, which it can have answered."""
-    if len(candidates) == 1:
-        return candidates[0]
-    people = [*record.recipients, record.sender] if record.sender else record.recipients
-    involved = {h.value for person in people for h in person.handles}
-    sent = iso(record.sent_at)
-
-    def likelihood(row: dict[str, Any]) -> tuple[bool, bool]:
-        return row["sender_handle"] in involved, sent is None or row["sent_at"] <= sent
-
-    return max(candidates, key=likelihood)  # the first of the likeliest: the newest
 
 
 def _sender_handle(record: Record) -> str | None:
