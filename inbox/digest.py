@@ -19,7 +19,7 @@ import jinja2
 from .clock import iso, parse_iso
 from .ingest import stored_count
 from .orders import CLOSED
-from .outbox import uncertain
+from .outbox import reply_on_its_way, uncertain
 from .store import Store
 from .words import duration, say
 
@@ -100,9 +100,12 @@ def build_digest(
         " left join contacts c on c.id = o.contact_id where o.created_at >= ? order by o.id",
         [iso(since)],
     )
-    digest.waiting = store.all(
+    on_its_way, params = reply_on_its_way("m")
+    digest.waiting = store.all(  # a message with its reply in the outbox is answered
         "select m.id, m.sent_at, m.channel, m.subject, m.text, m.sender, o.ref from messages m"
-        " left join orders o on o.id = m.order_id where m.waiting = 1 order by m.sent_at, m.id"
+        f" left join orders o on o.id = m.order_id where m.waiting = 1 and not {on_its_way}"
+        " order by m.sent_at, m.id",
+        params,
     )
     deadlines = store.all(
         "select o.ref, o.title, o.deadline, o.status, c.name as contact from orders o"

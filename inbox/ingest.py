@@ -79,9 +79,6 @@ class Ingest:
     #: for a reply sent from Banco: when the maker wrote it (the outbox row's ``created_at``); it
     #: answers the messages collected by then, the ones she could see
     answers_collected_by: str | None = None
-    #: for a reply sent from Banco, until the outbox passes ``answers_collected_by``: it answers
-    #: messages sent up to this time (the one it replies to), not later ones
-    answers_up_to: str | None = None
     _stamp: tuple[datetime | None, str] = field(default=(None, ""), init=False, repr=False)
     _copy: tuple[Record | None, str | None] = field(default=(None, None), init=False, repr=False)
 
@@ -616,7 +613,7 @@ class Ingest:
         if self.answers_collected_by:
             seen, until = "collected_at <= ?", self.answers_collected_by
         else:
-            seen, until = "sent_at <= ?", min(sent, self.answers_up_to or sent)
+            seen, until = "sent_at <= ?", sent
         marks = ",".join("?" * len(customers))
         self._mark_answered(
             f"{scope} = ? and direction = 'in' and contact_id in ({marks}) and {seen}",

@@ -477,6 +477,19 @@ def _mark_sent(shop: Shop, row: dict[str, Any]) -> None:
     _record_sent(shop, row, record)
 
 
+def reply_on_its_way(message: str = "m") -> tuple[str, list[str]]:
+    """SQL saying that message ``message`` (a table alias) has a reply in the outbox that has not
+    failed: one answering it, or one to its order written after it was collected. Such a message
+    is answered for the maker's lists, unless the reply is refused or cancelled."""
+    return (
+        "exists (select 1 from outbox x where x.status in"
+        f" ({','.join('?' * len(PENDING))}) and (x.reply_to_id = {message}.id or"
+        f" ({message}.order_id is not null and x.order_id = {message}.order_id"
+        f" and x.created_at >= {message}.collected_at)))",
+        list(PENDING),
+    )
+
+
 def pending_for_order(shop: Shop, order_id: int | None) -> list[dict[str, Any]]:
     """The order's replies not gone yet (or maybe gone), oldest first."""
     if order_id is None:
@@ -491,7 +504,7 @@ def pending_for_order(shop: Shop, order_id: int | None) -> list[dict[str, Any]]:
 def uncertain(shop: Shop) -> list[dict[str, Any]]:
     """Replies that may have been sent, for the maker to decide: oldest first, with whom for."""
     return shop.store.all(
-        "select x.id, x.account, x.channel, x.to_handle, x.text, x.error, x.created_at,"
+        "select x.id, x.status, x.account, x.channel, x.to_handle, x.text, x.error, x.created_at,"
         " x.handed_over_at, o.ref, c.name as customer from outbox x"
         " left join orders o on o.id = x.order_id left join contacts c on c.id = o.contact_id"
         " where x.status = 'may_have_been_sent' order by x.id"

@@ -65,9 +65,11 @@ def active(shop: Shop) -> bool:
 
 
 def start_session(shop: Shop, items: list[SessionItem]) -> bool:
-    """Open a session in the maker's chat with ``items``. False when there is no way to reach it."""
+    """Open a session in the maker's chat with ``items`` and the replies that may have been sent
+    (with none waiting, only those, for her to decide). False when there is nothing to put to her
+    or no way to reach her."""
     account = telegram_account(shop)
-    if account is None or not items:
+    if account is None or not (items or uncertain(shop)):
         return False
     store = shop.store
     seen = store.scalar("select coalesce(max(id), 0) from messages")
@@ -78,14 +80,18 @@ def start_session(shop: Shop, items: list[SessionItem]) -> bool:
             "id": 1,
             "account": account,
             "queue": json.dumps([i.key for i in items[1:]]),
-            "current": items[0].key,
-            "purpose": items[0].suggestion.purpose,
+            "current": items[0].key if items else None,
+            "purpose": items[0].suggestion.purpose if items else None,
             "seen_up_to": seen,
             "started_at": iso(shop.clock.now()),
             "sent": 0,
             "snoozed": 0,
         },
     )
+    if not items:
+        _say(shop, "No messages waiting. Replies to decide about:")
+        _show_uncertain(shop)
+        return True
     customers = len({(i.contact or {}).get("id") or i.key for i in items})
     waiting = sum(len(i.messages) for i in items)
     _say(

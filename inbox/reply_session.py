@@ -16,7 +16,7 @@ from banco.scheduler.slots import next_fire
 
 from .clock import iso
 from .orders import update_fields
-from .outbox import PENDING, pending_for_order, queue_reply
+from .outbox import pending_for_order, queue_reply, reply_on_its_way
 from .reply_language import customer_language, guess_language, maker_language, set_language
 from .reply_templates import (
     LANGUAGE_NAMES,
@@ -198,15 +198,12 @@ def _waiting(shop: Shop, message_id: int | None = None) -> list[dict[str, Any]]:
     """Messages waiting for an answer that is not already in the outbox (or only ``message_id``).
     A reply in the outbox covers the message it answers and the order's messages collected
     before it was written: one that came after is still the maker's to read."""
-    placeholders = ",".join("?" * len(PENDING))
+    on_its_way, params = reply_on_its_way("m")
     only = " and m.id = ?" if message_id is not None else ""
     return shop.store.all(
         f"select {MESSAGE_COLUMNS} from messages m where m.waiting = 1 and m.direction = 'in'"
-        " and not exists (select 1 from outbox x"
-        f" where x.status in ({placeholders}) and (x.reply_to_id = m.id or (m.order_id is not null"
-        f" and x.order_id = m.order_id and x.created_at >= m.collected_at))){only}"
-        " order by m.sent_at, m.id",
-        [*PENDING, *([message_id] if message_id is not None else [])],
+        f" and not {on_its_way}{only} order by m.sent_at, m.id",
+        [*params, *([message_id] if message_id is not None else [])],
     )
 
 

@@ -64,7 +64,7 @@ def reply(shop: Shop) -> dict[str, Any]:
 
 
 def _notify_owner_of_session(shop: Shop, items: list[Any]) -> bool:
-    if not items or not shop.config.shop.owner_chat:
+    if not shop.config.shop.owner_chat:
         return False
     return owner_chat.start_session(shop, items)
 

@@ -189,3 +189,14 @@ def test_tomorrow_morning_then_a_new_message_flags_the_waiting_reply(
     assert status(shop, row["id"]) == "cancelled"
     clock.at = clock.at.replace(day=21, hour=8)  # its time comes: nothing goes
     assert deliver(shop, due_only=True) == [] and peer(shop) == []
+
+
+def test_with_nothing_waiting_a_reply_that_may_have_been_sent_is_still_put_to_her(
+    bot_api: BotApi, write_shop, open_shop
+) -> None:
+    shop = make(bot_api, write_shop, open_shop, [ANN], knows_sent=False)
+    ann = maybe_sent(shop, 1, "Yes, six blue mugs by Friday.")
+    assert routines.reply(shop)["waiting"] == 0
+    opening, card = to_owner(bot_api)
+    assert opening["text"] == "No messages waiting. Replies to decide about:"
+    assert buttons(card)[0] == ("Send again", f"out:resend:{ann}")

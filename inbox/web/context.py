@@ -27,7 +27,7 @@ from banco.connectors import ConnectorError, Registry
 
 from ..clock import Clock
 from ..orders import OrderError
-from ..outbox import OutboxError
+from ..outbox import OutboxError, reply_on_its_way
 from ..reply_templates import ReplyError
 from ..shop import Shop
 from ..store import StoreError
@@ -133,7 +133,10 @@ class Ctx:
         headers: dict[str, str] | None = None,
         **values: Any,
     ) -> HTMLResponse:
-        waiting = self.shop.store.scalar("select count(*) from messages where waiting = 1")
+        on_its_way, params = reply_on_its_way("m")
+        waiting = self.shop.store.scalar(
+            f"select count(*) from messages m where m.waiting = 1 and not {on_its_way}", params
+        )
         html = render_page(
             self.web,
             self.request,

@@ -61,11 +61,7 @@ def session(ctx: Ctx) -> Response:
         "session.html",
         title="Reply session",
         item=current,
-        uncertain=[
-            {**x, "status": "may_have_been_sent"}  # what ``uncertain`` lists, by definition
-            for x in uncertain(ctx.shop)
-            if x["id"] not in shown
-        ],
+        uncertain=[x for x in uncertain(ctx.shop) if x["id"] not in shown],
         route=replyroute(ctx.shop, current.latest) if current else None,
         draft=draft if isinstance(draft, str) else None,
         position=_position(ahead, current),
