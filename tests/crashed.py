@@ -1,5 +1,5 @@
 """What Banco leaves in the outbox when it stops in the middle of sending, for tests that start
-from there: a reply handed over by a process that has ended."""
+from there: a reply handed over by a process that has ended, and so may have been sent."""
 
 from __future__ import annotations
 
@@ -24,3 +24,18 @@ def crash_while_sending(shop: Any, outbox_id: int) -> None:
     shop.store.db.table("outbox").update(
         outbox_id, {"status": "handing_over", "attempts": 1, "claimed_by": DEAD_CLAIM}
     )
+
+
+def maybe_sent(shop: Any, message_id: int, text: str) -> int:
+    """A reply Banco was handing over when it stopped: it may have been sent."""
+    from banco.inbox.outbox import deliver, queue_reply
+
+    outbox_id = queue_reply(shop, message_id, text)
+    crash_while_sending(shop, outbox_id)
+    [result] = deliver(shop, [outbox_id])
+    assert result.status == "may_have_been_sent"
+    return outbox_id
+
+
+def outbox_status(shop: Any, outbox_id: int) -> str:
+    return str(shop.store.scalar("select status from outbox where id = ?", [outbox_id]))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from crashed import DEAD_CLAIM
+from crashed import DEAD_CLAIM, outbox_status
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from listsource import ListConnector
@@ -22,7 +22,6 @@ from banco.inbox import routines
 from banco.inbox.clock import FixedClock
 from banco.inbox.outbox import OutboxError, decide, deliver, queue_reply
 from banco.inbox.reply_session import prepare_session
-from banco.inbox.shop import Shop
 from banco.inbox.sync import collect
 from banco.inbox.when import WhenError, parse_send_time
 
@@ -37,10 +36,6 @@ def set_send_fail(home: Path, failure: str) -> None:
     toml = home / "banco.toml"
     lines = [line for line in toml.read_text().splitlines() if not line.startswith("send_fail")]
     toml.write_text("\n".join(lines) + (f'\nsend_fail = "{failure}"\n' if failure else "\n"))
-
-
-def status_of(shop: Shop, outbox_id: int) -> str:
-    return str(shop.store.scalar("select status from outbox where id = ?", [outbox_id]))
 
 
 # A reply that may have been sent -----------------------------------------------------------------
@@ -59,7 +54,7 @@ def test_the_session_asks_the_maker_about_a_reply_that_may_have_been_sent(
     summary = maker.run(shop)
     assert "may have been sent: the server did not answer" in maker.output
     assert "    Six blue mugs, yes." in maker.output
-    assert len(peer(home)) == copies and status_of(shop, outbox_id) == state
+    assert len(peer(home)) == copies and outbox_status(shop, outbox_id) == state
     assert summary.count("sent") == (1 if choice == "r" else 0)
 
 
@@ -68,7 +63,7 @@ def test_a_channel_that_proves_it_went_out_settles_it_by_itself(write_shop, open
     outbox_id = queue_reply(shop, 2, "Six blue mugs, yes.")
     assert [d.status for d in deliver(shop, [outbox_id])] == ["may_have_been_sent"]
     assert [d.status for d in deliver(shop)] == ["sent"]  # the peer holds its Message-ID
-    assert len(peer(home)) == 1 and status_of(shop, outbox_id) == "sent"
+    assert len(peer(home)) == 1 and outbox_status(shop, outbox_id) == "sent"
     [reply] = shop.store.all("select text from messages where direction = 'out' and id > 6")
     assert reply["text"] == "Six blue mugs, yes."
 
@@ -79,7 +74,9 @@ def test_deciding_later_leaves_it_for_the_maker(write_shop, open_shop, run) -> N
     deliver(shop)
     maker = Script(["k", "q"])
     maker.run(shop)
-    assert "Left as it is" in maker.output and status_of(shop, outbox_id) == "may_have_been_sent"
+    assert (
+        "Left as it is" in maker.output and outbox_status(shop, outbox_id) == "may_have_been_sent"
+    )
     listing = run("--home", str(home), "outbox").output
     assert "may have been sent" in listing and "banco outbox mark-sent ID" in listing
     refused = run("--home", str(home), "outbox", "cancel", "99")

@@ -12,13 +12,13 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from crashed import crash_while_sending
+from crashed import maybe_sent
 from listsource import ListConnector
 
 from banco.connectors import Registry
 from banco.inbox.deliver import daily_digest, deliver_digest, today
 from banco.inbox.digest import Digest, add_outbox, render_html, render_text
-from banco.inbox.outbox import decide, deliver, queue_reply
+from banco.inbox.outbox import decide, queue_reply
 from banco.inbox.shop import Shop
 from banco.inbox.sync import collect
 
@@ -48,15 +48,6 @@ def make(write_shop, open_shop) -> Shop:
     shop: Shop = open_shop(home)
     collect(shop)
     return shop
-
-
-def maybe_sent(shop: Shop, message_id: int, text: str) -> int:
-    """A reply Banco was handing over when it stopped: it may have been sent."""
-    outbox_id = queue_reply(shop, message_id, text)
-    crash_while_sending(shop, outbox_id)
-    [result] = deliver(shop, [outbox_id])
-    assert result.status == "may_have_been_sent"
-    return outbox_id
 
 
 # The tests' clock says Friday 20 November 2026, 10:00 in Rome.

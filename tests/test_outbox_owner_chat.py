@@ -12,14 +12,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from crashed import crash_while_sending
+from crashed import maybe_sent, outbox_status
 from fixtures_telegram import BotApi, account_toml
 from listsource import ListConnector
 
 from banco.connectors import Registry
 from banco.inbox import routines
 from banco.inbox.clock import FixedClock
-from banco.inbox.outbox import deliver, queue_reply
+from banco.inbox.outbox import deliver
 from banco.inbox.shop import Shop
 
 OWNER = 4242
@@ -75,19 +75,6 @@ def peer(shop: Shop) -> list[dict[str, Any]]:
     return json.loads(path.read_text()) if path.exists() else []
 
 
-def status(shop: Shop, outbox_id: int) -> str:
-    return str(shop.store.scalar("select status from outbox where id = ?", [outbox_id]))
-
-
-def maybe_sent(shop: Shop, message_id: int, text: str) -> int:
-    """A reply Banco was handing over when it stopped: it may have been sent."""
-    outbox_id = queue_reply(shop, message_id, text)
-    crash_while_sending(shop, outbox_id)
-    [result] = deliver(shop, [outbox_id])
-    assert result.status == "may_have_been_sent"
-    return outbox_id
-
-
 def test_the_walk_through_starts_with_replies_that_may_have_been_sent(
     bot_api: BotApi, write_shop, open_shop
 ) -> None:
@@ -115,7 +102,7 @@ def test_the_walk_through_starts_with_replies_that_may_have_been_sent(
     bot_api.press(giulia, bob_card, f"out:resend:{bob}")
     routines.owner_poll(shop)
     assert to_owner(bot_api)[-1]["text"] == "Sent to Bob by email."
-    assert (status(shop, ann), status(shop, bob)) == ("sent", "sent")
+    assert (outbox_status(shop, ann), outbox_status(shop, bob)) == ("sent", "sent")
     assert [(s["to"], s["text"]) for s in peer(shop)] == [("bob@example.com", "A tall vase, yes.")]
 
     # Asked again (/start), the walk-through has nothing left to decide: Carla's message again.
@@ -148,7 +135,7 @@ def test_a_reply_that_may_have_gone_out_is_put_to_her_even_after_the_session(
     bot_api.press(giulia, card, f"out:mark_sent:{outbox_id}")
     routines.collect(shop)
     assert to_owner(bot_api)[-1]["text"] == "Marked sent: Banco will not send it again."
-    assert status(shop, outbox_id) == "sent" and peer(shop) == []  # nothing went out again
+    assert outbox_status(shop, outbox_id) == "sent" and peer(shop) == []  # nothing went out again
 
 
 def test_tomorrow_morning_then_a_new_message_flags_the_waiting_reply(
@@ -186,7 +173,7 @@ def test_tomorrow_morning_then_a_new_message_flags_the_waiting_reply(
     bot_api.press(giulia, shown, cancel[1])
     routines.owner_poll(shop)
     assert to_owner(bot_api)[-1]["text"] == "Cancelled: that reply will not be sent."
-    assert status(shop, row["id"]) == "cancelled"
+    assert outbox_status(shop, row["id"]) == "cancelled"
     clock.at = clock.at.replace(day=21, hour=8)  # its time comes: nothing goes
     assert deliver(shop, due_only=True) == [] and peer(shop) == []
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
-from crashed import crash_while_sending
+from crashed import maybe_sent, outbox_status
 from fixtures_web import (  # noqa: F401 (fixtures)
     Tab,
     browser,
@@ -80,19 +80,6 @@ def peer(shop: Shop) -> list[dict[str, Any]]:
     """What the customers received."""
     path = shop.home / "items.sent.json"
     return json.loads(path.read_text()) if path.exists() else []
-
-
-def status(shop: Shop, outbox_id: int) -> str:
-    return str(shop.store.scalar("select status from outbox where id = ?", [outbox_id]))
-
-
-def maybe_sent(shop: Shop, message_id: int, text: str) -> int:
-    """A reply Banco was handing over when it stopped: it may have been sent."""
-    outbox_id = queue_reply(shop, message_id, text)
-    crash_while_sending(shop, outbox_id)
-    [result] = deliver(shop, [outbox_id])
-    assert result.status == "may_have_been_sent"
-    return outbox_id
 
 
 @pytest.fixture
@@ -163,7 +150,7 @@ def test_the_session_shows_replies_that_may_have_been_sent_and_the_maker_decides
     again = post(client, f"/outbox/{bob}/resend", next="/session")
     assert flashes(again) == ["Sent to Bob by email."]
     assert "Replies that may have been sent" not in text_of(again)
-    assert (status(shop, ann), status(shop, bob)) == ("sent", "sent")
+    assert (outbox_status(shop, ann), outbox_status(shop, bob)) == ("sent", "sent")
     assert [(s["to"], s["text"]) for s in peer(shop)] == [("bob@example.com", "A tall vase, yes.")]
 
 
@@ -217,7 +204,7 @@ def test_a_reply_another_banco_is_sending_is_said_so(write_shop, open_shop, brow
     )
     page = post(browse(shop), f"/outbox/{outbox_id}/resend", next="/accounts")
     assert flashes(page) == ["Another Banco window is sending it right now."]
-    assert status(shop, outbox_id) == "claimed" and peer(shop) == []
+    assert outbox_status(shop, outbox_id) == "claimed" and peer(shop) == []
 
 
 # Scheduled replies, and a message that came after one was written ----------------------------------
@@ -368,5 +355,5 @@ def test_the_session_on_a_phone_with_replies_to_decide(
     expect(page.get_by_role("status").first).to_have_text(
         "Scheduled for Mon 23 Nov 09:00; you can cancel it on the Accounts page until then."
     )
-    assert status(shop, bob) == "sent" and peer(shop) == []
+    assert outbox_status(shop, bob) == "sent" and peer(shop) == []
     assert phone.errors == []
