@@ -244,7 +244,10 @@ class Ingest:
         )
         # whom the message speaks to (the maker's) or comes from (a customer's)
         parties = self._written_to(record, replied) if record.direction == "out" else set()
-        if record.direction == "out" and not self._is_order_of(order_id, parties):
+        answers_on_order = replied is not None and replied["order_id"] == order_id
+        if record.direction == "out" and not (
+            answers_on_order or self._is_order_of(order_id, parties)
+        ):
             order_id = None  # her mail names the order but is written to someone else
         elif record.direction == "in" and contact_id is not None:
             parties = {contact_id}

@@ -99,6 +99,9 @@ def test_a_reply_to_the_customer_never_reaches_a_stranger_who_typed_the_referenc
     [result] = deliver(shop)
     assert result.status == "sent"
     assert [sent["chat_id"] for sent in bot_api.sent] == [3003]  # the answered message's own
+    # Her answer stays beside the message it answers, on the order's page
+    reply = shop.store.one("select order_id, contact_id from messages where direction = 'out'")
+    assert reply == {"order_id": 1, "contact_id": start["contact_id"]}
 
 
 def test_start_with_the_orders_token_joins_the_chat_to_its_customer(
