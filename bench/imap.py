@@ -253,8 +253,8 @@ def step_transport(config: dict[str, Any]) -> dict[str, Any]:
 
 def step_collect(config: dict[str, Any]) -> dict[str, Any]:
     from banco.connectors.imap import ImapConnector
+    from banco.inbox.collect.sync import collect
     from banco.inbox.shop import Shop
-    from banco.inbox.sync import collect
 
     if "helper_from" in config:
         ImapConnector.HELPER_FROM = config["helper_from"]
@@ -320,7 +320,7 @@ def _pss_kb(pid: int) -> int:
 def step_index(config: dict[str, Any]) -> dict[str, Any]:
     """Indexing for search what the first collect stored (done before the next search, or by the
     routine after its collect)."""
-    from banco.inbox.search_index import catch_up
+    from banco.inbox.collect.search_index import catch_up
     from banco.inbox.shop import Shop
 
     shop = Shop.open(Path(config["home"]))
@@ -338,7 +338,7 @@ def step_command(config: dict[str, Any]) -> dict[str, Any]:
         [
             sys.executable,
             "-c",
-            "from banco.inbox.cli import main; main()",
+            "from banco.inbox.cli.main import main; main()",
             "--home",
             config["home"],
             "collect",

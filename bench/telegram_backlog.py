@@ -110,8 +110,8 @@ def run_per_call(url: str) -> int:
 
 def banco_collect(url: str) -> Callable[[], int]:
     """Prepare a fresh shop for ``url`` (store created) and return the timed part."""
+    from banco.inbox.collect.sync import collect
     from banco.inbox.shop import Shop
-    from banco.inbox.sync import collect
 
     home = Path(tempfile.mkdtemp(prefix="banco-bench-tg-"))
     (home / "banco.toml").write_text(
@@ -140,7 +140,7 @@ def banco_split(url: str) -> tuple[float, float]:
     seconds in the store (Ingest.save_page), for the same pages."""
     from datetime import UTC, datetime
 
-    from banco.inbox.ingest import Ingest
+    from banco.inbox.collect.ingest import Ingest
     from banco.inbox.shop import Shop
 
     home = Path(tempfile.mkdtemp(prefix="banco-bench-tg-"))

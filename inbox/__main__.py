@@ -1,5 +1,5 @@
 """``python -m banco.inbox`` is the ``banco`` command (the service unit uses it)."""
 
-from .cli import main
+from banco.inbox.cli.main import main
 
 main()

@@ -11,9 +11,8 @@ import platformdirs
 from banco.config import Config, load_config
 from banco.connectors import Connector, Context, Handle, Registry, load_registry
 from banco.connectors.errors import NeedsUser
-
-from .clock import Clock, SystemClock
-from .store import Store
+from banco.inbox.clock import Clock, SystemClock
+from banco.inbox.store.database import Store
 
 CONFIG_NAME = "banco.toml"
 

@@ -8,7 +8,7 @@
 * A lock file keeps a second ``banco run`` for the same shop from starting.
 * SIGTERM or Ctrl-C lets the running step finish, then the process exits.
 
-The scheduler knows routines by name only; what they do is ``banco.inbox.routines``' business.
+The scheduler knows routines by name only; what they do is ``banco.inbox.routines.day``' business.
 """
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from banco.connectors import Registry, load_registry
-from banco.inbox.cli import cli
+from banco.inbox.cli.main import cli
 from banco.inbox.clock import FixedClock
 from banco.inbox.shop import Shop
-from banco.inbox.store import Store
+from banco.inbox.store.database import Store
 
 # Real local peers (Dovecot, aiosmtpd, a Bot API server, a Sheets API server), one module each.
 pytest_plugins = ["fixtures_imap", "fixtures_telegram", "fixtures_sheets"]

@@ -28,7 +28,7 @@ def crash_while_sending(shop: Any, outbox_id: int) -> None:
 
 def maybe_sent(shop: Any, message_id: int, text: str) -> int:
     """A reply Banco was handing over when it stopped: it may have been sent."""
-    from banco.inbox.outbox import deliver, queue_reply
+    from banco.inbox.replies.outbox import deliver, queue_reply
 
     outbox_id = queue_reply(shop, message_id, text)
     crash_while_sending(shop, outbox_id)

@@ -27,11 +27,11 @@ from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_play
 
 from banco.connectors import Registry, load_registry
 from banco.inbox.clock import FixedClock
+from banco.inbox.collect.sync import collect
 from banco.inbox.demo import write_demo_shop
 from banco.inbox.demo.history import apply_history
-from banco.inbox.routines import status as status_routine
+from banco.inbox.routines.day import status as status_routine
 from banco.inbox.shop import Shop
-from banco.inbox.sync import collect
 from banco.inbox.web import RunningServer, start
 
 CHROMIUM = "/usr/bin/chromium"

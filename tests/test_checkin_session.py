@@ -9,9 +9,9 @@ import pytest
 from listsource import ListConnector
 
 from banco.connectors import Registry
-from banco.inbox.reply_terminal import run_terminal_session
-from banco.inbox.status import suggest_checkins
-from banco.inbox.sync import collect
+from banco.inbox.collect.sync import collect
+from banco.inbox.orders.status import suggest_checkins
+from banco.inbox.replies.terminal import run_terminal_session
 
 
 @pytest.fixture

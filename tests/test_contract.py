@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sources import CsvSource, MaildirSource
 
-from banco.inbox.sync import collect
+from banco.inbox.collect.sync import collect
 
 KINDS = sorted(ep.name for ep in entry_points(group="banco.connectors"))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sources import CsvSource, MaildirSource
 
-BANCO = [sys.executable, "-c", "from banco.inbox.cli import main; main()"]
+BANCO = [sys.executable, "-c", "from banco.inbox.cli.main import main; main()"]
 MESSAGES = 1500
 ANSWERS = 300
 

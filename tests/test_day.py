@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from fixtures_telegram import account_toml
 from sources import CsvSource, email_bytes
 
-from banco.inbox import routines
+from banco.inbox.routines import day as routines
 from banco.scheduler.runner import build_scheduler
 
 ROME = ZoneInfo("Europe/Rome")

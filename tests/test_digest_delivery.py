@@ -7,7 +7,7 @@ import email.policy
 
 from fixtures_telegram import account_toml
 
-from banco.inbox import routines
+from banco.inbox.routines import day as routines
 
 
 def test_the_digest_by_email_and_as_a_file(mailbox, imap_shop, smtp_server) -> None:

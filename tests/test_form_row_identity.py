@@ -15,9 +15,9 @@ import pytest
 from fixtures_sheets import SheetsApi, Spreadsheet, gsheet_account
 
 from banco.connectors.forms import numbered_records
-from banco.inbox.ingest import Counts
+from banco.inbox.collect.ingest import Counts
+from banco.inbox.collect.sync import collect
 from banco.inbox.shop import Shop
-from banco.inbox.sync import collect
 
 #: The Timestamp header Google Forms writes in each language, with a form's first questions.
 LANGUAGES = {

@@ -15,8 +15,8 @@ from fixtures_sheets import SheetsApi, Spreadsheet, load_sheet
 
 from banco.connectors.errors import NeedsUser
 from banco.connectors.gsheet import GsheetConnector
+from banco.inbox.collect.sync import collect
 from banco.inbox.shop import Shop
-from banco.inbox.sync import collect
 
 MAKER = "giulia.ceramiche@gmail.com"
 

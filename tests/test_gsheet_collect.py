@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from fixtures_sheets import SERVICE_ACCOUNT, SheetsApi, Spreadsheet, gsheet_account, load_sheet
 
+from banco.inbox.collect.sync import collect
 from banco.inbox.shop import Shop
-from banco.inbox.sync import collect
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fixtures_imap import Mailbox, mail
 
-BANCO = [sys.executable, "-c", "from banco.inbox.cli import main; main()"]
+BANCO = [sys.executable, "-c", "from banco.inbox.cli.main import main; main()"]
 
 
 @pytest.fixture

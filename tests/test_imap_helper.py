@@ -23,7 +23,7 @@ from test_crash import BANCO, collect_until_killed, stored
 from banco.connectors.base import Attachment, Handle, OrderFields, Person, Record
 from banco.connectors.errors import TryLater
 from banco.connectors.imap import helper, packing
-from banco.inbox.store import VIEW_INDEXES
+from banco.inbox.store.database import VIEW_INDEXES
 
 
 def read_all(mailbox: Mailbox, helper_from: int | None, cursors: dict[str, Any] | None = None):

@@ -18,8 +18,8 @@ from fixtures_imap import Mailbox, mail, new_mailbox
 
 from banco.connectors.errors import NeedsUser
 from banco.connectors.imap import ImapConnector, helper
+from banco.inbox.collect.sync import collect
 from banco.inbox.shop import Shop
-from banco.inbox.sync import collect
 
 DAY = 86_400
 ImapShop = Callable[..., tuple[Shop, Path]]

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from banco.connectors import Attachment, Handle, OrderFields, Page, Person, Record
-from banco.inbox.ingest import Ingest
-from banco.inbox.orders import HYPHENS_LOOKED_AT, may_hold_ref, ref_pattern, set_status
-from banco.inbox.store import Store
+from banco.inbox.collect.ingest import Ingest
+from banco.inbox.orders.pipeline import HYPHENS_LOOKED_AT, may_hold_ref, ref_pattern, set_status
+from banco.inbox.store.database import Store
 
 T0 = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
 

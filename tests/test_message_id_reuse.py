@@ -21,12 +21,12 @@ from fixtures_imap import Mailbox, SmtpServer, mail
 
 from banco.connectors import Handle
 from banco.connectors.email import parse_message
-from banco.inbox.ingest import Ingest, record_copy_key
-from banco.inbox.migrations import migrations
-from banco.inbox.outbox import deliver, queue_reply
+from banco.inbox.collect.ingest import Ingest, record_copy_key
+from banco.inbox.collect.sync import collect
+from banco.inbox.replies.outbox import deliver, queue_reply
 from banco.inbox.shop import Shop
-from banco.inbox.store import DB_NAME, Store
-from banco.inbox.sync import collect
+from banco.inbox.store.database import DB_NAME, Store
+from banco.inbox.store.migrations import migrations
 
 CORPUS = Path(__file__).parent / "data" / "email" / "reused_message_id"
 REUSED = "contact-form@shop.example"

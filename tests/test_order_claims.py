@@ -20,10 +20,10 @@ from fixtures_web import open_shop_at, web_server  # noqa: F401 (fixtures)
 from sources import CsvSource
 from sqlite_utils import Database
 
-from banco.inbox.migrations import migrations
-from banco.inbox.outbox import OutboxError, deliver, queue_reply
-from banco.inbox.store import Store
-from banco.inbox.sync import collect
+from banco.inbox.collect.sync import collect
+from banco.inbox.replies.outbox import OutboxError, deliver, queue_reply
+from banco.inbox.store.database import Store
+from banco.inbox.store.migrations import migrations
 
 #: the form's customer of B-0001 is "Cliente 0" <c0@example.com>, phone 051 0000000
 CUSTOMER = {"id": 1001, "is_bot": False, "first_name": "Cliente", "username": "cliente_zero"}
@@ -273,7 +273,7 @@ def test_the_courier_in_cc_of_her_mail_never_joins_the_customer(store: Any) -> N
     from datetime import UTC, datetime
 
     from banco.connectors import Handle, Page, Person, Record
-    from banco.inbox.ingest import Ingest
+    from banco.inbox.collect.ingest import Ingest
 
     at = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
     ingest = Ingest(store, "mail", at, owner={Handle("email", "giulia@shop.example")})
@@ -300,7 +300,7 @@ def test_the_courier_in_cc_of_her_mail_never_joins_the_customer(store: Any) -> N
 def test_the_session_answers_a_new_sender_apart_and_tells_them_nothing_of_the_order(
     mail_shop: tuple[Any, Path, Path],
 ) -> None:
-    from banco.inbox.reply_session import prepare_session
+    from banco.inbox.replies.session import prepare_session
 
     shop, _, maildir = mail_shop
     shop.store.db.execute("update orders set status = 'quoted', price = 420 where id = 1")

@@ -10,8 +10,8 @@ from crashed import crash_while_sending
 from listsource import ListConnector
 
 from banco.connectors import Registry
-from banco.inbox.outbox import OutboxError, deliver, queue_reply
-from banco.inbox.sync import collect
+from banco.inbox.collect.sync import collect
+from banco.inbox.replies.outbox import OutboxError, deliver, queue_reply
 
 
 @pytest.fixture

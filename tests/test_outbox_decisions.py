@@ -18,12 +18,12 @@ from listsource import ListConnector
 from test_reply_session import ITEMS, Script, make, peer
 
 from banco.connectors import Registry
-from banco.inbox import routines
 from banco.inbox.clock import FixedClock
-from banco.inbox.outbox import OutboxError, decide, deliver, queue_reply
-from banco.inbox.reply_session import prepare_session
-from banco.inbox.sync import collect
-from banco.inbox.when import WhenError, parse_send_time
+from banco.inbox.collect.sync import collect
+from banco.inbox.replies.outbox import OutboxError, decide, deliver, queue_reply
+from banco.inbox.replies.session import prepare_session
+from banco.inbox.replies.when import WhenError, parse_send_time
+from banco.inbox.routines import day as routines
 
 
 @pytest.fixture
@@ -259,7 +259,7 @@ def test_each_reply_reaches_the_peer_at_most_once_unless_the_maker_resends(
 
 def test_of_two_processes_claiming_one_reply_only_one_wins(write_shop, open_shop) -> None:
     """Both read the reply as queued; the claim is one conditional UPDATE: one gets it."""
-    from banco.inbox.outbox import _claim
+    from banco.inbox.replies.outbox import _claim
 
     shop, home = make(write_shop, open_shop)
     outbox_id = queue_reply(shop, 2, "Yes")

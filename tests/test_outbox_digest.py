@@ -16,11 +16,11 @@ from crashed import maybe_sent
 from listsource import ListConnector
 
 from banco.connectors import Registry
-from banco.inbox.deliver import daily_digest, deliver_digest, today
-from banco.inbox.digest import Digest, add_outbox, render_html, render_text
-from banco.inbox.outbox import decide, queue_reply
+from banco.inbox.collect.sync import collect
+from banco.inbox.replies.outbox import decide, queue_reply
+from banco.inbox.routines.digest import Digest, add_outbox, render_html, render_text
+from banco.inbox.routines.digest_delivery import daily_digest, deliver_digest, today
 from banco.inbox.shop import Shop
-from banco.inbox.sync import collect
 
 
 @pytest.fixture

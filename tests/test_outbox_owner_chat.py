@@ -17,9 +17,9 @@ from fixtures_telegram import BotApi, account_toml
 from listsource import ListConnector
 
 from banco.connectors import Registry
-from banco.inbox import routines
 from banco.inbox.clock import FixedClock
-from banco.inbox.outbox import deliver
+from banco.inbox.replies.outbox import deliver
+from banco.inbox.routines import day as routines
 from banco.inbox.shop import Shop
 
 OWNER = 4242

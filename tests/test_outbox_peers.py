@@ -19,10 +19,10 @@ from fixtures_telegram import BotApi
 from test_smtp_replies import reply_shop
 from test_telegram_send import collected, outbox_row
 
-from banco.inbox.outbox import deliver, queue_reply
+from banco.inbox.replies.outbox import deliver, queue_reply
 from banco.inbox.shop import Shop
 
-BANCO = [sys.executable, "-c", "from banco.inbox.cli import main; main()"]
+BANCO = [sys.executable, "-c", "from banco.inbox.cli.main import main; main()"]
 ImapShop = Callable[..., tuple[Shop, Path]]
 
 

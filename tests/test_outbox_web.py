@@ -38,9 +38,9 @@ from playwright.sync_api import expect
 
 from banco.connectors import Registry
 from banco.inbox.clock import FixedClock, iso
-from banco.inbox.outbox import deliver, queue_reply
+from banco.inbox.collect.sync import collect
+from banco.inbox.replies.outbox import deliver, queue_reply
 from banco.inbox.shop import Shop
-from banco.inbox.sync import collect
 from banco.inbox.web import RunningServer
 
 Serve = Callable[..., RunningServer]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fixtures_telegram import account_toml
 
-from banco.inbox import routines
+from banco.inbox.routines import day as routines
 
 OWNER = 4242
 

@@ -16,11 +16,11 @@ from conftest import NOW
 from icalendar import Calendar
 
 from banco.inbox.clock import iso
-from banco.inbox.ics import plan_ics, write_plan_ics
-from banco.inbox.orders import create_order, format_ref, set_status, update_fields
-from banco.inbox.plan import Plan, build_plan, render_plan_text
+from banco.inbox.orders.pipeline import create_order, format_ref, set_status, update_fields
+from banco.inbox.routines.ics import plan_ics, write_plan_ics
+from banco.inbox.routines.plan import Plan, build_plan, render_plan_text
 from banco.inbox.shop import Shop
-from banco.inbox.store import Store
+from banco.inbox.store.database import Store
 
 ROME = ZoneInfo("Europe/Rome")
 

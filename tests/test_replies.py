@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from banco.inbox.queries import list_messages
-from banco.inbox.reply_language import customer_language, guess_language, own_words
-from banco.inbox.reply_session import purpose_for, suggest
-from banco.inbox.reply_templates import (
+from banco.inbox.replies.language import customer_language, guess_language, own_words
+from banco.inbox.replies.session import purpose_for, suggest
+from banco.inbox.replies.templates import (
     DEFAULTS,
     PURPOSES,
     ReplyError,
@@ -22,6 +21,7 @@ from banco.inbox.reply_templates import (
     templates_dir,
 )
 from banco.inbox.shop import Shop
+from banco.inbox.store.queries import list_messages
 
 LANGS = ("en", "it", "fr")
 FULL = {

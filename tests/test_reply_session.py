@@ -18,8 +18,9 @@ from listsource import ListConnector
 
 from banco.connectors import Registry
 from banco.inbox.clock import FixedClock
-from banco.inbox.outbox import OutboxError, deliver
-from banco.inbox.reply_session import (
+from banco.inbox.collect.sync import collect
+from banco.inbox.replies.outbox import OutboxError, deliver
+from banco.inbox.replies.session import (
     ReplyError,
     SessionItem,
     answer,
@@ -30,10 +31,9 @@ from banco.inbox.reply_session import (
     set_price,
     snooze,
 )
-from banco.inbox.reply_templates import templates_dir
-from banco.inbox.reply_terminal import SessionSummary, run_terminal_session
+from banco.inbox.replies.templates import templates_dir
+from banco.inbox.replies.terminal import SessionSummary, run_terminal_session
 from banco.inbox.shop import Shop
-from banco.inbox.sync import collect
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 from sources import MaildirSource
 
 from banco.config import Slot
-from banco.inbox.runs import record_run
+from banco.inbox.store.runs import record_run
 from banco.scheduler.lock import ShopLock
 from banco.scheduler.runner import MISFIRE_GRACE_SECONDS, build_scheduler, missed_routines
 from banco.scheduler.slots import SlotTrigger
@@ -94,7 +94,7 @@ def test_a_slot_missed_while_off_runs_once_at_start(write_shop, open_shop, clock
 
 
 def test_last_runs_come_from_the_runs_table(write_shop, open_shop) -> None:
-    from banco.inbox.runs import last_run
+    from banco.inbox.store.runs import last_run
 
     shop = open_shop(write_shop())
     t = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)

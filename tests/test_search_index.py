@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pytest
 
 from banco.connectors import Handle, Page, Person, Record
-from banco.inbox import search_index
-from banco.inbox.ingest import Ingest
-from banco.inbox.queries import search
-from banco.inbox.store import Store
+from banco.inbox.collect import search_index
+from banco.inbox.collect.ingest import Ingest
+from banco.inbox.store.database import Store
+from banco.inbox.store.queries import search
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 

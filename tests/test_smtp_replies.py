@@ -14,9 +14,9 @@ from crashed import crash_while_sending
 from fixtures_imap import Mailbox, SmtpServer, mail
 
 from banco.connectors.base import Sender
-from banco.inbox.outbox import OutboxError, deliver, outgoing, queue_reply
+from banco.inbox.collect.sync import collect
+from banco.inbox.replies.outbox import OutboxError, deliver, outgoing, queue_reply
 from banco.inbox.shop import Shop
-from banco.inbox.sync import collect
 
 ImapShop = Callable[..., tuple[Shop, Path]]
 

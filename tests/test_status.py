@@ -9,8 +9,8 @@ import pytest
 from listsource import ListConnector
 
 from banco.connectors import Registry
-from banco.inbox.status import change_status, check_orders, suggest_checkins
-from banco.inbox.sync import collect
+from banco.inbox.collect.sync import collect
+from banco.inbox.orders.status import change_status, check_orders, suggest_checkins
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def shop_with(write_shop, open_shop, items, settings: str = ""):
 def reply_from_maker(shop, message_id: int, days_ago: float) -> None:
     """A reply the maker sent from her own mail program, as the Sent folder shows it."""
     from banco.connectors import Handle, Page, Person, Record
-    from banco.inbox.ingest import Ingest
+    from banco.inbox.collect.ingest import Ingest
 
     key = shop.store.scalar("select message_key from messages where id = ?", [message_id])
     sent = Record(
@@ -91,7 +91,7 @@ def test_stage_tasks_are_made_once_and_follow_the_config(write_shop, open_shop) 
 def test_configured_tasks_replace_the_defaults(write_shop, open_shop) -> None:
     home = write_shop('\n[status]\ntasks = { booked = ["Order clay", "Book the kiln"] }\n')
     shop = open_shop(home)
-    from banco.inbox.orders import create_order
+    from banco.inbox.orders.pipeline import create_order
 
     create_order(shop.store, "B", shop.clock.now(), contact_id=None, title="x", account="a")
     change_status(shop, "B-0001", "booked")

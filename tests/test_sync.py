@@ -12,9 +12,9 @@ import pytest
 from listsource import ListConnector
 
 from banco.connectors import Registry
-from banco.inbox import store as store_module
-from banco.inbox.store import CACHE_KB, LONG_RUN_CACHE_KB, Store
-from banco.inbox.sync import collect
+from banco.inbox.collect.sync import collect
+from banco.inbox.store import database as store_module
+from banco.inbox.store.database import CACHE_KB, LONG_RUN_CACHE_KB, Store
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def _view_indexes(shop) -> set[str]:  # type: ignore[no-untyped-def]
 
 def _long_run(write_shop, open_shop, monkeypatch):  # type: ignore[no-untyped-def]
     """A shop whose first collect (10 items) is a long run."""
-    monkeypatch.setattr("banco.inbox.sync.LONG_RUN", 4)
+    monkeypatch.setattr("banco.inbox.collect.sync.LONG_RUN", 4)
     home = write_shop(accounts(("a", "")))
     write_items(home, "a", items(10))
     return home, open_shop(home)
@@ -160,7 +160,7 @@ def test_a_long_run_is_filed_with_a_larger_page_cache_given_back_after(
 
 
 def test_the_view_indexes_come_back_when_a_long_run_fails(write_shop, open_shop, monkeypatch):
-    monkeypatch.setattr("banco.inbox.sync.LONG_RUN", 4)
+    monkeypatch.setattr("banco.inbox.collect.sync.LONG_RUN", 4)
     home = write_shop(accounts(("a", "after_first_page")))
     write_items(home, "a", items(10))
     shop = open_shop(home)
@@ -192,8 +192,8 @@ def test_indexes_set_aside_by_a_stopped_process_are_built_at_the_next_opening(
 
 
 def test_a_long_run_keeps_the_log_short(write_shop, open_shop, monkeypatch) -> None:
-    monkeypatch.setattr("banco.inbox.sync.LONG_RUN", 4)
-    monkeypatch.setattr("banco.inbox.checkpoint.RESTART_EVERY", 4)
+    monkeypatch.setattr("banco.inbox.collect.sync.LONG_RUN", 4)
+    monkeypatch.setattr("banco.inbox.store.checkpoint.RESTART_EVERY", 4)
     home = write_shop(accounts(("a", "")))
     write_items(home, "a", [{**item, "text": "x" * 4_000} for item in items(400)])
     shop = open_shop(home)

@@ -10,7 +10,7 @@ import pytest
 from fixtures_telegram import BOT_ID, TOKEN_ENV, BotApi, account_toml
 from sources import CsvSource
 
-from banco.inbox.sync import collect
+from banco.inbox.collect.sync import collect
 
 ANNA = {
     "id": 1001,

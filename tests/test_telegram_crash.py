@@ -15,9 +15,9 @@ from typing import Any
 
 from fixtures_telegram import BotApi, account_toml
 
-from banco.inbox.sync import collect
+from banco.inbox.collect.sync import collect
 
-BANCO = [sys.executable, "-c", "from banco.inbox.cli import main; main()"]
+BANCO = [sys.executable, "-c", "from banco.inbox.cli.main import main; main()"]
 UPDATES = 3000
 
 

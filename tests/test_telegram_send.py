@@ -12,8 +12,8 @@ from fixtures_telegram import BOT_ID, BotApi
 from banco.connectors import Attachment, Context, Handle, Outgoing, Rejected, TryLater
 from banco.connectors.telegram import TelegramConnector
 from banco.connectors.telegram.send import split_text, telegram_length
-from banco.inbox.outbox import deliver, queue_reply
-from banco.inbox.sync import collect
+from banco.inbox.collect.sync import collect
+from banco.inbox.replies.outbox import deliver, queue_reply
 
 ANNA = {
     "id": 1001,

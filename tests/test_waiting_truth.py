@@ -21,13 +21,14 @@ from fixtures_imap import Mailbox, SmtpServer, mail
 from banco.connectors import Handle, Page, Person, Record
 from banco.connectors.base import OWN_NOTE
 from banco.connectors.email import parse_message
-from banco.inbox import queries, routines
 from banco.inbox.clock import FixedClock, iso
-from banco.inbox.ingest import Ingest
-from banco.inbox.outbox import deliver, queue_reply
+from banco.inbox.collect.ingest import Ingest
+from banco.inbox.collect.sync import collect
+from banco.inbox.replies.outbox import deliver, queue_reply
+from banco.inbox.routines import day as routines
 from banco.inbox.shop import Shop
-from banco.inbox.store import Store
-from banco.inbox.sync import collect
+from banco.inbox.store import queries
+from banco.inbox.store.database import Store
 
 ImapShop = Callable[..., tuple[Shop, Path]]
 

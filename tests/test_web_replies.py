@@ -28,8 +28,8 @@ from playwright.sync_api import Page, expect
 
 from banco.connectors import Registry
 from banco.inbox.clock import FixedClock
+from banco.inbox.collect.sync import collect
 from banco.inbox.shop import Shop
-from banco.inbox.sync import collect
 from banco.inbox.web import RunningServer
 
 QUESTION = (

@@ -26,7 +26,7 @@ from playwright.sync_api import Route, expect
 
 from banco.connectors import Registry
 from banco.inbox.clock import FixedClock
-from banco.inbox.sync import collect
+from banco.inbox.collect.sync import collect
 from banco.inbox.web import RunningServer
 from banco.inbox.web.safety import CSP, email_html, sanitise
 

@@ -26,7 +26,7 @@ Earlier ids
     An id can change while the answers stay the same: Banco before this scheme wrote
     ``ts:<Timestamp>`` (``#2`` for a repeat) or ``row:<row number>``, and a row gets or loses its
     ``~<answers>`` when a twin is added or deleted. The store then finds the stored answer by its
-    content (``banco.inbox.form_ids``) among the ids :func:`earlier_prefixes` names.
+    content (``banco.inbox.collect.form_ids``) among the ids :func:`earlier_prefixes` names.
 
 Sources for the Timestamp column's name in each language (``mapping.py``): the names Banco's issue
 lists (English to Dutch), and response sheets read by public code: Portuguese "Carimbo de

@@ -3,7 +3,7 @@
 The store recognises a message it already holds by ``(account, external_id)``, and, when the
 mailbox renumbered its messages (a new UIDVALIDITY) or holds a copy in another folder, by its
 Message-ID together with its copy key (sender, recipients, date and content: see
-``banco.inbox.ingest.copy_key``). A message without a Message-ID (or one Banco could not read) gets
+``banco.inbox.collect.ingest.copy_key``). A message without a Message-ID (or one Banco could not read) gets
 a key made from a digest of its bytes, so a resync does not import it twice either. The server hands
 out the same bytes for the same message, so the key is stable; two byte-identical messages without
 Message-ID are kept once (a copy delivered again has other bytes: it is kept as a second message).

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from .form import write_form
-from .maildir import write_maildir
-from .settings import BANCO_TOML
+from banco.inbox.demo.form import write_form
+from banco.inbox.demo.maildir import write_maildir
+from banco.inbox.demo.settings import BANCO_TOML
 
 __all__ = ["write_demo_shop"]
 

@@ -12,9 +12,18 @@ from email.utils import format_datetime
 from textwrap import dedent
 from zoneinfo import ZoneInfo
 
-from . import files
-from .days import SHOP_ZONE, When, fill, quoted_day
-from .messages import BOUNCE_TEMPLATE, OWNER, PEOPLE, SIGNATURE, Attachment, Bounce, Garbled, Mail
+from banco.inbox.demo import files
+from banco.inbox.demo.days import SHOP_ZONE, When, fill, quoted_day
+from banco.inbox.demo.messages import (
+    BOUNCE_TEMPLATE,
+    OWNER,
+    PEOPLE,
+    SIGNATURE,
+    Attachment,
+    Bounce,
+    Garbled,
+    Mail,
+)
 
 MAIL_HOST = "mx.bottegagiulia.example"
 

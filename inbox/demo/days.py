@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from banco.inbox.words import day_and_month
+from banco.inbox.i18n.words import day_and_month
 
 #: Giulia's clock: the shop is in Bologna.
 SHOP_ZONE = ZoneInfo("Europe/Rome")

@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from textwrap import dedent
 
-from .days import DATES, SHOP_ZONE, When, fill, on
-from .messages import PEOPLE
+from banco.inbox.demo.days import DATES, SHOP_ZONE, When, fill, on
+from banco.inbox.demo.messages import PEOPLE
 
 HEADERS = (
     "Informazioni cronologiche",

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from banco.inbox.orders import update_fields
+from banco.inbox.orders.pipeline import update_fields
+from banco.inbox.orders.status import change_status
 from banco.inbox.shop import Shop
-from banco.inbox.status import change_status
 
 #: customer, status, hours of work, deadline in days from today, price, payment
 HISTORY: list[tuple[str, str, float | None, int | None, float | None, str]] = [

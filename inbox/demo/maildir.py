@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .build import Built, Composer
-from .messages import BOUNCE, GARBLED, MAILS, OWNER
+from banco.inbox.demo.build import Built, Composer
+from banco.inbox.demo.messages import BOUNCE, GARBLED, MAILS, OWNER
 
 SENT = ".Sent"
 #: Mail younger than this has not been opened yet: it stays in new/.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .days import When, ago, on
+from banco.inbox.demo.days import When, ago, on
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,13 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import routines
-from ..outbox import OutboxError, decide, deliver
-from ..shop import Shop
-from ..sync import NEEDS_YOU
-from .context import Ctx, page
-from .formatting import Formats
-from .sending import delivery_words
+from banco.inbox.collect.sync import NEEDS_YOU
+from banco.inbox.replies.outbox import OutboxError, decide, deliver
+from banco.inbox.routines import day as routines
+from banco.inbox.shop import Shop
+from banco.inbox.web.context import Ctx, page
+from banco.inbox.web.formatting import Formats
+from banco.inbox.web.sending import delivery_words
 
 #: Outbox states the maker should see: not gone yet, or gone wrong.
 OUTBOX_SHOWN = ("queued", "claimed", "handing_over", "failed", "may_have_been_sent")

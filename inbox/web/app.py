@@ -15,13 +15,12 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from banco.connectors import Registry, load_registry
-
-from ..clock import Clock, SystemClock
-from ..store import Store
-from . import accounts, board, inbox, login, plan, session, today
-from .auth import Gate, Sessions, load_secret, sign
-from .context import CRASH, Web, environment, error_page
-from .safety import SecurityHeaders
+from banco.inbox.clock import Clock, SystemClock
+from banco.inbox.store.database import Store
+from banco.inbox.web import accounts, board, inbox, login, plan, session, today
+from banco.inbox.web.auth import Gate, Sessions, load_secret, sign
+from banco.inbox.web.context import CRASH, Web, environment, error_page
+from banco.inbox.web.safety import SecurityHeaders
 
 log = logging.getLogger("banco.web")
 STATIC = Path(__file__).parent / "static"

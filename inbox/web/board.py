@@ -13,9 +13,8 @@ from starlette.datastructures import FormData
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .. import queries
-from ..clock import iso
-from ..orders import (
+from banco.inbox.clock import iso
+from banco.inbox.orders.pipeline import (
     CLOSED,
     PAYMENTS,
     STATUS_WORDS,
@@ -26,16 +25,23 @@ from ..orders import (
     link_sender,
     update_fields,
 )
-from ..outbox import PENDING, OutboxError, pending_for_order, queue_reply
-from ..reply_language import customer_language, set_language
-from ..reply_session import LANGUAGE_NAMES, PURPOSE_WORDS, PURPOSES, purpose_for, suggestion_for
-from ..shop import Shop
-from ..status import change_status
-from ..when import WhenError
-from .context import Ctx, FormProblem, page, sentence
-from .inbox import attachments_of
-from .sending import hand_over, replyroute, send_time
-from .values import parse_date, parse_number
+from banco.inbox.orders.status import change_status
+from banco.inbox.replies.language import customer_language, set_language
+from banco.inbox.replies.outbox import PENDING, OutboxError, pending_for_order, queue_reply
+from banco.inbox.replies.session import (
+    LANGUAGE_NAMES,
+    PURPOSE_WORDS,
+    PURPOSES,
+    purpose_for,
+    suggestion_for,
+)
+from banco.inbox.replies.when import WhenError
+from banco.inbox.shop import Shop
+from banco.inbox.store import queries
+from banco.inbox.web.context import Ctx, FormProblem, page, sentence
+from banco.inbox.web.inbox import attachments_of
+from banco.inbox.web.sending import hand_over, replyroute, send_time
+from banco.inbox.web.values import parse_date, parse_number
 
 OPEN = tuple(s for s in STATUSES if s not in CLOSED)
 #: Outbox states that mean a message has its answer (or one on the way).

@@ -24,15 +24,21 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from banco.config import ConfigError
 from banco.connectors import ConnectorError, Registry
-
-from ..clock import Clock
-from ..orders import OrderError
-from ..outbox import OutboxError, reply_on_its_way
-from ..reply_templates import ReplyError
-from ..shop import Shop
-from ..store import StoreError
-from .auth import CsrfError, LoginLimiter, check_csrf, csrf_token, safe_next, signed_in
-from .formatting import Formats
+from banco.inbox.clock import Clock
+from banco.inbox.orders.pipeline import OrderError
+from banco.inbox.replies.outbox import OutboxError, reply_on_its_way
+from banco.inbox.replies.templates import ReplyError
+from banco.inbox.shop import Shop
+from banco.inbox.store.database import StoreError
+from banco.inbox.web.auth import (
+    CsrfError,
+    LoginLimiter,
+    check_csrf,
+    csrf_token,
+    safe_next,
+    signed_in,
+)
+from banco.inbox.web.formatting import Formats
 
 log = logging.getLogger("banco.web")
 TEMPLATES = Path(__file__).parent / "templates"

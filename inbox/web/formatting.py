@@ -6,13 +6,13 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from ..clock import parse_iso
-from ..orders import STATUS_WORDS
-from ..outbox import state_words
-from ..plan import format_day, format_hours
-from ..reply_templates import format_price
-from ..shop import Shop
-from ..words import duration, say
+from banco.inbox.clock import parse_iso
+from banco.inbox.i18n.words import duration, say
+from banco.inbox.orders.pipeline import STATUS_WORDS
+from banco.inbox.replies.outbox import state_words
+from banco.inbox.replies.templates import format_price
+from banco.inbox.routines.plan import format_day, format_hours
+from banco.inbox.shop import Shop
 
 PAYMENT_WORDS = {
     "none": "nothing paid yet",

@@ -10,12 +10,12 @@ from urllib.parse import urlencode
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import queries
-from ..orders import STATUS_WORDS, STATUSES
-from ..reply_session import prepare_session
-from ..shop import Shop
-from . import safety
-from .context import Ctx, NotFound, page
+from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES
+from banco.inbox.replies.session import prepare_session
+from banco.inbox.shop import Shop
+from banco.inbox.store import queries
+from banco.inbox.web import safety
+from banco.inbox.web.context import Ctx, NotFound, page
 
 PAGE_SIZE = 100
 CHANNELS = ("email", "telegram", "form")

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .auth import CsrfError, check_csrf, password_matches, safe_next, signed_in
-from .context import Web, error_page, render_page
+from banco.inbox.web.auth import CsrfError, check_csrf, password_matches, safe_next, signed_in
+from banco.inbox.web.context import Web, error_page, render_page
 
 
 def _client(request: Request) -> str:

@@ -8,11 +8,11 @@ from datetime import date
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..ics import plan_ics
-from ..plan import Deadline, Plan, build_plan, warning_text
-from ..shop import Shop
-from .auth import sign
-from .context import Ctx, page
+from banco.inbox.routines.ics import plan_ics
+from banco.inbox.routines.plan import Deadline, Plan, build_plan, warning_text
+from banco.inbox.shop import Shop
+from banco.inbox.web.auth import sign
+from banco.inbox.web.context import Ctx, page
 
 CALENDAR = "plan.ics"
 

@@ -8,12 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from banco.config import ConfigError
-
-from ..outbox import STATE_WORDS, Delivery, cannot_send_reason, deliver, route
-from ..reply_session import send_time as read_time
-from ..shop import Shop
-from ..when import WhenError
-from .formatting import CHANNEL_WORDS, Formats
+from banco.inbox.replies.outbox import STATE_WORDS, Delivery, cannot_send_reason, deliver, route
+from banco.inbox.replies.session import send_time as read_time
+from banco.inbox.replies.when import WhenError
+from banco.inbox.shop import Shop
+from banco.inbox.web.formatting import CHANNEL_WORDS, Formats
 
 
 def delivery_words(shop: Shop, delivery: Delivery) -> tuple[str, str]:

@@ -16,10 +16,9 @@ import uvicorn
 
 from banco.config import Secret, SecretError
 from banco.connectors import Registry
-
-from ..clock import Clock
-from .app import create_app
-from .auth import is_local
+from banco.inbox.clock import Clock
+from banco.inbox.web.app import create_app
+from banco.inbox.web.auth import is_local
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765

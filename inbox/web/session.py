@@ -14,10 +14,11 @@ from dataclasses import replace
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..orders import STATUS_WORDS, STATUSES, update_fields
-from ..outbox import OutboxError, uncertain
-from ..reply_language import set_language
-from ..reply_session import (
+from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES, update_fields
+from banco.inbox.orders.status import change_status
+from banco.inbox.replies.language import set_language
+from banco.inbox.replies.outbox import OutboxError, uncertain
+from banco.inbox.replies.session import (
     LANGUAGE_NAMES,
     PURPOSE_WORDS,
     PURPOSES,
@@ -29,11 +30,10 @@ from ..reply_session import (
     snooze,
     suggestion_for,
 )
-from ..status import change_status
-from ..when import WhenError
-from .context import Ctx, FormProblem, page, sentence
-from .sending import hand_over, replyroute, send_time
-from .values import parse_number
+from banco.inbox.replies.when import WhenError
+from banco.inbox.web.context import Ctx, FormProblem, page, sentence
+from banco.inbox.web.sending import hand_over, replyroute, send_time
+from banco.inbox.web.values import parse_number
 
 HOME = "/session"
 

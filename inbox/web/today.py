@@ -5,9 +5,9 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..deliver import daily_digest
-from .accounts import outbox_problems
-from .context import Ctx, page
+from banco.inbox.routines.digest_delivery import daily_digest
+from banco.inbox.web.accounts import outbox_problems
+from banco.inbox.web.context import Ctx, page
 
 
 @page

@@ -6,7 +6,7 @@ import math
 import re
 from datetime import date
 
-from .context import FormProblem
+from banco.inbox.web.context import FormProblem
 
 
 def parse_date(text: str) -> date | None:

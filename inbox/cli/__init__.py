@@ -1,0 +1,1 @@
+"""The `banco` command: ``main`` (the commands), ``show`` (an order as printed), ``demo``."""

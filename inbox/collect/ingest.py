@@ -1,0 +1,817 @@
+"""Save connector records into the store: contacts, threads, orders and messages.
+
+Rules, in the order they are tried for an incoming message:
+
+1. the order whose link for the customer the sender opened (Telegram's ``/start <token>`` deep
+   link; the token is the order's own, nobody can guess it): the sender becomes a handle of that
+   order's customer;
+2. the conversation it replies to (In-Reply-To and every References entry);
+3. the order reference quoted in the subject or text (``B-0042``, also ``/start B-0042``);
+4. the same chat, while its order is open;
+5. the sender's open order;
+6. otherwise a first message from a customer opens a ``new`` order (an inquiry).
+
+A subject change alone never splits a conversation.
+
+A message filed on an order whose customer is someone else (they quoted its reference, or wrote
+on in a chat that did) is "from a new sender": it stays on the sender's own contact, so no reply
+goes to their addresses unless it answers one of their messages, until the maker links them to
+the customer (``orders.link_sender``). Only an opened link joins a sender to a customer unasked.
+
+A form answer always opens its own order. Auto-replies, bounces, bulk mail and unreadable messages
+never create orders or contacts; they join a conversation when their headers say which.
+A record seen again with the same content is ignored; with new content (an edited Telegram message,
+a form row changed in the sheet) it replaces the stored one and the old version is kept.
+A copy of a stored mail (the same Message-ID, sender, recipients, date and content: in another
+folder, delivered again, in a renumbered folder) is not stored again, only listed where it was
+found, so that each folder's count agrees with the source. A different mail that reuses a
+Message-ID is a message of its own, in a conversation of its own unless its headers reply to one.
+
+The maker's own message joins an order only when it is written to that order's customer (To, Cc,
+the chat) or replies to their message, and answers only those it is written to (see
+``Ingest._settle_waiting``). Banco's own note to her (the digest), found in her mailbox, is kept
+on no order and in no conversation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from banco.connectors import Handle, OrderFields, Page, Record
+from banco.connectors.base import OWN_NOTE, encode_text
+from banco.inbox.clock import iso
+from banco.inbox.collect.form_ids import adopt_earlier_form_id
+from banco.inbox.orders.pipeline import (
+    CLOSED,
+    add_event,
+    create_order,
+    may_hold_ref,
+    ref_pattern,
+)
+from banco.inbox.store.database import SaveFile, Store
+
+#: JSON as stored, letters kept as they are (an encoder made once: ``json.dumps`` with options
+#: makes one per call)
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unreadable: int = 0
+    orders: int = 0
+
+    def add(self, other: Counts) -> None:
+        for key, value in asdict(other).items():
+            setattr(self, key, getattr(self, key) + value)
+
+
+@dataclass
+class Ingest:
+    """Saves pages for one account. ``owner`` holds the maker's own handles."""
+
+    store: Store
+    account: str
+    now: datetime
+    order_prefix: str = "B"
+    owner: set[Handle] = field(default_factory=set)
+    #: for a reply sent from Banco: when the maker wrote it (the outbox row's ``created_at``); it
+    #: answers the messages collected by then, the ones she could see
+    answers_collected_by: str | None = None
+    _stamp: tuple[datetime | None, str] = field(default=(None, ""), init=False, repr=False)
+    _copy: tuple[Record | None, str | None] = field(default=(None, None), init=False, repr=False)
+
+    def _now_iso(self) -> str:
+        """``now`` as stored, worked out once for all the rows a page writes."""
+        if self._stamp[0] is not self.now:
+            self._stamp = (self.now, iso(self.now) or "")
+        return self._stamp[1]
+
+    def save_page(self, page: Page) -> Counts:
+        """Write a page's records and its cursor in one transaction."""
+        try:
+            return self._save_page(page, one_by_one=False)
+        except Exception:
+            # A record broke filing: the page is filed again a record at a time, so that the
+            # failure costs only that record (kept raw). Filing the page in one piece spares
+            # SQLite a copy of every database page each record touches.
+            return self._save_page(page, one_by_one=True)
+
+    def _save_page(self, page: Page, one_by_one: bool) -> Counts:
+        with self.store.db.atomic():
+            with self.store.saving_files() as save_file:
+                counts = self.save_records(page.records, page.stream, save_file, one_by_one)
+            self.store.db.table("sync_state").upsert(
+                {
+                    "account": self.account,
+                    "stream": page.stream,
+                    "cursor": json.dumps(page.cursor),
+                    "updated_at": self._now_iso(),
+                    **(
+                        {"source_count": page.source_count} if page.source_count is not None else {}
+                    ),
+                },
+                pk=("account", "stream"),
+            )
+        return counts
+
+    def save_records(
+        self,
+        records: list[Record],
+        stream: str,
+        save_file: SaveFile | None = None,
+        one_by_one: bool = True,
+    ) -> Counts:
+        """File ``records``; ``one_by_one``: each on its own, a failing one kept raw."""
+        counts = Counts()
+        save = save_file or self.store.save_file
+        for record in records:
+            if one_by_one:
+                self._save_one(record, stream, counts, save)
+            else:
+                self._save(record, stream, counts, save)
+        return counts
+
+    def _save_one(self, record: Record, stream: str, counts: Counts, save_file: SaveFile) -> None:
+        try:
+            with self.store.db.atomic():
+                self._save(record, stream, counts, save_file)
+        except Exception as e:  # a bug on one record must not cost the page: keep it raw
+            known = self.store.scalar(
+                "select id from messages where account = ? and external_id = ?",
+                [self.account, record.external_id],
+            )
+            if known is None:
+                self._quarantine(record, stream, f"Banco could not file this message ({e})")
+            counts.unreadable += 1
+
+    def _save(self, record: Record, stream: str, counts: Counts, save_file: SaveFile) -> None:
+        if record.direction == "in" and record.sender and self.owner & set(record.sender.handles):
+            record.direction = "out"  # the maker's own mail, found in an inbound folder
+        adopt_earlier_form_id(self.store, self.account, record)
+        existing = self._existing(record)
+        digest = record.fingerprint()
+        if existing is not None:
+            if existing["stream"] == "outbox" and stream != "outbox":
+                # A reply Banco sent, found in the mailbox: it now lives where the mailbox keeps
+                # it, so the folder's count and Banco's agree.
+                self.store.db.conn.execute(
+                    "update messages set stream = ? where id = ?", [stream, existing["id"]]
+                )
+            elif _is_copy(existing, record, stream, digest):
+                self._note_copy(existing, record, stream)
+            if existing["content_hash"] == digest or existing["external_id"] != record.external_id:
+                counts.unchanged += 1  # the same content, or another copy: never an edit
+            else:
+                self._replace(existing, record, digest)
+                counts.updated += 1
+            return
+        message_id = self._file_new(record, stream, digest, counts)
+        self._save_attachments(message_id, record, save_file)
+        if record.status == "unreadable":
+            counts.unreadable += 1
+        counts.new += 1
+
+    def _existing(self, record: Record) -> dict[str, Any] | None:
+        """The stored version of ``record``: same id; else the message it is a copy of (same
+        Message-ID and ``copy_key``, in the same direction): found in another folder, delivered
+        again, or in a mailbox whose UIDs were renumbered; else a reply Banco sent, found in the
+        mailbox by its Message-ID alone (Banco makes a new one for every reply, and the server's
+        copy need not be byte for byte what Banco composed). Another message that only shares
+        the Message-ID (contact-form plugins and shop systems reuse one) is not it."""
+        columns = (
+            "id, external_id, stream, size, content_hash, order_id, order_fields, subject, text,"
+            " raw"
+        )
+        found = self.store.one(
+            f"select {columns} from messages where account = ? and external_id = ?",
+            [self.account, record.external_id],
+        )
+        key = self._copy_key(record)
+        if found is not None or key is None:
+            return found
+        # "+account": looked up in the index of (message_key, copy_key), not through all the
+        # account's messages
+        return self.store.one(
+            f"select {columns} from messages where +account = ? and direction = ?"
+            " and ((message_key is ? and copy_key = ?) or (message_key = ? and stream = 'outbox'))"
+            " limit 1",
+            [self.account, record.direction, record.message_key, key, record.message_key],
+        )
+
+    def _copy_key(self, record: Record) -> str | None:
+        """``record_copy_key(record)``, worked out once: filing asks for it twice."""
+        if self._copy[0] is not record:
+            self._copy = (record, record_copy_key(record))
+        return self._copy[1]
+
+    def _note_copy(self, existing: dict[str, Any], record: Record, stream: str) -> None:
+        """List where a copy of the stored message ``existing`` was found, so that the folder's
+        count at the source and Banco's agree (``stored_count``). A copy of the same size in a
+        folder that already holds the message is that message under a new number (the folder
+        was rebuilt, its UIDs renumbered), not one more copy: a copy delivered again differs in
+        its Received headers."""
+        size = _size(record)
+        if existing["stream"] == stream and existing["size"] == size:
+            return
+        self.store.db.conn.execute(
+            "insert or ignore into message_copies (account, stream, external_id, message_id, size)"
+            " select ?, ?, ?, ?, ? where not exists (select 1 from message_copies"
+            " where message_id = ? and stream = ? and size = ?)",
+            [self.account, stream, record.external_id, existing["id"], size]
+            + [existing["id"], stream, size],
+        )
+
+    def _file_new(self, record: Record, stream: str, digest: str, counts: Counts) -> int:
+        if record.auto == OWN_NOTE:
+            return self._file_own_note(record, stream, digest)
+        files_order = record.direction == "in" and record.status != "unreadable" and not record.auto
+        people = [record.sender] if record.direction == "in" else record.recipients
+        handles = [h for person in people if person for h in person.handles]
+        claimed = self._claimed_order(record)
+        contact_id = self._contact(
+            handles,
+            people[0].name if people and people[0] else "",
+            create=files_order,
+            default=claimed["contact_id"] if claimed else None,
+            adopt=record.direction == "in",
+        )
+        replied = self._replied_message(record)
+        thread = self._thread(record, replied)
+        order_id = (
+            claimed["id"] if claimed else self._order_for(record, contact_id, replied, thread)
+        )
+        # whom the message speaks to (the maker's) or comes from (a customer's)
+        parties = self._written_to(record, replied) if record.direction == "out" else set()
+        answers_on_order = replied is not None and replied["order_id"] == order_id
+        if record.direction == "out" and not (
+            answers_on_order or self._is_order_of(order_id, parties)
+        ):
+            order_id = None  # her mail names the order but is written to someone else
+        elif record.direction == "in" and contact_id is not None:
+            parties = {contact_id}
+        if order_id is None and files_order and contact_id is not None:
+            order_id = self._new_order(record, contact_id)
+            counts.orders += 1
+        if thread is None:
+            thread = self._new_thread(record, contact_id, order_id)
+        elif order_id is not None and thread["order_id"] is None:
+            self.store.db.table("threads").update(thread["id"], {"order_id": order_id})
+        sent = iso(record.sent_at) or self._now_iso()
+        message_id = self._insert_message(
+            record,
+            stream,
+            sent,
+            thread_id=thread["id"],
+            contact_id=contact_id,
+            order_id=order_id,
+            digest=digest,
+        )
+        if order_id is not None:
+            self.store.db.conn.execute(
+                "update orders set updated_at = ? where id = ?", [self._now_iso(), order_id]
+            )
+        if files_order and claimed is None and self._someone_elses(order_id, contact_id):
+            self.store.db.conn.execute(
+                "update messages set new_sender = 1 where id = ?", [message_id]
+            )
+        self._settle_waiting(message_id, record, sent, order_id, thread["id"], parties)
+        return message_id
+
+    def _file_own_note(self, record: Record, stream: str, digest: str) -> int:
+        """Banco's note to the maker (the digest), found in her mailbox: kept, but on no order and
+        in no conversation; it names orders and customers, and answers none of them."""
+        sent = iso(record.sent_at) or self._now_iso()
+        return self._insert_message(record, stream, sent, digest=digest)
+
+    # Contacts -----------------------------------------------------------------------------------
+    def _contact(
+        self,
+        handles: list[Handle],
+        name: str,
+        create: bool,
+        default: int | None = None,
+        adopt: bool = True,
+    ) -> int | None:
+        """The contact any of ``handles`` belongs to (else ``default``); with ``adopt``, the
+        other handles are added to it. Only a sender's own handles are one person's: the
+        recipients of the maker's mail (a customer, the courier in Cc) are several people."""
+        handles = [h for h in handles if h.value and h not in self.owner]
+        if not handles:
+            return default
+        known: dict[Handle, int] = {}
+        for h in handles:
+            owner = self.store.scalar(
+                "select contact_id from handles where kind = ? and value = ?", [h.kind, h.value]
+            )
+            if owner is not None:
+                known[h] = owner
+        found: int | None = next(iter(known.values()), default)
+        if found is None:
+            if not create:
+                return None
+            found = self.store.insert(
+                "contacts", {"name": name or handles[0].value, "created_at": self._now_iso()}
+            )
+        elif name and not known:
+            self.store.db.conn.execute(
+                "update contacts set name = ? where id = ? and (name = '' or name like '%@%')",
+                [name, found],
+            )
+        for h in handles if adopt else ():
+            if h not in known:  # a new address of this person; one already taken stays where it is
+                self.store.db.conn.execute(
+                    "insert or ignore into handles (contact_id, kind, value, display)"
+                    " values (?, ?, ?, ?)",
+                    [found, h.kind, h.value, name],
+                )
+        return found
+
+    # Threads and orders -------------------------------------------------------------------------
+    def _claimed_order(self, record: Record) -> dict[str, Any] | None:
+        """The order whose link the sender opened. Only its token proves the maker gave it: a
+        reference after ``/start`` (typed, or an old link) is a quoted reference like any other."""
+        if not record.order_ref or record.direction != "in":
+            return None
+        return self.store.one(
+            "select id, contact_id from orders where token = ?", [record.order_ref]
+        )
+
+    def _replied_message(self, record: Record) -> dict[str, Any] | None:
+        """The stored message ``record`` answers: the first of its reply keys that names one.
+
+        Several share a key when a mailer reuses its Message-ID (each contact-form submission,
+        each shop notice). The maker's reply goes to the person who wrote, and a customer answers
+        the copy of her own mail, so one from a person the reply is written to or by comes first;
+        then the newest sent before the reply (which it can have answered), then the newest."""
+        people = [*record.recipients, record.sender] if record.sender else record.recipients
+        involved = list({h.value for person in people for h in person.handles})
+        marks = ",".join("?" * len(involved))
+        before = iso(record.sent_at) or "9999"  # without a date, any message may be the one
+        for key in record.reply_keys:
+            row = self.store.one(
+                "select id, thread_id, order_id from messages where message_key = ?"
+                f" order by sender_handle in ({marks}) desc, sent_at <= ? desc, sent_at desc,"
+                " id desc limit 1",
+                [key, *involved, before],
+            )
+            if row is not None:
+                return row
+        return None
+
+    def _thread(self, record: Record, replied: dict[str, Any] | None) -> dict[str, Any] | None:
+        if replied is not None and replied["thread_id"] is not None:
+            return self.store.one("select * from threads where id = ?", [replied["thread_id"]])
+        if record.conversation:
+            return self.store.one(
+                "select * from threads where account = ? and key = ?",
+                [self.account, record.conversation],
+            )
+        return None
+
+    def _order_for(
+        self,
+        record: Record,
+        contact_id: int | None,
+        replied: dict[str, Any] | None,
+        thread: dict[str, Any] | None,
+    ) -> int | None:
+        if record.order is not None:
+            return None  # a form answer is always an order of its own
+        if replied is not None and replied["order_id"] is not None:
+            return int(replied["order_id"])
+        for text in (record.subject or "", record.text or ""):
+            if not may_hold_ref(text, self.order_prefix):
+                continue
+            for match in ref_pattern(self.order_prefix).finditer(text):
+                if self._may_quote(record, int(match[1]), contact_id):
+                    return int(match[1])
+        if (
+            thread is not None
+            and thread["order_id"] is not None
+            and self._is_open(thread["order_id"])
+        ):
+            return int(thread["order_id"])
+        if contact_id is None:
+            return None
+        placeholders = ",".join("?" * len(CLOSED))
+        found = self.store.scalar(
+            f"select id from orders where contact_id = ? and status not in ({placeholders})"
+            " order by updated_at desc, id desc limit 1",
+            [contact_id, *CLOSED],
+        )
+        return int(found) if found is not None else None
+
+    def _someone_elses(self, order_id: int | None, contact_id: int | None) -> bool:
+        """Whether ``order_id`` is the order of another customer than ``contact_id``."""
+        if order_id is None or contact_id is None:
+            return False
+        customer = self.store.scalar("select contact_id from orders where id = ?", [order_id])
+        return bool(customer != contact_id)
+
+    def _may_quote(self, record: Record, order_id: int, contact_id: int | None) -> bool:
+        """Whether a quoted reference files ``record`` on that order: any order for an incoming
+        message; for the maker's own, only an order of whom she writes to (a note to her courier
+        about ``B-0008`` is not a message to that order's customer)."""
+        row = self.store.one("select contact_id from orders where id = ?", [order_id])
+        return row is not None and (record.direction == "in" or row["contact_id"] == contact_id)
+
+    def _written_to(self, record: Record, replied: dict[str, Any] | None) -> set[int]:
+        """The contacts the maker's message speaks to: those it is addressed to (To, Cc, the
+        chat) and the sender of the message it replies to."""
+        found = {
+            self.store.scalar(
+                "select contact_id from handles where kind = ? and value = ?", [h.kind, h.value]
+            )
+            for person in record.recipients
+            for h in person.handles
+            if h not in self.owner
+        }
+        if replied is not None:
+            found.add(
+                self.store.scalar("select contact_id from messages where id = ?", [replied["id"]])
+            )
+        return {int(contact) for contact in found if contact is not None}
+
+    def _is_order_of(self, order_id: int | None, customers: set[int]) -> bool:
+        """Whether ``order_id`` (if any) is the order of one of ``customers``."""
+        if order_id is None:
+            return True
+        return self.store.scalar("select contact_id from orders where id = ?", [order_id]) in (
+            customers
+        )
+
+    def _is_open(self, order_id: int) -> bool:
+        return self.store.scalar("select status from orders where id = ?", [order_id]) not in CLOSED
+
+    def _new_order(self, record: Record, contact_id: int) -> int:
+        fields = record.order
+        title = (fields.title if fields else "") or record.subject or _first_line(record.text)
+        extra = order_columns(fields) if fields else {}
+        how = "the order form" if fields else f"a {record.channel} message"
+        return create_order(
+            self.store,
+            self.order_prefix,
+            self.now,
+            contact_id=contact_id,
+            title=title or "New inquiry",
+            account=self.account,
+            fields=extra,
+            note=f"created from {how}",
+        )
+
+    def _new_thread(
+        self, record: Record, contact_id: int | None, order_id: int | None
+    ) -> dict[str, Any]:
+        """A conversation for ``record``, keyed by its chat (or form row), else its Message-ID.
+        A taken chat key is that chat's conversation. A taken Message-ID is another message's
+        that reused it (a contact-form plugin sending every submission with one): this message
+        starts a conversation of its own, keyed by its id; its headers did not say it replies."""
+        keys = (
+            [record.conversation]
+            if record.conversation
+            else [k for k in (record.message_key, f"id:{record.external_id}") if k]
+        )
+        thread = {
+            "account": self.account,
+            "channel": record.channel,
+            "key": keys[0],
+            "subject": record.subject,
+            "contact_id": contact_id,
+            "order_id": order_id,
+            "created_at": self._now_iso(),
+        }
+        for key in keys:
+            thread["key"] = key
+            added = self.store.db.conn.execute(
+                "insert or ignore into threads (account, channel, key, subject, contact_id,"
+                " order_id, created_at) values (?, ?, ?, ?, ?, ?, ?)",
+                list(thread.values()),
+            )
+            if added.rowcount == 1:
+                return {"id": added.lastrowid, **thread}
+        found = self.store.one(  # the chat's conversation (or this message's own, made before)
+            "select * from threads where account = ? and key = ?", [self.account, keys[-1]]
+        )
+        assert found is not None
+        return found
+
+    # Messages -----------------------------------------------------------------------------------
+    def _insert_message(
+        self,
+        record: Record,
+        stream: str,
+        sent: str,
+        *,
+        thread_id: int | None = None,
+        contact_id: int | None = None,
+        order_id: int | None = None,
+        digest: str = "",
+    ) -> int:
+        sender = record.sender
+        sender_handle = _sender_handle(record)
+        waiting = record.direction == "in" and not record.auto and record.status != "unreadable"
+        row = {
+            "account": self.account,
+            "stream": stream,
+            "channel": record.channel,
+            "external_id": record.external_id,
+            "direction": record.direction,
+            "thread_id": thread_id,
+            "contact_id": contact_id,
+            "order_id": order_id,
+            "sender": (sender.name or sender_handle) if sender else None,
+            "sender_handle": sender_handle,
+            "recipients": _recipients_json(record),
+            "sent_at": sent,
+            "collected_at": self._now_iso(),
+            "subject": record.subject,
+            "text": record.text,
+            "status": record.status,
+            "problem": record.problem,
+            "auto": record.auto,
+            "size": _size(record),
+            "message_key": record.message_key,
+            "reply_keys": json.dumps(list(record.reply_keys)),
+            "conversation": record.conversation,
+            "order_fields": _to_json(_fields_json(record.order)) if record.order else None,
+            "content_hash": digest,
+            "copy_key": self._copy_key(record),
+            "waiting": int(waiting),
+            "raw_type": record.raw_type,
+            "raw": record.raw,
+        }
+        message_id = self.store.insert("messages", row)
+        return message_id
+
+    def _quarantine(self, record: Record, stream: str, problem: str) -> None:
+        """Keep what can be kept of a record that broke filing: its id and its raw bytes."""
+        raw = record.raw if isinstance(record.raw, bytes) else b""
+        self.store.insert(
+            "messages",
+            {
+                "account": self.account,
+                "stream": stream,
+                "channel": str(record.channel),
+                "external_id": str(record.external_id),
+                "direction": "in",
+                "sent_at": self._now_iso(),
+                "collected_at": self._now_iso(),
+                "status": "unreadable",
+                "problem": problem,
+                "size": len(raw),
+                "raw_type": str(record.raw_type),
+                "raw": raw,
+            },
+        )
+
+    def _settle_waiting(
+        self,
+        message_id: int,
+        record: Record,
+        sent: str,
+        order_id: int | None,
+        thread_id: int,
+        parties: set[int],
+    ) -> None:
+        """Who stops waiting because of this message. ``parties``: the contacts the maker's
+        message speaks to, or the sender of a customer's.
+
+        The maker's message answers what she could see when she wrote it, and only the people it
+        speaks to: their messages in its reply chain (In-Reply-To, References), and in its order
+        (else its conversation) their messages she had before her. For a reply sent from Banco
+        those are the ones collected by the time she wrote it: a message written earlier but
+        collected later was never on her screen. Of her mail program Banco knows only the time:
+        what was written before her mail and is already collected.
+
+        A customer's message collected after her mail is answered by it only when her mail to
+        them replies to it by its headers (her Sent folder read before the message arrived):
+        Banco cannot know she saw it otherwise, and a customer wrongly dropped from "waiting" is
+        lost.
+        """
+        if not parties:
+            return
+        scope, value = ("order_id", order_id) if order_id is not None else ("thread_id", thread_id)
+        if record.direction == "out":
+            self._answer_chain(record, parties, sent)
+            self._answer_customers(scope, value, parties, sent)
+            return
+        [sender] = parties
+        if self._replied_to_already(record, scope, value, sender, sent):
+            self._mark_answered("id = ?", [message_id], sent)
+
+    def _answer_chain(self, record: Record, customers: set[int], sent: str) -> None:
+        # Only the customers' own: a Message-ID a contact-form plugin reuses names others' too.
+        if record.reply_keys:
+            keys = ",".join("?" * len(record.reply_keys))
+            marks = ",".join("?" * len(customers))
+            self._mark_answered(
+                f"message_key in ({keys}) and direction = 'in' and contact_id in ({marks})",
+                [*record.reply_keys, *customers],
+                sent,
+            )
+
+    def _answer_customers(self, scope: str, value: int, customers: set[int], sent: str) -> None:
+        if self.answers_collected_by:
+            seen, until = "collected_at <= ?", self.answers_collected_by
+        else:
+            seen, until = "sent_at <= ?", sent
+        marks = ",".join("?" * len(customers))
+        self._mark_answered(
+            f"{scope} = ? and direction = 'in' and contact_id in ({marks}) and {seen}",
+            [value, *customers, until],
+            sent,
+        )
+
+    def _replied_to_already(
+        self, record: Record, scope: str, value: int, sender: int, sent: str
+    ) -> bool:
+        """Whether a stored message of the maker's to ``sender`` replies to ``record``. One
+        written before it is never asked about: the index answers for most messages, whose order
+        has no later reply."""
+        if not record.message_key:
+            return False
+        return bool(
+            self.store.scalar(
+                f"select 1 from messages where {scope} = ? and direction = 'out' and sent_at >= ?"
+                " and contact_id = ? and instr(reply_keys, ?) limit 1",
+                [value, sent, sender, json.dumps(record.message_key)],
+            )
+        )
+
+    def _mark_answered(self, where: str, params: list[Any], sent: str) -> None:
+        self.store.db.conn.execute(
+            "update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
+            f" where waiting = 1 and {where}",
+            [sent, *params],
+        )
+
+    def _replace(self, existing: dict[str, Any], record: Record, digest: str) -> None:
+        self.store.insert(
+            "message_revisions",
+            {
+                "message_id": existing["id"],
+                "replaced_at": self._now_iso(),
+                "subject": existing["subject"],
+                "text": existing["text"],
+                "raw": existing["raw"],
+            },
+        )
+        new_fields = _fields_json(record.order) if record.order else None
+        self.store.db.table("messages").update(
+            existing["id"],
+            {
+                "subject": record.subject,
+                "text": record.text,
+                "raw": record.raw,
+                "status": record.status,
+                "problem": record.problem,
+                "content_hash": digest,
+                "order_fields": _to_json(new_fields) if new_fields else None,
+            },
+        )
+        if record.order is None or existing["order_id"] is None:
+            return
+        old = json.loads(existing["order_fields"] or "{}")
+        new = order_columns(record.order)
+        before = order_columns_from_json(old)
+        changed = {k: [before.get(k), v] for k, v in new.items() if before.get(k) != v}
+        if changed:
+            self.store.db.table("orders").update(
+                existing["order_id"],
+                {**{k: v[1] for k, v in changed.items()}, "updated_at": self._now_iso()},
+            )
+            add_event(
+                self.store,
+                existing["order_id"],
+                self.now,
+                "form_edit",
+                note="the order form answers were edited",
+                data=changed,
+            )
+
+    def _save_attachments(self, message_id: int, record: Record, save_file: SaveFile) -> None:
+        for attachment in record.attachments:
+            sha, path = save_file(attachment.data) if attachment.data is not None else (None, None)
+            self.store.insert(
+                "attachments",
+                {
+                    "message_id": message_id,
+                    "filename": attachment.filename,
+                    "content_type": attachment.content_type,
+                    "size": attachment.size,
+                    "sha256": sha,
+                    "path": path,
+                },
+            )
+
+
+def order_columns(fields: OrderFields) -> dict[str, Any]:
+    """Form answers as columns of the orders table."""
+    custom = dict(fields.custom)
+    if fields.budget:
+        custom.setdefault("budget", fields.budget)
+    if fields.links:
+        custom.setdefault("links", " ".join(fields.links))
+    return {
+        "title": fields.title[:200],
+        "details": fields.details,
+        "quantity": fields.quantity,
+        "deadline": fields.deadline.isoformat() if fields.deadline else None,
+        "custom": _to_json(custom),
+    }
+
+
+def order_columns_from_json(data: dict[str, Any]) -> dict[str, Any]:
+    if not data:
+        return {}
+    return order_columns(_fields_from_json(data))
+
+
+def _fields_json(fields: OrderFields | None) -> dict[str, Any]:
+    return json.loads(json.dumps(asdict(fields), default=str)) if fields else {}
+
+
+def _fields_from_json(data: dict[str, Any]) -> OrderFields:
+    deadline = data.get("deadline")
+    return OrderFields(**{**data, "deadline": date.fromisoformat(deadline) if deadline else None})
+
+
+def _first_line(text: str) -> str:
+    for line in (text or "").splitlines():
+        if line.strip():
+            return line.strip()[:80]
+    return ""
+
+
+# Copies and reused Message-IDs -----------------------------------------------------------------
+def copy_key(
+    unreadable_raw: bytes | None, sender: str | None, recipients: str, sent: str, fingerprint: str
+) -> str | None:
+    """What every copy of a message shares besides its Message-ID (looked up together) and
+    another message with that Message-ID does not, as a digest: its sender, recipients (JSON, as
+    stored), Date and content (``fingerprint``: subject, text, attachments). Not its bytes: a copy
+    in another folder, or delivered again, has other Received headers. An unreadable message
+    (``unreadable_raw``) is known by its bytes alone, and without them it has no copy key:
+    nothing tells two apart."""
+    if unreadable_raw is not None:
+        return hashlib.sha256(unreadable_raw).hexdigest()[:32] if unreadable_raw else None
+    digest = hashlib.sha256()
+    for part in (sender or "", recipients, sent, fingerprint):
+        data = encode_text(part)
+        digest.update(len(data).to_bytes(4, "big"))
+        digest.update(data)
+    return digest.hexdigest()[:32]  # 128 bits: a smaller index, still no chance of a clash
+
+
+def record_copy_key(record: Record) -> str | None:
+    """``copy_key`` of a record; None for a form answer, which is always its own order."""
+    if record.order is not None:
+        return None
+    return copy_key(
+        record.raw if record.status == "unreadable" else None,
+        _sender_handle(record),
+        _recipients_json(record),
+        iso(record.sent_at) or "",
+        record.fingerprint(),
+    )
+
+
+def stored_count(store: Store, account: str, stream: str) -> int:
+    """How many of a stream's messages Banco holds, to compare with the count at the source:
+    those filed from it and the copies of stored messages found in it."""
+    return int(
+        store.scalar(
+            "select (select count(*) from messages where account = ? and stream = ?)"
+            " + (select count(*) from message_copies where account = ? and stream = ?)",
+            [account, stream, account, stream],
+        )
+    )
+
+
+def _is_copy(existing: dict[str, Any], record: Record, stream: str, digest: str) -> bool:
+    """Whether ``record`` is another copy of the stored message ``existing``, not that message
+    seen again or edited: it came under another id, or with the same content in another folder
+    (a Maildir file copied under its own name)."""
+    if existing["external_id"] != record.external_id:
+        return True
+    return bool(existing["stream"] != stream and existing["content_hash"] == digest)
+
+
+def _sender_handle(record: Record) -> str | None:
+    sender = record.sender
+    return sender.handles[0].value if sender and sender.handles else None
+
+
+def _recipients_json(record: Record) -> str:
+    return _to_json([h.value for person in record.recipients for h in person.handles])
+
+
+def _size(record: Record) -> int:
+    return record.size or len(record.raw)

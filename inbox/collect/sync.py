@@ -1,0 +1,139 @@
+"""Collect: every enabled account, page by page, each page and its cursor in one transaction.
+
+One failing account never stops the others. Its state (last success, last error, how many failures
+in a row, and whether it needs the maker or will retry by itself) is kept in ``account_state``.
+Killing the process at any point loses nothing: the next collect starts from the last saved cursor
+and the store ignores what it already holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from banco.config import SecretError
+from banco.connectors.errors import NeedsUser, TryLater
+from banco.inbox.clock import iso
+from banco.inbox.collect.ingest import Counts, Ingest
+from banco.inbox.shop import Shop
+from banco.inbox.store.checkpoint import Checkpointer
+from banco.inbox.store.runs import record_run
+
+NEEDS_YOU = "needs_you"
+WILL_RETRY = "will_retry"
+
+#: A fetch expecting at least this many more records, and at least as many as the store holds,
+#: is a long run (a first collect): see ``Store.long_run``.
+LONG_RUN = 1_000
+
+#: progress(account, records done so far, records still expected or None)
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass
+class AccountResult:
+    account: str
+    counts: Counts = field(default_factory=Counts)
+    error: str = ""
+    error_kind: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def classify(error: BaseException) -> tuple[str, str]:
+    """(error kind, sentence for the maker) for anything a connector raised."""
+    if isinstance(error, NeedsUser | SecretError):
+        return NEEDS_YOU, str(error)
+    if isinstance(error, TryLater):
+        return WILL_RETRY, str(error)
+    if isinstance(error, TimeoutError):
+        return WILL_RETRY, "the service took too long to answer; Banco will try again"
+    if isinstance(error, OSError):
+        return (
+            WILL_RETRY,
+            f"could not reach the service ({error.strerror or error}); Banco will try again",
+        )
+    return WILL_RETRY, f"unexpected error ({type(error).__name__}: {error}); Banco will try again"
+
+
+def collect(
+    shop: Shop, accounts: list[str] | None = None, progress: Progress | None = None
+) -> list[AccountResult]:
+    names = accounts or [a.name for a in shop.config.accounts if a.enabled]
+    for name in names:
+        shop.config.account(name)  # an unknown name is a config error, before anything runs
+    started = shop.clock.now()
+    results = [_collect_account(shop, name, progress) for name in names]
+    record_run(
+        shop.store,
+        "collect",
+        started,
+        shop.clock.now(),
+        ok=all(r.ok for r in results),
+        counts={r.account: asdict(r.counts) for r in results},
+        error="\n".join(f"{r.account}: {r.error}" for r in results if not r.ok) or None,
+        account=",".join(names) if accounts else None,
+    )
+    return results
+
+
+def _collect_account(shop: Shop, name: str, progress: Progress | None) -> AccountResult:
+    result = AccountResult(name)
+    store = shop.store
+    attempt = shop.clock.now()
+    try:
+        connector = shop.connector(name)
+        try:
+            ingest = Ingest(
+                store,
+                name,
+                attempt,
+                order_prefix=shop.config.shop.order_prefix,
+                owner=shop.owner_handles,
+            )
+            done = 0
+            checkpoints: Checkpointer | None = None
+            with ExitStack() as long_run:
+                for page in connector.fetch(store.cursors(name)):
+                    if done == 0 and _is_long_run(shop, page.remaining):
+                        checkpoints = long_run.enter_context(store.long_run())
+                    ingest.now = shop.clock.now()
+                    result.counts.add(ingest.save_page(page))
+                    if checkpoints:
+                        checkpoints.filed()
+                    done += len(page.records)
+                    if progress:
+                        progress(name, done, page.remaining)
+        finally:
+            connector.close()
+    except Exception as e:  # every failure is recorded for this account; the others go on
+        result.error_kind, result.error = classify(e)
+    _record_state(shop, name, attempt, result)
+    return result
+
+
+def _is_long_run(shop: Shop, remaining: int | None) -> bool:
+    if remaining is None or remaining < LONG_RUN:
+        return False
+    return remaining >= (shop.store.scalar("select max(id) from messages") or 0)
+
+
+def _record_state(shop: Shop, name: str, attempt: datetime, result: AccountResult) -> None:
+    store = shop.store
+    previous = store.one("select failures from account_state where account = ?", [name])
+    failures = 0 if result.ok else (previous["failures"] if previous else 0) + 1
+    row = {
+        "account": name,
+        "kind": shop.config.account(name).kind,
+        "last_attempt_at": iso(attempt),
+        "failures": failures,
+        "last_error": result.error or None,
+        "error_kind": result.error_kind or None,
+    }
+    if result.ok:
+        row["last_success_at"] = iso(shop.clock.now())
+    store.db.table("account_state").upsert(row, pk="account")

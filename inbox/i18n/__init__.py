@@ -1,0 +1,1 @@
+"""The maker's words in her language (English, Italian, French)."""

@@ -1,0 +1,252 @@
+"""The status check: for every open order, what is next and who is waiting on whom.
+
+Also the pipeline's default tasks (made once when an order enters a stage) and the past-client
+check-ins: a few suggestions a week to write a personal note, never sent by Banco itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from banco.inbox.clock import iso, parse_iso
+from banco.inbox.orders.pipeline import CLOSED, set_status
+from banco.inbox.shop import Shop
+from banco.inbox.store.database import Store
+
+DEFAULT_TASKS: dict[str, dict[str, list[str]]] = {
+    "en": {
+        "new": ["Answer the inquiry"],
+        "quoted": ["Follow up on the quote if there is no answer"],
+        "booked": ["Confirm the deposit", "Block the production time"],
+        "in_progress": ["Send a progress photo"],
+        "ready": ["Send the final invoice", "Arrange delivery or pickup"],
+        "shipped": ["Send the tracking number"],
+        "completed": ["Ask for a review"],
+    },
+    "it": {
+        "new": ["Rispondere alla richiesta"],
+        "quoted": ["Ricontattare se il preventivo resta senza risposta"],
+        "booked": ["Confermare l'acconto", "Bloccare il tempo di lavorazione"],
+        "in_progress": ["Mandare una foto dei lavori in corso"],
+        "ready": ["Mandare la fattura finale", "Organizzare consegna o ritiro"],
+        "shipped": ["Mandare il numero di tracciamento"],
+        "completed": ["Chiedere una recensione"],
+    },
+    "fr": {
+        "new": ["Répondre à la demande"],
+        "quoted": ["Relancer si le devis reste sans réponse"],
+        "booked": ["Confirmer l'acompte", "Réserver le temps de fabrication"],
+        "in_progress": ["Envoyer une photo de l'avancement"],
+        "ready": ["Envoyer la facture finale", "Organiser la livraison ou le retrait"],
+        "shipped": ["Envoyer le numéro de suivi"],
+        "completed": ["Demander un avis"],
+    },
+}
+#: Where the maker waits on the customer: the next move is theirs.
+CUSTOMER_MOVES = ("awaiting_info", "quoted", "awaiting_client")
+
+
+def stage_tasks(shop: Shop, status: str) -> list[str]:
+    configured: Mapping[str, Sequence[str]] = shop.config.status["tasks"]
+    if status in configured:
+        return list(configured[status])
+    return DEFAULT_TASKS.get(shop.config.shop.language, DEFAULT_TASKS["en"]).get(status, [])
+
+
+def ensure_stage_tasks(shop: Shop, order: Mapping[str, Any], now: datetime) -> int:
+    """Create the default tasks of the order's current stage, once. Returns how many."""
+    store = shop.store
+    if store.scalar(
+        "select 1 from tasks where order_id = ? and stage = ?", [order["id"], order["status"]]
+    ):
+        return 0
+    titles = stage_tasks(shop, order["status"])
+    for title in titles:
+        store.insert(
+            "tasks",
+            {
+                "order_id": order["id"],
+                "title": title,
+                "stage": order["status"],
+                "created_at": iso(now),
+            },
+        )
+    return len(titles)
+
+
+def change_status(shop: Shop, ref: str, status: str, note: str = "") -> dict[str, Any]:
+    """Move an order to ``status`` and create that stage's tasks."""
+    now = shop.clock.now()
+    order = set_status(shop.store, ref, status, now, note)
+    ensure_stage_tasks(shop, order, now)
+    return order
+
+
+@dataclass
+class OrderState:
+    ref: str
+    title: str
+    status: str
+    contact: str
+    deadline: str | None
+    next_task: str | None
+    #: "us" (the customer waits for the maker), "customer" (the maker waits), or None
+    waiting_on: str | None
+    since: str | None
+    overdue_tasks: list[str] = field(default_factory=list)
+    stale_quote: bool = False
+    nudge: bool = False
+
+
+def check_orders(shop: Shop, now: datetime) -> list[OrderState]:
+    """Every open order's state; creates missing stage tasks on the way."""
+    store = shop.store
+    today = now.astimezone(shop.config.shop.timezone).date()
+    quote_days = shop.config.status["quote_days"]
+    waiting_days = shop.config.status["waiting_days"]
+    closed = ",".join("?" * len(CLOSED))
+    states = []
+    for order in store.all(
+        "select o.*, c.name as contact from orders o left join contacts c on c.id = o.contact_id"
+        f" where o.status not in ({closed}) order by o.id",
+        list(CLOSED),
+    ):
+        ensure_stage_tasks(shop, order, now)
+        state = _order_state(store, order, today)
+        if state.waiting_on == "customer" and state.since:
+            idle = (now - parse_iso(state.since)).days
+            state.stale_quote = order["status"] == "quoted" and idle >= quote_days
+            state.nudge = idle >= waiting_days
+        states.append(state)
+    return states
+
+
+def _order_state(store: Store, order: Mapping[str, Any], today: date) -> OrderState:
+    tasks = store.all(
+        "select title, due from tasks where order_id = ? and done_at is null"
+        " order by due is null, due, id",
+        [order["id"]],
+    )
+    waiting = store.scalar(
+        "select min(sent_at) from messages where order_id = ? and waiting = 1", [order["id"]]
+    )
+    last = store.one(
+        "select direction, sent_at from messages where order_id = ? and auto is null"
+        " order by sent_at desc, id desc limit 1",
+        [order["id"]],
+    )
+    waiting_on, since = None, None
+    if waiting:
+        waiting_on, since = "us", waiting
+    elif last and (last["direction"] == "out" or order["status"] in CUSTOMER_MOVES):
+        waiting_on, since = "customer", last["sent_at"]
+    return OrderState(
+        ref=order["ref"],
+        title=order["title"],
+        status=order["status"],
+        contact=order["contact"] or "",
+        deadline=order["deadline"],
+        next_task=tasks[0]["title"] if tasks else None,
+        waiting_on=waiting_on,
+        since=since,
+        overdue_tasks=[t["title"] for t in tasks if t["due"] and t["due"] < today.isoformat()],
+    )
+
+
+@dataclass
+class Checkin:
+    contact: str
+    contact_id: int
+    ref: str
+    title: str
+    months: int
+    completed_on: str
+
+
+def suggest_checkins(shop: Shop, now: datetime) -> list[Checkin]:
+    """Past clients due a personal note (3, 6, 12 months after an order, by default).
+
+    At most ``checkins_per_week`` are suggested in any 7 days; a suggestion made is remembered,
+    so the same check-in is not suggested twice. Banco never sends these by itself.
+    """
+    store = shop.store
+    settings = shop.config.status
+    already = store.scalar(
+        "select count(*) from checkins where suggested_at >= ?", [iso(now - timedelta(days=7))]
+    )
+    room = max(0, settings["checkins_per_week"] - already)
+    current = [
+        _checkin(row)
+        for row in store.all(
+            "select k.*, c.name as contact, o.ref, o.title, o.closed_at from checkins k"
+            " join contacts c on c.id = k.contact_id join orders o on o.id = k.order_id"
+            " where k.done_at is null and k.suggested_at >= ? order by k.id",
+            [iso(now - timedelta(days=7))],
+        )
+    ]
+    if room == 0:
+        return current
+    today = now.astimezone(shop.config.shop.timezone).date()
+    found: list[Checkin] = []
+    for months in sorted(settings["checkin_months"], reverse=True):
+        cutoff = _months_before(today, months)
+        for row in store.all(
+            "select o.id as order_id, o.ref, o.title, o.closed_at, o.contact_id, c.name as contact"
+            " from orders o join contacts c on c.id = o.contact_id"
+            " where o.status = 'completed' and substr(o.closed_at, 1, 10) <= ?"
+            " and not exists (select 1 from checkins k where k.order_id = o.id and k.months = ?)"
+            # the contact has not been in touch since: a customer who just wrote needs no check-in
+            " and not exists (select 1 from messages m where m.contact_id = o.contact_id"
+            "   and m.sent_at > o.closed_at)"
+            " and not exists (select 1 from orders n where n.contact_id = o.contact_id"
+            f"   and n.status not in ({','.join('?' * len(CLOSED))}))"
+            " order by o.closed_at",
+            [cutoff.isoformat(), months, *CLOSED],
+        ):
+            if len(found) >= room or any(c.contact_id == row["contact_id"] for c in found):
+                continue
+            store.insert(
+                "checkins",
+                {
+                    "contact_id": row["contact_id"],
+                    "order_id": row["order_id"],
+                    "months": months,
+                    "due_on": _months_after(parse_iso(row["closed_at"]).date(), months).isoformat(),
+                    "suggested_at": iso(now),
+                },
+            )
+            found.append(_checkin({**row, "months": months}))
+    return current + found
+
+
+def _checkin(row: Mapping[str, Any]) -> Checkin:
+    return Checkin(
+        row["contact"],
+        row["contact_id"],
+        row["ref"],
+        row["title"],
+        row["months"],
+        row["closed_at"][:10],
+    )
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return _clamp(index // 12, index % 12 + 1, day.day)
+
+
+def _months_after(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return _clamp(index // 12, index % 12 + 1, day.day)
+
+
+def _clamp(year: int, month: int, day: int) -> date:
+    for d in (day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

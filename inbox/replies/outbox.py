@@ -1,0 +1,562 @@
+"""The outbox: a reply is written here before it is sent, and leaves at most once.
+
+Every reply moves through these states, and only along these arrows::
+
+    queued ──claim──▶ claimed ──handing over──▶ handing_over ──▶ sent
+      ▲                  │                          ├──▶ failed     (the channel said no)
+      │                  │                          ├──▶ queued     (the channel said "not now")
+      └──────────────────┘ nothing left Banco       └──▶ may_have_been_sent  (no certain answer)
+         ("will retry": connecting, logging in)
+
+    failed, may_have_been_sent ──the maker: resend──▶ queued
+    may_have_been_sent ──the maker: mark sent, or the channel proves it──▶ sent
+    queued, failed, may_have_been_sent ──the maker: cancel──▶ cancelled
+
+* ``queued``: waiting to go; with ``send_at``, not before that time (a scheduled reply). Nothing
+  queued ever expires.
+* ``claimed``: one delivering process holds it (``claimed_by``: computer, process id and a random
+  tag; ``lease_until``). The claim is one conditional UPDATE, so two processes (the minute loop
+  of ``banco run``, a Send on the page, ``banco outbox send``) never hold the same reply. A claim
+  whose process has ended, or whose lease ran out, may be taken over: nothing has left yet.
+* ``handing_over``: written and committed by the claim's holder just before the bytes that can
+  deliver the reply go out (SMTP DATA, Telegram sendMessage: the connector calls back).
+* ``sent``: the channel took it; the reply joins the conversation.
+* ``failed``: refused for good, and nothing left Banco: the maker may resend or cancel it.
+* ``may_have_been_sent``: anything uncertain after handing over: a timeout, a lost connection,
+  Banco stopped (a ``handing_over`` whose process is gone). Never retried by itself: the maker
+  looks at the chat or her Sent folder and chooses resend or mark sent, unless the channel
+  proves it went out (its Message-ID in the Sent folder) and Banco settles it by itself.
+
+A reply that no account can send (an order form's customer with no address any account reaches)
+is refused when it is written, never queued to wait forever.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from banco.connectors import (
+    ConnectorError,
+    Handle,
+    MayHaveBeenSent,
+    NeedsUser,
+    Outgoing,
+    Person,
+    Record,
+    Rejected,
+    Sender,
+)
+from banco.inbox.clock import iso
+from banco.inbox.collect.ingest import Ingest
+from banco.inbox.collect.sync import classify
+from banco.inbox.orders.pipeline import ref_pattern
+from banco.inbox.shop import Shop
+
+STREAM = "outbox"
+#: Addresses that never take replies (their automatic answers would start a loop).
+NO_REPLY = re.compile(r"^(no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?)\b", re.I)
+#: States in which a reply stands to go out, or may have: the maker's answer is in hand.
+PENDING = ("queued", "claimed", "handing_over", "may_have_been_sent")
+#: How long a claim holds before another process may take it over when its holder cannot be
+#: seen (a process on another computer): longer than any send, a connection's timeout included.
+LEASE = timedelta(minutes=15)
+
+
+class OutboxError(Exception):
+    """A reply cannot be queued or changed (unknown message, nothing to answer, no account can
+    send it, automatic-reply guard, a decision that does not fit its state)."""
+
+
+class ClaimLost(Exception):
+    """Another process took this reply over before its bytes left: this one sends nothing."""
+
+
+@dataclass
+class Delivery:
+    outbox_id: int
+    #: the reply's state after this delivery; "elsewhere" when another process holds it
+    status: str
+    error: str = ""
+
+
+def new_message_key(shop: Shop) -> str:
+    addresses = shop.config.shop.addresses
+    domain = addresses[0].rpartition("@")[2] if addresses else "banco.invalid"
+    return f"banco.{uuid.uuid4().hex}@{domain}"
+
+
+def reply_subject(subject: str, ref: str | None, prefix: str) -> str:
+    """``Re: <subject> [B-0042]``: the reference keeps the thread even if headers get lost."""
+    subject = subject.strip()
+    if not subject.lower().startswith(("re:", "r:", "aw:", "sv:")):
+        subject = f"Re: {subject}" if subject else "Re:"
+    if ref and not ref_pattern(prefix).search(subject):
+        subject = f"{subject} [{ref}]"
+    return subject
+
+
+def queue_reply(
+    shop: Shop,
+    message_id: int,
+    text: str,
+    *,
+    auto: bool = False,
+    send_at: datetime | None = None,
+) -> int:
+    """Queue ``text`` as the answer to message ``message_id``, on the channel it came from;
+    with ``send_at`` (a time to come), to go then and not before."""
+    store = shop.store
+    message = store.one(
+        "select m.*, o.ref from messages m left join orders o on o.id = m.order_id where m.id = ?",
+        [message_id],
+    )
+    if message is None:
+        raise OutboxError(f"no message {message_id}; `banco messages` lists them")
+    if message["direction"] != "in" or not message["sender_handle"]:
+        raise OutboxError(f"message {message_id} has no sender to answer")
+    if not text.strip():
+        raise OutboxError("the reply is empty")
+    now = shop.clock.now()
+    found = route(shop, message)
+    if found is None:
+        raise OutboxError(cannot_send_reason(message))
+    account, channel, to = found
+    if auto:
+        _check_auto_allowed(shop, message, to, now)
+    prefix = shop.config.shop.order_prefix
+    row = {
+        "order_id": message["order_id"],
+        "reply_to_id": message_id,
+        "account": account,
+        "channel": channel,
+        "to_handle": json.dumps([to.kind, to.value]),
+        "subject": reply_subject(message["subject"] or "", message["ref"], prefix),
+        "text": text,
+        "message_key": new_message_key(shop),
+        "auto": int(auto),
+        "status": "queued",
+        "created_at": iso(now),
+        "send_at": iso(send_at) if send_at is not None and send_at > now else None,
+    }
+    return store.insert("outbox", row)
+
+
+def route(shop: Shop, message: dict[str, Any]) -> tuple[str, str, Handle] | None:
+    """Back on the channel the customer used, to the very handle the message came from. When
+    that account cannot send (an order form, a Maildir), by the first of the customer's
+    addresses an account can reach: email, then Telegram. None when no account can."""
+    own = _sender(message)
+    if shop.can_send(message["account"]):
+        return message["account"], message["channel"], own
+    for channel in ("email", "telegram"):
+        account = shop.sending_account(channel)
+        value = shop.store.scalar(
+            "select value from handles where contact_id = ? and kind = ? order by id limit 1",
+            [message["contact_id"], channel],
+        )
+        if account and value:
+            return account, channel, Handle(channel, value)
+    return None
+
+
+def cannot_send_reason(message: dict[str, Any]) -> str:
+    """Why no reply to ``message`` can leave Banco, and what the maker can do instead."""
+    return (
+        f"no account of yours can send this reply: {message['account']} only reads, and no"
+        " account that sends by email or Telegram reaches this customer. Answer from your own"
+        " mail program or phone, then mark the message as needing no reply"
+    )
+
+
+def _sender(message: dict[str, Any]) -> Handle:
+    value = message["sender_handle"]
+    if message["channel"] in ("email", "telegram"):
+        return Handle(message["channel"], value)
+    return Handle("email" if "@" in value else "phone", value)  # a form gives email or phone
+
+
+def _check_auto_allowed(shop: Shop, message: dict[str, Any], to: Handle, now: datetime) -> None:
+    """Automatic messages: never to an automatic message or a no-reply address, at most one per
+    customer per day."""
+    if message["auto"]:
+        raise OutboxError("Banco never answers an automatic message automatically")
+    if NO_REPLY.match(to.value.partition("@")[0]):
+        raise OutboxError(f"{to.value} does not take replies; Banco never writes to it by itself")
+    recent = shop.store.scalar(
+        "select count(*) from outbox where auto = 1 and to_handle = ? and created_at >= ?"
+        " and status != 'cancelled'",
+        [
+            json.dumps([to.kind, to.value]),
+            iso(now - timedelta(days=1)),
+        ],
+    )
+    if recent:
+        raise OutboxError("this customer already had an automatic message today")
+
+
+def outgoing(shop: Shop, row: dict[str, Any]) -> Outgoing:
+    """The outbox row as the connector sees it, with what it answers."""
+    kind, value = json.loads(row["to_handle"])
+    replied = shop.store.one(
+        "select message_key, reply_keys, conversation, external_id from messages where id = ?",
+        [row["reply_to_id"]],
+    ) or {"message_key": None, "reply_keys": "[]", "conversation": None, "external_id": None}
+    # The parent's own keys are stored In-Reply-To first, then References: put its In-Reply-To
+    # back last, so the chain reads oldest first and ends with the parent (RFC 5322 3.6.4).
+    parents = json.loads(replied["reply_keys"] or "[]")
+    references = [*parents[1:], *parents[:1], replied["message_key"]]
+    return Outgoing(
+        outbox_id=row["id"],
+        to=Handle(kind, value),
+        subject=row["subject"] or "",
+        text=row["text"],
+        message_key=row["message_key"],
+        in_reply_to=replied["message_key"],
+        references=tuple(dict.fromkeys(r for r in references if r)),
+        conversation=replied["conversation"],
+        reply_to_external_id=replied["external_id"],
+        auto=bool(row["auto"]),
+    )
+
+
+def deliver(shop: Shop, ids: list[int] | None = None, *, due_only: bool = False) -> list[Delivery]:
+    """Send every reply that is due (or the given ones): each is claimed first, so a reply held by
+    another process is left to it. Replies left mid-handover by a process that is gone become
+    "may have been sent" (or sent, when the channel proves it). ``due_only``: only scheduled
+    replies whose time has come (the minute loop of ``banco run``)."""
+    store = shop.store
+    now = shop.clock.now()
+    results = _settle_interrupted(shop, now)
+    if ids is None and not due_only:
+        results += _settle_by_proof(shop)
+    sql = (
+        "select * from outbox where (status = 'queued' and (send_at is null or send_at <= ?))"
+        " or status = 'claimed'"
+    )
+    params: list[Any] = [iso(now)]
+    if due_only:
+        sql = "select * from outbox where status = 'queued' and send_at <= ?"
+    if ids is not None:  # an empty list sends nothing, never the whole outbox
+        sql = f"select * from ({sql}) where id in ({','.join('?' * len(ids))})"
+        params += ids
+    for row in store.all(sql + " order by id", params):
+        me = _claim(shop, row, now)
+        if me is None:
+            if ids is not None:
+                results.append(Delivery(row["id"], "elsewhere", "another Banco is sending it"))
+            continue
+        results.append(_deliver_claimed(shop, row, me))
+    return results
+
+
+def due_soon(shop: Shop) -> bool:
+    """Whether a scheduled reply's time has come (a cheap look for the minute loop)."""
+    return bool(
+        shop.store.scalar(
+            "select 1 from outbox where status = 'queued' and send_at <= ? limit 1",
+            [iso(shop.clock.now())],
+        )
+    )
+
+
+# Claims ---------------------------------------------------------------------------------------
+def claimant() -> str:
+    """Who holds a claim: this computer, this process, and a tag of this delivery."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _gone(claimed_by: str | None, lease_until: str | None, now: datetime) -> bool:
+    """The holder of a claim can no longer act on it: its process ended on this computer, or its
+    lease ran out (a process elsewhere)."""
+    if not claimed_by:
+        return True
+    host, _, rest = claimed_by.partition(":")
+    if host == socket.gethostname():
+        pid = int(rest.partition(":")[0] or 0)
+        return not _running(pid)
+    return lease_until is None or lease_until < (iso(now) or "")
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it runs
+        return True
+    return True
+
+
+def _claim(shop: Shop, row: dict[str, Any], now: datetime) -> str | None:
+    """Take ``row`` for this process: one conditional UPDATE, so of two processes only one wins.
+    A queued reply, or one claimed by a process that is gone (nothing had left yet)."""
+    me = claimant()
+    values = [me, iso(now + LEASE), row["id"]]
+    if row["status"] == "queued":
+        condition, extra = "status = 'queued' and (send_at is null or send_at <= ?)", [iso(now)]
+    elif _gone(row["claimed_by"], row["lease_until"], now):
+        condition, extra = "status = 'claimed' and claimed_by = ?", [row["claimed_by"]]
+    else:
+        return None
+    taken = shop.store.db.conn.execute(
+        "update outbox set status = 'claimed', claimed_by = ?, lease_until = ?,"
+        f" attempts = attempts + 1 where id = ? and {condition}",
+        values + extra,
+    )
+    return me if taken.rowcount == 1 else None
+
+
+def _handing_over(shop: Shop, outbox_id: int, me: str) -> None:
+    """Committed before the bytes leave: from here on, nothing is retried by itself."""
+    taken = shop.store.db.conn.execute(
+        "update outbox set status = 'handing_over', handed_over_at = ?"
+        " where id = ? and status = 'claimed' and claimed_by = ?",
+        [iso(shop.clock.now()), outbox_id, me],
+    )
+    if taken.rowcount != 1:
+        raise ClaimLost(f"reply {outbox_id} was taken over by another Banco")
+
+
+# Sending --------------------------------------------------------------------------------------
+def _deliver_claimed(shop: Shop, row: dict[str, Any], me: str) -> Delivery:
+    outbox_id = row["id"]
+    try:
+        connector = shop.connector(row["account"])
+    except Exception as e:  # an account removed from banco.toml: keep the reply, say why
+        return _release(shop, outbox_id, classify(e)[1])
+    handed = False
+
+    def handing_over() -> None:
+        nonlocal handed
+        _handing_over(shop, outbox_id, me)
+        handed = True
+
+    try:
+        if not isinstance(connector, Sender):
+            return _release(shop, outbox_id, f"the {row['account']} account cannot send replies")
+        try:
+            receipt = connector.send(outgoing(shop, row), handing_over)
+        except ClaimLost as e:
+            return Delivery(outbox_id, "elsewhere", str(e))
+        except Rejected as e:
+            _set(shop, outbox_id, status="failed", error=str(e), claimed_by=None)
+            return Delivery(outbox_id, "failed", str(e))
+        except MayHaveBeenSent as e:
+            return _may_have_been_sent(shop, outbox_id, str(e))
+        except ConnectorError as e:  # NeedsUser, TryLater: the channel did not take it
+            return _release(shop, outbox_id, classify(e)[1], needs_you=isinstance(e, NeedsUser))
+        except Exception as e:
+            if handed:  # what happened to the bytes is unknown
+                return _may_have_been_sent(
+                    shop, outbox_id, f"Banco could not tell whether it went out ({e})"
+                )
+            return _release(shop, outbox_id, classify(e)[1])
+        _record_sent(shop, row, receipt.record)
+        if receipt.keep_copy is not None:
+            receipt.keep_copy()
+        return Delivery(outbox_id, "sent")
+    finally:
+        connector.close()
+
+
+def _release(shop: Shop, outbox_id: int, error: str, needs_you: bool = False) -> Delivery:
+    """Nothing left Banco: back in the queue, for the next delivery."""
+    prefix = "needs you: " if needs_you else "will retry: "
+    _set(shop, outbox_id, status="queued", error=prefix + error, claimed_by=None)
+    return Delivery(outbox_id, "queued", error)
+
+
+def _may_have_been_sent(shop: Shop, outbox_id: int, error: str) -> Delivery:
+    _set(shop, outbox_id, status="may_have_been_sent", error=error, claimed_by=None)
+    return Delivery(outbox_id, "may_have_been_sent", error)
+
+
+def _settle_interrupted(shop: Shop, now: datetime) -> list[Delivery]:
+    """Replies left ``handing_over`` by a process that is gone: sent if the channel proves it,
+    else "may have been sent" for the maker to decide. Never sent again from here."""
+    settled = []
+    for row in shop.store.all("select * from outbox where status = 'handing_over'"):
+        if not _gone(row["claimed_by"], row["lease_until"], now):
+            continue  # its process is still handing it over
+        if _proven_sent(shop, row):
+            _mark_sent(shop, row)
+            settled.append(Delivery(row["id"], "sent"))
+            continue
+        why = (
+            "Banco stopped while handing this reply over, so it may have gone out: look at the"
+            " chat or your Sent folder, then resend it or mark it sent"
+        )
+        settled.append(_may_have_been_sent(shop, row["id"], why))
+    return settled
+
+
+def _settle_by_proof(shop: Shop) -> list[Delivery]:
+    """Replies that may have been sent, which the channel can now prove went out."""
+    settled = []
+    for row in shop.store.all("select * from outbox where status = 'may_have_been_sent'"):
+        if _proven_sent(shop, row):
+            _mark_sent(shop, row)
+            settled.append(Delivery(row["id"], "sent"))
+    return settled
+
+
+def _proven_sent(shop: Shop, row: dict[str, Any]) -> bool:
+    try:
+        connector = shop.connector(row["account"])
+    except Exception:  # the account is gone from banco.toml: nobody can prove it
+        return False
+    try:
+        return isinstance(connector, Sender) and connector.was_sent(outgoing(shop, row))
+    except Exception:  # cannot ask now: the maker still sees it, and Banco asks next time
+        return False
+    finally:
+        connector.close()
+
+
+def _record_sent(shop: Shop, row: dict[str, Any], record: Record) -> None:
+    store = shop.store
+    now = shop.clock.now()
+    # The reply answers what the maker could see when she wrote it: what was collected by then,
+    # not a message that came while it waited in the outbox.
+    ingest = Ingest(
+        store,
+        row["account"],
+        now,
+        order_prefix=shop.config.shop.order_prefix,
+        owner=shop.owner_handles,
+        answers_collected_by=row["created_at"],
+    )
+    with store.db.atomic():
+        ingest.save_records([record], STREAM)
+        message_id = store.scalar(
+            "select id from messages where account = ? and external_id = ?",
+            [row["account"], record.external_id],
+        )
+        # Even when the channel's copy of the reply could not be tied to the conversation.
+        store.db.conn.execute(
+            "update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
+            " where id = ? and waiting = 1",
+            [iso(now), row["reply_to_id"]],
+        )
+        _set(
+            shop,
+            row["id"],
+            status="sent",
+            sent_at=iso(now),
+            message_id=message_id,
+            error=None,
+            claimed_by=None,
+        )
+
+
+def _mark_sent(shop: Shop, row: dict[str, Any]) -> None:
+    """A reply known to have gone out without the channel's receipt (proven by the channel, or
+    the maker's word): kept in the conversation as Banco wrote it."""
+    kind, value = json.loads(row["to_handle"])
+    owner = sorted(shop.owner_handles, key=lambda h: h.kind != row["channel"])
+    record = Record(
+        external_id=f"outbox:{row['message_key']}",
+        channel=row["channel"],
+        direction="out",
+        sent_at=datetime.fromisoformat(row["handed_over_at"] or row["created_at"]),
+        sender=Person(shop.config.shop.owner, owner[:1]),
+        recipients=[Person("", [Handle(kind, value)])],
+        subject=row["subject"] or "",
+        text=row["text"],
+        message_key=row["message_key"],
+        reply_keys=outgoing(shop, row).references,
+    )
+    _record_sent(shop, row, record)
+
+
+def reply_on_its_way(message: str = "m") -> tuple[str, list[str]]:
+    """SQL saying that message ``message`` (a table alias) has a reply in the outbox that has not
+    failed: one answering it, or one to its order written after it was collected. Such a message
+    is answered for the maker's lists, unless the reply is refused or cancelled."""
+    return (
+        "exists (select 1 from outbox x where x.status in"
+        f" ({','.join('?' * len(PENDING))}) and (x.reply_to_id = {message}.id or"
+        f" ({message}.order_id is not null and x.order_id = {message}.order_id"
+        f" and x.created_at >= {message}.collected_at)))",
+        list(PENDING),
+    )
+
+
+def pending_for_order(shop: Shop, order_id: int | None) -> list[dict[str, Any]]:
+    """The order's replies not gone yet (or maybe gone), oldest first."""
+    if order_id is None:
+        return []
+    return shop.store.all(
+        "select id, status, send_at, created_at, text, error from outbox"
+        f" where order_id = ? and status in ({','.join('?' * len(PENDING))}) order by id",
+        [order_id, *PENDING],
+    )
+
+
+def uncertain(shop: Shop) -> list[dict[str, Any]]:
+    """Replies that may have been sent, for the maker to decide: oldest first, with whom for."""
+    return shop.store.all(
+        "select x.id, x.status, x.account, x.channel, x.to_handle, x.text, x.error, x.created_at,"
+        " x.handed_over_at, o.ref, c.name as customer from outbox x"
+        " left join orders o on o.id = x.order_id left join contacts c on c.id = o.contact_id"
+        " where x.status = 'may_have_been_sent' order by x.id"
+    )
+
+
+# The maker's decisions ------------------------------------------------------------------------
+#: decision -> (the state it leads to, the states it is allowed from, how the refusal says it)
+DECISIONS = {
+    "cancel": ("cancelled", ("queued", "failed", "may_have_been_sent"), "cancelled"),
+    "resend": ("queued", ("failed", "may_have_been_sent"), "sent again"),
+    "mark_sent": ("sent", ("may_have_been_sent",), "marked sent"),
+}
+
+
+def decide(shop: Shop, outbox_id: int, decision: str) -> None:
+    """The maker's decision on a reply: cancel it, send it again, or mark it sent."""
+    row = shop.store.one("select * from outbox where id = ?", [outbox_id])
+    if row is None:
+        raise OutboxError(f"no reply {outbox_id} in the outbox; `banco outbox` lists them")
+    target, allowed, words = DECISIONS[decision]
+    if row["status"] not in allowed:
+        raise OutboxError(f"reply {outbox_id} is {state_words(row)}; it cannot be {words}")
+    if decision == "mark_sent":
+        _mark_sent(shop, row)
+        return
+    # Conditional, as every change here: a delivery may have moved the reply meanwhile.
+    changed = shop.store.db.conn.execute(
+        f"update outbox set status = ?, error = null, claimed_by = null, send_at = null"
+        f" where id = ? and status in ({','.join('?' * len(allowed))})",
+        [target, outbox_id, *allowed],
+    )
+    if changed.rowcount != 1:
+        raise OutboxError(f"reply {outbox_id} changed meanwhile; `banco outbox` shows it now")
+
+
+def state_words(row: dict[str, Any]) -> str:
+    """A reply's state in the maker's words."""
+    if row["status"] == "queued" and row.get("send_at"):
+        return "scheduled"
+    return STATE_WORDS.get(row["status"], row["status"])
+
+
+STATE_WORDS = {
+    "queued": "queued",
+    "claimed": "being sent",
+    "handing_over": "being sent",
+    "sent": "sent",
+    "failed": "refused",
+    "may_have_been_sent": "may have been sent",
+    "cancelled": "cancelled",
+}
+
+
+def _set(shop: Shop, outbox_id: int, **values: Any) -> None:
+    shop.store.db.table("outbox").update(outbox_id, values)

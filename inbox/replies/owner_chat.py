@@ -1,0 +1,378 @@
+"""The reply session in the maker's own Telegram chat with the bot (``owner_chat`` in [shop]).
+
+At the reply slot the bot posts "5 messages waiting", then each reply that may have been sent
+(Banco never sends one again by itself: she looks, then presses Send again, Mark sent or Cancel),
+then the first message, with the suggested reply and buttons: send it, send it tomorrow when her
+working day starts, another template, skip, snooze, no reply needed. A reply to the same order
+still in the outbox, written before the message came, is shown with it, with a button to cancel
+it. Whatever the maker types instead becomes the reply; a bot command (/start) shows the
+walk-through again. Her presses and messages arrive with the next Telegram collect (every minute
+while a session is open in ``banco run``) and are stored like any message; this module reads the
+new ones and acts. Replies go through the outbox like every other reply.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from banco.connectors import Handle, Outgoing, Sender
+from banco.inbox.clock import iso, parse_iso
+from banco.inbox.replies.outbox import (
+    DECISIONS,
+    Delivery,
+    OutboxError,
+    decide,
+    deliver,
+    state_words,
+    uncertain,
+)
+from banco.inbox.replies.session import (
+    SessionItem,
+    answer,
+    load_item,
+    no_reply_needed,
+    snooze,
+    suggestion_for,
+)
+from banco.inbox.replies.templates import PURPOSE_WORDS, PURPOSES
+from banco.inbox.replies.when import day_starts
+from banco.inbox.shop import Shop
+
+PREVIEW = 700  # characters of a customer's message shown in the chat
+#: A button deciding about a reply in the outbox: "out:<decision>:<outbox id>".
+OUTBOX_BUTTON = "out:"
+#: What the maker is told after a decision (after "resend", what became of the reply).
+DECIDED = {
+    "mark_sent": "Marked sent: Banco will not send it again.",
+    "cancel": "Cancelled: that reply will not be sent.",
+}
+
+
+def telegram_account(shop: Shop) -> str | None:
+    for account in shop.config.accounts:
+        cls = shop.registry.kinds.get(account.kind)
+        if account.enabled and getattr(cls, "channel", None) == "telegram":
+            return account.name
+    return None
+
+
+def active(shop: Shop) -> bool:
+    return shop.store.scalar("select count(*) from owner_session where current is not null") > 0
+
+
+def start_session(shop: Shop, items: list[SessionItem]) -> bool:
+    """Open a session in the maker's chat with ``items`` and the replies that may have been sent
+    (with none waiting, only those, for her to decide). False when there is nothing to put to her
+    or no way to reach her."""
+    account = telegram_account(shop)
+    if account is None or not (items or uncertain(shop)):
+        return False
+    store = shop.store
+    seen = store.scalar("select coalesce(max(id), 0) from messages")
+    store.db.execute("delete from owner_session")
+    store.insert(
+        "owner_session",
+        {
+            "id": 1,
+            "account": account,
+            "queue": json.dumps([i.key for i in items[1:]]),
+            "current": items[0].key if items else None,
+            "purpose": items[0].suggestion.purpose if items else None,
+            "seen_up_to": seen,
+            "started_at": iso(shop.clock.now()),
+            "sent": 0,
+            "snoozed": 0,
+        },
+    )
+    if not items:
+        _say(shop, "No messages waiting. Replies to decide about:")
+        _show_uncertain(shop)
+        return True
+    customers = len({(i.contact or {}).get("id") or i.key for i in items})
+    waiting = sum(len(i.messages) for i in items)
+    _say(
+        shop,
+        f"{waiting} message{'s' if waiting != 1 else ''} waiting from {customers}"
+        f" customer{'s' if customers != 1 else ''}. Here is the first.",
+    )
+    _show_uncertain(shop)
+    _show(shop, items[0], items[0].suggestion.purpose, 1, len(items))
+    return True
+
+
+def process(shop: Shop) -> int:
+    """Act on what the maker pressed or typed since last time. Returns how many were handled.
+    Once the walk-through is over, only her decisions about replies in the outbox still count:
+    a reply that may have been sent can be put to her as its last message."""
+    state = shop.store.one("select * from owner_session where id = 1")
+    if state is None:
+        return 0
+    owner = str(shop.config.shop.owner_chat)
+    news = shop.store.all(
+        "select id, text, raw, raw_type, external_id from messages where account = ? and id > ?"
+        " and conversation = ? and sender_handle = ? order by id",
+        [state["account"], state["seen_up_to"], f"chat:{owner}", owner],
+    )
+    for message in news:
+        shop.store.db.execute(
+            "update owner_session set seen_up_to = ? where id = 1", [message["id"]]
+        )
+        _handle(shop, message)
+    return len(news)
+
+
+def _handle(shop: Shop, message: dict[str, Any]) -> None:
+    state = shop.store.one("select * from owner_session where id = 1")
+    assert state is not None
+    button = _button(message)
+    if button is not None and button.startswith(OUTBOX_BUTTON):  # about a reply, not the item
+        _decide(shop, button)
+        return
+    if state["current"] is None:  # the walk-through is over
+        return
+    item = load_item(shop, state["current"])
+    if item is None:  # answered elsewhere meanwhile (the terminal, the web page)
+        _next(shop, "That one was answered meanwhile.")
+        return
+    if button is None:
+        text = (message["text"] or "").strip()
+        if text.startswith("/"):  # a bot command such as /start: the walk-through again
+            _show_uncertain(shop)
+            _show(shop, item, state["purpose"])
+        elif text:
+            _send_reply(shop, item, text)
+    elif button in ("send", "later"):
+        suggestion = suggestion_for(
+            shop, state["purpose"], item.suggestion.language, item.order, item.contact
+        )
+        if button == "send":
+            _send_reply(shop, item, suggestion.text)
+        else:
+            _schedule_reply(shop, item, suggestion.text, _tomorrow_morning(shop))
+    elif button.startswith("tpl:") and button[4:] in PURPOSES:
+        shop.store.db.execute("update owner_session set purpose = ? where id = 1", [button[4:]])
+        _show(shop, item, button[4:])
+    elif button == "skip":
+        _next(shop, "Skipped.")
+    elif button == "snooze":
+        until = snooze(shop, item)
+        shop.store.db.execute("update owner_session set snoozed = snoozed + 1 where id = 1")
+        when = until.astimezone(shop.config.shop.timezone).strftime("%a %H:%M")
+        _next(shop, f"Snoozed until {when}.")
+    elif button == "noreply":
+        no_reply_needed(shop, item)
+        _next(shop, "Marked as needing no reply.")
+
+
+def _button(message: dict[str, Any]) -> str | None:
+    """The data of a button press (stored as its raw update), or None for typed text."""
+    if not message["external_id"].startswith("button:"):
+        return None
+    data = json.loads(message["raw"]).get("callback_query", {}).get("data")
+    return str(data) if data else ""
+
+
+def _send_reply(shop: Shop, item: SessionItem, text: str) -> None:
+    try:
+        outbox_id = answer(shop, item, text)
+    except OutboxError as e:
+        _say(shop, f"Not sent: {e}. Type the reply again, or use the buttons.")
+        return
+    [result] = deliver(shop, [outbox_id])
+    if result.status == "sent":
+        shop.store.db.execute("update owner_session set sent = sent + 1 where id = 1")
+    _next(shop, _delivered(shop, result))
+
+
+def _delivered(shop: Shop, result: Delivery) -> str:
+    """What became of a reply just handed to its channel, said as what happens next. One that
+    may have gone out is first put to her as a card with its buttons."""
+    if result.status == "may_have_been_sent":  # she decides, with the buttons of its card
+        for row in uncertain(shop):
+            if row["id"] == result.outbox_id:
+                _say_uncertain(shop, row)
+        return "That reply may have gone out: look, then decide with the buttons above."
+    return {
+        "sent": f"Sent to {_whom(shop, result.outbox_id)}.",
+        "queued": f"Not sent yet: {result.error}. It stays in the outbox; Banco tries again at"
+        " the next collect.",
+        "failed": f"Not sent: {result.error}. Nothing went out; `banco outbox` shows it.",
+        "elsewhere": "Another Banco window is sending it right now.",
+    }.get(result.status, f"Reply {result.status.replace('_', ' ')}.")
+
+
+def _tomorrow_morning(shop: Shop) -> datetime:
+    """Tomorrow when the maker's working day starts, in her time zone."""
+    zone = shop.config.shop.timezone
+    tomorrow = shop.clock.now().astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, day_starts(shop), tzinfo=zone)
+
+
+def _schedule_reply(shop: Shop, item: SessionItem, text: str, send_at: datetime) -> None:
+    try:
+        outbox_id = answer(shop, item, text, send_at)
+    except OutboxError as e:
+        _say(shop, f"Not scheduled: {e}. Type the reply, or use the buttons.")
+        return
+    name = (item.contact or {}).get("name") or item.latest["sender"] or "the customer"
+    _next(
+        shop,
+        f"Scheduled for {name} on {_local(shop, send_at)}. Until then `banco outbox cancel"
+        f" {outbox_id}` (or Cancel on the Accounts page) stops it.",
+    )
+
+
+# Replies already in the outbox ----------------------------------------------------------------
+def _show_uncertain(shop: Shop) -> None:
+    """Each reply that may have been sent, for the maker to decide, before any message."""
+    for row in uncertain(shop):
+        _say_uncertain(shop, row)
+
+
+def _say_uncertain(shop: Shop, row: dict[str, Any]) -> None:
+    who = row["customer"] or json.loads(row["to_handle"])[1]
+    ref = f" ({row['ref']})" if row["ref"] else ""
+    when = _local(shop, row["handed_over_at"] or row["created_at"])
+    _say(
+        shop,
+        f"May have been sent: your reply to {who}{ref}, {when}:\n\n«{_cut(row['text'])}»\n\n"
+        f"Banco cannot tell whether it went out ({row['error']}) and never sends it again by"
+        " itself. Look in the chat or your Sent folder, then choose.",
+        (
+            (
+                ("Send again", f"{OUTBOX_BUTTON}resend:{row['id']}"),
+                ("Mark sent", f"{OUTBOX_BUTTON}mark_sent:{row['id']}"),
+                ("Cancel", f"{OUTBOX_BUTTON}cancel:{row['id']}"),
+            ),
+        ),
+    )
+
+
+def _decide(shop: Shop, button: str) -> None:
+    """The maker's decision on a reply in the outbox (a button of the walk-through or an item)."""
+    _, decision, number = button.split(":", 2) if button.count(":") == 2 else ("", "", "")
+    if decision not in DECISIONS or not number.isdigit():
+        return  # not a button Banco made
+    try:
+        decide(shop, int(number), decision)
+    except OutboxError as e:
+        _say(shop, f"Nothing changed: {e}.")
+        return
+    if decision != "resend":
+        _say(shop, DECIDED[decision])
+        return
+    for result in deliver(shop, [int(number)]):
+        _say(shop, _delivered(shop, result))
+
+
+def _whom(shop: Shop, outbox_id: int) -> str:
+    """ "Ann Smith by telegram": to whom and how a reply goes."""
+    row = shop.store.one(
+        "select x.channel, x.to_handle, c.name from outbox x"
+        " left join messages m on m.id = x.reply_to_id"
+        " left join contacts c on c.id = m.contact_id where x.id = ?",
+        [outbox_id],
+    )
+    if row is None:
+        return "the customer"
+    return f"{row['name'] or json.loads(row['to_handle'])[1]} by {row['channel']}"
+
+
+def _local(shop: Shop, moment: datetime | str) -> str:
+    value = parse_iso(moment) if isinstance(moment, str) else moment
+    return value.astimezone(shop.config.shop.timezone).strftime("%a %d %b %H:%M")
+
+
+def _next(shop: Shop, note: str) -> None:
+    state = shop.store.one("select * from owner_session where id = 1")
+    assert state is not None
+    queue = json.loads(state["queue"])
+    while queue:
+        key = queue.pop(0)
+        item = load_item(shop, key)
+        if item is not None:
+            shop.store.db.execute(
+                "update owner_session set current = ?, purpose = ?, queue = ? where id = 1",
+                [key, item.suggestion.purpose, json.dumps(queue)],
+            )
+            _say(shop, note)
+            _show(shop, item, item.suggestion.purpose)
+            return
+    shop.store.db.execute("update owner_session set current = null, queue = '[]' where id = 1")
+    _say(shop, f"{note}\nThat was the last one: {state['sent']} sent, {state['snoozed']} snoozed.")
+
+
+def _show(shop: Shop, item: SessionItem, purpose: str, number: int = 0, total: int = 0) -> None:
+    suggestion = suggestion_for(shop, purpose, item.suggestion.language, item.order, item.contact)
+    order = item.order
+    head = f"{order['ref']} · {order['title']}" if order else "No order yet"
+    name = (item.contact or {}).get("name") or item.latest["sender"] or "?"
+    waiting = "\n\n".join(f"«{_cut(m['text'] or m['subject'] or '')}»" for m in item.messages)
+    lines = [
+        f"{number} of {total}\n" if number else "",
+        f"{head}\n{name} via {item.latest['channel']}:\n\n{waiting}\n\n",
+        *(_pending_words(shop, x) for x in item.pending),
+        f"Suggested reply ({PURPOSE_WORDS[purpose]}):\n\n{suggestion.text}\n\n",
+        "Send it, pick another, or just type your own reply here.",
+    ]
+    others = [p for p in PURPOSES if p != purpose]
+    buttons = (
+        (("✓ Send this reply", "send"), (f"Send tomorrow {day_starts(shop):%H:%M}", "later")),
+        *(
+            (
+                (
+                    f"Cancel the reply of {_local(shop, x['created_at'])}",
+                    f"{OUTBOX_BUTTON}cancel:{x['id']}",
+                ),
+            )
+            for x in item.pending
+            if x["status"] in DECISIONS["cancel"][1]
+        ),
+        *(
+            tuple((PURPOSE_WORDS[p], f"tpl:{p}") for p in others[i : i + 2])
+            for i in range(0, len(others), 2)
+        ),
+        (("Skip", "skip"), ("Snooze", "snooze"), ("No reply needed", "noreply")),
+    )
+    _say(shop, "".join(lines), buttons)
+
+
+def _pending_words(shop: Shop, reply: dict[str, Any]) -> str:
+    """A reply to this order still in the outbox, written before the message came."""
+    state = state_words(reply)
+    if state == "scheduled":
+        state = f"scheduled for {_local(shop, reply['send_at'])}"
+    return (
+        f"⚠ You already wrote a reply to this order, {state}, before this message came:"
+        f" read it before it goes; cancel it if it no longer fits.\n«{_cut(reply['text'])}»\n\n"
+    )
+
+
+def _cut(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= PREVIEW else text[:PREVIEW].rsplit(" ", 1)[0] + "…"
+
+
+def _say(shop: Shop, text: str, buttons: tuple[tuple[tuple[str, str], ...], ...] = ()) -> None:
+    """A message from the bot to the maker. Not a customer message: it is not stored."""
+    account = telegram_account(shop)
+    assert account is not None
+    connector = shop.connector(account)
+    try:
+        assert isinstance(connector, Sender)
+        connector.send(
+            Outgoing(
+                outbox_id=0,
+                to=Handle("telegram", str(shop.config.shop.owner_chat)),
+                subject="",
+                text=text,
+                message_key=f"banco.owner.{uuid.uuid4().hex}",
+                buttons=buttons,
+            ),
+            lambda: None,  # a note to the maker, not a reply: no outbox state to keep
+        )
+    finally:
+        connector.close()

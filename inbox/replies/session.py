@@ -1,0 +1,388 @@
+"""The reply session: every message waiting for an answer, grouped by order, with a suggested reply.
+
+``prepare_session`` builds the batch (oldest first); the actions below are what the maker decides
+for each item, whether in the terminal (``banco reply``) or in the Telegram chat with the bot.
+Replies are queued in the outbox and go out with ``outbox.deliver``: nothing queued expires, and a
+message that already has a reply in the outbox is not offered again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from banco.inbox.clock import iso
+from banco.inbox.orders.pipeline import update_fields
+from banco.inbox.orders.status import change_status as status_change
+from banco.inbox.replies.language import (
+    customer_language,
+    guess_language,
+    maker_language,
+    set_language,
+)
+from banco.inbox.replies.outbox import pending_for_order, queue_reply, reply_on_its_way
+from banco.inbox.replies.templates import (
+    LANGUAGE_NAMES,
+    PURPOSE_WORDS,
+    PURPOSES,
+    ReplyError,
+    render,
+)
+from banco.inbox.replies.when import parse_send_time
+from banco.inbox.shop import Shop
+from banco.scheduler.slots import next_fire
+
+__all__ = [
+    "LANGUAGE_NAMES",
+    "PURPOSES",
+    "PURPOSE_WORDS",
+    "ReplyError",
+    "SessionItem",
+    "Suggestion",
+    "answer",
+    "change_status",
+    "customer_language",
+    "guess_language",
+    "load_item",
+    "maker_language",
+    "no_reply_needed",
+    "prepare_session",
+    "purpose_for",
+    "render",
+    "set_language",
+    "set_price",
+    "snooze",
+    "snooze_until",
+    "suggest",
+    "suggestion_for",
+]
+
+#: The template suggested for a message, by the status of its order.
+STATUS_PURPOSE = {
+    "new": "ask_details",
+    "awaiting_info": "ask_details",
+    "quoted": "quote",
+    "booked": "deposit_received",
+    "in_progress": "in_progress",
+    "awaiting_client": "in_progress",
+    "ready": "ready",
+    "shipped": "shipped",
+    "completed": "thank_you",
+}
+CONTEXT_SIZE = 10
+SNOOZE_WITHOUT_SLOTS = timedelta(hours=4)
+MESSAGE_COLUMNS = (
+    "m.id, m.account, m.channel, m.direction, m.thread_id, m.contact_id, m.order_id, m.sender,"
+    " m.sender_handle, m.sent_at, m.subject, m.text, m.status, m.problem, m.auto, m.waiting,"
+    " m.snoozed_until, m.new_sender"
+)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    purpose: str
+    language: str
+    text: str
+    #: Plain lines about a broken template of the maker's (Banco's own was used instead).
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SessionItem:
+    """One thing to answer: an order's waiting messages (or one message without an order)."""
+
+    key: str  # "o42" for order 42, "m7" for message 7 without an order: stable across restarts
+    order: dict[str, Any] | None
+    contact: dict[str, Any] | None
+    messages: list[dict[str, Any]]  # the waiting ones, oldest first
+    context: list[dict[str, Any]]  # earlier messages of the order, every channel, oldest first
+    suggestion: Suggestion
+    #: replies to this order still in the outbox, written before these messages came: the
+    #: maker reads the new message before they go (``outbox`` rows, oldest first)
+    pending: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def latest(self) -> dict[str, Any]:
+        """The message a reply answers: the last one waiting."""
+        return self.messages[-1]
+
+
+# Suggestions --------------------------------------------------------------------------------------
+def purpose_for(order: dict[str, Any] | None) -> str:
+    if order is None:
+        return "acknowledge"
+    status = order["status"]
+    if status == "new" and order.get("deadline") and order.get("quantity"):
+        return "quote"  # the form already told us what and when: the next step is the price
+    return STATUS_PURPOSE.get(status, "acknowledge")
+
+
+def suggestion_for(
+    shop: Shop,
+    purpose: str,
+    language: str,
+    order: dict[str, Any] | None,
+    contact: dict[str, Any] | None,
+) -> Suggestion:
+    problems: list[str] = []
+    text = render(shop, purpose, language, order, contact, problems)
+    return Suggestion(purpose, language, text, tuple(problems))
+
+
+def suggest(shop: Shop, message: dict[str, Any]) -> Suggestion:
+    """The suggested reply to ``message`` (a row of ``messages``, or any dict with its ``id``)."""
+    if "order_id" not in message or "contact_id" not in message:
+        message = (
+            shop.store.one(
+                f"select {MESSAGE_COLUMNS} from messages m where m.id = ?", [message["id"]]
+            )
+            or message
+        )
+    order = _order(shop, message.get("order_id"))
+    contact = _contact(shop, message, order)
+    return _suggest(shop, order, contact)
+
+
+def _suggest(
+    shop: Shop, order: dict[str, Any] | None, contact: dict[str, Any] | None
+) -> Suggestion:
+    language = customer_language(shop, contact)
+    return suggestion_for(shop, purpose_for(order), language, order, contact)
+
+
+def _order(shop: Shop, order_id: int | None) -> dict[str, Any] | None:
+    if order_id is None:
+        return None
+    return shop.store.one("select * from orders where id = ?", [order_id])
+
+
+def _contact(
+    shop: Shop, message: dict[str, Any], order: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    contact_id = message.get("contact_id") or (order or {}).get("contact_id")
+    if contact_id is not None:
+        found = shop.store.one("select * from contacts where id = ?", [contact_id])
+        if found is not None:
+            return found
+    name = message.get("sender") or ""
+    return {"id": None, "name": name, "language": None} if name else None
+
+
+# The batch ----------------------------------------------------------------------------------------
+def prepare_session(shop: Shop) -> list[SessionItem]:
+    """Every message waiting for an answer and not snoozed, grouped by order, oldest first.
+
+    An order whose messages were snoozed comes back at the snooze time, or sooner when the customer
+    writes again. Messages that already have a reply in the outbox are left out."""
+    now = iso(shop.clock.now()) or ""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for message in _waiting(shop):
+        # Someone not yet linked to the order's customer is answered on their own: never in the
+        # same reply as the customer, never told what only the customer may know.
+        on_order = message["order_id"] is not None and not message["new_sender"]
+        key = f"o{message['order_id']}" if on_order else f"m{message['id']}"
+        groups.setdefault(key, []).append(message)
+    return [
+        _item(shop, key, messages)
+        for key, messages in groups.items()
+        if any(not m["snoozed_until"] or m["snoozed_until"] <= now for m in messages)
+    ]
+
+
+def load_item(shop: Shop, key: str) -> SessionItem | None:
+    """The item ``key`` as it is now (for a button pressed later), or None once it is answered."""
+    for item in prepare_session(shop):
+        if item.key == key:
+            return item
+    return None
+
+
+def _waiting(shop: Shop, message_id: int | None = None) -> list[dict[str, Any]]:
+    """Messages waiting for an answer that is not already in the outbox (or only ``message_id``).
+    A reply in the outbox covers the message it answers and the order's messages collected
+    before it was written: one that came after is still the maker's to read."""
+    on_its_way, params = reply_on_its_way("m")
+    only = " and m.id = ?" if message_id is not None else ""
+    return shop.store.all(
+        f"select {MESSAGE_COLUMNS} from messages m where m.waiting = 1 and m.direction = 'in'"
+        f" and not {on_its_way}{only} order by m.sent_at, m.id",
+        [*params, *([message_id] if message_id is not None else [])],
+    )
+
+
+def _item(shop: Shop, key: str, messages: list[dict[str, Any]]) -> SessionItem:
+    latest = messages[-1]
+    order = _order(shop, latest["order_id"])
+    contact = _contact(shop, latest, order)
+    return SessionItem(
+        key=key,
+        order=order,
+        contact=contact,
+        messages=messages,
+        context=_context(shop, messages),
+        suggestion=_suggest(shop, None if latest["new_sender"] else order, contact),
+        pending=pending_for_order(shop, latest["order_id"]),
+    )
+
+
+def _context(shop: Shop, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rest of the conversation: the order's messages on every channel (or the thread's, for a
+    message without an order) other than the waiting ones, the last ten, oldest first."""
+    latest = messages[-1]
+    scope, value = (
+        ("order_id", latest["order_id"])
+        if latest["order_id"] is not None
+        else ("thread_id", latest["thread_id"])
+    )
+    if value is None:
+        return []
+    waiting = [m["id"] for m in messages]
+    rows = shop.store.all(
+        f"select {MESSAGE_COLUMNS} from messages m where m.{scope} = ?"
+        f" and m.id not in ({','.join('?' * len(waiting))}) order by m.sent_at desc, m.id desc"
+        f" limit {CONTEXT_SIZE}",
+        [value, *waiting],
+    )
+    return rows[::-1]
+
+
+# What the maker decides ---------------------------------------------------------------------------
+def answer(shop: Shop, item: SessionItem, text: str, send_at: datetime | None = None) -> int:
+    """Queue ``text`` as the reply to the item, on the channel of its latest message (with
+    ``send_at``, to go then). Returns the outbox id; ``outbox.deliver`` sends it. Raises
+    OutboxError (empty text, nobody to answer, no account can send it) or ReplyError when it was
+    answered meanwhile (in another session, or from the mailbox)."""
+    if not _waiting(shop, item.latest["id"]):
+        raise ReplyError("this message was answered meanwhile, so nothing more is sent")
+    return queue_reply(shop, item.latest["id"], text, send_at=send_at)
+
+
+def send_time(shop: Shop, text: str) -> datetime:
+    """The time the maker wrote for a scheduled reply ("tomorrow 09:00", "domani alle 9"), in
+    her time zone and languages; a day alone means the start of her working day. Raises
+    WhenError with a sentence for her."""
+    config = shop.config
+    return parse_send_time(
+        text,
+        shop.clock.now(),
+        config.shop.timezone,
+        list(config.shop.languages),
+        time.fromisoformat(config.plan["day_starts"]),
+    )
+
+
+def snooze_until(shop: Shop) -> datetime:
+    """The next reply slot, or four hours from now when no reply slots are set."""
+    now = shop.clock.now()
+    slots = tuple(shop.config.schedule.get("reply", ()))
+    found = next_fire(slots, shop.config.shop.timezone, now) if slots else None
+    return found or now + SNOOZE_WITHOUT_SLOTS
+
+
+def snooze(shop: Shop, item: SessionItem) -> datetime:
+    """Put the item off to the next reply session. Returns when it comes back."""
+    until = snooze_until(shop)
+    _update_messages(shop, item, "snoozed_until = ?", [iso(until)])
+    return until
+
+
+def no_reply_needed(shop: Shop, item: SessionItem) -> None:
+    """The item needs no answer ("Thanks!"): its messages stop waiting, nothing is sent."""
+    _update_messages(
+        shop,
+        item,
+        "waiting = 0, handled_at = ?, handled_how = 'no_reply'",
+        [iso(shop.clock.now())],
+    )
+
+
+def _update_messages(shop: Shop, item: SessionItem, assignments: str, values: list[Any]) -> None:
+    ids = [m["id"] for m in item.messages]
+    shop.store.db.conn.execute(
+        f"update messages set {assignments} where waiting = 1"
+        f" and id in ({','.join('?' * len(ids))})",
+        [*values, *ids],
+    )
+
+
+def change_status(shop: Shop, item: SessionItem, status: str, note: str = "") -> SessionItem:
+    """Move the item's order to ``status``; the item comes back with the suggestion for it."""
+    order = _require_order(item)
+    status_change(shop, order["ref"], status, note or "in the reply session")
+    return _refreshed(shop, item)
+
+
+def set_price(shop: Shop, item: SessionItem, price: float) -> SessionItem:
+    """Set the price of the item's order (for a quote); the suggestion is made again."""
+    order = _require_order(item)
+    update_fields(
+        shop.store, order["ref"], {"price": price}, shop.clock.now(), "in the reply session"
+    )
+    return _refreshed(shop, item)
+
+
+def _require_order(item: SessionItem) -> dict[str, Any]:
+    if item.order is None:
+        raise ReplyError("this message has no order; it can only be answered, snoozed or skipped")
+    return item.order
+
+
+def _refreshed(shop: Shop, item: SessionItem) -> SessionItem:
+    order = _order(shop, item.latest["order_id"])
+    return replace(item, order=order, suggestion=_suggest(shop, order, item.contact))
+
+
+# Past clients -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CheckinItem:
+    """A past client worth a personal note this week (chosen by the status check)."""
+
+    checkin_id: int
+    order: dict[str, Any]
+    contact: dict[str, Any]
+    #: the customer's last message, which the note answers so it reaches them on that channel
+    message_id: int
+    suggestion: Suggestion
+
+
+def checkin_items(shop: Shop) -> list[CheckinItem]:
+    """This week's check-in suggestions not yet written, each with a suggested note."""
+    rows = shop.store.all(
+        "select k.id as checkin_id, k.order_id, k.contact_id,"
+        " (select max(m.id) from messages m where m.contact_id = k.contact_id"
+        "  and m.direction = 'in' and m.auto is null) as message_id"
+        " from checkins k where k.done_at is null and k.suggested_at >= ? order by k.id",
+        [iso(shop.clock.now() - timedelta(days=7))],
+    )
+    items = []
+    for row in rows:
+        if row["message_id"] is None:
+            continue  # nothing to answer on: the maker writes to them herself
+        order = shop.store.one("select * from orders where id = ?", [row["order_id"]])
+        contact = shop.store.one("select * from contacts where id = ?", [row["contact_id"]])
+        assert order is not None and contact is not None
+        language = customer_language(shop, contact)
+        items.append(
+            CheckinItem(
+                row["checkin_id"],
+                order,
+                contact,
+                row["message_id"],
+                suggestion_for(shop, "checkin", language, order, contact),
+            )
+        )
+    return items
+
+
+def write_checkin(shop: Shop, item: CheckinItem, text: str) -> int:
+    """Queue the note to the past client and mark the check-in done. Returns the outbox id."""
+    outbox_id = queue_reply(shop, item.message_id, text)
+    checkin_done(shop, item)
+    return outbox_id
+
+
+def checkin_done(shop: Shop, item: CheckinItem) -> None:
+    shop.store.db.execute(
+        "update checkins set done_at = ? where id = ?", [iso(shop.clock.now()), item.checkin_id]
+    )

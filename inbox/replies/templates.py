@@ -1,0 +1,254 @@
+"""Reply templates: Banco's own in English, Italian and French, with the maker's own files over them.
+
+A template is a Jinja2 text file ``<lang>/<purpose>.txt``. Banco's are in ``banco/inbox/replies/``;
+the maker's, in the ``[templates] dir`` folder (``templates/`` in the shop folder by default), win.
+A maker's template that breaks (bad syntax, an unknown placeholder) is reported in plain words,
+with its file and line, and Banco's own template is used instead.
+
+Placeholders, any of which may be empty (test it with ``{% if price %}``): ``customer`` (a first
+name), ``ref``, ``title``, ``deadline``, ``price``, ``quantity``, ``shop`` and ``owner``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from banco.config.load import LANGUAGES
+from banco.inbox.i18n.words import day_and_month
+from banco.inbox.shop import Shop
+
+DEFAULTS = Path(__file__).parent / "defaults"
+
+PURPOSES = (
+    "acknowledge",
+    "ask_details",
+    "quote",
+    "deposit_received",
+    "in_progress",
+    "ready",
+    "shipped",
+    "thank_you",
+    "checkin",
+)
+PURPOSE_WORDS = {
+    "acknowledge": "acknowledge",
+    "ask_details": "ask for details",
+    "quote": "quote",
+    "deposit_received": "deposit received",
+    "in_progress": "in progress",
+    "ready": "ready",
+    "shipped": "shipped",
+    "thank_you": "thank you",
+    "checkin": "past-client check-in",
+}
+LANGUAGE_NAMES = {"en": "English", "it": "Italian", "fr": "French"}
+PLACEHOLDERS = ("customer", "ref", "title", "deadline", "price", "quantity", "shop", "owner")
+
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+HONORIFICS = {
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "sig",
+    "sigra",
+    "dott",
+    "dottssa",
+    "m",
+    "mme",
+    "mlle",
+}
+REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|r|fw|fwd|i|tr|aw|sv)\s*:\s*)+", re.IGNORECASE)
+
+
+class ReplyError(Exception):
+    """A reply cannot be prepared (unknown template, a message with no order for a status)."""
+
+
+# Values for the placeholders ----------------------------------------------------------------------
+def first_name(name: str | None) -> str:
+    """ "Anna" from "Anna Rossi" or "Rossi, Anna"; "" when the name is an address or a username."""
+    name = (name or "").strip()
+    if not name or "@" in name or any(c.isdigit() for c in name):
+        return ""
+    if "," in name:
+        last, _, first = name.partition(",")
+        name = first.strip() or last
+    words = name.split()
+    if words and words[0].lower().rstrip(".").replace(".", "") in HONORIFICS:
+        return ""
+    word = words[0] if words else ""
+    if len(word) < 2 or not re.fullmatch(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", word):
+        return ""
+    return word.capitalize() if word.islower() or word.isupper() else word
+
+
+def clean_title(title: str | None, ref: str) -> str:
+    """An order's title as it reads in a sentence: no "Re:", no reference, not a whole sentence."""
+    text = REPLY_PREFIX.sub("", title or "")
+    if ref:
+        text = re.sub(rf"\[?\s*{re.escape(ref)}\s*\]?", "", text, flags=re.IGNORECASE)
+    text = " ".join(text.split()).strip(" -:")
+    if text.lower() == "new inquiry" or len(text) > 60 or text.endswith("?"):
+        return ""
+    return text
+
+
+def format_day(value: str | None, lang: str, today: date) -> str:
+    """ "20 December" / "20 dicembre" / "20 décembre" ("1er" in French); the year when not this one."""
+    try:
+        day = date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return ""
+    text = day_and_month(day, lang)
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def format_price(value: Any, currency: str | None, lang: str) -> str:
+    """ "€180" / "180 €" / "1 200,50 €"; "" when there is no price yet."""
+    try:
+        amount = float(value)
+    except (TypeError, ValueError):
+        return ""
+    if amount <= 0:
+        return ""
+    number = f"{amount:,.2f}" if round(amount * 100) % 100 else f"{amount:,.0f}"
+    if lang == "it":
+        number = number.translate(str.maketrans(",.", ".,"))
+    elif lang == "fr":
+        number = number.replace(",", " ").replace(".", ",")
+    code = (currency or "EUR").upper()
+    symbol = CURRENCY_SYMBOLS.get(code)
+    if lang == "en":
+        return f"{symbol}{number}" if symbol else f"{code} {number}"
+    return f"{number} {symbol or code}"
+
+
+def format_quantity(value: Any) -> int | str:
+    if value is None or value == "":
+        return ""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def placeholders(
+    shop: Shop, lang: str, order: dict[str, Any] | None, contact: dict[str, Any] | None
+) -> dict[str, Any]:
+    """What a template can say about the customer, the order and the shop."""
+    order = order or {}
+    today = shop.clock.now().astimezone(shop.config.shop.timezone).date()
+    ref = order.get("ref") or ""
+    return {
+        "customer": first_name(contact.get("name") if contact else ""),
+        "ref": ref,
+        "title": clean_title(order.get("title"), ref),
+        "deadline": format_day(order.get("deadline"), lang, today),
+        "price": format_price(order.get("price"), order.get("currency"), lang),
+        "quantity": format_quantity(order.get("quantity")),
+        "shop": shop.config.shop.name,
+        "owner": shop.config.shop.owner,
+    }
+
+
+# Rendering ----------------------------------------------------------------------------------------
+def render(
+    shop: Shop,
+    purpose: str,
+    language: str,
+    order: dict[str, Any] | None,
+    contact: dict[str, Any] | None,
+    problems: list[str] | None = None,
+) -> str:
+    """The reply for ``purpose`` in ``language``. A broken template of the maker's adds a line to
+    ``problems`` and Banco's own template is used."""
+    if purpose not in PURPOSES:
+        raise ReplyError(f'no template "{purpose}"; use one of: {", ".join(PURPOSES)}')
+    if language not in LANGUAGES:
+        raise ReplyError(f'no templates in "{language}"; use one of: {", ".join(LANGUAGES)}')
+    values = placeholders(shop, language, order, contact)
+    name = f"{language}/{purpose}.txt"
+    own_dir = templates_dir(shop)
+    own = own_dir / language / f"{purpose}.txt"
+    if own.is_file():
+        try:
+            return _render(_environment(own_dir, DEFAULTS), name, values)
+        except Exception as e:  # the maker's file: say what is wrong, never a traceback
+            problem = template_problem(own, e, shop.home, purpose)
+            if problems is not None:
+                problems.append(problem)
+    return _render(_environment(DEFAULTS), name, values)
+
+
+def templates_dir(shop: Shop) -> Path:
+    """The maker's template folder; a relative one (the default "templates") is in the shop folder."""
+    folder = Path(shop.config.templates.get("dir") or "templates").expanduser()
+    return folder if folder.is_absolute() else shop.home / folder
+
+
+def _environment(*folders: Path) -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder) for folder in folders])
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _render(env: jinja2.Environment, name: str, values: dict[str, Any]) -> str:
+    text = env.get_template(name).render(values)
+    text = "\n".join(line.rstrip() for line in text.splitlines())
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def template_problem(path: Path, error: Exception, home: Path, purpose: str) -> str:
+    """One plain line: which file, which line, what is wrong, and what Banco did instead."""
+    try:
+        shown = str(path.relative_to(home))
+    except ValueError:
+        shown = str(path)
+    line = _error_line(path, error)
+    where = f"{shown}, line {line}" if line else shown
+    return (
+        f"Your template {where}: {_error_words(error)}."
+        f" Banco used its own {PURPOSE_WORDS[purpose]} template instead."
+    )
+
+
+def _error_line(path: Path, error: Exception) -> int | None:
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return error.lineno
+    wanted = os.path.normpath(path)
+    lines = [
+        frame.lineno
+        for frame in traceback.extract_tb(error.__traceback__)
+        if os.path.normpath(frame.filename) == wanted
+    ]
+    return lines[-1] if lines else None
+
+
+def _error_words(error: Exception) -> str:
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return f"the template language is not right here ({error.message})"
+    if isinstance(error, jinja2.UndefinedError):
+        unknown = re.match(r"'(\w+)' is undefined", error.message or "")
+        if unknown:
+            return (
+                f'there is no placeholder called "{unknown[1]}"'
+                f" (the placeholders are: {', '.join(PLACEHOLDERS)})"
+            )
+        return f"{error.message}"
+    if isinstance(error, UnicodeDecodeError):
+        return "the file is not UTF-8 text; save it again as UTF-8"
+    return f"{error}"

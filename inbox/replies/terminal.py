@@ -1,0 +1,581 @@
+"""``banco reply``: the reply session in the terminal, one customer at a time.
+
+First come the replies that may have been sent (Banco stopped or the channel went quiet while
+handing them over): the maker resends each, marks it sent, or cancels it. Then, for each waiting
+message, she accepts the suggested reply, edits it, picks another template, schedules it for
+later, skips, snoozes to the next session, marks it as needing no reply, or moves the order to
+another status. Replies are queued as she decides and go out together when the session ends (also
+on quit or Ctrl-C); a scheduled one goes at its time.
+
+Banco's own words here are in English for now; the replies are in the customer's language.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import click
+
+from banco.inbox.clock import parse_iso
+from banco.inbox.i18n.words import duration
+from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES, OrderError
+from banco.inbox.replies.language import set_language
+from banco.inbox.replies.outbox import (
+    PENDING,
+    Delivery,
+    OutboxError,
+    decide,
+    deliver,
+    state_words,
+    uncertain,
+)
+from banco.inbox.replies.session import (
+    CheckinItem,
+    SessionItem,
+    Suggestion,
+    answer,
+    change_status,
+    checkin_done,
+    checkin_items,
+    no_reply_needed,
+    prepare_session,
+    send_time,
+    set_price,
+    snooze,
+    suggestion_for,
+    write_checkin,
+)
+from banco.inbox.replies.templates import (
+    LANGUAGE_NAMES,
+    PURPOSE_WORDS,
+    PURPOSES,
+    ReplyError,
+    format_day,
+)
+from banco.inbox.replies.when import WhenError
+from banco.inbox.shop import Shop
+
+Echo = Callable[[str], Any]
+Prompt = Callable[..., Any]
+Edit = Callable[[str], str | None]
+
+CHOICES = (
+    "[a] accept and send   [l] send later   [e] edit   [t] another template   [s] skip\n"
+    "[z] snooze to the next session   [n] no reply needed   [o] order status   [q] quit"
+)
+UNCERTAIN_CHOICES = "[r] send it again   [m] it went out: mark sent   [c] cancel   [k] decide later"
+EDIT_HELP = "# Write your reply above. Lines starting with # are dropped."
+SNIPPET = 70
+
+
+@dataclass
+class SessionSummary:
+    """What happened in one session, for the closing lines and the caller."""
+
+    items: int = 0
+    messages: int = 0
+    queued: list[int] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+    #: scheduled replies: (outbox id, when it goes)
+    scheduled: list[tuple[int, datetime]] = field(default_factory=list)
+    snoozed: list[datetime] = field(default_factory=list)
+    no_reply: int = 0
+    skipped: int = 0
+    status_changes: int = 0
+    not_reached: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(d.status == status for d in self.deliveries)
+
+
+def run_terminal_session(shop: Shop, echo: Echo, prompt: Prompt, edit: Edit) -> SessionSummary:
+    """Hold the reply session. ``echo``, ``prompt`` and ``edit`` are click's in production."""
+    items = prepare_session(shop)
+    summary = SessionSummary(items=len(items), messages=sum(len(i.messages) for i in items))
+    echo(opening(items))
+    pending = _pending_in_outbox(shop)
+    if pending:
+        echo(
+            f"{_n(pending, 'earlier reply', 'earlier replies')} still in the outbox: "
+            "`banco outbox` shows them."
+        )
+    checkins = checkin_items(shop)
+    doubtful = uncertain(shop)
+    if not items and not checkins and not doubtful:
+        return summary
+    session = _Terminal(shop, echo, prompt, edit, summary)
+    done = 0
+    try:
+        for row in doubtful:
+            session.uncertain(row)
+        for number, item in enumerate(items, 1):
+            if not session.handle(item, number, len(items)):
+                break
+            done = number
+        else:
+            for checkin in checkins:
+                session.checkin(checkin)
+    except (click.Abort, EOFError, KeyboardInterrupt):
+        echo("")
+    finally:
+        summary.not_reached = len(items) - done
+        summary.deliveries = deliver(shop, summary.queued)
+    echo("")
+    for line in closing_lines(shop, summary):
+        echo(line)
+    return summary
+
+
+def opening(items: list[SessionItem]) -> str:
+    if not items:
+        return "No messages waiting: nothing to answer."
+    messages = sum(len(i.messages) for i in items)
+    customers = len({_customer_key(i) for i in items})
+    return f"{_n(messages, 'message', 'messages')} waiting, from {_n(customers, 'customer', 'customers')}."
+
+
+def _customer_key(item: SessionItem) -> Any:
+    contact_id = (item.contact or {}).get("id")
+    return contact_id if contact_id is not None else item.latest["sender_handle"]
+
+
+def _pending_in_outbox(shop: Shop) -> int:
+    return int(
+        shop.store.scalar(
+            f"select count(*) from outbox where status in ({','.join('?' * len(PENDING))})",
+            PENDING,
+        )
+    )
+
+
+class _Terminal:
+    """One session's loop over the items; each method is one of the maker's choices."""
+
+    def checkin(self, item: CheckinItem) -> None:
+        """A past client: write the suggested note (or an edited one), keep it for later, or
+        mark it done (she already wrote to them)."""
+        order, contact = item.order, item.contact
+        self.echo("")
+        self.echo(
+            f"Past client: {contact['name']}, {order['ref']} {order['title']}"
+            f" (finished {(order['closed_at'] or '')[:10]})."
+        )
+        self.echo("Suggested note:")
+        self.echo(item.suggestion.text)
+        choice = self.prompt("[s]end, [e]dit, [k]eep for later, [d]one already", default="k")
+        text = item.suggestion.text
+        if choice.lower().startswith("e"):
+            text = (self.edit(text) or "").strip()
+            choice = "s" if text else "k"
+        if choice.lower().startswith("s"):
+            self.summary.queued.append(write_checkin(self.shop, item, text))
+        elif choice.lower().startswith("d"):
+            checkin_done(self.shop, item)
+
+    def __init__(
+        self, shop: Shop, echo: Echo, prompt: Prompt, edit: Edit, summary: SessionSummary
+    ) -> None:
+        self.shop = shop
+        self.echo = echo
+        self.prompt = prompt
+        self.edit = edit
+        self.summary = summary
+
+    def uncertain(self, row: dict[str, Any]) -> None:
+        """A reply that may have been sent: the maker looks at the chat or her Sent folder and
+        says what happened. Banco never sends it again on its own."""
+        who = row["customer"] or json.loads(row["to_handle"])[1]
+        order = f" ({row['ref']})" if row["ref"] else ""
+        self.echo("")
+        self.echo(
+            f"This reply to {who}{order}, written {local(self.shop, row['created_at'])},"
+            f" may have been sent: {row['error']}"
+        )
+        self.show_quoted(row["text"])
+        self.echo(UNCERTAIN_CHOICES)
+        choice = self.ask("Your choice", default="k").strip().lower()[:1]
+        decision = {"r": "resend", "m": "mark_sent", "c": "cancel"}.get(choice)
+        if decision is None:
+            self.echo("Left as it is: `banco outbox` shows it.")
+            return
+        try:
+            decide(self.shop, row["id"], decision)
+        except OutboxError as e:
+            self.echo(f"{str(e).capitalize()}.")
+            return
+        if decision == "resend":
+            self.summary.queued.append(row["id"])
+            self.echo("It goes out again when the session ends.")
+        else:
+            self.echo("Marked sent." if decision == "mark_sent" else "Cancelled.")
+
+    def show_quoted(self, text: str) -> None:
+        for line in (text or "").rstrip().splitlines():
+            self.echo(f"    {line}".rstrip())
+
+    def ask(self, text: str, default: str | None = None) -> str:
+        if default == "":
+            return str(self.prompt(text, default="", show_default=False)).strip()
+        return str(self.prompt(text) if default is None else self.prompt(text, default=default))
+
+    # One item ---------------------------------------------------------------------------------
+    def handle(self, item: SessionItem, number: int, total: int) -> bool:
+        """The maker's choices for one item until it is dealt with. False when she quits."""
+        for line in item_lines(self.shop, item, number, total):
+            self.echo(line)
+        draft = _Draft(item, item.suggestion.text, edited=False)
+        self.show_suggestion(draft)
+        while True:
+            choice = self.ask("Your choice").strip().lower()[:1]
+            if choice == "q":
+                return False
+            finished = self.act(choice, draft)
+            if finished:
+                return True
+
+    def act(self, choice: str, draft: _Draft) -> bool:
+        """Do one choice; True when the item is dealt with."""
+        if choice == "a":
+            return self.send(draft)
+        if choice == "l":
+            return self.send_later(draft)
+        if choice == "s":
+            self.summary.skipped += 1
+            self.echo("Skipped: it stays waiting.")
+            return True
+        if choice == "z":
+            return self.snooze(draft)
+        if choice == "n":
+            no_reply_needed(self.shop, draft.item)
+            self.summary.no_reply += 1
+            self.echo("Marked as needing no reply.")
+            return True
+        actions = {"e": self.edit_draft, "t": self.pick_template, "o": self.pick_status}
+        action = actions.get(choice)
+        if action is None:
+            self.echo(CHOICES)
+        else:
+            action(draft)
+        return False
+
+    def show_suggestion(self, draft: _Draft) -> None:
+        suggestion = draft.item.suggestion
+        for problem in suggestion.problems:
+            self.echo(f"! {problem}")
+        self.echo(
+            f"Suggested reply ({PURPOSE_WORDS[suggestion.purpose]},"
+            f" in {LANGUAGE_NAMES.get(suggestion.language, suggestion.language)}):"
+        )
+        self.show_text(draft.text)
+
+    def show_text(self, text: str) -> None:
+        for line in text.rstrip().splitlines():
+            self.echo(f"    {line}".rstrip())
+        self.echo("")
+        self.echo(CHOICES)
+
+    # The choices ------------------------------------------------------------------------------
+    def send(self, draft: _Draft) -> bool:
+        try:
+            outbox_id = answer(self.shop, draft.item, draft.text)
+        except OutboxError as e:
+            self.echo(f"This reply cannot be sent: {e}.")
+            return False
+        except ReplyError as e:
+            self.echo(f"{str(e).capitalize()}.")
+            return True
+        self.summary.queued.append(outbox_id)
+        self.echo("Queued: it goes out when the session ends.")
+        return True
+
+    def send_later(self, draft: _Draft) -> bool:
+        said = self.ask('Send at (such as "tomorrow 09:00"; blank to go back)', default="")
+        if not said:
+            return False
+        try:
+            at = send_time(self.shop, said)
+            outbox_id = answer(self.shop, draft.item, draft.text, send_at=at)
+        except (WhenError, OutboxError) as e:
+            self.echo(f"{str(e)[:1].upper()}{str(e)[1:]}.")
+            return False
+        except ReplyError as e:
+            self.echo(f"{str(e).capitalize()}.")
+            return True
+        self.summary.scheduled.append((outbox_id, at))
+        self.echo(
+            f"Scheduled for {when(self.shop, at)}; `banco outbox cancel {outbox_id}` cancels it"
+            " until then."
+        )
+        return True
+
+    def snooze(self, draft: _Draft) -> bool:
+        until = snooze(self.shop, draft.item)
+        self.summary.snoozed.append(until)
+        self.echo(f"Snoozed to {when(self.shop, until)}.")
+        return True
+
+    def edit_draft(self, draft: _Draft) -> None:
+        quoted = "\n".join(f"# > {line}" for line in (draft.item.latest["text"] or "").splitlines())
+        result = self.edit(f"{draft.text.rstrip()}\n\n{EDIT_HELP}\n{quoted}\n")
+        if result is None:
+            self.echo("Nothing changed.")
+            return
+        text = "\n".join(line for line in result.splitlines() if not line.startswith("#")).strip()
+        if not text:
+            self.echo("The reply was empty; the one before is kept.")
+            return
+        draft.text, draft.edited = text + "\n", True
+        self.echo("Your reply:")
+        self.show_text(draft.text)
+
+    def pick_template(self, draft: _Draft) -> None:
+        suggestion = draft.item.suggestion
+        for number, name in enumerate(PURPOSES, 1):
+            self.echo(f"  {number}. {PURPOSE_WORDS[name]}")
+        self.echo(
+            f"In {LANGUAGE_NAMES.get(suggestion.language, suggestion.language)}; add en, it or fr"
+            " after the number for another language (it is remembered for this customer)."
+        )
+        words = self.ask("Template number", default="").lower().split()
+        purpose = _pick(PURPOSES, words[0] if words else "")
+        language = words[1] if len(words) > 1 else suggestion.language
+        if purpose is None or language not in LANGUAGE_NAMES:
+            self.echo(f"Pick a number from 1 to {len(PURPOSES)}, then en, it or fr if you like.")
+            return
+        contact = draft.item.contact
+        if language != suggestion.language and contact and contact.get("id") is not None:
+            set_language(self.shop, contact["id"], language)
+        new = suggestion_for(self.shop, purpose, language, draft.item.order, contact)
+        draft.item = _with_suggestion(draft.item, new)
+        draft.text, draft.edited = new.text, False
+        self.show_suggestion(draft)
+
+    def pick_status(self, draft: _Draft) -> None:
+        order = draft.item.order
+        if order is None:
+            self.echo("This message has no order, so it has no status.")
+            return
+        for number, name in enumerate(STATUSES, 1):
+            mark = "  (now)" if name == order["status"] else ""
+            self.echo(f"  {number}. {STATUS_WORDS[name]}{mark}")
+        status = _pick(STATUSES, self.ask("Status number", default=""))
+        if status is None:
+            self.echo("The status is unchanged.")
+            return
+        try:
+            draft.item = change_status(self.shop, draft.item, status)
+            if status == "quoted":
+                draft.item = self.ask_price(draft.item)
+        except (OrderError, ReplyError) as e:
+            self.echo(f"{e}.")
+            return
+        self.summary.status_changes += 1
+        self.echo(f"{order['ref']} is now {STATUS_WORDS[status]}.")
+        if draft.edited:
+            self.echo("Your edited reply is kept; [t] picks a template instead.")
+            self.show_text(draft.text)
+        else:
+            draft.text = draft.item.suggestion.text
+            self.show_suggestion(draft)
+
+    def ask_price(self, item: SessionItem) -> SessionItem:
+        current = (item.order or {}).get("price")
+        hint = f"blank keeps {current:g}" if current else "blank to leave it unset"
+        answer_text = self.ask(f"Price ({hint})", default="")
+        if not answer_text:
+            return item
+        try:
+            price = float(answer_text.replace("€", "").replace(" ", "").replace(",", "."))
+        except ValueError:
+            self.echo(
+                f'"{answer_text}" is not a price; it is unchanged (`banco order price` sets it).'
+            )
+            return item
+        return set_price(self.shop, item, price)
+
+
+@dataclass
+class _Draft:
+    """The reply being prepared for one item."""
+
+    item: SessionItem
+    text: str
+    edited: bool
+
+
+def _with_suggestion(item: SessionItem, suggestion: Suggestion) -> SessionItem:
+    return replace(item, suggestion=suggestion)
+
+
+def _pick(options: tuple[str, ...], answer_text: str) -> str | None:
+    answer_text = answer_text.strip()
+    if answer_text.isdigit() and 1 <= int(answer_text) <= len(options):
+        return options[int(answer_text) - 1]
+    return None
+
+
+# What an item looks like ------------------------------------------------------------------------
+def item_lines(shop: Shop, item: SessionItem, number: int, total: int) -> list[str]:
+    """The item as the maker reads it: order, customer, conversation, the waiting message(s)."""
+    lines = ["", f"── {number} of {total} " + "─" * 40, order_line(shop, item.order)]
+    lines.append(customer_line(item))
+    if item.latest["new_sender"]:
+        lines.append(
+            f"! From a new sender, not the order's customer: if it is them, `banco orders link"
+            f" {item.latest['id']}`; the suggested reply says nothing about the order."
+        )
+    if item.context:
+        lines += ["", "The conversation so far:"]
+        lines += [f"  {context_line(shop, m)}" for m in item.context]
+    lines += ["", "Waiting:" if len(item.messages) == 1 else f"Waiting ({len(item.messages)}):"]
+    for message in item.messages:
+        lines += waiting_lines(shop, message)
+    lines += [pending_line(shop, row) for row in item.pending]
+    return lines
+
+
+def pending_line(shop: Shop, row: dict[str, Any]) -> str:
+    """A reply to this order still in the outbox, written before the message above came."""
+    state = state_words(row)
+    if row["send_at"] and row["status"] == "queued":
+        state += f" for {when(shop, parse_iso(row['send_at']))}"
+    return (
+        f"! You wrote reply {row['id']} to this order ({state}) before this message came:"
+        f' "{_snippet(row["text"])}". Read the new message before it goes;'
+        f" `banco outbox cancel {row['id']}` if it no longer fits."
+    )
+
+
+def _snippet(text: str) -> str:
+    text = " ".join((text or "").split())
+    return text[:SNIPPET] + ("…" if len(text) > SNIPPET else "")
+
+
+def order_line(shop: Shop, order: dict[str, Any] | None) -> str:
+    if order is None:
+        return "No order yet."
+    parts = [order["ref"], order["title"], STATUS_WORDS.get(order["status"], order["status"])]
+    if order["deadline"]:
+        parts.append(
+            f"due {format_day(order['deadline'], 'en', _today(shop))}"
+            f" ({_until(order['deadline'], _today(shop))})"
+        )
+    return " · ".join(p for p in parts if p)
+
+
+def customer_line(item: SessionItem) -> str:
+    latest = item.latest
+    name = (item.contact or {}).get("name") or latest["sender"] or "unknown sender"
+    handle = latest["sender_handle"] or ""
+    return " · ".join(p for p in (name, handle if handle != name else "", latest["channel"]) if p)
+
+
+def context_line(shop: Shop, message: dict[str, Any]) -> str:
+    who = "You" if message["direction"] == "out" else (message["sender"] or "Customer")
+    text = _snippet(message["text"] or message["subject"] or "")
+    if message["status"] != "ok":
+        text = "(Banco could not read this message)"
+    return f"{local(shop, message['sent_at'])}  {who} ({message['channel']}): {text}"
+
+
+def waiting_lines(shop: Shop, message: dict[str, Any]) -> list[str]:
+    """A waiting message in full, but for the quoted earlier message under it."""
+    header = [local(shop, message["sent_at"]), message["channel"], message["subject"] or ""]
+    lines = (message["text"] or "").splitlines()
+    own = [line for line in lines if not line.lstrip().startswith(">")]
+    quoted = len(lines) - len(own)
+    while own and not own[-1].strip():
+        own.pop()
+    body = [f"    {line}".rstrip() for line in own]
+    if quoted:
+        body.append(f"    ({_n(quoted, 'quoted line', 'quoted lines')} not shown)")
+    return ["  " + " · ".join(p for p in header if p), *body, ""]
+
+
+def local(shop: Shop, moment: str | None) -> str:
+    if not moment:
+        return ""
+    return parse_iso(moment).astimezone(shop.config.shop.timezone).strftime("%d %b %H:%M")
+
+
+def when(shop: Shop, moment: datetime) -> str:
+    """ "17:00", "tomorrow 09:00" or "Mon 24 Nov 09:00", in the shop's time zone."""
+    zone = shop.config.shop.timezone
+    there = moment.astimezone(zone)
+    days = (there.date() - _today(shop)).days
+    if days == 0:
+        return there.strftime("%H:%M")
+    if days == 1:
+        return there.strftime("tomorrow %H:%M")
+    return there.strftime("%a %d %b %H:%M")
+
+
+def _today(shop: Shop) -> date:
+    return shop.clock.now().astimezone(shop.config.shop.timezone).date()
+
+
+def _until(day: str, today: date) -> str:
+    delta = date.fromisoformat(day[:10]) - today
+    if delta.days == 0:
+        return "today"
+    if delta.days < 0:
+        return f"{duration(-delta, 'en')} late"
+    return f"in {duration(timedelta(days=delta.days), 'en')}"
+
+
+# The closing lines --------------------------------------------------------------------------------
+def closing_lines(shop: Shop, summary: SessionSummary) -> list[str]:
+    lines = [_replies_line(shop, summary)]
+    for outbox_id, at in summary.scheduled:
+        lines.append(f"Reply {outbox_id} scheduled for {when(shop, at)}")
+    for moment, count in Counter(when(shop, t) for t in summary.snoozed).items():
+        lines.append(f"{count} snoozed to {moment}")
+    if summary.no_reply:
+        lines.append(f"{summary.no_reply} marked as needing no reply")
+    if summary.status_changes:
+        lines.append(f"{_n(summary.status_changes, 'order status', 'order statuses')} changed")
+    if summary.skipped:
+        lines.append(f"{summary.skipped} skipped: still waiting")
+    if summary.not_reached:
+        lines.append(f"{summary.not_reached} not reached: they wait for the next session")
+    return [line for line in lines if line]
+
+
+def _replies_line(shop: Shop, summary: SessionSummary) -> str:
+    if not summary.deliveries:
+        return "" if summary.scheduled else "No replies sent."
+    parts = [f"{summary.count('sent')} sent now"] if summary.count("sent") else []
+    errors = Counter(
+        _outbox_error(shop, d.outbox_id) for d in summary.deliveries if d.status == "queued"
+    )
+    parts += [f"{n} kept in the outbox: {error}" for error, n in errors.items()]
+    parts += [
+        f"1 refused ({d.error}): the message still waits for another answer"
+        for d in summary.deliveries
+        if d.status == "failed"
+    ]
+    parts += [
+        f"reply {d.outbox_id} may have been sent ({d.error}): look, then `banco outbox resend"
+        f" {d.outbox_id}` or `banco outbox mark-sent {d.outbox_id}`"
+        for d in summary.deliveries
+        if d.status == "may_have_been_sent"
+    ]
+    if summary.count("elsewhere"):
+        parts.append(f"{summary.count('elsewhere')} being sent by another Banco")
+    return ", ".join(parts)
+
+
+def _outbox_error(shop: Shop, outbox_id: int) -> str:
+    """ "will retry (the server is busy)" from the outbox's "will retry: the server is busy"."""
+    error = str(shop.store.scalar("select error from outbox where id = ?", [outbox_id]) or "")
+    what, _, why = error.partition(": ")
+    return f"{what} ({why})" if why else what or "will retry"
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"

@@ -1,0 +1,205 @@
+"""The daily digest: what came in, who is waiting, what is due, and what went wrong.
+
+``build_digest`` gathers the facts from the store, ``add_outbox`` the replies the maker must decide
+about (they may have been sent) and those going out today; ``render_text`` and
+``render_html`` say them in the maker's language. The routine that delivers it by email and
+Telegram builds on these.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+
+from banco.inbox.clock import iso, parse_iso
+from banco.inbox.collect.ingest import stored_count
+from banco.inbox.i18n.words import duration, say
+from banco.inbox.orders.pipeline import CLOSED
+from banco.inbox.replies.outbox import reply_on_its_way, uncertain
+from banco.inbox.store.database import Store
+
+if TYPE_CHECKING:
+    from banco.inbox.shop import Shop
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass
+class Digest:
+    shop: str
+    now: datetime
+    since: datetime
+    due_days: int
+    new_orders: list[dict[str, Any]] = field(default_factory=list)
+    waiting: list[dict[str, Any]] = field(default_factory=list)
+    due: list[dict[str, Any]] = field(default_factory=list)
+    overdue: list[dict[str, Any]] = field(default_factory=list)
+    failing: list[dict[str, Any]] = field(default_factory=list)
+    unreadable: list[dict[str, Any]] = field(default_factory=list)
+    too_large: list[dict[str, Any]] = field(default_factory=list)
+    gaps: list[dict[str, Any]] = field(default_factory=list)
+    # Filled by the daily routine (deliver.daily_digest): today's plan, whom the maker waits
+    # for, and past clients worth a note.
+    plan_today: list[dict[str, Any]] = field(default_factory=list)
+    plan_warnings: list[str] = field(default_factory=list)
+    waiting_on_customers: list[dict[str, Any]] = field(default_factory=list)
+    checkins: list[dict[str, Any]] = field(default_factory=list)
+    # Filled by ``add_outbox``: replies that may have been sent (never sent again by themselves:
+    # the maker decides), and scheduled replies going out today.
+    uncertain: list[dict[str, Any]] = field(default_factory=list)
+    scheduled_today: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not any(
+            (
+                self.uncertain,
+                self.scheduled_today,
+                self.plan_today,
+                self.plan_warnings,
+                self.waiting_on_customers,
+                self.checkins,
+                self.new_orders,
+                self.waiting,
+                self.due,
+                self.overdue,
+                self.failing,
+                self.unreadable,
+                self.too_large,
+                self.gaps,
+            )
+        )
+
+
+def last_digest_at(store: Store) -> datetime | None:
+    at = store.scalar("select max(started_at) from runs where routine = 'digest' and status = 'ok'")
+    return parse_iso(at) if at else None
+
+
+def build_digest(
+    store: Store,
+    shop: str,
+    now: datetime,
+    today: date,
+    *,
+    due_days: int = 7,
+    since: datetime | None = None,
+) -> Digest:
+    """Facts for the digest. ``today`` is the date in the shop's time zone; new orders are those
+    created since ``since`` (default: the last delivered digest, or the last 24 hours)."""
+    since = since or last_digest_at(store) or now - timedelta(days=1)
+    digest = Digest(shop, now, since, due_days)
+    closed = ",".join(f"'{s}'" for s in CLOSED)
+    digest.new_orders = store.all(
+        "select o.ref, o.title, o.status, o.deadline, c.name as contact from orders o"
+        " left join contacts c on c.id = o.contact_id where o.created_at >= ? order by o.id",
+        [iso(since)],
+    )
+    on_its_way, params = reply_on_its_way("m")
+    digest.waiting = store.all(  # a message with its reply in the outbox is answered
+        "select m.id, m.sent_at, m.channel, m.subject, m.text, m.sender, o.ref from messages m"
+        f" left join orders o on o.id = m.order_id where m.waiting = 1 and not {on_its_way}"
+        " order by m.sent_at, m.id",
+        params,
+    )
+    deadlines = store.all(
+        "select o.ref, o.title, o.deadline, o.status, c.name as contact from orders o"
+        " left join contacts c on c.id = o.contact_id"
+        f" where o.deadline is not null and o.status not in ({closed}) and o.deadline <= ?"
+        " order by o.deadline, o.id",
+        [(today + timedelta(days=due_days)).isoformat()],
+    )
+    digest.overdue = [o for o in deadlines if o["deadline"] < today.isoformat()]
+    digest.due = [o for o in deadlines if o["deadline"] >= today.isoformat()]
+    digest.failing = store.all(
+        "select * from account_state where failures > 0 order by error_kind = 'needs_you' desc, account"
+    )
+    problem_rows = (
+        "select m.id, m.account, m.sent_at, m.sender, m.subject, m.problem, m.size from messages m"
+        " where m.status = ? order by m.sent_at"
+    )
+    digest.unreadable = store.all(problem_rows, ["unreadable"])
+    digest.too_large = store.all(problem_rows, ["too_large"])
+    counted = store.all(
+        "select account, stream, source_count from sync_state"
+        " where source_count is not null order by account, stream"
+    )
+    for row in counted:
+        row["stored"] = stored_count(store, row["account"], row["stream"])
+    digest.gaps = [row for row in counted if row["source_count"] > row["stored"]]
+    return digest
+
+
+def add_outbox(digest: Digest, shop: Shop) -> None:
+    """The replies the digest must mention: each that may have been sent, for the maker to
+    decide, and the scheduled ones going out before midnight in her time zone (one whose time
+    has passed goes with the next delivery)."""
+    zone = shop.config.shop.timezone
+    digest.uncertain = [{**row, "who": _recipient(row)} for row in uncertain(shop)]
+    tomorrow = digest.now.astimezone(zone).date() + timedelta(days=1)
+    midnight = datetime.combine(tomorrow, time(0), tzinfo=zone)
+    rows = shop.store.all(
+        "select x.id, x.to_handle, x.send_at, x.text, o.ref, c.name as customer from outbox x"
+        " left join orders o on o.id = x.order_id left join contacts c on c.id = o.contact_id"
+        " where x.status = 'queued' and x.send_at < ? order by x.send_at, x.id",
+        [iso(midnight)],
+    )
+    digest.scheduled_today = [
+        {**row, "who": _recipient(row), "at": f"{parse_iso(row['send_at']).astimezone(zone):%H:%M}"}
+        for row in rows
+    ]
+
+
+def _recipient(row: dict[str, Any]) -> str:
+    """The customer of the reply's order, else the address or chat it is written to."""
+    return str(row["customer"] or json.loads(row["to_handle"])[1])
+
+
+def _environment(lang: str, digest: Digest, today: date) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+    def age(moment: str) -> str:
+        return duration(digest.now - parse_iso(moment), lang)
+
+    def until(day: str) -> str:
+        delta = date.fromisoformat(day) - today
+        if delta.days == 0:
+            return say(lang, "due_today")
+        if delta.days < 0:
+            return say(lang, "late_by", age=duration(-delta, lang))
+        return say(lang, "due_in", age=duration(delta, lang))
+
+    def snippet(row: dict[str, Any]) -> str:
+        text = " ".join((row.get("subject") or row["text"] or "").split())
+        return text[:70] + ("…" if len(text) > 70 else "")
+
+    env.globals.update(
+        say=lambda key, **kw: say(lang, key, **kw), age=age, until=until, snippet=snippet
+    )
+    return env
+
+
+def render_text(digest: Digest, lang: str, today: date) -> str:
+    return (
+        _environment(lang, digest, today).get_template("digest.txt").render(d=digest, today=today)
+    )
+
+
+def render_html(digest: Digest, lang: str, today: date) -> str:
+    return (
+        _environment(lang, digest, today)
+        .get_template("digest.html")
+        .render(d=digest, today=today, lang=lang)
+    )

@@ -1,0 +1,452 @@
+"""The store's schema, one migration at a time. Never edit an applied migration: add a new one.
+
+Times are ISO 8601 text in UTC (``2026-11-22T08:00:00+00:00``) and dates are ``YYYY-MM-DD``, so the
+file reads well in any SQLite tool and sorts correctly as text.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("banco")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.table("contacts").create(
+        {"id": int, "name": str, "language": str, "notes": str, "created_at": str},
+        pk="id",
+        not_null={"name", "created_at"},
+        defaults={"name": "", "notes": ""},
+    )
+    # One person, many addresses: an email, a phone, a Telegram id and username can share a contact.
+    db.table("handles").create(
+        {"id": int, "contact_id": int, "kind": str, "value": str, "display": str},
+        pk="id",
+        foreign_keys=[("contact_id", "contacts", "id")],
+        not_null={"contact_id", "kind", "value"},
+    )
+    db.table("handles").create_index(["kind", "value"], unique=True)
+    db.table("handles").create_index(["contact_id"])
+
+    db.table("orders").create(
+        {
+            "id": int,
+            "ref": str,
+            "contact_id": int,
+            "status": str,
+            "title": str,
+            "details": str,
+            "quantity": int,
+            "price": float,
+            "currency": str,
+            "deadline": str,
+            "estimated_hours": float,
+            "payment": str,
+            "custom": str,
+            "account": str,
+            "created_at": str,
+            "updated_at": str,
+            "closed_at": str,
+        },
+        pk="id",
+        foreign_keys=[("contact_id", "contacts", "id")],
+        not_null={"status", "title", "payment", "created_at", "updated_at"},
+        defaults={"status": "new", "title": "", "details": "", "payment": "none", "custom": "{}"},
+    )
+    db.table("orders").create_index(["ref"], unique=True)
+    db.table("orders").create_index(["contact_id", "status"])
+    db.table("orders").create_index(["status", "deadline"])
+    db.table("order_events").create(
+        {
+            "id": int,
+            "order_id": int,
+            "at": str,
+            "kind": str,
+            "from_status": str,
+            "to_status": str,
+            "note": str,
+            "data": str,
+        },
+        pk="id",
+        foreign_keys=[("order_id", "orders", "id")],
+        not_null={"order_id", "at", "kind"},
+    )
+    db.table("order_events").create_index(["order_id", "at"])
+    db.table("tasks").create(
+        {
+            "id": int,
+            "order_id": int,
+            "title": str,
+            "due": str,
+            "created_at": str,
+            "done_at": str,
+        },
+        pk="id",
+        foreign_keys=[("order_id", "orders", "id")],
+        not_null={"order_id", "title", "created_at"},
+    )
+    db.table("tasks").create_index(["order_id"])
+
+    db.table("threads").create(
+        {
+            "id": int,
+            "account": str,
+            "channel": str,
+            "key": str,
+            "subject": str,
+            "contact_id": int,
+            "order_id": int,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("contact_id", "contacts", "id"), ("order_id", "orders", "id")],
+        not_null={"account", "channel", "created_at"},
+    )
+    db.table("threads").create_index(["account", "key"], unique=True)
+    db.table("threads").create_index(["order_id"])
+
+    db.table("messages").create(
+        {
+            "id": int,
+            "account": str,
+            "stream": str,
+            "channel": str,
+            "external_id": str,
+            "direction": str,
+            "thread_id": int,
+            "contact_id": int,
+            "order_id": int,
+            "sender": str,
+            "sender_handle": str,
+            "recipients": str,
+            "sent_at": str,
+            "collected_at": str,
+            "subject": str,
+            "text": str,
+            "status": str,
+            "problem": str,
+            "auto": str,
+            "size": int,
+            "message_key": str,
+            "reply_keys": str,
+            "conversation": str,
+            "order_fields": str,
+            "content_hash": str,
+            "waiting": int,
+            "handled_at": str,
+            "handled_how": str,
+            "raw_type": str,
+            "raw": bytes,
+        },
+        pk="id",
+        foreign_keys=[
+            ("thread_id", "threads", "id"),
+            ("contact_id", "contacts", "id"),
+            ("order_id", "orders", "id"),
+        ],
+        not_null={"account", "channel", "external_id", "direction", "status", "collected_at"},
+        defaults={"subject": "", "text": "", "waiting": 0, "status": "ok", "problem": ""},
+    )
+    db.table("messages").create_index(["account", "external_id"], unique=True)
+    db.table("messages").create_index(["message_key"])
+    db.table("messages").create_index(["order_id", "sent_at"])
+    db.table("messages").create_index(["thread_id", "sent_at"])
+    db.table("messages").create_index(["contact_id"])
+    db.table("messages").create_index(["waiting", "sent_at"])
+    db.table("messages").create_index(["status"])
+    db.table("messages").create_index(["account", "stream"])
+    # Earlier versions of a message that was edited (Telegram edits, a form row changed in the sheet).
+    db.table("message_revisions").create(
+        {
+            "id": int,
+            "message_id": int,
+            "replaced_at": str,
+            "subject": str,
+            "text": str,
+            "raw": bytes,
+        },
+        pk="id",
+        foreign_keys=[("message_id", "messages", "id")],
+    )
+    db.table("attachments").create(
+        {
+            "id": int,
+            "message_id": int,
+            "filename": str,
+            "content_type": str,
+            "size": int,
+            "sha256": str,
+            "path": str,
+        },
+        pk="id",
+        foreign_keys=[("message_id", "messages", "id")],
+        not_null={"message_id", "filename", "size"},
+    )
+    db.table("attachments").create_index(["message_id"])
+
+    db.table("sync_state").create(
+        {"account": str, "stream": str, "cursor": str, "updated_at": str},
+        pk=("account", "stream"),
+    )
+    db.table("account_state").create(
+        {
+            "account": str,
+            "kind": str,
+            "last_attempt_at": str,
+            "last_success_at": str,
+            "last_error": str,
+            "error_kind": str,
+            "failures": int,
+        },
+        pk="account",
+        defaults={"failures": 0},
+    )
+    db.table("runs").create(
+        {
+            "id": int,
+            "routine": str,
+            "account": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "counts": str,
+            "error": str,
+        },
+        pk="id",
+        not_null={"routine", "started_at", "status"},
+    )
+    db.table("runs").create_index(["routine", "started_at"])
+    db.table("outbox").create(
+        {
+            "id": int,
+            "order_id": int,
+            "reply_to_id": int,
+            "account": str,
+            "channel": str,
+            "to_handle": str,
+            "subject": str,
+            "text": str,
+            "message_key": str,
+            "auto": int,
+            "status": str,
+            "attempts": int,
+            "error": str,
+            "created_at": str,
+            "sent_at": str,
+            "message_id": int,
+        },
+        pk="id",
+        foreign_keys=[
+            ("order_id", "orders", "id"),
+            ("reply_to_id", "messages", "id"),
+            ("message_id", "messages", "id"),
+        ],
+        not_null={"account", "channel", "to_handle", "status", "created_at"},
+        defaults={"status": "queued", "attempts": 0, "auto": 0},
+    )
+    db.table("outbox").create_index(["status"])
+
+    db.table("messages").enable_fts(
+        ["subject", "text", "sender"],
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )
+    db.table("orders").enable_fts(
+        ["ref", "title", "details"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+    )
+
+
+@migrations()
+def m002_source_counts(db: Database) -> None:
+    # What each stream holds at the source, as last reported, to show a gap nobody would notice.
+    db.table("sync_state").add_column("source_count", int)
+
+
+@migrations()
+def m003_account_details(db: Database) -> None:
+    # Facts a connector reported about its account (a bot's username, an order link template).
+    db.table("account_state").add_column("details", str)
+
+
+@migrations()
+def m004_snooze(db: Database) -> None:
+    # A message the maker put off to a later reply session: not shown again before this time.
+    db.table("messages").add_column("snoozed_until", str)
+
+
+@migrations()
+def m005_stage_tasks_and_checkins(db: Database) -> None:
+    # Which pipeline stage created a task, so each stage's default tasks are made once.
+    db.table("tasks").add_column("stage", str)
+    # Past-client check-ins Banco suggested (never sent by itself) and what the maker did.
+    db.table("checkins").create(
+        {
+            "id": int,
+            "contact_id": int,
+            "order_id": int,
+            "months": int,
+            "due_on": str,
+            "suggested_at": str,
+            "done_at": str,
+        },
+        pk="id",
+        foreign_keys=[("contact_id", "contacts", "id"), ("order_id", "orders", "id")],
+        not_null={"contact_id", "order_id", "months", "due_on"},
+    )
+    db.table("checkins").create_index(["order_id", "months"], unique=True)
+
+
+@migrations()
+def m006_index_only_text_changes(db: Database) -> None:
+    # Re-index a row only when its searchable text changes, not on every status or timestamp
+    # update (each stored message touches its order's updated_at).
+    for table, columns in (
+        ("messages", ("subject", "text", "sender")),
+        ("orders", ("ref", "title", "details")),
+    ):
+        listed = ", ".join(f'"{c}"' for c in columns)
+        old = ", ".join(f'old."{c}"' for c in columns)
+        new = ", ".join(f'new."{c}"' for c in columns)
+        db.execute(f'DROP TRIGGER IF EXISTS "{table}_au"')
+        db.execute(
+            f'CREATE TRIGGER "{table}_au" AFTER UPDATE OF {listed} ON "{table}" BEGIN\n'
+            f'  INSERT INTO "{table}_fts" ("{table}_fts", rowid, {listed})'
+            f" VALUES('delete', old.rowid, {old});\n"
+            f'  INSERT INTO "{table}_fts" (rowid, {listed}) VALUES (new.rowid, {new});\n'
+            "END"
+        )
+
+
+@migrations()
+def m007_owner_chat(db: Database) -> None:
+    # The reply session held in the maker's own Telegram chat: where it stands (one row).
+    db.table("owner_session").create(
+        {
+            "id": int,
+            "account": str,
+            "queue": str,
+            "current": str,
+            "purpose": str,
+            "seen_up_to": int,
+            "started_at": str,
+            "sent": int,
+            "snoozed": int,
+        },
+        pk="id",
+    )
+
+
+@migrations()
+def m008_index_messages_after_storing(db: Database) -> None:
+    # Messages are indexed for search after they are stored, in batches (see search_index.py):
+    # the mark says how far the index goes, and the triggers touch only what it already holds.
+    up_to = db.execute("select coalesce(max(id), 0) from messages").fetchone()[0]
+    db.table("search_state").create({"id": int, "messages_up_to": int}, pk="id")
+    db.table("search_state").insert({"id": 1, "messages_up_to": up_to})
+    indexed = '(SELECT "messages_up_to" FROM "search_state" WHERE "id" = 1)'
+    columns = '"subject", "text", "sender"'
+    old = 'old."subject", old."text", old."sender"'
+    new = 'new."subject", new."text", new."sender"'
+    forget = f"""INSERT INTO "messages_fts" ("messages_fts", rowid, {columns})
+    VALUES ('delete', old.rowid, {old});"""
+    learn = f'INSERT INTO "messages_fts" (rowid, {columns}) VALUES (new.rowid, {new});'
+    for name in ("messages_ai", "messages_ad", "messages_au"):
+        db.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+    # A message stored with an id the index already covers (an id used again after a delete).
+    db.execute(
+        f'CREATE TRIGGER "messages_ai" AFTER INSERT ON "messages"'
+        f" WHEN new.rowid <= {indexed} BEGIN\n  {learn}\nEND"
+    )
+    db.execute(
+        f'CREATE TRIGGER "messages_ad" AFTER DELETE ON "messages"'
+        f" WHEN old.rowid <= {indexed} BEGIN\n  {forget}\nEND"
+    )
+    db.execute(
+        f'CREATE TRIGGER "messages_au" AFTER UPDATE OF {columns} ON "messages"'
+        f" WHEN old.rowid <= {indexed} BEGIN\n  {forget}\n  {learn}\nEND"
+    )
+
+
+@migrations()
+def m009_answered_by_index(db: Database) -> None:
+    # Whether the maker already answered a new message is asked of every stored message: with the
+    # direction in the index, the answer comes from the index alone, not from reading every
+    # later message of the order (a first collect of a big mailbox slowed down as orders grew).
+    for scope in ("order_id", "thread_id"):
+        db.execute(f"DROP INDEX IF EXISTS idx_messages_{scope}_sent_at")
+        db.table("messages").create_index([scope, "direction", "sent_at"])
+
+
+@migrations()
+def m010_set_aside_indexes(db: Database) -> None:
+    # Indexes dropped while a long run of mail is filed, with the statement that builds them
+    # again: one left here (Banco stopped in the middle) is built when the store is next opened.
+    db.table("set_aside_indexes").create({"name": str, "sql": str}, pk="name", not_null={"sql"})
+
+
+@migrations()
+def m014_order_tokens(db: Database) -> None:
+    # An order's link for the customer carries a token nobody can guess (its reference is a
+    # number anyone can type), so opening the link proves the maker gave it. Made here as
+    # orders.new_token makes it: a migration keeps its own copy of what it writes.
+    db.table("orders").add_column("token", str)
+    for (order_id,) in db.execute("select id from orders").fetchall():
+        db.execute("update orders set token = ? where id = ?", [secrets.token_urlsafe(9), order_id])
+    db.table("orders").create_index(["token"], unique=True)
+    # 1 on a message filed on an order by someone who is not its customer, until the maker links
+    # them: their handles stay on their own contact until then, so no reply goes to them unasked.
+    db.table("messages").add_column("new_sender", int, not_null_default=0)
+    # Telegram's saved link template named the reference; it names the token now.
+    db.execute(
+        "update account_state set details = replace(details, '?start={ref}', '?start={token}')"
+        " where details like '%?start={ref}%'"
+    )
+
+
+@migrations()
+def m015_outbox_claims(db: Database) -> None:
+    # The outbox's states (see outbox.py): who holds a reply and until when, when its bytes were
+    # handed over, and when a scheduled reply may go.
+    outbox = db.table("outbox")
+    outbox.add_column("claimed_by", str)
+    outbox.add_column("lease_until", str)
+    outbox.add_column("handed_over_at", str)
+    outbox.add_column("send_at", str)
+    # "sending" was the old name of handing over: whoever was sending it is gone by now.
+    db.execute("update outbox set status = 'handing_over' where status = 'sending'")
+    outbox.create_index(["status", "send_at"])
+
+
+@migrations()
+def m012_message_copies(db: Database) -> None:
+    # Different mails may share a Message-ID (contact-form plugins and shop systems reuse one): a
+    # copy of a stored message (another folder, delivered again, a renumbered folder) is known by
+    # its Message-ID and its copy key together, and each copy found is listed where it was found,
+    # so that a folder's count at the source and Banco's agree. The key of the messages already
+    # stored is made by the function filing makes it with, so that a copy found later matches; a
+    # message stored without a Date header holds its collect time as its date, and gets none.
+    from banco.inbox.collect.ingest import copy_key
+
+    db.conn.create_function("banco_copy_key", 5, copy_key, deterministic=True)
+    db.table("messages").add_column("copy_key", str)
+    db.execute(
+        "update messages set copy_key = banco_copy_key("
+        " case when status = 'unreadable' then coalesce(raw, x'') end, sender_handle,"
+        " coalesce(recipients, '[]'),"
+        " case when sent_at is null or sent_at = collected_at then '' else sent_at end,"
+        " content_hash)"
+        " where order_fields is null and content_hash is not null"
+    )
+    # One index for both look-ups: replies by Message-ID, copies by Message-ID and copy key.
+    db.execute("DROP INDEX IF EXISTS idx_messages_message_key")
+    db.table("messages").create_index(["message_key", "copy_key"])
+    db.table("message_copies").create(
+        {"account": str, "stream": str, "external_id": str, "message_id": int, "size": int},
+        pk=("account", "stream", "external_id"),
+        foreign_keys=[("message_id", "messages", "id")],
+        not_null={"message_id"},
+    )
+    db.table("message_copies").create_index(["message_id", "stream"])
