@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from banco.inbox.collect.search_index import catch_up
+from banco.inbox.store.search_index import catch_up
 from banco.inbox.routines.digest import build_digest, render_text
 from banco.inbox.store.database import Store
 from banco.inbox.store.queries import search

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from banco.config import longest_gap_hours
 from banco.inbox.clock import parse_iso
-from banco.inbox.collect.ingest import stored_count
 from banco.inbox.collect.sync import NEEDS_YOU, classify
 from banco.inbox.shop import Shop
+from banco.inbox.store.copies import stored_count
 
 
 def run_checks(shop: Shop, echo: Callable[[str], None], fix: bool = False) -> bool:

@@ -35,14 +35,13 @@ on no order and in no conversation.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from banco.connectors import Handle, OrderFields, Page, Record
-from banco.connectors.base import OWN_NOTE, encode_text
+from banco.connectors.base import OWN_NOTE
 from banco.inbox.clock import iso
 from banco.inbox.collect.form_ids import adopt_earlier_form_id
 from banco.inbox.orders.pipeline import (
@@ -52,6 +51,7 @@ from banco.inbox.orders.pipeline import (
     may_hold_ref,
     ref_pattern,
 )
+from banco.inbox.store.copies import copy_key
 from banco.inbox.store.database import SaveFile, Store
 
 #: JSON as stored, letters kept as they are (an encoder made once: ``json.dumps`` with options
@@ -751,25 +751,6 @@ def _first_line(text: str) -> str:
 
 
 # Copies and reused Message-IDs -----------------------------------------------------------------
-def copy_key(
-    unreadable_raw: bytes | None, sender: str | None, recipients: str, sent: str, fingerprint: str
-) -> str | None:
-    """What every copy of a message shares besides its Message-ID (looked up together) and
-    another message with that Message-ID does not, as a digest: its sender, recipients (JSON, as
-    stored), Date and content (``fingerprint``: subject, text, attachments). Not its bytes: a copy
-    in another folder, or delivered again, has other Received headers. An unreadable message
-    (``unreadable_raw``) is known by its bytes alone, and without them it has no copy key:
-    nothing tells two apart."""
-    if unreadable_raw is not None:
-        return hashlib.sha256(unreadable_raw).hexdigest()[:32] if unreadable_raw else None
-    digest = hashlib.sha256()
-    for part in (sender or "", recipients, sent, fingerprint):
-        data = encode_text(part)
-        digest.update(len(data).to_bytes(4, "big"))
-        digest.update(data)
-    return digest.hexdigest()[:32]  # 128 bits: a smaller index, still no chance of a clash
-
-
 def record_copy_key(record: Record) -> str | None:
     """``copy_key`` of a record; None for a form answer, which is always its own order."""
     if record.order is not None:
@@ -780,18 +761,6 @@ def record_copy_key(record: Record) -> str | None:
         _recipients_json(record),
         iso(record.sent_at) or "",
         record.fingerprint(),
-    )
-
-
-def stored_count(store: Store, account: str, stream: str) -> int:
-    """How many of a stream's messages Banco holds, to compare with the count at the source:
-    those filed from it and the copies of stored messages found in it."""
-    return int(
-        store.scalar(
-            "select (select count(*) from messages where account = ? and stream = ?)"
-            " + (select count(*) from message_copies where account = ? and stream = ?)",
-            [account, stream, account, stream],
-        )
     )
 
 

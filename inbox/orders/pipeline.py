@@ -13,23 +13,9 @@ from typing import Any
 
 from banco.inbox.clock import iso
 from banco.inbox.store.database import Store
+from banco.inbox.store.orders import CLOSED, PAYMENTS, STATUSES, OrderError, find_order
 
 #: The pipeline, in order. ``lost`` and ``cancelled`` close an order from any stage.
-STATUSES = (
-    "new",
-    "awaiting_info",
-    "quoted",
-    "booked",
-    "in_progress",
-    "awaiting_client",
-    "ready",
-    "shipped",
-    "completed",
-    "lost",
-    "cancelled",
-)
-CLOSED = ("completed", "lost", "cancelled")
-PAYMENTS = ("none", "deposit_paid", "paid", "refunded")
 STATUS_WORDS = {
     "new": "new inquiry",
     "awaiting_info": "waiting for details",
@@ -43,10 +29,6 @@ STATUS_WORDS = {
     "lost": "lost",
     "cancelled": "cancelled",
 }
-
-
-class OrderError(Exception):
-    """An order command cannot be done (unknown reference, unknown status, bad value)."""
 
 
 @lru_cache(maxsize=16)
@@ -82,15 +64,6 @@ def _prefix_pattern(prefix: str) -> re.Pattern[str]:
 
 def format_ref(prefix: str, order_id: int) -> str:
     return f"{prefix}-{order_id:04d}"
-
-
-def find_order(store: Store, ref: str) -> dict[str, Any]:
-    """The order a maker means by ``B-0042``, ``b-42`` or ``42``."""
-    match = re.fullmatch(r"\s*(?:[A-Za-z]{1,3}-)?0*(\d+)\s*", ref)
-    row = store.one("select * from orders where id = ?", [int(match[1])]) if match else None
-    if row is None:
-        raise OrderError(f'no order "{ref}"; `banco orders` lists them')
-    return row
 
 
 def new_token() -> str:

@@ -22,9 +22,9 @@ log = logging.getLogger("banco")
 def collect(shop: Shop, accounts: list[str] | None = None) -> dict[str, Any]:
     """Everything new from every account, then another try for replies waiting to go out, then
     the new messages indexed for search (so that the maker's next search does not wait)."""
-    from banco.inbox.collect.search_index import catch_up
     from banco.inbox.collect.sync import collect as collect_accounts
     from banco.inbox.replies.outbox import deliver
+    from banco.inbox.store.search_index import catch_up
 
     results = collect_accounts(shop, accounts)  # records its own run
     owner_chat.process(shop)  # the maker's answers in her Telegram chat with the bot

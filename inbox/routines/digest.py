@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from banco.inbox.clock import iso, parse_iso
-from banco.inbox.collect.ingest import stored_count
 from banco.inbox.i18n.words import duration, say
 from banco.inbox.orders.pipeline import CLOSED
 from banco.inbox.replies.outbox import reply_on_its_way, uncertain
+from banco.inbox.store.copies import stored_count
 from banco.inbox.store.database import Store
 
 if TYPE_CHECKING:

@@ -428,7 +428,7 @@ def m012_message_copies(db: Database) -> None:
     # so that a folder's count at the source and Banco's agree. The key of the messages already
     # stored is made by the function filing makes it with, so that a copy found later matches; a
     # message stored without a Date header holds its collect time as its date, and gets none.
-    from banco.inbox.collect.ingest import copy_key
+    from banco.inbox.store.copies import copy_key
 
     db.conn.create_function("banco_copy_key", 5, copy_key, deterministic=True)
     db.table("messages").add_column("copy_key", str)

@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 from banco.connectors.base import OWN_NOTE
-from banco.inbox.collect.search_index import catch_up
-from banco.inbox.orders.pipeline import CLOSED, find_order
 from banco.inbox.store.database import Store
+from banco.inbox.store.orders import CLOSED, find_order
+from banco.inbox.store.search_index import catch_up
 
 MESSAGE_COLUMNS = (
     "m.id, m.account, m.channel, m.direction, m.sent_at, m.sender, m.sender_handle, m.subject,"
