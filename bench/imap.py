@@ -320,8 +320,8 @@ def _pss_kb(pid: int) -> int:
 def step_index(config: dict[str, Any]) -> dict[str, Any]:
     """Indexing for search what the first collect stored (done before the next search, or by the
     routine after its collect)."""
-    from banco.inbox.store.search_index import catch_up
     from banco.inbox.shop import Shop
+    from banco.inbox.store.search_index import catch_up
 
     shop = Shop.open(Path(config["home"]))
     started = time.monotonic()

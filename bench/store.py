@@ -20,10 +20,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from banco.inbox.store.search_index import catch_up
 from banco.inbox.routines.digest import build_digest, render_text
 from banco.inbox.store.database import Store
 from banco.inbox.store.queries import search
+from banco.inbox.store.search_index import catch_up
 
 WORDS = [
     "tazza",

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from banco.connectors import Handle, Page, Person, Record
-from banco.inbox.store import search_index
 from banco.inbox.collect.ingest import Ingest
+from banco.inbox.store import search_index
 from banco.inbox.store.database import Store
 from banco.inbox.store.queries import search
 
