@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.core import get_global
+from babel.numbers import get_territory_currencies, is_currency
+
 from .options import Option, Problem, check_options, suggest
 
 ROUTINES = ("collect", "reply", "status", "plan", "digest")
@@ -35,6 +38,9 @@ SECTIONS: dict[str, dict[str, Option]] = {
         "languages": Option("list", ["en"], 'your languages, yours first: "en", "it" or "fr"'),
         "order_prefix": Option("str", "B", "the letters before order numbers, as in B-0042"),
         "owner_chat": Option("int", 0, "your own Telegram chat id, for the digest and replies"),
+        "currency": Option(
+            "str", "", 'your prices\' currency, such as "EUR" or "GBP"; empty: your country\'s'
+        ),
     },
     "schedule": {
         r: Option("list", [], f'times for the {r} routine, e.g. ["08:00"]') for r in ROUTINES
@@ -142,6 +148,8 @@ class ShopConfig:
     languages: tuple[str, ...]
     order_prefix: str
     owner_chat: int
+    #: an ISO 4217 code, such as "EUR"
+    currency: str = "EUR"
 
     @property
     def language(self) -> str:
@@ -265,6 +273,14 @@ def _shop(values: dict[str, Any], problems: list[Problem]) -> ShopConfig:
     prefix = values["order_prefix"]
     if not re.fullmatch(r"[A-Z]{1,3}", prefix):
         problems.append(Problem("shop.order_prefix", "expected one to three capital letters"))
+    currency = values["currency"].strip().upper() or _home_currency(zone, languages[0])
+    if not is_currency(currency):
+        problems.append(
+            Problem(
+                "shop.currency",
+                f'"{values["currency"]}" is not a currency; use a code such as "EUR"',
+            )
+        )
     return ShopConfig(
         name=values["name"],
         owner=values["owner"],
@@ -273,7 +289,20 @@ def _shop(values: dict[str, Any], problems: list[Problem]) -> ShopConfig:
         languages=languages,
         order_prefix=prefix,
         owner_chat=values["owner_chat"],
+        currency=currency,
     )
+
+
+#: the country of each language Banco speaks, when the time zone names none (UTC)
+_LANGUAGE_TERRITORY = {"en": "GB", "it": "IT", "fr": "FR"}
+
+
+def _home_currency(zone: ZoneInfo, language: str) -> str:
+    """The currency of the country the shop's time zone is in (Europe/Rome: EUR, Europe/London:
+    GBP), else of the first language's country."""
+    territory = get_global("zone_territories").get(str(zone)) or _LANGUAGE_TERRITORY.get(language)
+    found = get_territory_currencies(territory) if territory else []
+    return found[0] if found else "EUR"
 
 
 def _accounts(

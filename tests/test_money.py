@@ -1,0 +1,102 @@
+"""Money as the maker writes it in her language, exact to the cent, and shown back the same way."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from banco.config import ConfigError, load_config
+from banco.connectors import load_registry
+from banco.inbox.i18n.money import AmountError, format_amount, format_money, parse_amount
+
+LANGS = ("en", "it", "fr")
+AMOUNTS = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "amount"),
+    [
+        ("it", "1.250,50", "1250.50"),
+        ("it", "1250,5", "1250.50"),
+        ("it", "12,50 €", "12.50"),
+        ("it", "1.250", "1250.00"),
+        ("fr", "1 250,50", "1250.50"),
+        ("fr", "1\u202f250,50\u00a0€", "1250.50"),
+        ("en", "1,250.50", "1250.50"),
+        ("en", "£1,250.50", "1250.50"),
+        ("en", "1,250", "1250.00"),
+    ],
+)
+def test_an_amount_is_read_the_way_her_language_writes_it(
+    lang: str, text: str, amount: str
+) -> None:
+    currency = "GBP" if "£" in text else "EUR"
+    assert parse_amount(text, lang, currency) == Decimal(amount)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "said"),
+    [
+        ("it", "1,250", "more than 2 decimals"),  # an English thousands separator: not 1.25
+        ("en", "1.250", "more than 2 decimals"),
+        ("it", "1,250.50", "is not an amount"),
+        ("en", "1.250,50", "is not an amount"),
+        ("it", "-3", "is not an amount"),
+        ("it", "NaN", "is not an amount"),
+        ("en", "inf", "is not an amount"),
+        ("en", "1e3", "is not an amount"),
+        ("fr", "", "is not an amount"),
+        ("it", "3331234567890", "too large"),
+    ],
+)
+def test_an_amount_banco_cannot_be_sure_of_is_refused_plainly(
+    lang: str, text: str, said: str
+) -> None:
+    with pytest.raises(AmountError, match=said):
+        parse_amount(text, lang)
+
+
+@given(amount=AMOUNTS, lang=st.sampled_from(LANGS))
+def test_money_shown_is_read_back_exactly(amount: Decimal, lang: str) -> None:
+    assert parse_amount(format_amount(amount, lang), lang) == amount
+    assert parse_amount(format_money(amount, "EUR", lang), lang) == amount
+
+
+@settings(max_examples=500)
+@given(text=st.text(max_size=30), lang=st.sampled_from(LANGS))
+def test_any_text_is_an_exact_amount_or_one_plain_sentence(text: str, lang: str) -> None:
+    try:
+        amount = parse_amount(text, lang)
+    except AmountError as e:
+        assert str(e) and "\n" not in str(e)
+    else:
+        assert amount.is_finite() and Decimal(0) <= amount < Decimal("100000000")
+        assert amount == amount.quantize(Decimal("0.01"))
+
+
+@pytest.mark.parametrize(
+    ("shop", "currency"),
+    [
+        ('timezone = "Europe/Rome"\nlanguages = ["it"]', "EUR"),
+        ('timezone = "Europe/Paris"\nlanguages = ["fr"]', "EUR"),
+        ('timezone = "Europe/London"\nlanguages = ["en"]', "GBP"),
+        ('timezone = "America/New_York"\nlanguages = ["en"]', "USD"),
+        ('timezone = "UTC"\nlanguages = ["it"]', "EUR"),
+        ('timezone = "Europe/Rome"\ncurrency = "chf"', "CHF"),
+    ],
+)
+def test_the_currency_is_hers_or_her_countrys(tmp_path, shop: str, currency: str) -> None:
+    (tmp_path / "banco.toml").write_text(f"[shop]\n{shop}\n")
+    assert load_config(tmp_path / "banco.toml", load_registry().kinds).shop.currency == currency
+
+
+def test_a_wrong_currency_is_one_plain_line(tmp_path) -> None:
+    (tmp_path / "banco.toml").write_text('[shop]\ncurrency = "euro"\n')
+    with pytest.raises(ConfigError) as refused:
+        load_config(tmp_path / "banco.toml", load_registry().kinds)
+    assert [str(p) for p in refused.value.problems] == [
+        'shop.currency: "euro" is not a currency; use a code such as "EUR"'
+    ]
