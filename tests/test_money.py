@@ -100,3 +100,35 @@ def test_a_wrong_currency_is_one_plain_line(tmp_path) -> None:
     assert [str(p) for p in refused.value.problems] == [
         'shop.currency: "euro" is not a currency; use a code such as "EUR"'
     ]
+
+
+def test_a_price_typed_in_the_italian_session_is_kept_to_the_cent(write_shop, clock) -> None:
+    import json
+
+    from conftest import SHOP_HEADER
+    from listsource import ListConnector
+    from test_reply_session import ITEMS, Script
+
+    from banco.connectors import Registry
+    from banco.inbox.collect.sync import collect
+    from banco.inbox.shop import Shop
+
+    home = write_shop(
+        '\n[[accounts]]\nname = "mail"\nkind = "list"\npath = "items.json"\n',
+        header=SHOP_HEADER.replace('languages = ["en"]', 'languages = ["it"]'),
+    )
+    (home / "items.json").write_text(json.dumps(ITEMS))
+    registry = Registry(kinds={**load_registry().kinds, "list": ListConnector})  # type: ignore[dict-item]
+    shop = Shop.open(home, clock=clock, registry=registry)
+    try:
+        collect(shop)
+        # a status needing a price, then a price written the English way, then the Italian way
+        maker = Script(["o", "3", "1,250", "o", "3", "1.250,50", "q"])
+        maker.run(shop)
+        assert '"1,250" has more than 2 decimals; write it as 1.250,50' in maker.output
+        assert "blank keeps 1.250,50" not in maker.output
+        price = shop.store.scalar("select price from orders where id = 1")
+        assert parse_amount(format_amount(Decimal(str(price)), "it"), "it") == Decimal("1250.50")
+        assert "€1,250.50" in maker.output  # the quote to Ann, written the way Ann reads it
+    finally:
+        shop.close()

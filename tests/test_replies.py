@@ -68,9 +68,9 @@ def test_a_quote_carries_price_deadline_quantity_and_reference(shop) -> None:
     assert "B-0042 (Six blue mugs)" in en and "€180" in en and "20 December" in en
     assert "quantity: 6" in en
     it = render(shop, "quote", "it", FULL, ANNA)
-    assert it.startswith("Ciao Anna,\n\ngrazie") and "180 €" in it and "20 dicembre" in it
+    assert it.startswith("Ciao Anna,\n\ngrazie") and "180\u00a0€" in it and "20 dicembre" in it
     fr = render(shop, "quote", "fr", FULL, ANNA)
-    assert fr.startswith("Bonjour Anna,\n\nMerci") and "180 €" in fr and "20 décembre" in fr
+    assert fr.startswith("Bonjour Anna,\n\nMerci") and "180\u00a0€" in fr and "20 décembre" in fr
     no_price = render(shop, "quote", "en", {**FULL, "price": None}, ANNA)
     assert "€" not in no_price and "will send you the price very soon" in no_price
 
@@ -115,9 +115,12 @@ def test_dates_prices_and_titles_read_naturally() -> None:
     assert format_day("2027-01-08", "en", today) == "8 January 2027"
     assert format_day(None, "en", today) == format_day("soon", "en", today) == ""
     assert format_price(180, "EUR", "en") == "€180"
-    assert format_price(1250.5, None, "it") == "1.250,50 €"
-    assert format_price(1250.5, "EUR", "fr") == "1 250,50 €"
-    assert format_price(40, "USD", "en") == "$40" and format_price(40, "CHF", "it") == "40 CHF"
+    # as Babel writes them: a no-break space before the currency, a narrow one between thousands
+    assert format_price(1250.5, None, "it") == "1.250,50\u00a0€"
+    assert format_price(1250.5, "EUR", "fr") == "1\u202f250,50\u00a0€"
+    assert (
+        format_price(40, "USD", "en") == "US$40" and format_price(40, "CHF", "it") == "40\u00a0CHF"
+    )
     assert format_price(None, "EUR", "en") == format_price(0, "EUR", "en") == ""
     assert clean_title("Fwd: RE: Wedding favours [B-0007]", "B-0007") == "Wedding favours"
     assert clean_title("Could you make me a teapot?", "") == ""

@@ -357,7 +357,7 @@ def test_a_session_template_language_status_and_price(write_shop, open_shop) -> 
     maker = Script(["t", "3 it", "o", "3", "180", "a", "q"])
     summary = maker.run(shop)
     [sent] = peer(home)
-    assert sent["text"].startswith("Ciao Ann,") and "prezzo: 180 €" in sent["text"]
+    assert sent["text"].startswith("Ciao Ann,") and "prezzo: 180\u00a0€" in sent["text"]
     assert shop.store.scalar("select language from contacts where name = 'Ann Lee'") == "it"
     order = shop.store.one("select status, price from orders where id = 1")
     assert order == {"status": "quoted", "price": 180.0}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from babel.core import Locale
 from babel.numbers import (
     NumberFormatError,
     format_currency,
@@ -70,11 +71,28 @@ def parse_amount(text: str, lang: str, currency: str = "EUR") -> Decimal:
     return value.quantize(Decimal(1).scaleb(-DECIMALS))
 
 
+def stored_amount(value: object) -> Decimal | None:
+    """An amount as the store holds it (a number), to the cent; None when there is none."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return amount.quantize(Decimal(1).scaleb(-DECIMALS)) if amount.is_finite() else None
+
+
 def format_amount(amount: Decimal, lang: str) -> str:
     """An amount without its currency: "1.250,50" (it), "1 250,50" (fr), "1,250.50" (en)."""
     return format_currency(amount, "EUR", format="#,##0.00", locale=locale_of(lang))
 
 
 def format_money(amount: Decimal, currency: str, lang: str) -> str:
-    """An amount with its currency, as ``lang`` writes it: "1.250,50 €", "€1,250.50"."""
-    return format_currency(amount, currency, locale=locale_of(lang))
+    """An amount with its currency, as ``lang`` writes it: "1.250,50 €", "€1,250.50"; a whole
+    amount without its cents, as a letter writes it: "180 €", "€180"."""
+    locale = locale_of(lang)
+    if amount != amount.to_integral_value():
+        return format_currency(amount, currency, locale=locale)
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    whole = re.sub(r"0\.0+", "0", pattern.split(";")[0])
+    return format_currency(amount, currency, format=whole, locale=locale, currency_digits=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from banco.inbox.clock import iso
@@ -313,11 +314,12 @@ def change_status(shop: Shop, item: SessionItem, status: str, note: str = "") ->
     return _refreshed(shop, item)
 
 
-def set_price(shop: Shop, item: SessionItem, price: float) -> SessionItem:
+def set_price(shop: Shop, item: SessionItem, price: Decimal) -> SessionItem:
     """Set the price of the item's order (for a quote); the suggestion is made again."""
     order = _require_order(item)
+    # the store's number holds every amount to the cent below LARGEST exactly as written back
     update_fields(
-        shop.store, order["ref"], {"price": price}, shop.clock.now(), "in the reply session"
+        shop.store, order["ref"], {"price": float(price)}, shop.clock.now(), "in the reply session"
     )
     return _refreshed(shop, item)
 

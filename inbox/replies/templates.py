@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 
 from banco.config.load import LANGUAGES
+from banco.inbox.i18n.money import format_money, stored_amount
 from banco.inbox.i18n.words import day_and_month
 from banco.inbox.shop import Shop
 
@@ -51,7 +52,6 @@ PURPOSE_WORDS = {
 LANGUAGE_NAMES = {"en": "English", "it": "Italian", "fr": "French"}
 PLACEHOLDERS = ("customer", "ref", "title", "deadline", "price", "quantity", "shop", "owner")
 
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
 HONORIFICS = {
     "mr",
     "mrs",
@@ -113,23 +113,12 @@ def format_day(value: str | None, lang: str, today: date) -> str:
 
 
 def format_price(value: Any, currency: str | None, lang: str) -> str:
-    """ "€180" / "180 €" / "1 200,50 €"; "" when there is no price yet."""
-    try:
-        amount = float(value)
-    except (TypeError, ValueError):
+    """ "€1,250.50" / "1.250,50 €" / "1 250,50 €" as Babel writes it for ``lang``; "" when there
+    is no price yet."""
+    amount = stored_amount(value)
+    if amount is None or amount <= 0:
         return ""
-    if amount <= 0:
-        return ""
-    number = f"{amount:,.2f}" if round(amount * 100) % 100 else f"{amount:,.0f}"
-    if lang == "it":
-        number = number.translate(str.maketrans(",.", ".,"))
-    elif lang == "fr":
-        number = number.replace(",", " ").replace(".", ",")
-    code = (currency or "EUR").upper()
-    symbol = CURRENCY_SYMBOLS.get(code)
-    if lang == "en":
-        return f"{symbol}{number}" if symbol else f"{code} {number}"
-    return f"{number} {symbol or code}"
+    return format_money(amount, (currency or "EUR").upper(), lang)
 
 
 def format_quantity(value: Any) -> int | str:

@@ -22,6 +22,7 @@ from typing import Any
 import click
 
 from banco.inbox.clock import parse_iso
+from banco.inbox.i18n.money import AmountError, format_amount, parse_amount, stored_amount
 from banco.inbox.i18n.words import duration
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES, OrderError
 from banco.inbox.replies.language import set_language
@@ -384,17 +385,18 @@ class _Terminal:
             self.show_suggestion(draft)
 
     def ask_price(self, item: SessionItem) -> SessionItem:
-        current = (item.order or {}).get("price")
-        hint = f"blank keeps {current:g}" if current else "blank to leave it unset"
+        lang, currency = self.shop.config.shop.language, self.shop.config.shop.currency
+        current = stored_amount((item.order or {}).get("price"))
+        hint = (
+            f"blank keeps {format_amount(current, lang)}" if current else "blank to leave it unset"
+        )
         answer_text = self.ask(f"Price ({hint})", default="")
         if not answer_text:
             return item
         try:
-            price = float(answer_text.replace("€", "").replace(" ", "").replace(",", "."))
-        except ValueError:
-            self.echo(
-                f'"{answer_text}" is not a price; it is unchanged (`banco order price` sets it).'
-            )
+            price = parse_amount(answer_text, lang, currency)
+        except AmountError as e:
+            self.echo(f"{e}; the price is unchanged (`banco orders price` sets it).")
             return item
         return set_price(self.shop, item, price)
 
