@@ -1,1 +1,3 @@
-"""The `banco` command: ``main`` (the commands), ``show`` (an order as printed), ``demo``."""
+"""The `banco` command: ``main`` (the group and ``main``), ``app`` (what every command shares), one
+module per command group (``shop``, ``messages``, ``outbox``, ``orders``, ``routines``), ``show``
+(an order as printed), ``demo``."""

@@ -38,6 +38,7 @@ import os
 import re
 import socket
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -540,7 +541,7 @@ def decide(shop: Shop, outbox_id: int, decision: str) -> None:
         raise OutboxError(f"reply {outbox_id} changed meanwhile; `banco outbox` shows it now")
 
 
-def state_words(row: dict[str, Any]) -> str:
+def state_words(row: Mapping[str, Any]) -> str:
     """A reply's state in the maker's words."""
     if row["status"] == "queued" and row.get("send_at"):
         return "scheduled"

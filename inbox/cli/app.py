@@ -1,0 +1,110 @@
+"""What every command of ``banco`` shares: its errors as plain lines, the shop it opens, the
+maker's times, the --json and --limit options."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from banco.config import ConfigError
+from banco.inbox.clock import parse_iso
+from banco.inbox.orders.pipeline import OrderError
+from banco.inbox.shop import Shop
+from banco.inbox.store.database import StoreError
+
+
+class Problem(click.ClickException):
+    """A one-line error for the maker; exit status 1."""
+
+
+class BancoGroup(click.Group):
+    """Turns every failure into plain lines and an exit status; never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from banco.config import SecretError
+        from banco.connectors import ConnectorError
+        from banco.inbox.cli.demo import DemoError
+        from banco.inbox.replies.outbox import OutboxError
+
+        try:
+            return super().invoke(ctx)
+        except ConfigError as e:
+            for problem in e.problems:
+                click.echo(f"{e.path}: {problem}", err=True)
+            click.echo("Fix banco.toml, then run the command again.", err=True)
+            raise click.exceptions.Exit(2) from None
+        except (OrderError, StoreError, ConnectorError, SecretError, DemoError, OutboxError) as e:
+            raise Problem(str(e)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as e:
+            if os.environ.get("BANCO_DEBUG"):
+                raise
+            click.echo(
+                f"Error: Banco hit a problem it did not expect ({type(e).__name__}: {e}).", err=True
+            )
+            click.echo(
+                "Nothing was lost. Run again with BANCO_DEBUG=1 for details, and please report it.",
+                err=True,
+            )
+            raise click.exceptions.Exit(1) from None
+
+
+def open_shop(ctx: click.Context) -> Shop:
+    obj = ctx.find_root().obj
+    if "shop" not in obj:
+        obj["shop"] = Shop.open(obj["home"], clock=obj["clock"], registry=obj.get("registry"))
+        ctx.call_on_close(obj["shop"].close)
+    shop: Shop = obj["shop"]
+    return shop
+
+
+def with_shop(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: load the shop (config checked, store opened) and pass it as the first argument."""
+
+    @click.pass_context
+    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        return ctx.invoke(fn, open_shop(ctx), *args, **kwargs)
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+def local(shop: Shop, moment: str | None) -> str:
+    """A stored UTC time as the maker reads it: in the shop's time zone, to the minute."""
+    if not moment:
+        return ""
+    return parse_iso(moment).astimezone(shop.config.shop.timezone).strftime("%Y-%m-%d %H:%M")
+
+
+def today(shop: Shop) -> date:
+    return shop.clock.now().astimezone(shop.config.shop.timezone).date()
+
+
+def print_json(rows: Any) -> None:
+    click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=_json_default))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print every matching row as JSON."
+)
+limit_option = click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
+
+
+def one_line(text: str | None, width: int = 60) -> str:
+    flat = " ".join((text or "").split())
+    return flat[:width] + ("…" if len(flat) > width else "")

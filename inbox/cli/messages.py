@@ -1,0 +1,169 @@
+"""``banco messages`` (list, show, raw, reply) and ``banco reply``, the reply session."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+
+import click
+
+from banco.inbox.cli.app import (
+    Problem,
+    json_option,
+    limit_option,
+    local,
+    one_line,
+    open_shop,
+    print_json,
+    with_shop,
+)
+from banco.inbox.cli.outbox import delivery_line
+from banco.inbox.clock import iso
+from banco.inbox.shop import Shop
+from banco.inbox.store import queries
+
+
+@click.group(invoke_without_command=True)
+@click.option("--waiting", is_flag=True, help="Only messages waiting for your reply.")
+@click.option("--unreadable", is_flag=True, help="Only messages Banco could not read or download.")
+@click.option(
+    "--channel", type=click.Choice(["email", "telegram", "form"]), help="Only this channel."
+)
+@click.option("--account", help="Only this account.")
+@click.option("--order", "order_ref", help="Only messages of this order (e.g. B-0042).")
+@json_option
+@limit_option
+@click.pass_context
+def messages(
+    ctx: click.Context,
+    waiting: bool,
+    unreadable: bool,
+    channel: str | None,
+    account: str | None,
+    order_ref: str | None,
+    as_json: bool,
+    limit: int | None,
+) -> None:
+    """List messages, oldest first. `banco messages show ID` shows one."""
+    if ctx.invoked_subcommand:
+        return
+    shop = open_shop(ctx)
+    rows = queries.list_messages(
+        shop.store,
+        waiting=waiting,
+        unreadable=unreadable,
+        channel=channel,
+        account=account,
+        order=order_ref,
+        limit=limit,
+    )
+    if as_json:
+        print_json(rows)
+        return
+    for m in rows:
+        arrow = "→" if m["direction"] == "out" else "←"
+        flag = {"unreadable": " [unreadable]", "too_large": " [too large]"}.get(m["status"], "")
+        wait = " [waiting]" if m["waiting"] else ""
+        click.echo(
+            f"{m['id']:>6} {local(shop, m['sent_at'])} {arrow} {m['channel']:<8} "
+            f"{(m['order_ref'] or '-'):<7} {m['sender'] or '?'}: "
+            f"{m['subject'] or one_line(m['text'])}{flag}{wait}"
+        )
+    if not rows:
+        click.echo("No messages match.")
+
+
+@messages.command("show")
+@click.argument("message_id", type=int)
+@json_option
+@with_shop
+def message_show(shop: Shop, message_id: int, as_json: bool) -> None:
+    """Show one message in full."""
+    row = queries.get_message(shop.store, message_id)
+    if row is None:
+        raise Problem(f"no message {message_id}; `banco messages` lists them")
+    row.pop("raw")
+    if as_json:
+        print_json(row)
+        return
+    click.echo(
+        f"Message {row['id']} ({row['channel']}, {row['account']}), order {row['order_ref'] or '-'}"
+    )
+    click.echo(f"From:    {row['sender'] or '?'} <{row['sender_handle'] or '?'}>")
+    click.echo(f"Date:    {local(shop, row['sent_at'])}")
+    click.echo(f"Subject: {row['subject']}")
+    if row["status"] != "ok":
+        click.echo(f"Note:    {row['problem']} (the original: banco messages raw {row['id']})")
+    for a in row["attachments"]:
+        click.echo(
+            f"Attached: {a['filename']} ({a['content_type']}, {a['size']} bytes)"
+            + (f" at {shop.home / a['path']}" if a["path"] else " (not downloaded)")
+        )
+    click.echo("")
+    click.echo(row["text"] or "")
+
+
+@messages.command("raw")
+@click.argument("message_id", type=int)
+@with_shop
+def message_raw(shop: Shop, message_id: int) -> None:
+    """Print a message exactly as it was received (save it as .eml to open it in a mail program)."""
+    row = queries.get_message(shop.store, message_id)
+    if row is None:
+        raise Problem(f"no message {message_id}; `banco messages` lists them")
+    sys.stdout.buffer.write(row["raw"] or b"")
+    sys.stdout.flush()
+
+
+@messages.command("reply")
+@click.argument("message_id", type=int)
+@click.option("--text", help="The reply (default: write it in your editor).")
+@click.option(
+    "--send/--queue", "send_now", default=True, help="Send now (default) or only queue it."
+)
+@click.option("--at", "at", help='Send it then, not now: "tomorrow 09:00", "friday 17:00".')
+@with_shop
+def message_reply(
+    shop: Shop, message_id: int, text: str | None, send_now: bool, at: str | None
+) -> None:
+    """Answer a message on the channel it came from, through the outbox."""
+    from banco.inbox.replies.outbox import deliver, queue_reply
+
+    send_at = send_time(shop, at) if at is not None else None
+    if text is None:
+        text = click.edit("\n# Write your reply above. Lines starting with # are dropped.\n") or ""
+        text = "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
+    outbox_id = queue_reply(shop, message_id, text, send_at=send_at)
+    if send_at is not None:
+        click.echo(
+            f"Reply {outbox_id} scheduled for {local(shop, iso(send_at))}; `banco outbox cancel"
+            f" {outbox_id}` cancels it until then."
+        )
+        return
+    if not send_now:
+        click.echo(f"Reply {outbox_id} queued; `banco outbox send` sends it.")
+        return
+    [result] = deliver(shop, [outbox_id])
+    click.echo(delivery_line(result))
+    if result.status != "sent":
+        raise click.exceptions.Exit(1)
+
+
+def send_time(shop: Shop, text: str) -> datetime:
+    """The time the maker wrote for a scheduled reply, or one plain line and exit 1."""
+    from banco.inbox.replies.session import send_time as read_time
+    from banco.inbox.replies.when import WhenError
+
+    try:
+        return read_time(shop, text)
+    except WhenError as e:
+        raise Problem(str(e)) from None
+
+
+@click.command()
+@with_shop
+def reply(shop: Shop) -> None:
+    """Hold a reply session: every message waiting for you, one order at a time."""
+    from banco.inbox.replies.terminal import run_terminal_session
+
+    run_terminal_session(shop, click.echo, click.prompt, click.edit)

@@ -1,0 +1,113 @@
+"""``banco outbox``: the replies waiting to go out, and what happened to them."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import click
+
+from banco.inbox.cli.app import json_option, local, one_line, open_shop, print_json, with_shop
+from banco.inbox.shop import Shop
+from banco.inbox.store.outbox import listed_replies
+
+if TYPE_CHECKING:
+    from banco.inbox.replies.outbox import Delivery
+
+
+def delivery_line(result: Delivery) -> str:
+    """What became of one reply just handed to its channel, in the maker's words."""
+    words = {
+        "sent": "sent",
+        "queued": "kept in the outbox; Banco tries again at the next collect",
+        "failed": "refused",
+        "may_have_been_sent": "may have been sent",
+        "elsewhere": "is being sent by another Banco right now",
+    }
+    line = f"Reply {result.outbox_id} {words.get(result.status, result.status)}"
+    line += f": {result.error}" if result.error and result.status != "elsewhere" else "."
+    if result.status == "may_have_been_sent":
+        line += (
+            f" Look, then `banco outbox resend {result.outbox_id}` or"
+            f" `banco outbox mark-sent {result.outbox_id}`."
+        )
+    return line
+
+
+@click.group(invoke_without_command=True)
+@json_option
+@click.option("--all", "include_sent", is_flag=True, help="Include sent and cancelled replies.")
+@click.pass_context
+def outbox(ctx: click.Context, as_json: bool, include_sent: bool) -> None:
+    """Replies waiting to go out, and what happened to them."""
+    if ctx.invoked_subcommand:
+        return
+    from banco.inbox.replies.outbox import state_words
+
+    shop = open_shop(ctx)
+    rows = listed_replies(shop.store, include_done=include_sent)
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        to = json.loads(r["to_handle"])[1]
+        state = state_words(r)
+        if r["send_at"] and r["status"] == "queued":
+            state += f" for {local(shop, r['send_at'])}"
+        click.echo(
+            f"{r['id']:>5} {state:<26} {r['account']} -> {to}: {one_line(r['text'], 50)}"
+            + (f"  ({r['error']})" if r["error"] else "")
+        )
+    if any(r["status"] == "may_have_been_sent" for r in rows):
+        click.echo(
+            "A reply that may have been sent is never sent again by itself: look at the chat or"
+            " your Sent folder, then `banco outbox resend ID` or `banco outbox mark-sent ID`."
+        )
+    if not rows:
+        click.echo("The outbox is empty.")
+
+
+@outbox.command("send")
+@with_shop
+def outbox_send(shop: Shop) -> None:
+    """Send every queued reply now."""
+    from banco.inbox.replies.outbox import deliver
+
+    results = deliver(shop)
+    for r in results:
+        click.echo(delivery_line(r))
+    if not results:
+        click.echo("Nothing to send.")
+
+
+@outbox.command("cancel")
+@click.argument("outbox_id", type=int)
+@with_shop
+def outbox_cancel(shop: Shop, outbox_id: int) -> None:
+    """Take a reply out of the outbox without sending it (a scheduled one too)."""
+    from banco.inbox.replies.outbox import decide
+
+    decide(shop, outbox_id, "cancel")
+    click.echo(f"Reply {outbox_id} cancelled.")
+
+
+@outbox.command("resend")
+@click.argument("outbox_id", type=int)
+@with_shop
+def outbox_resend(shop: Shop, outbox_id: int) -> None:
+    """Send a refused or maybe-sent reply again (you checked: it did not arrive)."""
+    from banco.inbox.replies.outbox import decide
+
+    decide(shop, outbox_id, "resend")
+    click.echo(f"Reply {outbox_id} queued again; `banco outbox send` sends it.")
+
+
+@outbox.command("mark-sent")
+@click.argument("outbox_id", type=int)
+@with_shop
+def outbox_mark_sent(shop: Shop, outbox_id: int) -> None:
+    """A reply that may have been sent did arrive: record it as sent, never send it again."""
+    from banco.inbox.replies.outbox import decide
+
+    decide(shop, outbox_id, "mark_sent")
+    click.echo(f"Reply {outbox_id} marked sent.")

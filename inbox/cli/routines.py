@@ -1,0 +1,195 @@
+"""``banco`` commands of the day's routines: run, routine, plan, serve, schedule, service."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import click
+
+from banco.config import ConfigError
+from banco.inbox.cli.app import Problem, open_shop, with_shop
+from banco.inbox.shop import Shop
+
+
+@click.command("run")
+@click.pass_context
+def run_command(ctx: click.Context) -> None:
+    """Run your day: every routine at its time in [schedule], until stopped (Ctrl-C)."""
+    import logging
+
+    from banco.inbox.routines import day as routines
+    from banco.inbox.store.runs import last_run
+    from banco.scheduler.runner import AlreadyRunning, serve
+
+    shop = open_shop(ctx)  # the config is checked before anything starts
+    obj = ctx.find_root().obj
+    home = shop.home
+
+    def fresh() -> Shop:
+        return Shop.open(home, clock=obj["clock"], registry=obj.get("registry"))
+
+    def run_routine(name: str) -> None:
+        try:
+            current = fresh()
+        except ConfigError as e:  # banco.toml broke while running: say so, keep the schedule
+            logging.getLogger("banco").error("%s skipped: %s", name, e)
+            return
+        try:
+            routines.run(current, name)
+        finally:
+            current.close()
+
+    def with_fresh(step: Callable[[Shop], object]) -> Callable[[], None]:
+        def run_step() -> None:
+            current = fresh()
+            try:
+                step(current)
+            except Exception as e:  # logged; the schedule goes on
+                logging.getLogger("banco").error("%s failed: %s", step.__name__, e)
+            finally:
+                current.close()
+
+        return run_step
+
+    def collect_frequent(current: Shop) -> None:
+        routines.collect(current, routines.frequent_accounts(current))
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    page = None
+    if shop.config.web["enabled"]:
+        from banco.inbox.web import WebError, start
+
+        web = shop.config.web
+        try:
+            page = start(
+                home,
+                web["host"],
+                web["port"],
+                clock=obj["clock"],
+                registry=obj.get("registry"),
+                password=web["password"],
+            )
+        except WebError as e:
+            raise Problem(str(e)) from None
+        click.echo(f"Banco's page: {page.url}")
+    try:
+        serve(
+            home,
+            shop.config,
+            run_routine,
+            last_runs=lambda: {r: last_run(shop.store, r) for r in routines.ROUTINES},
+            now=shop.clock.now,
+            collect_frequent=with_fresh(collect_frequent)
+            if routines.frequent_accounts(shop)
+            else None,
+            every_minute=with_fresh(routines.each_minute),
+            ready=click.echo,
+        )
+    except AlreadyRunning as e:
+        raise Problem(str(e)) from None
+    finally:
+        if page is not None:
+            page.stop()
+    click.echo("Stopped.")
+
+
+@click.command()
+@click.argument("name", type=click.Choice(["collect", "reply", "status", "plan", "digest"]))
+@with_shop
+def routine(shop: Shop, name: str) -> None:
+    """Run one routine now, as the schedule would."""
+    from banco.inbox.routines import day as routines
+
+    if not routines.run(shop, name):
+        raise Problem(f"the {name} routine failed; see `banco check`")
+    click.echo(f"{name}: done.")
+
+
+@click.command()
+@click.option("--ics", "as_ics", is_flag=True, help="Print the calendar file (plan.ics) instead.")
+@with_shop
+def plan(shop: Shop, as_ics: bool) -> None:
+    """Your work laid out over the next weeks, earliest deadline first; writes plan.ics."""
+    from banco.inbox.routines.ics import plan_ics, write_plan_ics
+    from banco.inbox.routines.plan import build_plan, render_plan_text
+
+    config = shop.config
+    laid_out = build_plan(shop.store, config.plan, config.shop.timezone, shop.clock.now())
+    data = plan_ics(laid_out, config.shop.name, config.shop.timezone, lang=config.shop.language)
+    path = write_plan_ics(shop.home, data)
+    if as_ics:
+        click.echo(data.decode(), nl=False)
+        return
+    click.echo(render_plan_text(laid_out, config.shop.language, config.plan["weeks"]), nl=False)
+    click.echo(f"\nCalendar file for your phone or computer: {path}")
+
+
+@click.command("serve")
+@click.option(
+    "--host",
+    help="Where to listen (default [web] host, 127.0.0.1); another address needs [web] password.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), help="The port (default [web] port, 8765).")
+@with_shop
+def serve_command(shop: Shop, host: str | None, port: int | None) -> None:
+    """Open Banco's page in your browser: today, inbox, orders, replies, plan, accounts."""
+    from banco.inbox.web import WebError, serve
+
+    web = shop.config.web
+    try:
+        serve(
+            shop.home,
+            host or web["host"],
+            web["port"] if port is None else port,
+            clock=shop.clock,
+            registry=shop.registry,
+            password=web["password"],
+            ready=click.echo,
+        )
+    except WebError as e:
+        raise Problem(str(e)) from None
+
+
+@click.command()
+@with_shop
+def schedule(shop: Shop) -> None:
+    """When each routine runs next, in your time zone."""
+    from banco.inbox.routines.day import frequent_accounts
+    from banco.scheduler.runner import FREQUENT_COLLECT_MINUTES, upcoming
+
+    zone = shop.config.shop.timezone
+    for name, when in upcoming(shop.config, shop.clock.now()):
+        slots = ", ".join(s.text for s in shop.config.schedule[name]) or "no times set"
+        at = when.astimezone(zone).strftime("%a %d %b %H:%M") if when else "never"
+        click.echo(f"{name:<8} next {at:<16} ({slots})")
+    if frequent := frequent_accounts(shop):
+        click.echo(
+            f"also every {FREQUENT_COLLECT_MINUTES} minutes while `banco run` is on:"
+            f" collect {', '.join(frequent)}"
+        )
+
+
+@click.group()
+def service() -> None:
+    """Start `banco run` with your computer."""
+
+
+@service.command("install")
+@with_shop
+def service_install(shop: Shop) -> None:
+    """Write the service that starts `banco run` at login (systemd; instructions for a Mac)."""
+    from banco.scheduler import service as svc
+
+    if sys.platform == "darwin":
+        name = svc.service_name(shop.home)
+        click.echo(
+            "On a Mac, save this as ~/Library/LaunchAgents/org.banco."
+            f"{name}.plist, then run: launchctl load ~/Library/LaunchAgents/org.banco.{name}.plist"
+        )
+        click.echo(svc.launchd_plist(shop.home))
+        return
+    path, commands = svc.install_systemd(shop.home)
+    click.echo(f"Wrote {path}. To start it now and at every login, run:")
+    for line in commands:
+        click.echo(f"  {line}")

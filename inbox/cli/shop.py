@@ -1,0 +1,166 @@
+"""``banco`` commands to set up a shop and look through it: init, check, auth, collect, search,
+digest, demo, forms."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from banco.connectors import load_registry
+from banco.inbox.cli.app import (
+    Problem,
+    json_option,
+    limit_option,
+    local,
+    print_json,
+    today,
+    with_shop,
+)
+from banco.inbox.orders.pipeline import STATUS_WORDS
+from banco.inbox.routines.digest import render_html, render_text
+from banco.inbox.shop import CONFIG_NAME, Shop
+from banco.inbox.store import queries
+
+EXAMPLE_CONFIG = "banco.example.toml"
+
+
+# Setting up -------------------------------------------------------------------------------------
+@click.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Write a commented banco.toml in the shop folder to fill in."""
+    home: Path = ctx.obj["home"]
+    path = home / CONFIG_NAME
+    if path.exists():
+        raise Problem(f"{path} already exists; edit it, then run `banco check`")
+    home.mkdir(parents=True, exist_ok=True)
+    kinds = ", ".join(sorted(load_registry().kinds))
+    example = resources.files("banco.config").joinpath(EXAMPLE_CONFIG).read_text(encoding="utf-8")
+    path.write_text(example.replace("{kinds}", kinds), encoding="utf-8")
+    click.echo(f"Wrote {path}.")
+    click.echo("Open it in a text editor, add your accounts, then run `banco check`.")
+
+
+@click.command()
+@click.option(
+    "--fix", is_flag=True, help="Also repair what can be repaired (e.g. a Telegram webhook)."
+)
+@with_shop
+def check(shop: Shop, fix: bool) -> None:
+    """Check the config and reach every account; say what works and what to fix."""
+    from banco.inbox.collect.checks import run_checks
+
+    ok = run_checks(shop, click.echo, fix=fix)
+    if not ok:
+        raise Problem("some accounts need attention (see above)")
+
+
+@click.command()
+@click.argument("account")
+@with_shop
+def auth(shop: Shop, account: str) -> None:
+    """Sign in to an account that needs your permission once (e.g. a Google sheet)."""
+    connector = shop.connector(account)
+    try:
+        authorize = getattr(connector, "authorize", None)
+        if authorize is None:
+            raise Problem(f"{account} needs no sign-in; `banco check` tests it")
+        authorize(click.echo, click.prompt)
+    finally:
+        connector.close()
+
+
+@click.command()
+@click.option("--account", "accounts", multiple=True, help="Only this account (repeatable).")
+@with_shop
+def collect(shop: Shop, accounts: tuple[str, ...]) -> None:
+    """Fetch everything new from every account."""
+    from banco.inbox.collect.progress import ProgressLine
+    from banco.inbox.collect.sync import collect as run_collect
+
+    with ProgressLine() as progress:
+        results = run_collect(shop, list(accounts) or None, progress=progress.update)
+    for r in results:
+        c = r.counts
+        if r.ok:
+            click.echo(
+                f"{r.account}: {c.new} new, {c.updated} updated, {c.orders} new orders"
+                + (f", {c.unreadable} unreadable" if c.unreadable else "")
+            )
+        else:
+            how = "needs you" if r.error_kind == "needs_you" else "will retry"
+            click.echo(f"{r.account}: failed ({how}): {r.error}", err=True)
+    if not results:
+        click.echo("No accounts yet: add one to banco.toml (see `banco init`).")
+    if any(not r.ok for r in results):
+        raise Problem("some accounts could not be collected (see above)")
+
+
+@click.command()
+@click.argument("query")
+@json_option
+@limit_option
+@with_shop
+def search(shop: Shop, query: str, as_json: bool, limit: int | None) -> None:
+    """Search every message and order (words, names, references)."""
+    if not query.strip():
+        raise Problem('say what to look for, for example: banco search "blue mugs"')
+    rows = queries.search(shop.store, query, limit)
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        if r["type"] == "order":
+            click.echo(f"order   {r['ref']}  {r['title']} ({STATUS_WORDS[r['status']]})")
+        else:
+            click.echo(
+                f"message {r['id']:>6}  {local(shop, r['sent_at'])} {r['sender'] or '?'}: "
+                f"{r['subject']}"
+            )
+    if not rows:
+        click.echo(f'Nothing found for "{query}".')
+
+
+@click.command()
+@click.option("--html", "as_html", is_flag=True, help="Print the HTML version.")
+@with_shop
+def digest(shop: Shop, as_html: bool) -> None:
+    """Print today's digest: new orders, who is waiting, deadlines, today's plan, problems."""
+    from banco.inbox.routines.digest_delivery import daily_digest
+
+    facts = daily_digest(shop)
+    render = render_html if as_html else render_text
+    click.echo(render(facts, shop.config.shop.language, today(shop)), nl=False)
+
+
+@click.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def demo(ctx: click.Context, folder: Path | None) -> None:
+    """Build a made-up shop, collect it and show its digest. Nothing of yours is touched."""
+    from banco.inbox.cli.demo import run_demo
+
+    run_demo(folder, ctx.obj["clock"], click.echo)
+
+
+@click.group()
+def forms() -> None:
+    """Order forms: see how Banco reads your form's columns."""
+
+
+@forms.command("headers")
+@click.argument("account")
+@with_shop
+def forms_headers(shop: Shop, account: str) -> None:
+    """Print the form's columns and the mapping Banco guesses, ready to paste into banco.toml."""
+    from banco.connectors.forms.mapping import guess_mapping, mapping_as_toml
+
+    connector = shop.connector(account)
+    headers = getattr(connector, "headers", None)
+    if headers is None:
+        raise Problem(f"{account} is not an order form account")
+    columns = headers()
+    mapping = dict(shop.config.account(account).settings.get("mapping") or guess_mapping(columns))
+    click.echo(mapping_as_toml(columns, mapping))
