@@ -44,15 +44,21 @@ from banco.connectors import Handle, OrderFields, Page, Record
 from banco.connectors.base import OWN_NOTE
 from banco.inbox.clock import iso
 from banco.inbox.collect.form_ids import adopt_earlier_form_id
-from banco.inbox.orders.pipeline import (
-    CLOSED,
-    add_event,
-    create_order,
-    may_hold_ref,
-    ref_pattern,
-)
+from banco.inbox.orders.pipeline import add_event, create_order, may_hold_ref, ref_pattern
+from banco.inbox.store import contacts, messages, threads
 from banco.inbox.store.copies import copy_key
 from banco.inbox.store.database import SaveFile, Store
+from banco.inbox.store.messages import NewContent, RepliedMessage, Scope, StoredMessage
+from banco.inbox.store.orders import (
+    OrderCustomer,
+    is_open,
+    open_order_of,
+    order_by_token,
+    order_customer,
+    touch_order,
+    update_order,
+)
+from banco.inbox.store.threads import Thread
 
 #: JSON as stored, letters kept as they are (an encoder made once: ``json.dumps`` with options
 #: makes one per call)
@@ -143,11 +149,7 @@ class Ingest:
             with self.store.db.atomic():
                 self._save(record, stream, counts, save_file)
         except Exception as e:  # a bug on one record must not cost the page: keep it raw
-            known = self.store.scalar(
-                "select id from messages where account = ? and external_id = ?",
-                [self.account, record.external_id],
-            )
-            if known is None:
+            if messages.message_id_of(self.store, self.account, record.external_id) is None:
                 self._quarantine(record, stream, f"Banco could not file this message ({e})")
             counts.unreadable += 1
 
@@ -155,22 +157,10 @@ class Ingest:
         if record.direction == "in" and record.sender and self.owner & set(record.sender.handles):
             record.direction = "out"  # the maker's own mail, found in an inbound folder
         adopt_earlier_form_id(self.store, self.account, record)
-        existing = self._existing(record)
         digest = record.fingerprint()
+        existing = self._same_message(record)
         if existing is not None:
-            if existing["stream"] == "outbox" and stream != "outbox":
-                # A reply Banco sent, found in the mailbox: it now lives where the mailbox keeps
-                # it, so the folder's count and Banco's agree.
-                self.store.db.conn.execute(
-                    "update messages set stream = ? where id = ?", [stream, existing["id"]]
-                )
-            elif _is_copy(existing, record, stream, digest):
-                self._note_copy(existing, record, stream)
-            if existing["content_hash"] == digest or existing["external_id"] != record.external_id:
-                counts.unchanged += 1  # the same content, or another copy: never an edit
-            else:
-                self._replace(existing, record, digest)
-                counts.updated += 1
+            self._seen_again(existing, record, stream, digest, counts)
             return
         message_id = self._file_new(record, stream, digest, counts)
         self._save_attachments(message_id, record, save_file)
@@ -178,31 +168,20 @@ class Ingest:
             counts.unreadable += 1
         counts.new += 1
 
-    def _existing(self, record: Record) -> dict[str, Any] | None:
+    # Same message? ------------------------------------------------------------------------------
+    def _same_message(self, record: Record) -> StoredMessage | None:
         """The stored version of ``record``: same id; else the message it is a copy of (same
         Message-ID and ``copy_key``, in the same direction): found in another folder, delivered
         again, or in a mailbox whose UIDs were renumbered; else a reply Banco sent, found in the
         mailbox by its Message-ID alone (Banco makes a new one for every reply, and the server's
         copy need not be byte for byte what Banco composed). Another message that only shares
         the Message-ID (contact-form plugins and shop systems reuse one) is not it."""
-        columns = (
-            "id, external_id, stream, size, content_hash, order_id, order_fields, subject, text,"
-            " raw"
-        )
-        found = self.store.one(
-            f"select {columns} from messages where account = ? and external_id = ?",
-            [self.account, record.external_id],
-        )
+        found = messages.stored_under(self.store, self.account, record.external_id)
         key = self._copy_key(record)
         if found is not None or key is None:
             return found
-        # "+account": looked up in the index of (message_key, copy_key), not through all the
-        # account's messages
-        return self.store.one(
-            f"select {columns} from messages where +account = ? and direction = ?"
-            " and ((message_key is ? and copy_key = ?) or (message_key = ? and stream = 'outbox'))"
-            " limit 1",
-            [self.account, record.direction, record.message_key, key, record.message_key],
+        return messages.stored_copy(
+            self.store, self.account, record.direction, record.message_key, key
         )
 
     def _copy_key(self, record: Record) -> str | None:
@@ -211,77 +190,97 @@ class Ingest:
             self._copy = (record, record_copy_key(record))
         return self._copy[1]
 
-    def _note_copy(self, existing: dict[str, Any], record: Record, stream: str) -> None:
+    def _seen_again(
+        self, existing: StoredMessage, record: Record, stream: str, digest: str, counts: Counts
+    ) -> None:
+        """``record`` is the stored message ``existing``: seen again, a copy of it, or edited."""
+        if existing.stream == "outbox" and stream != "outbox":
+            # A reply Banco sent, found in the mailbox: it now lives where the mailbox keeps
+            # it, so the folder's count and Banco's agree.
+            messages.move_to_stream(self.store, existing.id, stream)
+        elif _is_copy(existing, record, stream, digest):
+            self._note_copy(existing, record, stream)
+        if existing.content_hash == digest or existing.external_id != record.external_id:
+            counts.unchanged += 1  # the same content, or another copy: never an edit
+        else:
+            self._replace(existing, record, digest)
+            counts.updated += 1
+
+    def _note_copy(self, existing: StoredMessage, record: Record, stream: str) -> None:
         """List where a copy of the stored message ``existing`` was found, so that the folder's
         count at the source and Banco's agree (``stored_count``). A copy of the same size in a
         folder that already holds the message is that message under a new number (the folder
         was rebuilt, its UIDs renumbered), not one more copy: a copy delivered again differs in
         its Received headers."""
         size = _size(record)
-        if existing["stream"] == stream and existing["size"] == size:
+        if existing.stream == stream and existing.size == size:
             return
-        self.store.db.conn.execute(
-            "insert or ignore into message_copies (account, stream, external_id, message_id, size)"
-            " select ?, ?, ?, ?, ? where not exists (select 1 from message_copies"
-            " where message_id = ? and stream = ? and size = ?)",
-            [self.account, stream, record.external_id, existing["id"], size]
-            + [existing["id"], stream, size],
+        messages.note_copy(self.store, self.account, stream, record.external_id, existing.id, size)
+
+    def _replace(self, existing: StoredMessage, record: Record, digest: str) -> None:
+        new_fields = _fields_json(record.order) if record.order else None
+        content: NewContent = {
+            "subject": record.subject,
+            "text": record.text,
+            "raw": record.raw,
+            "status": record.status,
+            "problem": record.problem,
+            "content_hash": digest,
+            "order_fields": _to_json(new_fields) if new_fields else None,
+        }
+        messages.replace_content(self.store, existing, content, self._now_iso())
+        if record.order is not None and existing.order_id is not None:
+            self._edit_order(existing.order_id, existing.order_fields, record.order)
+
+    def _edit_order(self, order_id: int, stored_fields: str | None, fields: OrderFields) -> None:
+        """Give the order the edited answers of its form, and note which changed."""
+        before = order_columns_from_json(json.loads(stored_fields or "{}"))
+        new = order_columns(fields)
+        changed = {k: [before.get(k), v] for k, v in new.items() if before.get(k) != v}
+        if not changed:
+            return
+        update_order(
+            self.store,
+            order_id,
+            {**{k: v[1] for k, v in changed.items()}, "updated_at": self._now_iso()},
+        )
+        add_event(
+            self.store,
+            order_id,
+            self.now,
+            "form_edit",
+            note="the order form answers were edited",
+            data=changed,
         )
 
+    # Filing a new message -----------------------------------------------------------------------
     def _file_new(self, record: Record, stream: str, digest: str, counts: Counts) -> int:
+        """File a record not stored yet: which contact? which thread? which order? then the
+        message itself, and who waits now."""
         if record.auto == OWN_NOTE:
             return self._file_own_note(record, stream, digest)
-        files_order = record.direction == "in" and record.status != "unreadable" and not record.auto
-        people = [record.sender] if record.direction == "in" else record.recipients
-        handles = [h for person in people if person for h in person.handles]
         claimed = self._claimed_order(record)
-        contact_id = self._contact(
-            handles,
-            people[0].name if people and people[0] else "",
-            create=files_order,
-            default=claimed["contact_id"] if claimed else None,
-            adopt=record.direction == "in",
-        )
+        contact_id = self._which_contact(record, claimed)
         replied = self._replied_message(record)
-        thread = self._thread(record, replied)
-        order_id = (
-            claimed["id"] if claimed else self._order_for(record, contact_id, replied, thread)
-        )
-        # whom the message speaks to (the maker's) or comes from (a customer's)
-        parties = self._written_to(record, replied) if record.direction == "out" else set()
-        answers_on_order = replied is not None and replied["order_id"] == order_id
-        if record.direction == "out" and not (
-            answers_on_order or self._is_order_of(order_id, parties)
-        ):
-            order_id = None  # her mail names the order but is written to someone else
-        elif record.direction == "in" and contact_id is not None:
-            parties = {contact_id}
-        if order_id is None and files_order and contact_id is not None:
+        thread = self._which_thread(record, replied)
+        parties = self._parties(record, contact_id, replied)
+        order_id = self._which_order(record, contact_id, claimed, replied, thread, parties)
+        if order_id is None and _opens_order(record) and contact_id is not None:
             order_id = self._new_order(record, contact_id)
             counts.orders += 1
-        if thread is None:
-            thread = self._new_thread(record, contact_id, order_id)
-        elif order_id is not None and thread["order_id"] is None:
-            self.store.db.table("threads").update(thread["id"], {"order_id": order_id})
+        thread_id = self._thread_filed_on(record, thread, contact_id, order_id)
         sent = iso(record.sent_at) or self._now_iso()
         message_id = self._insert_message(
             record,
             stream,
             sent,
-            thread_id=thread["id"],
+            thread_id=thread_id,
             contact_id=contact_id,
             order_id=order_id,
             digest=digest,
         )
-        if order_id is not None:
-            self.store.db.conn.execute(
-                "update orders set updated_at = ? where id = ?", [self._now_iso(), order_id]
-            )
-        if files_order and claimed is None and self._someone_elses(order_id, contact_id):
-            self.store.db.conn.execute(
-                "update messages set new_sender = 1 where id = ?", [message_id]
-            )
-        self._settle_waiting(message_id, record, sent, order_id, thread["id"], parties)
+        self._note_on_order(record, message_id, order_id, contact_id, claimed)
+        self._settle_waiting(message_id, record, sent, order_id, thread_id, parties)
         return message_id
 
     def _file_own_note(self, record: Record, stream: str, digest: str) -> int:
@@ -290,7 +289,19 @@ class Ingest:
         sent = iso(record.sent_at) or self._now_iso()
         return self._insert_message(record, stream, sent, digest=digest)
 
-    # Contacts -----------------------------------------------------------------------------------
+    # Which contact? -----------------------------------------------------------------------------
+    def _which_contact(self, record: Record, claimed: OrderCustomer | None) -> int | None:
+        """The sender's contact for a customer's message; the first known recipient's for the
+        maker's. A customer who opened an order's link is that order's customer."""
+        people = [record.sender] if record.direction == "in" else record.recipients
+        return self._contact(
+            [h for person in people if person for h in person.handles],
+            people[0].name if people and people[0] else "",
+            create=_opens_order(record),
+            default=claimed.contact_id if claimed else None,
+            adopt=record.direction == "in",
+        )
+
     def _contact(
         self,
         handles: list[Handle],
@@ -307,43 +318,23 @@ class Ingest:
             return default
         known: dict[Handle, int] = {}
         for h in handles:
-            owner = self.store.scalar(
-                "select contact_id from handles where kind = ? and value = ?", [h.kind, h.value]
-            )
+            owner = contacts.contact_of(self.store, h)
             if owner is not None:
                 known[h] = owner
         found: int | None = next(iter(known.values()), default)
         if found is None:
             if not create:
                 return None
-            found = self.store.insert(
-                "contacts", {"name": name or handles[0].value, "created_at": self._now_iso()}
-            )
+            found = contacts.add_contact(self.store, name or handles[0].value, self._now_iso())
         elif name and not known:
-            self.store.db.conn.execute(
-                "update contacts set name = ? where id = ? and (name = '' or name like '%@%')",
-                [name, found],
-            )
+            contacts.name_if_unnamed(self.store, found, name)
         for h in handles if adopt else ():
             if h not in known:  # a new address of this person; one already taken stays where it is
-                self.store.db.conn.execute(
-                    "insert or ignore into handles (contact_id, kind, value, display)"
-                    " values (?, ?, ?, ?)",
-                    [found, h.kind, h.value, name],
-                )
+                contacts.add_handle(self.store, found, h, name)
         return found
 
-    # Threads and orders -------------------------------------------------------------------------
-    def _claimed_order(self, record: Record) -> dict[str, Any] | None:
-        """The order whose link the sender opened. Only its token proves the maker gave it: a
-        reference after ``/start`` (typed, or an old link) is a quoted reference like any other."""
-        if not record.order_ref or record.direction != "in":
-            return None
-        return self.store.one(
-            "select id, contact_id from orders where token = ?", [record.order_ref]
-        )
-
-    def _replied_message(self, record: Record) -> dict[str, Any] | None:
+    # Which thread? ------------------------------------------------------------------------------
+    def _replied_message(self, record: Record) -> RepliedMessage | None:
         """The stored message ``record`` answers: the first of its reply keys that names one.
 
         Several share a key when a mailer reuses its Message-ID (each contact-form submission,
@@ -352,40 +343,123 @@ class Ingest:
         then the newest sent before the reply (which it can have answered), then the newest."""
         people = [*record.recipients, record.sender] if record.sender else record.recipients
         involved = list({h.value for person in people for h in person.handles})
-        marks = ",".join("?" * len(involved))
         before = iso(record.sent_at) or "9999"  # without a date, any message may be the one
         for key in record.reply_keys:
-            row = self.store.one(
-                "select id, thread_id, order_id from messages where message_key = ?"
-                f" order by sender_handle in ({marks}) desc, sent_at <= ? desc, sent_at desc,"
-                " id desc limit 1",
-                [key, *involved, before],
-            )
-            if row is not None:
-                return row
+            found = messages.replied_message(self.store, key, involved, before)
+            if found is not None:
+                return found
         return None
 
-    def _thread(self, record: Record, replied: dict[str, Any] | None) -> dict[str, Any] | None:
-        if replied is not None and replied["thread_id"] is not None:
-            return self.store.one("select * from threads where id = ?", [replied["thread_id"]])
+    def _which_thread(self, record: Record, replied: RepliedMessage | None) -> Thread | None:
+        """The conversation of the message it replies to, else of its chat (or form row)."""
+        if replied is not None and replied.thread_id is not None:
+            return threads.thread_by_id(self.store, replied.thread_id)
         if record.conversation:
-            return self.store.one(
-                "select * from threads where account = ? and key = ?",
-                [self.account, record.conversation],
-            )
+            return threads.thread_by_key(self.store, self.account, record.conversation)
         return None
+
+    def _thread_filed_on(
+        self, record: Record, thread: Thread | None, contact_id: int | None, order_id: int | None
+    ) -> int:
+        """The id of ``thread``, filed on ``order_id`` if it was on none; else of a new one."""
+        if thread is None:
+            return self._new_thread(record, contact_id, order_id).id
+        if order_id is not None and thread.order_id is None:
+            threads.file_on_order(self.store, thread.id, order_id)
+        return thread.id
+
+    def _new_thread(self, record: Record, contact_id: int | None, order_id: int | None) -> Thread:
+        """A conversation for ``record``, keyed by its chat (or form row), else its Message-ID.
+        A taken chat key is that chat's conversation. A taken Message-ID is another message's
+        that reused it (a contact-form plugin sending every submission with one): this message
+        starts a conversation of its own, keyed by its id; its headers did not say it replies."""
+        keys = (
+            [record.conversation]
+            if record.conversation
+            else [k for k in (record.message_key, f"id:{record.external_id}") if k]
+        )
+        for key in keys:
+            added = threads.add_thread(
+                self.store,
+                {
+                    "account": self.account,
+                    "channel": record.channel,
+                    "key": key,
+                    "subject": record.subject,
+                    "contact_id": contact_id,
+                    "order_id": order_id,
+                    "created_at": self._now_iso(),
+                },
+            )
+            if added is not None:
+                return added
+        # the chat's conversation (or this message's own, made before)
+        found = threads.thread_by_key(self.store, self.account, keys[-1])
+        assert found is not None
+        return found
+
+    # Which order? -------------------------------------------------------------------------------
+    def _claimed_order(self, record: Record) -> OrderCustomer | None:
+        """The order whose link the sender opened. Only its token proves the maker gave it: a
+        reference after ``/start`` (typed, or an old link) is a quoted reference like any other."""
+        if not record.order_ref or record.direction != "in":
+            return None
+        return order_by_token(self.store, record.order_ref)
+
+    def _parties(
+        self, record: Record, contact_id: int | None, replied: RepliedMessage | None
+    ) -> set[int]:
+        """Whom the message speaks to (the maker's) or comes from (a customer's)."""
+        if record.direction == "out":
+            return self._written_to(record, replied)
+        return {contact_id} if record.direction == "in" and contact_id is not None else set()
+
+    def _written_to(self, record: Record, replied: RepliedMessage | None) -> set[int]:
+        """The contacts the maker's message speaks to: those it is addressed to (To, Cc, the
+        chat) and the sender of the message it replies to."""
+        found = {
+            contacts.contact_of(self.store, h)
+            for person in record.recipients
+            for h in person.handles
+            if h not in self.owner
+        }
+        if replied is not None:
+            found.add(replied.contact_id)
+        return {contact for contact in found if contact is not None}
+
+    def _which_order(
+        self,
+        record: Record,
+        contact_id: int | None,
+        claimed: OrderCustomer | None,
+        replied: RepliedMessage | None,
+        thread: Thread | None,
+        parties: set[int],
+    ) -> int | None:
+        """The order whose link was opened, else the one the rules find. The maker's message
+        goes on it only if it answers a message there or speaks to its customer: her mail
+        naming an order but written to someone else is on none."""
+        if claimed is not None:
+            return claimed.id
+        order_id = self._order_for(record, contact_id, replied, thread)
+        answers_on_order = replied is not None and replied.order_id == order_id
+        if record.direction == "out" and not (
+            answers_on_order or self._is_order_of(order_id, parties)
+        ):
+            return None
+        return order_id
 
     def _order_for(
         self,
         record: Record,
         contact_id: int | None,
-        replied: dict[str, Any] | None,
-        thread: dict[str, Any] | None,
+        replied: RepliedMessage | None,
+        thread: Thread | None,
     ) -> int | None:
         if record.order is not None:
             return None  # a form answer is always an order of its own
-        if replied is not None and replied["order_id"] is not None:
-            return int(replied["order_id"])
+        if replied is not None and replied.order_id is not None:
+            return int(replied.order_id)
         for text in (record.subject or "", record.text or ""):
             if not may_hold_ref(text, self.order_prefix):
                 continue
@@ -394,61 +468,30 @@ class Ingest:
                     return int(match[1])
         if (
             thread is not None
-            and thread["order_id"] is not None
-            and self._is_open(thread["order_id"])
+            and thread.order_id is not None
+            and is_open(self.store, thread.order_id)
         ):
-            return int(thread["order_id"])
+            return int(thread.order_id)
         if contact_id is None:
             return None
-        placeholders = ",".join("?" * len(CLOSED))
-        found = self.store.scalar(
-            f"select id from orders where contact_id = ? and status not in ({placeholders})"
-            " order by updated_at desc, id desc limit 1",
-            [contact_id, *CLOSED],
-        )
-        return int(found) if found is not None else None
-
-    def _someone_elses(self, order_id: int | None, contact_id: int | None) -> bool:
-        """Whether ``order_id`` is the order of another customer than ``contact_id``."""
-        if order_id is None or contact_id is None:
-            return False
-        customer = self.store.scalar("select contact_id from orders where id = ?", [order_id])
-        return bool(customer != contact_id)
+        return open_order_of(self.store, contact_id)
 
     def _may_quote(self, record: Record, order_id: int, contact_id: int | None) -> bool:
         """Whether a quoted reference files ``record`` on that order: any order for an incoming
         message; for the maker's own, only an order of whom she writes to (a note to her courier
         about ``B-0008`` is not a message to that order's customer)."""
-        row = self.store.one("select contact_id from orders where id = ?", [order_id])
-        return row is not None and (record.direction == "in" or row["contact_id"] == contact_id)
-
-    def _written_to(self, record: Record, replied: dict[str, Any] | None) -> set[int]:
-        """The contacts the maker's message speaks to: those it is addressed to (To, Cc, the
-        chat) and the sender of the message it replies to."""
-        found = {
-            self.store.scalar(
-                "select contact_id from handles where kind = ? and value = ?", [h.kind, h.value]
-            )
-            for person in record.recipients
-            for h in person.handles
-            if h not in self.owner
-        }
-        if replied is not None:
-            found.add(
-                self.store.scalar("select contact_id from messages where id = ?", [replied["id"]])
-            )
-        return {int(contact) for contact in found if contact is not None}
+        order = order_customer(self.store, order_id)
+        return order is not None and (record.direction == "in" or order.contact_id == contact_id)
 
     def _is_order_of(self, order_id: int | None, customers: set[int]) -> bool:
         """Whether ``order_id`` (if any) is the order of one of ``customers``."""
         if order_id is None:
             return True
-        return self.store.scalar("select contact_id from orders where id = ?", [order_id]) in (
-            customers
-        )
+        return self._customer_of(order_id) in customers
 
-    def _is_open(self, order_id: int) -> bool:
-        return self.store.scalar("select status from orders where id = ?", [order_id]) not in CLOSED
+    def _customer_of(self, order_id: int) -> int | None:
+        order = order_customer(self.store, order_id)
+        return order.contact_id if order is not None else None
 
     def _new_order(self, record: Record, contact_id: int) -> int:
         fields = record.order
@@ -466,43 +509,28 @@ class Ingest:
             note=f"created from {how}",
         )
 
-    def _new_thread(
-        self, record: Record, contact_id: int | None, order_id: int | None
-    ) -> dict[str, Any]:
-        """A conversation for ``record``, keyed by its chat (or form row), else its Message-ID.
-        A taken chat key is that chat's conversation. A taken Message-ID is another message's
-        that reused it (a contact-form plugin sending every submission with one): this message
-        starts a conversation of its own, keyed by its id; its headers did not say it replies."""
-        keys = (
-            [record.conversation]
-            if record.conversation
-            else [k for k in (record.message_key, f"id:{record.external_id}") if k]
-        )
-        thread = {
-            "account": self.account,
-            "channel": record.channel,
-            "key": keys[0],
-            "subject": record.subject,
-            "contact_id": contact_id,
-            "order_id": order_id,
-            "created_at": self._now_iso(),
-        }
-        for key in keys:
-            thread["key"] = key
-            added = self.store.db.conn.execute(
-                "insert or ignore into threads (account, channel, key, subject, contact_id,"
-                " order_id, created_at) values (?, ?, ?, ?, ?, ?, ?)",
-                list(thread.values()),
-            )
-            if added.rowcount == 1:
-                return {"id": added.lastrowid, **thread}
-        found = self.store.one(  # the chat's conversation (or this message's own, made before)
-            "select * from threads where account = ? and key = ?", [self.account, keys[-1]]
-        )
-        assert found is not None
-        return found
+    def _note_on_order(
+        self,
+        record: Record,
+        message_id: int,
+        order_id: int | None,
+        contact_id: int | None,
+        claimed: OrderCustomer | None,
+    ) -> None:
+        """The order was written on now; a customer's message on another customer's order (not
+        one whose link they opened) is from a new sender."""
+        if order_id is None:
+            return
+        touch_order(self.store, order_id, self._now_iso())
+        if (
+            _opens_order(record)
+            and claimed is None
+            and contact_id is not None
+            and self._customer_of(order_id) != contact_id
+        ):
+            messages.mark_new_sender(self.store, message_id)
 
-    # Messages -----------------------------------------------------------------------------------
+    # The message itself -------------------------------------------------------------------------
     def _insert_message(
         self,
         record: Record,
@@ -517,44 +545,45 @@ class Ingest:
         sender = record.sender
         sender_handle = _sender_handle(record)
         waiting = record.direction == "in" and not record.auto and record.status != "unreadable"
-        row = {
-            "account": self.account,
-            "stream": stream,
-            "channel": record.channel,
-            "external_id": record.external_id,
-            "direction": record.direction,
-            "thread_id": thread_id,
-            "contact_id": contact_id,
-            "order_id": order_id,
-            "sender": (sender.name or sender_handle) if sender else None,
-            "sender_handle": sender_handle,
-            "recipients": _recipients_json(record),
-            "sent_at": sent,
-            "collected_at": self._now_iso(),
-            "subject": record.subject,
-            "text": record.text,
-            "status": record.status,
-            "problem": record.problem,
-            "auto": record.auto,
-            "size": _size(record),
-            "message_key": record.message_key,
-            "reply_keys": json.dumps(list(record.reply_keys)),
-            "conversation": record.conversation,
-            "order_fields": _to_json(_fields_json(record.order)) if record.order else None,
-            "content_hash": digest,
-            "copy_key": self._copy_key(record),
-            "waiting": int(waiting),
-            "raw_type": record.raw_type,
-            "raw": record.raw,
-        }
-        message_id = self.store.insert("messages", row)
-        return message_id
+        return messages.add_message(
+            self.store,
+            {
+                "account": self.account,
+                "stream": stream,
+                "channel": record.channel,
+                "external_id": record.external_id,
+                "direction": record.direction,
+                "thread_id": thread_id,
+                "contact_id": contact_id,
+                "order_id": order_id,
+                "sender": (sender.name or sender_handle) if sender else None,
+                "sender_handle": sender_handle,
+                "recipients": _recipients_json(record),
+                "sent_at": sent,
+                "collected_at": self._now_iso(),
+                "subject": record.subject,
+                "text": record.text,
+                "status": record.status,
+                "problem": record.problem,
+                "auto": record.auto,
+                "size": _size(record),
+                "message_key": record.message_key,
+                "reply_keys": json.dumps(list(record.reply_keys)),
+                "conversation": record.conversation,
+                "order_fields": _to_json(_fields_json(record.order)) if record.order else None,
+                "content_hash": digest,
+                "copy_key": self._copy_key(record),
+                "waiting": int(waiting),
+                "raw_type": record.raw_type,
+                "raw": record.raw,
+            },
+        )
 
     def _quarantine(self, record: Record, stream: str, problem: str) -> None:
         """Keep what can be kept of a record that broke filing: its id and its raw bytes."""
         raw = record.raw if isinstance(record.raw, bytes) else b""
-        self.store.insert(
-            "messages",
+        messages.add_message(
+            self.store,
             {
                 "account": self.account,
                 "stream": stream,
@@ -571,6 +600,18 @@ class Ingest:
             },
         )
 
+    def _save_attachments(self, message_id: int, record: Record, save_file: SaveFile) -> None:
+        for attachment in record.attachments:
+            messages.add_attachment(
+                self.store,
+                message_id,
+                attachment.filename,
+                attachment.content_type,
+                attachment.size,
+                save_file(attachment.data) if attachment.data is not None else (None, None),
+            )
+
+    # Who waits now? -----------------------------------------------------------------------------
     def _settle_waiting(
         self,
         message_id: int,
@@ -597,119 +638,21 @@ class Ingest:
         """
         if not parties:
             return
-        scope, value = ("order_id", order_id) if order_id is not None else ("thread_id", thread_id)
+        scope: Scope = "order_id" if order_id is not None else "thread_id"
+        value = order_id if order_id is not None else thread_id
         if record.direction == "out":
-            self._answer_chain(record, parties, sent)
-            self._answer_customers(scope, value, parties, sent)
+            # Only the customers' own: a Message-ID a contact-form plugin reuses names others' too.
+            if record.reply_keys:
+                messages.answer_reply_chain(self.store, record.reply_keys, parties, sent)
+            messages.answer_seen(self.store, scope, value, parties, sent, self.answers_collected_by)
             return
         [sender] = parties
-        if self._replied_to_already(record, scope, value, sender, sent):
-            self._mark_answered("id = ?", [message_id], sent)
-
-    def _answer_chain(self, record: Record, customers: set[int], sent: str) -> None:
-        # Only the customers' own: a Message-ID a contact-form plugin reuses names others' too.
-        if record.reply_keys:
-            keys = ",".join("?" * len(record.reply_keys))
-            marks = ",".join("?" * len(customers))
-            self._mark_answered(
-                f"message_key in ({keys}) and direction = 'in' and contact_id in ({marks})",
-                [*record.reply_keys, *customers],
-                sent,
-            )
-
-    def _answer_customers(self, scope: str, value: int, customers: set[int], sent: str) -> None:
-        if self.answers_collected_by:
-            seen, until = "collected_at <= ?", self.answers_collected_by
-        else:
-            seen, until = "sent_at <= ?", sent
-        marks = ",".join("?" * len(customers))
-        self._mark_answered(
-            f"{scope} = ? and direction = 'in' and contact_id in ({marks}) and {seen}",
-            [value, *customers, until],
-            sent,
-        )
-
-    def _replied_to_already(
-        self, record: Record, scope: str, value: int, sender: int, sent: str
-    ) -> bool:
-        """Whether a stored message of the maker's to ``sender`` replies to ``record``. One
-        written before it is never asked about: the index answers for most messages, whose order
-        has no later reply."""
-        if not record.message_key:
-            return False
-        return bool(
-            self.store.scalar(
-                f"select 1 from messages where {scope} = ? and direction = 'out' and sent_at >= ?"
-                " and contact_id = ? and instr(reply_keys, ?) limit 1",
-                [value, sent, sender, json.dumps(record.message_key)],
-            )
-        )
-
-    def _mark_answered(self, where: str, params: list[Any], sent: str) -> None:
-        self.store.db.conn.execute(
-            "update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
-            f" where waiting = 1 and {where}",
-            [sent, *params],
-        )
-
-    def _replace(self, existing: dict[str, Any], record: Record, digest: str) -> None:
-        self.store.insert(
-            "message_revisions",
-            {
-                "message_id": existing["id"],
-                "replaced_at": self._now_iso(),
-                "subject": existing["subject"],
-                "text": existing["text"],
-                "raw": existing["raw"],
-            },
-        )
-        new_fields = _fields_json(record.order) if record.order else None
-        self.store.db.table("messages").update(
-            existing["id"],
-            {
-                "subject": record.subject,
-                "text": record.text,
-                "raw": record.raw,
-                "status": record.status,
-                "problem": record.problem,
-                "content_hash": digest,
-                "order_fields": _to_json(new_fields) if new_fields else None,
-            },
-        )
-        if record.order is None or existing["order_id"] is None:
-            return
-        old = json.loads(existing["order_fields"] or "{}")
-        new = order_columns(record.order)
-        before = order_columns_from_json(old)
-        changed = {k: [before.get(k), v] for k, v in new.items() if before.get(k) != v}
-        if changed:
-            self.store.db.table("orders").update(
-                existing["order_id"],
-                {**{k: v[1] for k, v in changed.items()}, "updated_at": self._now_iso()},
-            )
-            add_event(
-                self.store,
-                existing["order_id"],
-                self.now,
-                "form_edit",
-                note="the order form answers were edited",
-                data=changed,
-            )
-
-    def _save_attachments(self, message_id: int, record: Record, save_file: SaveFile) -> None:
-        for attachment in record.attachments:
-            sha, path = save_file(attachment.data) if attachment.data is not None else (None, None)
-            self.store.insert(
-                "attachments",
-                {
-                    "message_id": message_id,
-                    "filename": attachment.filename,
-                    "content_type": attachment.content_type,
-                    "size": attachment.size,
-                    "sha256": sha,
-                    "path": path,
-                },
-            )
+        if record.message_key and messages.has_later_reply(
+            self.store, scope, value, sender, sent, record.message_key
+        ):
+            # one written before it is never asked about: the index answers for most messages,
+            # whose order has no later reply
+            messages.answer_message(self.store, message_id, sent)
 
 
 def order_columns(fields: OrderFields) -> dict[str, Any]:
@@ -743,6 +686,11 @@ def _fields_from_json(data: dict[str, Any]) -> OrderFields:
     return OrderFields(**{**data, "deadline": date.fromisoformat(deadline) if deadline else None})
 
 
+def _opens_order(record: Record) -> bool:
+    """Whether ``record`` may open an order and a contact: a readable message from a person."""
+    return record.direction == "in" and record.status != "unreadable" and not record.auto
+
+
 def _first_line(text: str) -> str:
     for line in (text or "").splitlines():
         if line.strip():
@@ -764,13 +712,13 @@ def record_copy_key(record: Record) -> str | None:
     )
 
 
-def _is_copy(existing: dict[str, Any], record: Record, stream: str, digest: str) -> bool:
+def _is_copy(existing: StoredMessage, record: Record, stream: str, digest: str) -> bool:
     """Whether ``record`` is another copy of the stored message ``existing``, not that message
     seen again or edited: it came under another id, or with the same content in another folder
     (a Maildir file copied under its own name)."""
-    if existing["external_id"] != record.external_id:
+    if existing.external_id != record.external_id:
         return True
-    return bool(existing["stream"] != stream and existing["content_hash"] == digest)
+    return existing.stream != stream and existing.content_hash == digest
 
 
 def _sender_handle(record: Record) -> str | None:

@@ -1,8 +1,10 @@
-"""Orders in the store: the statuses an order moves through, and finding one by its reference."""
+"""Orders in the store: the statuses an order moves through, finding one by its reference or its
+link's token, and what filing a message reads and writes of an order."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from banco.inbox.store.database import Store
@@ -35,3 +37,49 @@ def find_order(store: Store, ref: str) -> dict[str, Any]:
     if row is None:
         raise OrderError(f'no order "{ref}"; `banco orders` lists them')
     return row
+
+
+@dataclass(slots=True)
+class OrderCustomer:
+    """An order and its customer."""
+
+    id: int
+    contact_id: int | None
+
+
+def order_customer(store: Store, order_id: int) -> OrderCustomer | None:
+    row = store.db.conn.execute(
+        "select id, contact_id from orders where id = ?", [order_id]
+    ).fetchone()
+    return OrderCustomer(*row) if row is not None else None
+
+
+def order_by_token(store: Store, token: str) -> OrderCustomer | None:
+    """The order whose link for the customer carries ``token``."""
+    row = store.db.conn.execute(
+        "select id, contact_id from orders where token = ?", [token]
+    ).fetchone()
+    return OrderCustomer(*row) if row is not None else None
+
+
+def is_open(store: Store, order_id: int) -> bool:
+    return store.scalar("select status from orders where id = ?", [order_id]) not in CLOSED
+
+
+def open_order_of(store: Store, contact_id: int) -> int | None:
+    """The customer's open order written in last."""
+    marks = ",".join("?" * len(CLOSED))
+    found = store.scalar(
+        f"select id from orders where contact_id = ? and status not in ({marks})"
+        " order by updated_at desc, id desc limit 1",
+        [contact_id, *CLOSED],
+    )
+    return int(found) if found is not None else None
+
+
+def touch_order(store: Store, order_id: int, at: str) -> None:
+    store.db.conn.execute("update orders set updated_at = ? where id = ?", [at, order_id])
+
+
+def update_order(store: Store, order_id: int, values: dict[str, Any]) -> None:
+    store.db.table("orders").update(order_id, values)

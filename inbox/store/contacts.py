@@ -1,0 +1,35 @@
+"""Contacts in the store: the people who write, each known by one or more handles (an address, a
+chat) that belong to one contact at most."""
+
+from __future__ import annotations
+
+from banco.connectors import Handle
+from banco.inbox.store.database import Store
+
+
+def contact_of(store: Store, handle: Handle) -> int | None:
+    """The contact ``handle`` belongs to, if any."""
+    found = store.scalar(
+        "select contact_id from handles where kind = ? and value = ?", [handle.kind, handle.value]
+    )
+    return int(found) if found is not None else None
+
+
+def add_contact(store: Store, name: str, created_at: str) -> int:
+    return store.insert("contacts", {"name": name, "created_at": created_at})
+
+
+def name_if_unnamed(store: Store, contact_id: int, name: str) -> None:
+    """Give the contact ``name`` if it has none yet, or only an address."""
+    store.db.conn.execute(
+        "update contacts set name = ? where id = ? and (name = '' or name like '%@%')",
+        [name, contact_id],
+    )
+
+
+def add_handle(store: Store, contact_id: int, handle: Handle, display: str) -> None:
+    """Give the contact ``handle``, unless it is someone's already."""
+    store.db.conn.execute(
+        "insert or ignore into handles (contact_id, kind, value, display) values (?, ?, ?, ?)",
+        [contact_id, handle.kind, handle.value, display],
+    )

@@ -1,0 +1,295 @@
+"""Messages in the store: finding the stored version of a record, filing one, its copies,
+revisions and attachments, and who stops waiting when the maker answers.
+
+Filing (``collect.ingest``) asks these questions for every record it files, so each is one
+statement on an index, and the rows come back as small typed values built straight from
+SQLite's tuples.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Literal, TypedDict
+
+from banco.inbox.store.database import Store
+
+#: the columns of :class:`StoredMessage`, in its order
+_STORED = "id, external_id, stream, size, content_hash, order_id, order_fields, subject, text, raw"
+
+#: above every character, so ``prefix <= id < prefix + _LAST`` holds the ids starting with prefix
+_LAST = "\U0010ffff"
+
+#: what "the maker answered them" is counted within: the order, else the conversation
+Scope = Literal["order_id", "thread_id"]
+
+
+@dataclass(slots=True)
+class StoredMessage:
+    """What filing needs of a stored message to tell a copy, an edit or the same record."""
+
+    id: int
+    external_id: str
+    stream: str
+    size: int | None
+    content_hash: str | None
+    order_id: int | None
+    order_fields: str | None
+    subject: str
+    text: str
+    raw: bytes | None
+
+
+@dataclass(slots=True)
+class RepliedMessage:
+    """The stored message a new one answers: where it is filed, and who wrote it."""
+
+    id: int
+    thread_id: int | None
+    order_id: int | None
+    contact_id: int | None
+
+
+class NewMessage(TypedDict, total=False):
+    """A row of ``messages`` as filing writes it (a quarantined record fills only some)."""
+
+    account: str
+    stream: str
+    channel: str
+    external_id: str
+    direction: str
+    thread_id: int | None
+    contact_id: int | None
+    order_id: int | None
+    sender: str | None
+    sender_handle: str | None
+    recipients: str
+    sent_at: str
+    collected_at: str
+    subject: str
+    text: str
+    status: str
+    problem: str
+    auto: str | None
+    size: int
+    message_key: str | None
+    reply_keys: str
+    conversation: str | None
+    order_fields: str | None
+    content_hash: str
+    copy_key: str | None
+    waiting: int
+    raw_type: str
+    raw: bytes
+
+
+class NewContent(TypedDict):
+    """What an edited record (a Telegram message, a form row changed in the sheet) replaces."""
+
+    subject: str
+    text: str
+    raw: bytes
+    status: str
+    problem: str
+    content_hash: str
+    order_fields: str | None
+
+
+def message_id_of(store: Store, account: str, external_id: str) -> int | None:
+    """The id of the message stored under ``external_id``, if any."""
+    found = store.scalar(
+        "select id from messages where account = ? and external_id = ?", [account, external_id]
+    )
+    return int(found) if found is not None else None
+
+
+def stored_under(store: Store, account: str, external_id: str) -> StoredMessage | None:
+    """The message stored under ``external_id``."""
+    row = store.db.conn.execute(
+        f"select {_STORED} from messages where account = ? and external_id = ?",
+        [account, external_id],
+    ).fetchone()
+    return StoredMessage(*row) if row is not None else None
+
+
+def stored_copy(
+    store: Store, account: str, direction: str, message_key: str | None, copy_key: str
+) -> StoredMessage | None:
+    """The message a record with this Message-ID and copy key is a copy of, else a reply Banco
+    sent with this Message-ID (its server's copy need not be what Banco composed)."""
+    # "+account": looked up in the index of (message_key, copy_key), not through all the
+    # account's messages
+    row = store.db.conn.execute(
+        f"select {_STORED} from messages where +account = ? and direction = ?"
+        " and ((message_key is ? and copy_key = ?) or (message_key = ? and stream = 'outbox'))"
+        " limit 1",
+        [account, direction, message_key, copy_key, message_key],
+    ).fetchone()
+    return StoredMessage(*row) if row is not None else None
+
+
+def move_to_stream(store: Store, message_id: int, stream: str) -> None:
+    store.db.conn.execute("update messages set stream = ? where id = ?", [stream, message_id])
+
+
+def note_copy(
+    store: Store, account: str, stream: str, external_id: str, message_id: int, size: int
+) -> None:
+    """List a copy of a stored message found in ``stream``, unless one of that size is listed
+    there already."""
+    store.db.conn.execute(
+        "insert or ignore into message_copies (account, stream, external_id, message_id, size)"
+        " select ?, ?, ?, ?, ? where not exists (select 1 from message_copies"
+        " where message_id = ? and stream = ? and size = ?)",
+        [account, stream, external_id, message_id, size, message_id, stream, size],
+    )
+
+
+def replied_message(
+    store: Store, key: str, involved: list[str], before: str
+) -> RepliedMessage | None:
+    """Of the stored messages with Message-ID ``key``: one whose sender is ``involved`` first,
+    then the newest sent ``before``, then the newest."""
+    marks = ",".join("?" * len(involved))
+    row = store.db.conn.execute(
+        "select id, thread_id, order_id, contact_id from messages where message_key = ?"
+        f" order by sender_handle in ({marks}) desc, sent_at <= ? desc, sent_at desc,"
+        " id desc limit 1",
+        [key, *involved, before],
+    ).fetchone()
+    return RepliedMessage(*row) if row is not None else None
+
+
+def add_message(store: Store, row: NewMessage) -> int:
+    return store.insert("messages", dict(row))
+
+
+def mark_new_sender(store: Store, message_id: int) -> None:
+    store.db.conn.execute("update messages set new_sender = 1 where id = ?", [message_id])
+
+
+def replace_content(
+    store: Store, message: StoredMessage, content: NewContent, replaced_at: str
+) -> None:
+    """Give ``message`` its new content, keeping the old one as a revision."""
+    store.insert(
+        "message_revisions",
+        {
+            "message_id": message.id,
+            "replaced_at": replaced_at,
+            "subject": message.subject,
+            "text": message.text,
+            "raw": message.raw,
+        },
+    )
+    store.db.table("messages").update(message.id, dict(content))
+
+
+def add_attachment(
+    store: Store,
+    message_id: int,
+    filename: str,
+    content_type: str,
+    size: int,
+    kept: tuple[str | None, str | None],
+) -> None:
+    """``kept``: (sha256, path) of its bytes in the attachment folder, or (None, None)."""
+    sha, path = kept
+    store.insert(
+        "attachments",
+        {
+            "message_id": message_id,
+            "filename": filename,
+            "content_type": content_type,
+            "size": size,
+            "sha256": sha,
+            "path": path,
+        },
+    )
+
+
+def highest_id(store: Store) -> int:
+    """The id of the newest message (0 in an empty store): about how many it holds."""
+    return int(store.scalar("select max(id) from messages") or 0)
+
+
+def form_answers_like(
+    store: Store, account: str, id_prefix: str, raw_type: str, fingerprint: str, raw: bytes
+) -> list[tuple[int, str]]:
+    """(id, external id) of the account's stored answers of type ``raw_type`` whose id starts
+    with ``id_prefix`` and whose content (or bytes) is this one's, oldest first."""
+    rows = store.db.conn.execute(
+        "select id, external_id from messages where account = ? and external_id >= ?"
+        " and external_id < ? and raw_type = ? and (content_hash = ? or raw = ?)"
+        " order by id",
+        [account, id_prefix, id_prefix + _LAST, raw_type, fingerprint, raw],
+    ).fetchall()
+    return [(int(found), str(external_id)) for found, external_id in rows]
+
+
+def rename(store: Store, message_id: int, external_id: str) -> None:
+    """File the stored message under another external id."""
+    store.db.conn.execute(
+        "update messages set external_id = ? where id = ?", [external_id, message_id]
+    )
+
+
+# Who stops waiting ------------------------------------------------------------------------------
+def answer_reply_chain(
+    store: Store, reply_keys: tuple[str, ...], customers: set[int], sent: str
+) -> None:
+    """The messages of ``customers`` with one of ``reply_keys`` as Message-ID are answered."""
+    keys = ",".join("?" * len(reply_keys))
+    marks = ",".join("?" * len(customers))
+    _mark_answered(
+        store,
+        f"message_key in ({keys}) and direction = 'in' and contact_id in ({marks})",
+        [*reply_keys, *customers],
+        sent,
+    )
+
+
+def answer_seen(
+    store: Store,
+    scope: Scope,
+    value: int,
+    customers: set[int],
+    sent: str,
+    collected_by: str | None,
+) -> None:
+    """The messages of ``customers`` in ``scope`` the maker had before her are answered: those
+    collected by ``collected_by``, else those sent by ``sent``."""
+    seen, until = ("collected_at <= ?", collected_by) if collected_by else ("sent_at <= ?", sent)
+    marks = ",".join("?" * len(customers))
+    _mark_answered(
+        store,
+        f"{scope} = ? and direction = 'in' and contact_id in ({marks}) and {seen}",
+        [value, *customers, until],
+        sent,
+    )
+
+
+def answer_message(store: Store, message_id: int, sent: str) -> None:
+    _mark_answered(store, "id = ?", [message_id], sent)
+
+
+def has_later_reply(
+    store: Store, scope: Scope, value: int, contact_id: int, sent: str, message_key: str
+) -> bool:
+    """Whether a message of the maker's to ``contact_id`` in ``scope``, sent at ``sent`` or
+    later, replies to ``message_key``."""
+    return bool(
+        store.scalar(
+            f"select 1 from messages where {scope} = ? and direction = 'out' and sent_at >= ?"
+            " and contact_id = ? and instr(reply_keys, ?) limit 1",
+            [value, sent, contact_id, json.dumps(message_key)],
+        )
+    )
+
+
+def _mark_answered(store: Store, where: str, params: list[object], sent: str) -> None:
+    store.db.conn.execute(
+        "update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
+        f" where waiting = 1 and {where}",
+        [sent, *params],
+    )
