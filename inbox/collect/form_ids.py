@@ -13,35 +13,18 @@ from __future__ import annotations
 
 from banco.connectors import Record
 from banco.connectors.forms.identity import FORM_ROW, earlier_prefixes, numbered_twins
+from banco.inbox.store import messages
 from banco.inbox.store.database import Store
-
-#: above every character, so ``prefix <= id < prefix + _LAST`` holds the ids starting with prefix
-_LAST = "\U0010ffff"
 
 
 def adopt_earlier_form_id(store: Store, account: str, record: Record) -> None:
     """Give ``record``'s id to the stored answer it is, if that answer has another id."""
-    if record.raw_type != FORM_ROW or _stored(store, account, record.external_id):
+    if record.raw_type != FORM_ROW or messages.message_id_of(store, account, record.external_id):
         return
     for prefix in earlier_prefixes(record.external_id):
-        for found in store.all(
-            "select id, external_id from messages where account = ? and external_id >= ?"
-            " and external_id < ? and raw_type = ? and (content_hash = ? or raw = ?)"
-            " order by id",
-            [account, prefix, prefix + _LAST, FORM_ROW, record.fingerprint(), record.raw],
+        for found, external_id in messages.form_answers_like(
+            store, account, prefix, FORM_ROW, record.fingerprint(), record.raw
         ):
-            if not numbered_twins(found["external_id"], record.external_id):
-                store.db.conn.execute(
-                    "update messages set external_id = ? where id = ?",
-                    [record.external_id, found["id"]],
-                )
+            if not numbered_twins(external_id, record.external_id):
+                messages.rename(store, found, record.external_id)
                 return
-
-
-def _stored(store: Store, account: str, external_id: str) -> bool:
-    return (
-        store.scalar(
-            "select 1 from messages where account = ? and external_id = ?", [account, external_id]
-        )
-        is not None
-    )

@@ -18,6 +18,7 @@ from banco.connectors.errors import NeedsUser, TryLater
 from banco.inbox.clock import iso
 from banco.inbox.collect.ingest import Counts, Ingest
 from banco.inbox.shop import Shop
+from banco.inbox.store import messages
 from banco.inbox.store.checkpoint import Checkpointer
 from banco.inbox.store.runs import record_run
 
@@ -119,7 +120,7 @@ def _collect_account(shop: Shop, name: str, progress: Progress | None) -> Accoun
 def _is_long_run(shop: Shop, remaining: int | None) -> bool:
     if remaining is None or remaining < LONG_RUN:
         return False
-    return remaining >= (shop.store.scalar("select max(id) from messages") or 0)
+    return remaining >= messages.highest_id(shop.store)
 
 
 def _record_state(shop: Shop, name: str, attempt: datetime, result: AccountResult) -> None:
