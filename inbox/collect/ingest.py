@@ -1,5 +1,10 @@
 """Save connector records into the store: contacts, threads, orders and messages.
 
+A record is filed in named steps (``Ingest._save`` and ``Ingest._file_new``): same message? which
+contact? which thread? which order? then the message itself, and who waits now. Each step is a
+small method over the store's noun modules (``store.messages``, ``contacts``, ``threads``,
+``orders``), which hold the SQL.
+
 Rules, in the order they are tried for an incoming message:
 
 1. the order whose link for the customer the sender opened (Telegram's ``/start <token>`` deep
