@@ -59,12 +59,11 @@ from banco.inbox.collect.ingest import Ingest
 from banco.inbox.collect.sync import classify
 from banco.inbox.orders.pipeline import ref_pattern
 from banco.inbox.shop import Shop
+from banco.inbox.store.outbox import PENDING
 
 STREAM = "outbox"
 #: Addresses that never take replies (their automatic answers would start a loop).
 NO_REPLY = re.compile(r"^(no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?)\b", re.I)
-#: States in which a reply stands to go out, or may have: the maker's answer is in hand.
-PENDING = ("queued", "claimed", "handing_over", "may_have_been_sent")
 #: How long a claim holds before another process may take it over when its holder cannot be
 #: seen (a process on another computer): longer than any send, a connection's timeout included.
 LEASE = timedelta(minutes=15)
@@ -475,19 +474,6 @@ def _mark_sent(shop: Shop, row: dict[str, Any]) -> None:
         reply_keys=outgoing(shop, row).references,
     )
     _record_sent(shop, row, record)
-
-
-def reply_on_its_way(message: str = "m") -> tuple[str, list[str]]:
-    """SQL saying that message ``message`` (a table alias) has a reply in the outbox that has not
-    failed: one answering it, or one to its order written after it was collected. Such a message
-    is answered for the maker's lists, unless the reply is refused or cancelled."""
-    return (
-        "exists (select 1 from outbox x where x.status in"
-        f" ({','.join('?' * len(PENDING))}) and (x.reply_to_id = {message}.id or"
-        f" ({message}.order_id is not null and x.order_id = {message}.order_id"
-        f" and x.created_at >= {message}.collected_at)))",
-        list(PENDING),
-    )
 
 
 def pending_for_order(shop: Shop, order_id: int | None) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from banco.inbox.replies.language import (
     maker_language,
     set_language,
 )
-from banco.inbox.replies.outbox import pending_for_order, queue_reply, reply_on_its_way
+from banco.inbox.replies.outbox import pending_for_order, queue_reply
 from banco.inbox.replies.templates import (
     LANGUAGE_NAMES,
     PURPOSE_WORDS,
@@ -32,6 +32,7 @@ from banco.inbox.replies.templates import (
 )
 from banco.inbox.replies.when import parse_send_time
 from banco.inbox.shop import Shop
+from banco.inbox.store.outbox import reply_on_its_way
 from banco.scheduler.slots import next_fire
 
 __all__ = [

@@ -19,9 +19,10 @@ import jinja2
 from banco.inbox.clock import iso, parse_iso
 from banco.inbox.i18n.words import duration, say
 from banco.inbox.orders.pipeline import CLOSED
-from banco.inbox.replies.outbox import reply_on_its_way, uncertain
+from banco.inbox.replies.outbox import uncertain
 from banco.inbox.store.copies import stored_count
 from banco.inbox.store.database import Store
+from banco.inbox.store.outbox import reply_on_its_way
 
 if TYPE_CHECKING:
     from banco.inbox.shop import Shop

@@ -8,6 +8,8 @@ from typing import Any, TypedDict, cast
 
 from banco.inbox.store.database import Store
 
+#: States in which a reply stands to go out, or may have: the maker's answer is in hand.
+PENDING = ("queued", "claimed", "handing_over", "may_have_been_sent")
 #: A reply in none of these states is still to go, or gone wrong.
 DONE = ("sent", "cancelled")
 
@@ -90,6 +92,19 @@ def has_reply_to(store: Store, message_id: int, statuses: Sequence[str]) -> bool
 def unschedule(store: Store, outbox_id: int) -> None:
     """A scheduled reply goes at the next delivery instead of at its time."""
     store.db.table("outbox").update(outbox_id, {"send_at": None})
+
+
+def reply_on_its_way(message: str = "m") -> tuple[str, list[str]]:
+    """SQL saying that message ``message`` (a table alias) has a reply in the outbox that has not
+    failed: one answering it, or one to its order written after it was collected. Such a message
+    is answered for the maker's lists, unless the reply is refused or cancelled."""
+    return (
+        "exists (select 1 from outbox x where x.status in"
+        f" ({','.join('?' * len(PENDING))}) and (x.reply_to_id = {message}.id or"
+        f" ({message}.order_id is not null and x.order_id = {message}.order_id"
+        f" and x.created_at >= {message}.collected_at)))",
+        list(PENDING),
+    )
 
 
 def _status_in(statuses: Sequence[str], *, column: str = "status", negate: bool = False) -> str:

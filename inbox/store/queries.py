@@ -1,13 +1,14 @@
-"""Read-only questions the CLI (and later the web page) asks the store."""
+"""Read-only questions the command and the web page ask the store: messages, orders, search."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from banco.connectors.base import OWN_NOTE
 from banco.inbox.store.database import Store
 from banco.inbox.store.orders import CLOSED, find_order
+from banco.inbox.store.outbox import reply_on_its_way
 from banco.inbox.store.search_index import catch_up
 
 MESSAGE_COLUMNS = (
@@ -142,3 +143,68 @@ def search(store: Store, query: str, limit: int | None = None) -> list[dict[str,
     )
     results = orders + messages
     return results if limit is None else results[:limit]
+
+
+class InboundMessage(TypedDict):
+    id: int
+    waiting: int
+    contact_id: int | None
+
+
+class AttachmentFile(TypedDict):
+    filename: str
+    content_type: str | None
+
+
+def message_row(store: Store, message_id: int) -> dict[str, Any] | None:
+    """Every column of one message, as the outbox routes a reply to it."""
+    return store.one("select * from messages where id = ?", [message_id])
+
+
+def collected_at(store: Store, message_id: int) -> str | None:
+    """When Banco filed message ``message_id``."""
+    at: str | None = store.scalar("select collected_at from messages where id = ?", [message_id])
+    return at
+
+
+def is_on_order(store: Store, message_id: int, order_id: int) -> bool:
+    return bool(
+        store.scalar("select 1 from messages where id = ? and order_id = ?", [message_id, order_id])
+    )
+
+
+def inbound_on_order(store: Store, message_id: int, order_id: int) -> InboundMessage | None:
+    """Message ``message_id`` if a customer wrote it on order ``order_id``: one a reply can answer."""
+    row = store.one(
+        "select id, waiting, contact_id from messages where id = ? and order_id = ?"
+        " and direction = 'in'",
+        [message_id, order_id],
+    )
+    return cast(InboundMessage | None, row)
+
+
+def attachments_of(store: Store, message_ids: list[int]) -> list[dict[str, Any]]:
+    """The attachments of these messages, in the order they were stored."""
+    return store.all(
+        "select message_id, filename, content_type, size, sha256, path from attachments"
+        f" where message_id in ({','.join('?' * len(message_ids))}) order by id",
+        message_ids,
+    )
+
+
+def attachment_named(store: Store, sha256: str) -> AttachmentFile | None:
+    """The name and type of the file stored under ``sha256`` (the latest one to bring it)."""
+    row = store.one(
+        "select filename, content_type from attachments where sha256 = ? order by id desc limit 1",
+        [sha256],
+    )
+    return cast(AttachmentFile | None, row)
+
+
+def waiting_count(store: Store) -> int:
+    """How many messages wait for the maker's answer with no reply to them on its way."""
+    on_its_way, params = reply_on_its_way("m")
+    count: int = store.scalar(
+        f"select count(*) from messages m where m.waiting = 1 and not {on_its_way}", params
+    )
+    return count

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from banco.inbox.clock import iso, parse_iso
 from banco.inbox.store.database import Store
@@ -43,3 +43,18 @@ def last_run(store: Store, routine: str, *, ok_only: bool = False) -> datetime |
         [routine],
     )
     return parse_iso(at) if at else None
+
+
+class LatestRun(TypedDict):
+    started_at: str
+    status: str
+
+
+def latest_run(store: Store, routine: str) -> LatestRun | None:
+    """When ``routine`` last started (for the whole shop or some accounts) and how it ended."""
+    row = store.one(
+        "select started_at, status from runs where routine = ?"
+        " order by started_at desc, id desc limit 1",
+        [routine],
+    )
+    return cast(LatestRun | None, row)

@@ -4,6 +4,7 @@ and order pages too, back to the page in ``next``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,9 @@ from banco.inbox.collect.sync import NEEDS_YOU
 from banco.inbox.replies.outbox import OutboxError, decide, deliver
 from banco.inbox.routines import day as routines
 from banco.inbox.shop import Shop
+from banco.inbox.store.accounts import account_states
+from banco.inbox.store.outbox import replies_in, reply_state, unschedule
+from banco.inbox.store.runs import latest_run
 from banco.inbox.web.context import Ctx, page
 from banco.inbox.web.formatting import Formats
 from banco.inbox.web.sending import delivery_words
@@ -38,10 +42,10 @@ class AccountView:
 
 
 def account_views(shop: Shop) -> list[AccountView]:
-    rows = {r["account"]: r for r in shop.store.all("select * from account_state")}
+    states = account_states(shop.store)
     views = []
     for account in shop.config.accounts:
-        row = rows.get(account.name) or {}
+        row: Mapping[str, Any] = states.get(account.name) or {}
         failures = row.get("failures") or 0
         if not account.enabled:
             state, words = "paused", "paused"
@@ -77,14 +81,7 @@ def account_views(shop: Shop) -> list[AccountView]:
 
 def outbox_problems(shop: Shop) -> list[dict[str, Any]]:
     """Replies not gone yet or gone wrong, oldest first, with whom they are for."""
-    marks = ",".join("?" * len(OUTBOX_SHOWN))
-    rows = shop.store.all(
-        "select x.id, x.account, x.channel, x.to_handle, x.text, x.status, x.error, x.created_at,"
-        " x.send_at,"
-        f" o.ref from outbox x left join orders o on o.id = x.order_id where x.status in ({marks})"
-        " order by x.id",
-        list(OUTBOX_SHOWN),
-    )
+    rows = replies_in(shop.store, OUTBOX_SHOWN)
     for row in rows:
         row["to"] = Formats.recipient(row)
     return rows
@@ -92,9 +89,7 @@ def outbox_problems(shop: Shop) -> list[dict[str, Any]]:
 
 @page
 def accounts(ctx: Ctx) -> Response:
-    last_collect = ctx.shop.store.one(
-        "select started_at, status from runs where routine = 'collect' order by started_at desc, id desc limit 1"
-    )
+    last_collect = latest_run(ctx.shop.store, "collect")
     return ctx.render(
         "accounts.html",
         title="Accounts",
@@ -128,11 +123,11 @@ def collect_now(ctx: Ctx) -> Response:
 @page
 def outbox_resend(ctx: Ctx) -> Response:
     outbox_id = ctx.request.path_params["outbox_id"]
-    row = ctx.shop.store.one("select status from outbox where id = ?", [outbox_id])
+    row = reply_state(ctx.shop.store, outbox_id)
     if row is not None and row["status"] in ("failed", "may_have_been_sent"):
         decide(ctx.shop, outbox_id, "resend")  # the maker checked: it did not go out
     elif row is not None and row["status"] == "queued":  # "send now", a scheduled one too
-        ctx.shop.store.db.table("outbox").update(outbox_id, {"send_at": None})
+        unschedule(ctx.shop.store, outbox_id)
     results = deliver(ctx.shop, [outbox_id])
     if not results:
         return ctx.back("/accounts", "That reply is no longer waiting in the outbox.", "error")

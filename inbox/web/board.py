@@ -13,7 +13,6 @@ from starlette.datastructures import FormData
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from banco.inbox.clock import iso
 from banco.inbox.orders.pipeline import (
     CLOSED,
     PAYMENTS,
@@ -38,6 +37,9 @@ from banco.inbox.replies.session import (
 from banco.inbox.replies.when import WhenError
 from banco.inbox.shop import Shop
 from banco.inbox.store import queries
+from banco.inbox.store.outbox import has_reply_to
+from banco.inbox.store.queries import InboundMessage
+from banco.inbox.store.tasks import mark_done
 from banco.inbox.web.context import Ctx, FormProblem, page, sentence
 from banco.inbox.web.inbox import attachments_of
 from banco.inbox.web.sending import hand_over, replyroute, send_time
@@ -123,7 +125,7 @@ def _written_before(
     maker reads that message before they go."""
     if target is None or not pending:
         return set()
-    came = shop.store.scalar("select collected_at from messages where id = ?", [target["id"]])
+    came = queries.collected_at(shop.store, target["id"])
     return {x["id"] for x in pending if came and x["created_at"] < came}
 
 
@@ -187,11 +189,7 @@ def new_task(ctx: Ctx) -> Response:
 @page
 def task_done(ctx: Ctx) -> Response:
     task_id = ctx.request.path_params["task_id"]
-    changed = ctx.shop.store.db.conn.execute(
-        "update tasks set done_at = ? where id = ? and done_at is null",
-        [iso(ctx.shop.clock.now()), task_id],
-    ).rowcount
-    if not changed:
+    if not mark_done(ctx.shop.store, task_id, ctx.shop.clock.now()):
         return ctx.back("/orders", "That task was already done.")
     return ctx.back("/orders", "Task done.")
 
@@ -214,10 +212,8 @@ def reply(ctx: Ctx) -> Response:
     home = f"/orders/{detail['ref']}"
     text = ctx.field("text")
     answers = ctx.field("reply_to")
-    row = ctx.shop.store.one(
-        "select id, waiting, contact_id from messages where id = ? and order_id = ?"
-        " and direction = 'in'",
-        [int(answers) if answers.isdigit() else 0, detail["id"]],
+    row = queries.inbound_on_order(
+        ctx.shop.store, int(answers) if answers.isdigit() else 0, detail["id"]
     )
     if row is None:
         raise FormProblem("this order has no message from the customer to answer")
@@ -248,9 +244,7 @@ def link(ctx: Ctx) -> Response:
     order = find_order(ctx.shop.store, ctx.request.path_params["ref"])
     message = ctx.field("message")
     message_id = int(message) if message.isdigit() else 0
-    if not ctx.shop.store.scalar(
-        "select 1 from messages where id = ? and order_id = ?", [message_id, order["id"]]
-    ):
+    if not queries.is_on_order(ctx.shop.store, message_id, order["id"]):
         raise FormProblem("that message is not on this order")
     linked = link_sender(ctx.shop.store, message_id, ctx.shop.clock.now())
     return ctx.back(
@@ -258,16 +252,8 @@ def link(ctx: Ctx) -> Response:
     )
 
 
-def _answered(shop: Shop, message: dict[str, Any]) -> bool:
-    if not message["waiting"]:
-        return True
-    marks = ",".join("?" * len(ANSWERED))
-    return bool(
-        shop.store.scalar(
-            f"select 1 from outbox where reply_to_id = ? and status in ({marks})",
-            [message["id"], *ANSWERED],
-        )
-    )
+def _answered(shop: Shop, message: InboundMessage) -> bool:
+    return not message["waiting"] or has_reply_to(shop.store, message["id"], ANSWERED)
 
 
 routes = [

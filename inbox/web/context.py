@@ -26,9 +26,10 @@ from banco.config import ConfigError
 from banco.connectors import ConnectorError, Registry
 from banco.inbox.clock import Clock
 from banco.inbox.orders.pipeline import OrderError
-from banco.inbox.replies.outbox import OutboxError, reply_on_its_way
+from banco.inbox.replies.outbox import OutboxError
 from banco.inbox.replies.templates import ReplyError
 from banco.inbox.shop import Shop
+from banco.inbox.store import queries
 from banco.inbox.store.database import StoreError
 from banco.inbox.web.auth import (
     CsrfError,
@@ -139,10 +140,7 @@ class Ctx:
         headers: dict[str, str] | None = None,
         **values: Any,
     ) -> HTMLResponse:
-        on_its_way, params = reply_on_its_way("m")
-        waiting = self.shop.store.scalar(
-            f"select count(*) from messages m where m.waiting = 1 and not {on_its_way}", params
-        )
+        waiting = queries.waiting_count(self.shop.store)
         html = render_page(
             self.web,
             self.request,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -101,7 +102,7 @@ class Formats:
         return words
 
     @staticmethod
-    def recipient(row: dict[str, Any]) -> str:
+    def recipient(row: Mapping[str, Any]) -> str:
         """The address or chat an outbox row is written to."""
         return str(json.loads(row["to_handle"])[1])
 

@@ -93,11 +93,7 @@ def attachments_of(shop: Shop, message_ids: list[int]) -> dict[int, list[dict[st
     found: dict[int, list[dict[str, Any]]] = {}
     if not message_ids:
         return found
-    for row in shop.store.all(
-        "select message_id, filename, content_type, size, sha256, path from attachments"
-        f" where message_id in ({','.join('?' * len(message_ids))}) order by id",
-        message_ids,
-    ):
+    for row in queries.attachments_of(shop.store, message_ids):
         row["image"] = (row["content_type"] or "").lower() in safety.INLINE_IMAGES
         row["stored"] = bool(row["path"] and row["sha256"])
         found.setdefault(row["message_id"], []).append(row)
@@ -161,10 +157,7 @@ def original(ctx: Ctx) -> Response:
 def attachment(ctx: Ctx) -> Response:
     """A stored attachment, found by its SHA-256 in the store: never by a path from the request."""
     sha = ctx.request.path_params["sha"]
-    row = ctx.shop.store.one(
-        "select filename, content_type from attachments where sha256 = ? order by id desc limit 1",
-        [sha],
-    )
+    row = queries.attachment_named(ctx.shop.store, sha)
     path = safety.attachment_path(ctx.shop.store.attachments, sha) if row else None
     if row is None or path is None:
         raise NotFound("There is no such file.")

@@ -12,18 +12,15 @@ from banco.inbox.replies.outbox import STATE_WORDS, Delivery, cannot_send_reason
 from banco.inbox.replies.session import send_time as read_time
 from banco.inbox.replies.when import WhenError
 from banco.inbox.shop import Shop
+from banco.inbox.store.outbox import ReplyState, recipient, reply_state
+from banco.inbox.store.queries import message_row
 from banco.inbox.web.formatting import CHANNEL_WORDS, Formats
 
 
 def delivery_words(shop: Shop, delivery: Delivery) -> tuple[str, str]:
     """(sentence, "ok" or "error") for one reply just handed to its channel: every state a
     delivery can leave it in, said as what will really happen next."""
-    row = shop.store.one(
-        "select x.channel, x.to_handle, x.account, c.name from outbox x"
-        " left join messages m on m.id = x.reply_to_id"
-        " left join contacts c on c.id = m.contact_id where x.id = ?",
-        [delivery.outbox_id],
-    )
+    row = recipient(shop.store, delivery.outbox_id)
     if row is None:
         return "The reply is gone from the outbox.", "error"
     who = row["name"] or Formats.recipient(row)
@@ -74,8 +71,8 @@ def hand_over(shop: Shop, outbox_id: int, send_at: datetime | None) -> tuple[str
     for result in deliver(shop, [outbox_id]):
         return delivery_words(shop, result)
     # Another delivery (a collect in ``banco run``) took it and finished first: say how it ended.
-    row = shop.store.one("select status, error from outbox where id = ?", [outbox_id]) or {}
-    return delivery_words(shop, Delivery(outbox_id, row.get("status", ""), row.get("error") or ""))
+    state = reply_state(shop.store, outbox_id) or ReplyState(status="", error=None)
+    return delivery_words(shop, Delivery(outbox_id, state["status"], state["error"] or ""))
 
 
 @dataclass(frozen=True)
@@ -95,7 +92,7 @@ class Route:
 
 def replyroute(shop: Shop, message: dict[str, Any]) -> Route:
     """The outbox's own routing (``outbox.route``), to say it before the maker presses Send."""
-    row = shop.store.one("select * from messages where id = ?", [message["id"]]) or message
+    row = message_row(shop.store, message["id"]) or message
     try:
         found = route(shop, row)
     except ConfigError:  # the account was removed from banco.toml since the message came
