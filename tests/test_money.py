@@ -40,16 +40,16 @@ def test_an_amount_is_read_the_way_her_language_writes_it(
 @pytest.mark.parametrize(
     ("lang", "text", "said"),
     [
-        ("it", "1,250", "more than 2 decimals"),  # an English thousands separator: not 1.25
-        ("en", "1.250", "more than 2 decimals"),
-        ("it", "1,250.50", "is not an amount"),
+        ("it", "1,250", "più di due decimali"),  # an English thousands separator: not 1.25
+        ("en", "1.250", "more than two decimals"),
+        ("it", "1,250.50", "non è un importo"),
         ("en", "1.250,50", "is not an amount"),
-        ("it", "-3", "is not an amount"),
-        ("it", "NaN", "is not an amount"),
+        ("it", "-3", "non è un importo"),
+        ("it", "NaN", "non è un importo"),
         ("en", "inf", "is not an amount"),
         ("en", "1e3", "is not an amount"),
-        ("fr", "", "is not an amount"),
-        ("it", "3331234567890", "too large"),
+        ("fr", "", "n'est pas un montant"),
+        ("it", "3331234567890", "troppo grande"),
     ],
 )
 def test_an_amount_banco_cannot_be_sure_of_is_refused_plainly(
@@ -125,7 +125,7 @@ def test_a_price_typed_in_the_italian_session_is_kept_to_the_cent(write_shop, cl
         # a status needing a price, then a price written the English way, then the Italian way
         maker = Script(["o", "3", "1,250", "o", "3", "1.250,50", "q"])
         maker.run(shop)
-        assert '"1,250" has more than 2 decimals; write it as 1.250,50' in maker.output
+        assert '"1,250" ha più di due decimali; scrivilo come 1.250,50' in maker.output
         assert "blank keeps 1.250,50" not in maker.output
         price = shop.store.scalar("select price from orders where id = 1")
         assert parse_amount(format_amount(Decimal(str(price)), "it"), "it") == Decimal("1250.50")

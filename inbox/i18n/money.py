@@ -23,6 +23,8 @@ from babel.numbers import (
     parse_decimal,
 )
 
+from banco.inbox.i18n.catalogs import N_, translations
+
 #: the locale of each language Banco speaks, for numbers and money
 LOCALES = {"en": "en_GB", "it": "it_IT", "fr": "fr_FR"}
 #: no price a maker types is this large: a slip of the keyboard (a pasted phone number)
@@ -53,21 +55,22 @@ def parse_amount(text: str, lang: str, currency: str = "EUR") -> Decimal:
     if group.isspace():
         cleaned = cleaned.replace(group, "")
     example = format_amount(Decimal("1250.50"), lang)
-    text = " ".join(text.split())[:40]  # said back on one line
+    shown = " ".join(text.split())[:40]  # said back on one line
+
+    def say(message: str) -> str:  # in the language the amount is written in
+        return translations(lang).gettext(message).format(text=shown, example=example)
+
     if not cleaned or not re.fullmatch(rf"[0-9{re.escape(group + decimal)}]+", cleaned):
-        raise AmountError(f'"{text}" is not an amount; write it as {example}')
+        raise AmountError(say(N_('"{text}" is not an amount; write it as {example}')))
     try:
         value = parse_decimal(cleaned, locale=locale, strict=True)
     except (NumberFormatError, InvalidOperation):
-        raise AmountError(f'"{text}" is not an amount; write it as {example}') from None
+        raise AmountError(say(N_('"{text}" is not an amount; write it as {example}'))) from None
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > DECIMALS:
-        raise AmountError(
-            f'"{text}" has more than {DECIMALS} decimals; write it as {example}'
-            f' (in {lang} "{decimal}" separates the cents)'
-        )
+        raise AmountError(say(N_('"{text}" has more than two decimals; write it as {example}')))
     if value >= LARGEST:
-        raise AmountError(f'"{text}" is too large for a price; write it as {example}')
+        raise AmountError(say(N_('"{text}" is too large for a price; write it as {example}')))
     return value.quantize(Decimal(1).scaleb(-DECIMALS))
 
 

@@ -12,22 +12,23 @@ from functools import lru_cache
 from typing import Any
 
 from banco.inbox.clock import iso
+from banco.inbox.i18n.catalogs import N_
 from banco.inbox.store.database import Store
 from banco.inbox.store.orders import CLOSED, PAYMENTS, STATUSES, OrderError, find_order
 
 #: The pipeline, in order. ``lost`` and ``cancelled`` close an order from any stage.
 STATUS_WORDS = {
-    "new": "new inquiry",
-    "awaiting_info": "waiting for details",
-    "quoted": "quote sent",
-    "booked": "booked",
-    "in_progress": "in progress",
-    "awaiting_client": "waiting for the customer",
-    "ready": "ready",
-    "shipped": "shipped",
-    "completed": "completed",
-    "lost": "lost",
-    "cancelled": "cancelled",
+    "new": N_("new inquiry"),
+    "awaiting_info": N_("waiting for details"),
+    "quoted": N_("quote sent"),
+    "booked": N_("booked"),
+    "in_progress": N_("in progress"),
+    "awaiting_client": N_("waiting for the customer"),
+    "ready": N_("ready"),
+    "shipped": N_("shipped"),
+    "completed": N_("completed"),
+    "lost": N_("lost"),
+    "cancelled": N_("cancelled"),
 }
 
 

@@ -57,6 +57,7 @@ from banco.connectors import (
 from banco.inbox.clock import iso
 from banco.inbox.collect.ingest import Ingest
 from banco.inbox.collect.sync import classify
+from banco.inbox.i18n.catalogs import N_
 from banco.inbox.orders.pipeline import ref_pattern
 from banco.inbox.shop import Shop
 from banco.inbox.store.outbox import PENDING
@@ -530,18 +531,18 @@ def decide(shop: Shop, outbox_id: int, decision: str) -> None:
 def state_words(row: Mapping[str, Any]) -> str:
     """A reply's state in the maker's words."""
     if row["status"] == "queued" and row.get("send_at"):
-        return "scheduled"
+        return N_("scheduled")
     return STATE_WORDS.get(row["status"], row["status"])
 
 
 STATE_WORDS = {
-    "queued": "queued",
-    "claimed": "being sent",
-    "handing_over": "being sent",
-    "sent": "sent",
-    "failed": "refused",
-    "may_have_been_sent": "may have been sent",
-    "cancelled": "cancelled",
+    "queued": N_("queued"),
+    "claimed": N_("being sent"),
+    "handing_over": N_("being sent"),
+    "sent": N_("sent"),
+    "failed": N_("refused"),
+    "may_have_been_sent": N_("may have been sent"),
+    "cancelled": N_("cancelled"),
 }
 
 

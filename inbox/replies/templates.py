@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 
 from banco.config.load import LANGUAGES
+from banco.inbox.i18n.catalogs import N_
 from banco.inbox.i18n.money import format_money, stored_amount
 from banco.inbox.i18n.words import day_and_month
 from banco.inbox.shop import Shop
@@ -39,17 +40,17 @@ PURPOSES = (
     "checkin",
 )
 PURPOSE_WORDS = {
-    "acknowledge": "acknowledge",
-    "ask_details": "ask for details",
-    "quote": "quote",
-    "deposit_received": "deposit received",
-    "in_progress": "in progress",
-    "ready": "ready",
-    "shipped": "shipped",
-    "thank_you": "thank you",
-    "checkin": "past-client check-in",
+    "acknowledge": N_("acknowledge"),
+    "ask_details": N_("ask for details"),
+    "quote": N_("quote"),
+    "deposit_received": N_("deposit received"),
+    "in_progress": N_("in progress"),
+    "ready": N_("ready"),
+    "shipped": N_("shipped"),
+    "thank_you": N_("thank you"),
+    "checkin": N_("past-client check-in"),
 }
-LANGUAGE_NAMES = {"en": "English", "it": "Italian", "fr": "French"}
+LANGUAGE_NAMES = {"en": N_("English"), "it": N_("Italian"), "fr": N_("French")}
 PLACEHOLDERS = ("customer", "ref", "title", "deadline", "price", "quantity", "shop", "owner")
 
 HONORIFICS = {

@@ -20,9 +20,17 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import click
+from babel.dates import format_datetime, format_time
 
 from banco.inbox.clock import parse_iso
-from banco.inbox.i18n.money import AmountError, format_amount, parse_amount, stored_amount
+from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext, speaking
+from banco.inbox.i18n.money import (
+    AmountError,
+    format_amount,
+    locale_of,
+    parse_amount,
+    stored_amount,
+)
 from banco.inbox.i18n.words import duration
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES, OrderError
 from banco.inbox.replies.language import set_language
@@ -65,12 +73,15 @@ Echo = Callable[[str], Any]
 Prompt = Callable[..., Any]
 Edit = Callable[[str], str | None]
 
-CHOICES = (
+# The letters stay the same in every language; the words beside them are the maker's.
+CHOICES = N_(
     "[a] accept and send   [l] send later   [e] edit   [t] another template   [s] skip\n"
     "[z] snooze to the next session   [n] no reply needed   [o] order status   [q] quit"
 )
-UNCERTAIN_CHOICES = "[r] send it again   [m] it went out: mark sent   [c] cancel   [k] decide later"
-EDIT_HELP = "# Write your reply above. Lines starting with # are dropped."
+UNCERTAIN_CHOICES = N_(
+    "[r] send it again   [m] it went out: mark sent   [c] cancel   [k] decide later"
+)
+EDIT_HELP = N_("# Write your reply above. Lines starting with # are dropped.")
 SNIPPET = 70
 
 
@@ -95,15 +106,24 @@ class SessionSummary:
 
 
 def run_terminal_session(shop: Shop, echo: Echo, prompt: Prompt, edit: Edit) -> SessionSummary:
-    """Hold the reply session. ``echo``, ``prompt`` and ``edit`` are click's in production."""
+    """Hold the reply session, in the maker's language. ``echo``, ``prompt`` and ``edit`` are
+    click's in production."""
+    with speaking(shop.config.shop.language):
+        return _session(shop, echo, prompt, edit)
+
+
+def _session(shop: Shop, echo: Echo, prompt: Prompt, edit: Edit) -> SessionSummary:
     items = prepare_session(shop)
     summary = SessionSummary(items=len(items), messages=sum(len(i.messages) for i in items))
     echo(opening(items))
     pending = _pending_in_outbox(shop)
     if pending:
         echo(
-            f"{_n(pending, 'earlier reply', 'earlier replies')} still in the outbox: "
-            "`banco outbox` shows them."
+            ngettext(
+                "{n} earlier reply still in the outbox: `banco outbox` shows it.",
+                "{n} earlier replies still in the outbox: `banco outbox` shows them.",
+                pending,
+            ).format(n=pending)
         )
     checkins = checkin_items(shop)
     doubtful = uncertain(shop)
@@ -134,10 +154,12 @@ def run_terminal_session(shop: Shop, echo: Echo, prompt: Prompt, edit: Edit) -> 
 
 def opening(items: list[SessionItem]) -> str:
     if not items:
-        return "No messages waiting: nothing to answer."
+        return _("No messages waiting: nothing to answer.")
     messages = sum(len(i.messages) for i in items)
     customers = len({_customer_key(i) for i in items})
-    return f"{_n(messages, 'message', 'messages')} waiting, from {_n(customers, 'customer', 'customers')}."
+    return ngettext("{n} message waiting", "{n} messages waiting", messages).format(
+        n=messages
+    ) + ngettext(", from {n} customer.", ", from {n} customers.", customers).format(n=customers)
 
 
 def _customer_key(item: SessionItem) -> Any:
@@ -163,12 +185,16 @@ class _Terminal:
         order, contact = item.order, item.contact
         self.echo("")
         self.echo(
-            f"Past client: {contact['name']}, {order['ref']} {order['title']}"
-            f" (finished {(order['closed_at'] or '')[:10]})."
+            _("Past client: {name}, {ref} {title} (finished {day}).").format(
+                name=contact["name"],
+                ref=order["ref"],
+                title=order["title"],
+                day=(order["closed_at"] or "")[:10],
+            )
         )
-        self.echo("Suggested note:")
+        self.echo(_("Suggested note:"))
         self.echo(item.suggestion.text)
-        choice = self.prompt("[s]end, [e]dit, [k]eep for later, [d]one already", default="k")
+        choice = self.prompt(_("[s]end, [e]dit, [k]eep for later, [d]one already"), default="k")
         text = item.suggestion.text
         if choice.lower().startswith("e"):
             text = (self.edit(text) or "").strip()
@@ -194,15 +220,16 @@ class _Terminal:
         order = f" ({row['ref']})" if row["ref"] else ""
         self.echo("")
         self.echo(
-            f"This reply to {who}{order}, written {local(self.shop, row['created_at'])},"
-            f" may have been sent: {row['error']}"
+            _("This reply to {who}{order}, written {when}, may have been sent: {why}").format(
+                who=who, order=order, when=local(self.shop, row["created_at"]), why=row["error"]
+            )
         )
         self.show_quoted(row["text"])
-        self.echo(UNCERTAIN_CHOICES)
-        choice = self.ask("Your choice", default="k").strip().lower()[:1]
+        self.echo(_(UNCERTAIN_CHOICES))
+        choice = self.ask(_("Your choice"), default="k").strip().lower()[:1]
         decision = {"r": "resend", "m": "mark_sent", "c": "cancel"}.get(choice)
         if decision is None:
-            self.echo("Left as it is: `banco outbox` shows it.")
+            self.echo(_("Left as it is: `banco outbox` shows it."))
             return
         try:
             decide(self.shop, row["id"], decision)
@@ -211,9 +238,9 @@ class _Terminal:
             return
         if decision == "resend":
             self.summary.queued.append(row["id"])
-            self.echo("It goes out again when the session ends.")
+            self.echo(_("It goes out again when the session ends."))
         else:
-            self.echo("Marked sent." if decision == "mark_sent" else "Cancelled.")
+            self.echo(_("Marked sent.") if decision == "mark_sent" else _("Cancelled."))
 
     def show_quoted(self, text: str) -> None:
         for line in (text or "").rstrip().splitlines():
@@ -232,7 +259,7 @@ class _Terminal:
         draft = _Draft(item, item.suggestion.text, edited=False)
         self.show_suggestion(draft)
         while True:
-            choice = self.ask("Your choice").strip().lower()[:1]
+            choice = self.ask(_("Your choice")).strip().lower()[:1]
             if choice == "q":
                 return False
             finished = self.act(choice, draft)
@@ -247,19 +274,19 @@ class _Terminal:
             return self.send_later(draft)
         if choice == "s":
             self.summary.skipped += 1
-            self.echo("Skipped: it stays waiting.")
+            self.echo(_("Skipped: it stays waiting."))
             return True
         if choice == "z":
             return self.snooze(draft)
         if choice == "n":
             no_reply_needed(self.shop, draft.item)
             self.summary.no_reply += 1
-            self.echo("Marked as needing no reply.")
+            self.echo(_("Marked as needing no reply."))
             return True
         actions = {"e": self.edit_draft, "t": self.pick_template, "o": self.pick_status}
         action = actions.get(choice)
         if action is None:
-            self.echo(CHOICES)
+            self.echo(_(CHOICES))
         else:
             action(draft)
         return False
@@ -269,8 +296,10 @@ class _Terminal:
         for problem in suggestion.problems:
             self.echo(f"! {problem}")
         self.echo(
-            f"Suggested reply ({PURPOSE_WORDS[suggestion.purpose]},"
-            f" in {LANGUAGE_NAMES.get(suggestion.language, suggestion.language)}):"
+            _("Suggested reply ({purpose}, in {language}):").format(
+                purpose=_(PURPOSE_WORDS[suggestion.purpose]),
+                language=_(LANGUAGE_NAMES.get(suggestion.language, suggestion.language)),
+            )
         )
         self.show_text(draft.text)
 
@@ -278,24 +307,24 @@ class _Terminal:
         for line in text.rstrip().splitlines():
             self.echo(f"    {line}".rstrip())
         self.echo("")
-        self.echo(CHOICES)
+        self.echo(_(CHOICES))
 
     # The choices ------------------------------------------------------------------------------
     def send(self, draft: _Draft) -> bool:
         try:
             outbox_id = answer(self.shop, draft.item, draft.text)
         except OutboxError as e:
-            self.echo(f"This reply cannot be sent: {e}.")
+            self.echo(_("This reply cannot be sent: {why}.").format(why=e))
             return False
         except ReplyError as e:
             self.echo(f"{str(e).capitalize()}.")
             return True
         self.summary.queued.append(outbox_id)
-        self.echo("Queued: it goes out when the session ends.")
+        self.echo(_("Queued: it goes out when the session ends."))
         return True
 
     def send_later(self, draft: _Draft) -> bool:
-        said = self.ask('Send at (such as "tomorrow 09:00"; blank to go back)', default="")
+        said = self.ask(_('Send at (such as "tomorrow 09:00"; blank to go back)'), default="")
         if not said:
             return False
         try:
@@ -309,44 +338,51 @@ class _Terminal:
             return True
         self.summary.scheduled.append((outbox_id, at))
         self.echo(
-            f"Scheduled for {when(self.shop, at)}; `banco outbox cancel {outbox_id}` cancels it"
-            " until then."
+            _("Scheduled for {when}; `banco outbox cancel {id}` cancels it until then.").format(
+                when=when(self.shop, at), id=outbox_id
+            )
         )
         return True
 
     def snooze(self, draft: _Draft) -> bool:
         until = snooze(self.shop, draft.item)
         self.summary.snoozed.append(until)
-        self.echo(f"Snoozed to {when(self.shop, until)}.")
+        self.echo(_("Snoozed to {when}.").format(when=when(self.shop, until)))
         return True
 
     def edit_draft(self, draft: _Draft) -> None:
         quoted = "\n".join(f"# > {line}" for line in (draft.item.latest["text"] or "").splitlines())
-        result = self.edit(f"{draft.text.rstrip()}\n\n{EDIT_HELP}\n{quoted}\n")
+        result = self.edit(f"{draft.text.rstrip()}\n\n{_(EDIT_HELP)}\n{quoted}\n")
         if result is None:
-            self.echo("Nothing changed.")
+            self.echo(_("Nothing changed."))
             return
         text = "\n".join(line for line in result.splitlines() if not line.startswith("#")).strip()
         if not text:
-            self.echo("The reply was empty; the one before is kept.")
+            self.echo(_("The reply was empty; the one before is kept."))
             return
         draft.text, draft.edited = text + "\n", True
-        self.echo("Your reply:")
+        self.echo(_("Your reply:"))
         self.show_text(draft.text)
 
     def pick_template(self, draft: _Draft) -> None:
         suggestion = draft.item.suggestion
         for number, name in enumerate(PURPOSES, 1):
-            self.echo(f"  {number}. {PURPOSE_WORDS[name]}")
+            self.echo(f"  {number}. {_(PURPOSE_WORDS[name])}")
         self.echo(
-            f"In {LANGUAGE_NAMES.get(suggestion.language, suggestion.language)}; add en, it or fr"
-            " after the number for another language (it is remembered for this customer)."
+            _(
+                "In {language}; add en, it or fr after the number for another language (it is"
+                " remembered for this customer)."
+            ).format(language=_(LANGUAGE_NAMES.get(suggestion.language, suggestion.language)))
         )
-        words = self.ask("Template number", default="").lower().split()
+        words = self.ask(_("Template number"), default="").lower().split()
         purpose = _pick(PURPOSES, words[0] if words else "")
         language = words[1] if len(words) > 1 else suggestion.language
         if purpose is None or language not in LANGUAGE_NAMES:
-            self.echo(f"Pick a number from 1 to {len(PURPOSES)}, then en, it or fr if you like.")
+            self.echo(
+                _("Pick a number from 1 to {n}, then en, it or fr if you like.").format(
+                    n=len(PURPOSES)
+                )
+            )
             return
         contact = draft.item.contact
         if language != suggestion.language and contact and contact.get("id") is not None:
@@ -359,14 +395,14 @@ class _Terminal:
     def pick_status(self, draft: _Draft) -> None:
         order = draft.item.order
         if order is None:
-            self.echo("This message has no order, so it has no status.")
+            self.echo(_("This message has no order, so it has no status."))
             return
         for number, name in enumerate(STATUSES, 1):
-            mark = "  (now)" if name == order["status"] else ""
-            self.echo(f"  {number}. {STATUS_WORDS[name]}{mark}")
-        status = _pick(STATUSES, self.ask("Status number", default=""))
+            mark = _("  (now)") if name == order["status"] else ""
+            self.echo(f"  {number}. {_(STATUS_WORDS[name])}{mark}")
+        status = _pick(STATUSES, self.ask(_("Status number"), default=""))
         if status is None:
-            self.echo("The status is unchanged.")
+            self.echo(_("The status is unchanged."))
             return
         try:
             draft.item = change_status(self.shop, draft.item, status)
@@ -376,9 +412,11 @@ class _Terminal:
             self.echo(f"{e}.")
             return
         self.summary.status_changes += 1
-        self.echo(f"{order['ref']} is now {STATUS_WORDS[status]}.")
+        self.echo(
+            _("{ref} is now {status}.").format(ref=order["ref"], status=_(STATUS_WORDS[status]))
+        )
         if draft.edited:
-            self.echo("Your edited reply is kept; [t] picks a template instead.")
+            self.echo(_("Your edited reply is kept; [t] picks a template instead."))
             self.show_text(draft.text)
         else:
             draft.text = draft.item.suggestion.text
@@ -388,15 +426,19 @@ class _Terminal:
         lang, currency = self.shop.config.shop.language, self.shop.config.shop.currency
         current = stored_amount((item.order or {}).get("price"))
         hint = (
-            f"blank keeps {format_amount(current, lang)}" if current else "blank to leave it unset"
+            _("blank keeps {price}").format(price=format_amount(current, lang))
+            if current
+            else _("blank to leave it unset")
         )
-        answer_text = self.ask(f"Price ({hint})", default="")
+        answer_text = self.ask(_("Price ({hint})").format(hint=hint), default="")
         if not answer_text:
             return item
         try:
             price = parse_amount(answer_text, lang, currency)
         except AmountError as e:
-            self.echo(f"{e}; the price is unchanged (`banco orders price` sets it).")
+            self.echo(
+                _("{why}; the price is unchanged (`banco orders price` sets it).").format(why=e)
+            )
             return item
         return set_price(self.shop, item, price)
 
@@ -424,17 +466,21 @@ def _pick(options: tuple[str, ...], answer_text: str) -> str | None:
 # What an item looks like ------------------------------------------------------------------------
 def item_lines(shop: Shop, item: SessionItem, number: int, total: int) -> list[str]:
     """The item as the maker reads it: order, customer, conversation, the waiting message(s)."""
-    lines = ["", f"── {number} of {total} " + "─" * 40, order_line(shop, item.order)]
+    lines = ["", _("── {n} of {total} ").format(n=number, total=total) + "─" * 40]
+    lines.append(order_line(shop, item.order))
     lines.append(customer_line(item))
     if item.latest["new_sender"]:
         lines.append(
-            f"! From a new sender, not the order's customer: if it is them, `banco orders link"
-            f" {item.latest['id']}`; the suggested reply says nothing about the order."
+            _(
+                "! From a new sender, not the order's customer: if it is them, `banco orders link"
+                " {id}`; the suggested reply says nothing about the order."
+            ).format(id=item.latest["id"])
         )
     if item.context:
-        lines += ["", "The conversation so far:"]
+        lines += ["", _("The conversation so far:")]
         lines += [f"  {context_line(shop, m)}" for m in item.context]
-    lines += ["", "Waiting:" if len(item.messages) == 1 else f"Waiting ({len(item.messages)}):"]
+    count = len(item.messages)
+    lines += ["", _("Waiting:") if count == 1 else _("Waiting ({n}):").format(n=count)]
     for message in item.messages:
         lines += waiting_lines(shop, message)
     lines += [pending_line(shop, row) for row in item.pending]
@@ -443,14 +489,15 @@ def item_lines(shop: Shop, item: SessionItem, number: int, total: int) -> list[s
 
 def pending_line(shop: Shop, row: dict[str, Any]) -> str:
     """A reply to this order still in the outbox, written before the message above came."""
-    state = state_words(row)
+    state = _(state_words(row))
     if row["send_at"] and row["status"] == "queued":
-        state += f" for {when(shop, parse_iso(row['send_at']))}"
-    return (
-        f"! You wrote reply {row['id']} to this order ({state}) before this message came:"
-        f' "{_snippet(row["text"])}". Read the new message before it goes;'
-        f" `banco outbox cancel {row['id']}` if it no longer fits."
-    )
+        state = _("{state} for {when}").format(
+            state=state, when=when(shop, parse_iso(row["send_at"]))
+        )
+    return _(
+        '! You wrote reply {id} to this order ({state}) before this message came: "{text}".'
+        " Read the new message before it goes; `banco outbox cancel {id}` if it no longer fits."
+    ).format(id=row["id"], state=state, text=_snippet(row["text"]))
 
 
 def _snippet(text: str) -> str:
@@ -460,12 +507,14 @@ def _snippet(text: str) -> str:
 
 def order_line(shop: Shop, order: dict[str, Any] | None) -> str:
     if order is None:
-        return "No order yet."
-    parts = [order["ref"], order["title"], STATUS_WORDS.get(order["status"], order["status"])]
+        return _("No order yet.")
+    parts = [order["ref"], order["title"], _(STATUS_WORDS.get(order["status"], order["status"]))]
     if order["deadline"]:
         parts.append(
-            f"due {format_day(order['deadline'], 'en', _today(shop))}"
-            f" ({_until(order['deadline'], _today(shop))})"
+            _("due {day} ({until})").format(
+                day=format_day(order["deadline"], current_language(), _today(shop)),
+                until=_until(order["deadline"], _today(shop)),
+            )
         )
     return " · ".join(p for p in parts if p)
 
@@ -478,10 +527,10 @@ def customer_line(item: SessionItem) -> str:
 
 
 def context_line(shop: Shop, message: dict[str, Any]) -> str:
-    who = "You" if message["direction"] == "out" else (message["sender"] or "Customer")
+    who = _("You") if message["direction"] == "out" else (message["sender"] or _("Customer"))
     text = _snippet(message["text"] or message["subject"] or "")
     if message["status"] != "ok":
-        text = "(Banco could not read this message)"
+        text = _("(Banco could not read this message)")
     return f"{local(shop, message['sent_at'])}  {who} ({message['channel']}): {text}"
 
 
@@ -495,14 +544,20 @@ def waiting_lines(shop: Shop, message: dict[str, Any]) -> list[str]:
         own.pop()
     body = [f"    {line}".rstrip() for line in own]
     if quoted:
-        body.append(f"    ({_n(quoted, 'quoted line', 'quoted lines')} not shown)")
+        body.append(
+            "    "
+            + ngettext(
+                "({n} quoted line not shown)", "({n} quoted lines not shown)", quoted
+            ).format(n=quoted)
+        )
     return ["  " + " · ".join(p for p in header if p), *body, ""]
 
 
 def local(shop: Shop, moment: str | None) -> str:
     if not moment:
         return ""
-    return parse_iso(moment).astimezone(shop.config.shop.timezone).strftime("%d %b %H:%M")
+    there = parse_iso(moment).astimezone(shop.config.shop.timezone)
+    return format_datetime(there, "d MMM HH:mm", locale=locale_of(current_language()))
 
 
 def when(shop: Shop, moment: datetime) -> str:
@@ -510,11 +565,12 @@ def when(shop: Shop, moment: datetime) -> str:
     zone = shop.config.shop.timezone
     there = moment.astimezone(zone)
     days = (there.date() - _today(shop)).days
+    locale = locale_of(current_language())
     if days == 0:
-        return there.strftime("%H:%M")
+        return format_time(there, "HH:mm", locale=locale)
     if days == 1:
-        return there.strftime("tomorrow %H:%M")
-    return there.strftime("%a %d %b %H:%M")
+        return _("tomorrow {time}").format(time=format_time(there, "HH:mm", locale=locale))
+    return format_datetime(there, "EEE d MMM HH:mm", locale=locale)
 
 
 def _today(shop: Shop) -> date:
@@ -523,52 +579,64 @@ def _today(shop: Shop) -> date:
 
 def _until(day: str, today: date) -> str:
     delta = date.fromisoformat(day[:10]) - today
+    lang = current_language()
     if delta.days == 0:
-        return "today"
+        return _("today")
     if delta.days < 0:
-        return f"{duration(-delta, 'en')} late"
-    return f"in {duration(timedelta(days=delta.days), 'en')}"
+        return _("{time} late").format(time=duration(-delta, lang))
+    return _("in {time}").format(time=duration(timedelta(days=delta.days), lang))
 
 
 # The closing lines --------------------------------------------------------------------------------
 def closing_lines(shop: Shop, summary: SessionSummary) -> list[str]:
     lines = [_replies_line(shop, summary)]
     for outbox_id, at in summary.scheduled:
-        lines.append(f"Reply {outbox_id} scheduled for {when(shop, at)}")
+        lines.append(_("Reply {id} scheduled for {when}").format(id=outbox_id, when=when(shop, at)))
     for moment, count in Counter(when(shop, t) for t in summary.snoozed).items():
-        lines.append(f"{count} snoozed to {moment}")
+        lines.append(_("{n} snoozed to {when}").format(n=count, when=moment))
     if summary.no_reply:
-        lines.append(f"{summary.no_reply} marked as needing no reply")
+        lines.append(_("{n} marked as needing no reply").format(n=summary.no_reply))
     if summary.status_changes:
-        lines.append(f"{_n(summary.status_changes, 'order status', 'order statuses')} changed")
+        lines.append(
+            ngettext(
+                "{n} order status changed", "{n} order statuses changed", summary.status_changes
+            ).format(n=summary.status_changes)
+        )
     if summary.skipped:
-        lines.append(f"{summary.skipped} skipped: still waiting")
+        lines.append(_("{n} skipped: still waiting").format(n=summary.skipped))
     if summary.not_reached:
-        lines.append(f"{summary.not_reached} not reached: they wait for the next session")
+        lines.append(
+            _("{n} not reached: they wait for the next session").format(n=summary.not_reached)
+        )
     return [line for line in lines if line]
 
 
 def _replies_line(shop: Shop, summary: SessionSummary) -> str:
     if not summary.deliveries:
-        return "" if summary.scheduled else "No replies sent."
-    parts = [f"{summary.count('sent')} sent now"] if summary.count("sent") else []
+        return "" if summary.scheduled else _("No replies sent.")
+    sent = summary.count("sent")
+    parts = [_("{n} sent now").format(n=sent)] if sent else []
     errors = Counter(
         _outbox_error(shop, d.outbox_id) for d in summary.deliveries if d.status == "queued"
     )
-    parts += [f"{n} kept in the outbox: {error}" for error, n in errors.items()]
     parts += [
-        f"1 refused ({d.error}): the message still waits for another answer"
+        _("{n} kept in the outbox: {why}").format(n=n, why=error) for error, n in errors.items()
+    ]
+    parts += [
+        _("1 refused ({why}): the message still waits for another answer").format(why=d.error)
         for d in summary.deliveries
         if d.status == "failed"
     ]
     parts += [
-        f"reply {d.outbox_id} may have been sent ({d.error}): look, then `banco outbox resend"
-        f" {d.outbox_id}` or `banco outbox mark-sent {d.outbox_id}`"
+        _(
+            "reply {id} may have been sent ({why}): look, then `banco outbox resend {id}` or"
+            " `banco outbox mark-sent {id}`"
+        ).format(id=d.outbox_id, why=d.error)
         for d in summary.deliveries
         if d.status == "may_have_been_sent"
     ]
     if summary.count("elsewhere"):
-        parts.append(f"{summary.count('elsewhere')} being sent by another Banco")
+        parts.append(_("{n} being sent by another Banco").format(n=summary.count("elsewhere")))
     return ", ".join(parts)
 
 
@@ -577,7 +645,3 @@ def _outbox_error(shop: Shop, outbox_id: int) -> str:
     error = str(shop.store.scalar("select error from outbox where id = ?", [outbox_id]) or "")
     what, _, why = error.partition(": ")
     return f"{what} ({why})" if why else what or "will retry"
-
-
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
