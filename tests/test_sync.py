@@ -111,6 +111,19 @@ def test_success_after_failures_resets_the_count(write_shop, open_shop) -> None:
     assert shop2.store.scalar("select failures from account_state") == 0
 
 
+def test_a_failure_after_a_check_kept_the_accounts_details_counts_one(
+    write_shop, open_shop
+) -> None:
+    # `banco check` keeps what it learnt of an account before any collect: no count of failures yet
+    home = write_shop(accounts(("broken", "needs_user")))
+    write_items(home, "broken", items(1))
+    shop = open_shop(home)
+    shop.store.db.table("account_state").insert({"account": "broken", "details": "{}"})
+    [result] = collect(shop)
+    assert result.error_kind == "needs_you"
+    assert shop.store.scalar("select failures from account_state") == 1
+
+
 VIEW_INDEXES = set(store_module.VIEW_INDEXES)
 
 

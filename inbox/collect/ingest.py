@@ -51,6 +51,7 @@ from banco.inbox.clock import iso
 from banco.inbox.collect.form_ids import adopt_earlier_form_id
 from banco.inbox.orders.pipeline import add_event, create_order, may_hold_ref, ref_pattern
 from banco.inbox.store import contacts, messages, threads
+from banco.inbox.store.accounts import save_cursor
 from banco.inbox.store.copies import copy_key
 from banco.inbox.store.database import SaveFile, Store
 from banco.inbox.store.messages import NewContent, RepliedMessage, Scope, StoredMessage
@@ -118,17 +119,13 @@ class Ingest:
         with self.store.db.atomic():
             with self.store.saving_files() as save_file:
                 counts = self.save_records(page.records, page.stream, save_file, one_by_one)
-            self.store.db.table("sync_state").upsert(
-                {
-                    "account": self.account,
-                    "stream": page.stream,
-                    "cursor": json.dumps(page.cursor),
-                    "updated_at": self._now_iso(),
-                    **(
-                        {"source_count": page.source_count} if page.source_count is not None else {}
-                    ),
-                },
-                pk=("account", "stream"),
+            save_cursor(
+                self.store,
+                self.account,
+                page.stream,
+                json.dumps(page.cursor),
+                self._now_iso(),
+                page.source_count,
             )
         return counts
 

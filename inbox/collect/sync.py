@@ -19,6 +19,7 @@ from banco.inbox.clock import iso
 from banco.inbox.collect.ingest import Counts, Ingest
 from banco.inbox.shop import Shop
 from banco.inbox.store import messages
+from banco.inbox.store.accounts import CollectOutcome, failures_in_a_row, save_collect_outcome
 from banco.inbox.store.checkpoint import Checkpointer
 from banco.inbox.store.runs import record_run
 
@@ -124,17 +125,14 @@ def _is_long_run(shop: Shop, remaining: int | None) -> bool:
 
 
 def _record_state(shop: Shop, name: str, attempt: datetime, result: AccountResult) -> None:
-    store = shop.store
-    previous = store.one("select failures from account_state where account = ?", [name])
-    failures = 0 if result.ok else (previous["failures"] if previous else 0) + 1
-    row = {
+    outcome: CollectOutcome = {
         "account": name,
         "kind": shop.config.account(name).kind,
         "last_attempt_at": iso(attempt),
-        "failures": failures,
+        "failures": 0 if result.ok else failures_in_a_row(shop.store, name) + 1,
         "last_error": result.error or None,
         "error_kind": result.error_kind or None,
     }
     if result.ok:
-        row["last_success_at"] = iso(shop.clock.now())
-    store.db.table("account_state").upsert(row, pk="account")
+        outcome["last_success_at"] = iso(shop.clock.now())
+    save_collect_outcome(shop.store, outcome)

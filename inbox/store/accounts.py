@@ -1,4 +1,5 @@
-"""Each account's state in the store: when it was last collected, and how it last failed."""
+"""Each account's state in the store: when it was last collected, how it last failed, and where
+the next collect of each of its streams starts (its cursor)."""
 
 from __future__ import annotations
 
@@ -22,3 +23,46 @@ def account_states(store: Store) -> dict[str, AccountState]:
     """Every account Banco has tried to collect, by name."""
     rows = cast(list[AccountState], store.all("select * from account_state"))
     return {row["account"]: row for row in rows}
+
+
+class CollectOutcome(TypedDict, total=False):
+    """What a collect of an account writes of its state (``last_success_at`` only on success)."""
+
+    account: str
+    kind: str
+    last_attempt_at: str | None
+    last_success_at: str | None
+    failures: int
+    last_error: str | None
+    error_kind: str | None
+
+
+def failures_in_a_row(store: Store, account: str) -> int:
+    """How many collects of ``account`` failed in a row, up to the last one."""
+    return int(store.scalar("select failures from account_state where account = ?", [account]) or 0)
+
+
+def save_collect_outcome(store: Store, outcome: CollectOutcome) -> None:
+    store.db.table("account_state").upsert(dict(outcome), pk="account")
+
+
+def save_cursor(
+    store: Store,
+    account: str,
+    stream: str,
+    cursor: str,
+    updated_at: str,
+    source_count: int | None,
+) -> None:
+    """Where the next collect of a stream starts (``cursor``, JSON), and how many records the
+    stream holds at the source, when the connector could tell."""
+    store.db.table("sync_state").upsert(
+        {
+            "account": account,
+            "stream": stream,
+            "cursor": cursor,
+            "updated_at": updated_at,
+            **({"source_count": source_count} if source_count is not None else {}),
+        },
+        pk=("account", "stream"),
+    )
