@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
@@ -202,12 +202,36 @@ class CheckResult:
     details: dict[str, str] = field(default_factory=dict)
 
 
+class Clock(Protocol):
+    """Where "now" comes from: the shop's clock, which tests set to a fixed time."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware."""
+        ...
+
+
+class SystemClock:
+    """The machine's clock."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class Context:
-    """What a connector may know about the shop: its folder and its time zone."""
+    """What a connector may know about the shop: its folder, its time zone and its clock.
+
+    A connector takes the date from ``now()``, never from the machine, so that a shop on a fixed
+    clock (a test) sees one date throughout. Waiting is still measured with ``time.monotonic``.
+    """
 
     home: Path
     timezone: ZoneInfo
+    clock: Clock = field(default_factory=SystemClock)
+
+    def now(self) -> datetime:
+        """The shop's clock now, in the shop's time zone."""
+        return self.clock.now().astimezone(self.timezone)
 
 
 @runtime_checkable

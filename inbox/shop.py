@@ -76,5 +76,5 @@ class Shop:
         cls = self.registry.kinds.get(settings.kind)
         if cls is None:
             raise NeedsUser(f"the connector for kind {settings.kind!r} is not installed")
-        context = Context(home=self.home, timezone=self.config.shop.timezone)
+        context = Context(home=self.home, timezone=self.config.shop.timezone, clock=self.clock)
         return cls(settings.name, settings.settings, context)

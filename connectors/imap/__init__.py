@@ -145,7 +145,7 @@ class ImapConnector:
                 "Banco does not know which address to send from: add `from_address` to the"
                 f' account "{self.name}".'
             )
-        when = datetime.now(self.context.timezone)
+        when = self.context.now()
         data = compose(message, settings.from_address, settings.from_name, when)
         send_mail(settings.smtp, settings.from_address, message.to.value, data, handing_over)
         record = parse_message(data, f"sent:{message.message_key}", "out")
@@ -212,7 +212,7 @@ class ImapConnector:
             raise
 
     def _today(self) -> date:
-        return datetime.now(self.context.timezone).date()
+        return self.context.now().date()
 
 
 def _key(direction: str) -> str:

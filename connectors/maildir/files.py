@@ -106,6 +106,7 @@ def _scan_entries(directory: Path, only: str | None) -> list[MaildirFile]:
 
 
 def _oldest_delivery(tmp: Path) -> int | None:
+    # The machine's clock, not the shop's: it is compared with the times the file system wrote.
     recent = time.time_ns() - DELIVERY_WINDOW_NS
     times = []
     try:
