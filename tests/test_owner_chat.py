@@ -37,8 +37,9 @@ def test_the_maker_answers_from_her_telegram_chat(bot_api, write_shop, open_shop
     summary = routines.reply(shop)
     assert summary["told_owner"] and summary["waiting"] == 2
     opening, first = to(bot_api, OWNER)
-    assert opening["text"].startswith("2 messages waiting from 2 customers")
-    assert "six blue mugs" in first["text"] and "Suggested reply" in first["text"]
+    # her shop speaks Italian first: the bot speaks Italian to her
+    assert opening["text"].startswith("2 messaggi in attesa da 2 clienti")
+    assert "six blue mugs" in first["text"] and "Risposta suggerita" in first["text"]
     labels = [b["callback_data"] for row in first["buttons"]["inline_keyboard"] for b in row]
     assert (
         labels[0] == "send"
@@ -51,7 +52,7 @@ def test_the_maker_answers_from_her_telegram_chat(bot_api, write_shop, open_shop
     bot_api.press(giulia, first, "tpl:quote")
     routines.owner_poll(shop)
     quote = to(bot_api, OWNER)[-1]
-    assert "Suggested reply (quote)" in quote["text"]
+    assert "Risposta suggerita (preventivo)" in quote["text"]
     bot_api.press(giulia, quote, "send")
     routines.owner_poll(shop)
     [to_ann] = to(bot_api, 7001)
@@ -60,12 +61,12 @@ def test_the_maker_answers_from_her_telegram_chat(bot_api, write_shop, open_shop
 
     # The second customer: she types her own answer.
     note, shown = to(bot_api, OWNER)[-2:]
-    assert note["text"] == "Sent to Ann Smith by telegram." and "gatta" in shown["text"]
+    assert note["text"] == "Inviata a Ann Smith via telegram." and "gatta" in shown["text"]
     bot_api.message(giulia, "Certo! Come si chiama la gatta?")
     routines.owner_poll(shop)
     [to_bruno] = to(bot_api, 7002)
     assert to_bruno["text"] == "Certo! Come si chiama la gatta?"
-    assert "That was the last one: 2 sent, 0 snoozed." in to(bot_api, OWNER)[-1]["text"]
+    assert "Era l'ultimo: 2 inviate, 0 rimandati." in to(bot_api, OWNER)[-1]["text"]
     assert shop.store.scalar("select count(*) from messages where waiting = 1") == 0
     # Her own chat with the bot never becomes an order or a customer.
     assert shop.store.scalar("select count(*) from orders") == 2
@@ -87,7 +88,7 @@ def test_snooze_and_no_reply_from_the_chat(bot_api, write_shop, open_shop) -> No
     bot_api.press(giulia, to(bot_api, OWNER)[-1], "snooze")
     routines.owner_poll(shop)
     last = to(bot_api, OWNER)[-1]["text"]
-    assert "Snoozed until Fri 17:00." in last and "1 snoozed" in last
+    assert "Rimandato a ven 17:00." in last and "1 rimandati" in last
     assert to(bot_api, 7001) == [] and to(bot_api, 7002) == []  # nothing went to a customer
     snoozed = shop.store.one("select waiting, snoozed_until from messages where sender = 'Bruno'")
     assert snoozed["waiting"] == 1 and snoozed["snoozed_until"].startswith("2026-11-20T16:00")

@@ -18,8 +18,12 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from babel.dates import format_datetime
+
 from banco.connectors import Handle, Outgoing, Sender
 from banco.inbox.clock import iso, parse_iso
+from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext, speaking
+from banco.inbox.i18n.money import locale_of
 from banco.inbox.replies.outbox import (
     DECISIONS,
     Delivery,
@@ -46,8 +50,8 @@ PREVIEW = 700  # characters of a customer's message shown in the chat
 OUTBOX_BUTTON = "out:"
 #: What the maker is told after a decision (after "resend", what became of the reply).
 DECIDED = {
-    "mark_sent": "Marked sent: Banco will not send it again.",
-    "cancel": "Cancelled: that reply will not be sent.",
+    "mark_sent": N_("Marked sent: Banco will not send it again."),
+    "cancel": N_("Cancelled: that reply will not be sent."),
 }
 
 
@@ -65,8 +69,13 @@ def active(shop: Shop) -> bool:
 
 def start_session(shop: Shop, items: list[SessionItem]) -> bool:
     """Open a session in the maker's chat with ``items`` and the replies that may have been sent
-    (with none waiting, only those, for her to decide). False when there is nothing to put to her
-    or no way to reach her."""
+    (with none waiting, only those, for her to decide), in her language. False when there is
+    nothing to put to her or no way to reach her."""
+    with speaking(shop.config.shop.language):
+        return _start_session(shop, items)
+
+
+def _start_session(shop: Shop, items: list[SessionItem]) -> bool:
     account = telegram_account(shop)
     if account is None or not (items or uncertain(shop)):
         return False
@@ -88,15 +97,19 @@ def start_session(shop: Shop, items: list[SessionItem]) -> bool:
         },
     )
     if not items:
-        _say(shop, "No messages waiting. Replies to decide about:")
+        _say(shop, _("No messages waiting. Replies to decide about:"))
         _show_uncertain(shop)
         return True
     customers = len({(i.contact or {}).get("id") or i.key for i in items})
     waiting = sum(len(i.messages) for i in items)
     _say(
         shop,
-        f"{waiting} message{'s' if waiting != 1 else ''} waiting from {customers}"
-        f" customer{'s' if customers != 1 else ''}. Here is the first.",
+        ngettext("{n} message waiting", "{n} messages waiting", waiting).format(n=waiting)
+        + ngettext(
+            " from {n} customer. Here is the first.",
+            " from {n} customers. Here is the first.",
+            customers,
+        ).format(n=customers),
     )
     _show_uncertain(shop)
     _show(shop, items[0], items[0].suggestion.purpose, 1, len(items))
@@ -107,6 +120,11 @@ def process(shop: Shop) -> int:
     """Act on what the maker pressed or typed since last time. Returns how many were handled.
     Once the walk-through is over, only her decisions about replies in the outbox still count:
     a reply that may have been sent can be put to her as its last message."""
+    with speaking(shop.config.shop.language):
+        return _process(shop)
+
+
+def _process(shop: Shop) -> int:
     state = shop.store.one("select * from owner_session where id = 1")
     if state is None:
         return 0
@@ -135,7 +153,7 @@ def _handle(shop: Shop, message: dict[str, Any]) -> None:
         return
     item = load_item(shop, state["current"])
     if item is None:  # answered elsewhere meanwhile (the terminal, the web page)
-        _next(shop, "That one was answered meanwhile.")
+        _next(shop, _("That one was answered meanwhile."))
         return
     if button is None:
         text = (message["text"] or "").strip()
@@ -156,15 +174,19 @@ def _handle(shop: Shop, message: dict[str, Any]) -> None:
         shop.store.db.execute("update owner_session set purpose = ? where id = 1", [button[4:]])
         _show(shop, item, button[4:])
     elif button == "skip":
-        _next(shop, "Skipped.")
+        _next(shop, _("Skipped."))
     elif button == "snooze":
         until = snooze(shop, item)
         shop.store.db.execute("update owner_session set snoozed = snoozed + 1 where id = 1")
-        when = until.astimezone(shop.config.shop.timezone).strftime("%a %H:%M")
-        _next(shop, f"Snoozed until {when}.")
+        when = format_datetime(
+            until.astimezone(shop.config.shop.timezone),
+            "EEE HH:mm",
+            locale=locale_of(current_language()),
+        )
+        _next(shop, _("Snoozed until {when}.").format(when=when))
     elif button == "noreply":
         no_reply_needed(shop, item)
-        _next(shop, "Marked as needing no reply.")
+        _next(shop, _("Marked as needing no reply."))
 
 
 def _button(message: dict[str, Any]) -> str | None:
@@ -179,7 +201,7 @@ def _send_reply(shop: Shop, item: SessionItem, text: str) -> None:
     try:
         outbox_id = answer(shop, item, text)
     except OutboxError as e:
-        _say(shop, f"Not sent: {e}. Type the reply again, or use the buttons.")
+        _say(shop, _("Not sent: {why}. Type the reply again, or use the buttons.").format(why=e))
         return
     [result] = deliver(shop, [outbox_id])
     if result.status == "sent":
@@ -194,14 +216,16 @@ def _delivered(shop: Shop, result: Delivery) -> str:
         for row in uncertain(shop):
             if row["id"] == result.outbox_id:
                 _say_uncertain(shop, row)
-        return "That reply may have gone out: look, then decide with the buttons above."
-    return {
-        "sent": f"Sent to {_whom(shop, result.outbox_id)}.",
-        "queued": f"Not sent yet: {result.error}. It stays in the outbox; Banco tries again at"
-        " the next collect.",
-        "failed": f"Not sent: {result.error}. Nothing went out; `banco outbox` shows it.",
-        "elsewhere": "Another Banco window is sending it right now.",
-    }.get(result.status, f"Reply {result.status.replace('_', ' ')}.")
+        return _("That reply may have gone out: look, then decide with the buttons above.")
+    said = {
+        "sent": _("Sent to {whom}."),
+        "queued": _(
+            "Not sent yet: {why}. It stays in the outbox; Banco tries again at the next collect."
+        ),
+        "failed": _("Not sent: {why}. Nothing went out; `banco outbox` shows it."),
+        "elsewhere": _("Another Banco window is sending it right now."),
+    }[result.status]
+    return said.format(whom=_whom(shop, result.outbox_id), why=result.error)
 
 
 def _tomorrow_morning(shop: Shop) -> datetime:
@@ -215,13 +239,15 @@ def _schedule_reply(shop: Shop, item: SessionItem, text: str, send_at: datetime)
     try:
         outbox_id = answer(shop, item, text, send_at)
     except OutboxError as e:
-        _say(shop, f"Not scheduled: {e}. Type the reply, or use the buttons.")
+        _say(shop, _("Not scheduled: {why}. Type the reply, or use the buttons.").format(why=e))
         return
-    name = (item.contact or {}).get("name") or item.latest["sender"] or "the customer"
+    name = (item.contact or {}).get("name") or item.latest["sender"] or _("the customer")
     _next(
         shop,
-        f"Scheduled for {name} on {_local(shop, send_at)}. Until then `banco outbox cancel"
-        f" {outbox_id}` (or Cancel on the Accounts page) stops it.",
+        _(
+            "Scheduled for {name} on {when}. Until then `banco outbox cancel {id}` (or Cancel on"
+            " the Accounts page) stops it."
+        ).format(name=name, when=_local(shop, send_at), id=outbox_id),
     )
 
 
@@ -238,14 +264,16 @@ def _say_uncertain(shop: Shop, row: dict[str, Any]) -> None:
     when = _local(shop, row["handed_over_at"] or row["created_at"])
     _say(
         shop,
-        f"May have been sent: your reply to {who}{ref}, {when}:\n\n«{_cut(row['text'])}»\n\n"
-        f"Banco cannot tell whether it went out ({row['error']}) and never sends it again by"
-        " itself. Look in the chat or your Sent folder, then choose.",
+        _(
+            "May have been sent: your reply to {who}{ref}, {when}:\n\n«{text}»\n\nBanco cannot"
+            " tell whether it went out ({why}) and never sends it again by itself. Look in the"
+            " chat or your Sent folder, then choose."
+        ).format(who=who, ref=ref, when=when, text=_cut(row["text"]), why=row["error"]),
         (
             (
-                ("Send again", f"{OUTBOX_BUTTON}resend:{row['id']}"),
-                ("Mark sent", f"{OUTBOX_BUTTON}mark_sent:{row['id']}"),
-                ("Cancel", f"{OUTBOX_BUTTON}cancel:{row['id']}"),
+                (_("Send again"), f"{OUTBOX_BUTTON}resend:{row['id']}"),
+                (_("Mark sent"), f"{OUTBOX_BUTTON}mark_sent:{row['id']}"),
+                (_("Cancel"), f"{OUTBOX_BUTTON}cancel:{row['id']}"),
             ),
         ),
     )
@@ -253,16 +281,16 @@ def _say_uncertain(shop: Shop, row: dict[str, Any]) -> None:
 
 def _decide(shop: Shop, button: str) -> None:
     """The maker's decision on a reply in the outbox (a button of the walk-through or an item)."""
-    _, decision, number = button.split(":", 2) if button.count(":") == 2 else ("", "", "")
+    _kind, decision, number = button.split(":", 2) if button.count(":") == 2 else ("", "", "")
     if decision not in DECISIONS or not number.isdigit():
         return  # not a button Banco made
     try:
         decide(shop, int(number), decision)
     except OutboxError as e:
-        _say(shop, f"Nothing changed: {e}.")
+        _say(shop, _("Nothing changed: {why}.").format(why=e))
         return
     if decision != "resend":
-        _say(shop, DECIDED[decision])
+        _say(shop, _(DECIDED[decision]))
         return
     for result in deliver(shop, [int(number)]):
         _say(shop, _delivered(shop, result))
@@ -277,13 +305,16 @@ def _whom(shop: Shop, outbox_id: int) -> str:
         [outbox_id],
     )
     if row is None:
-        return "the customer"
-    return f"{row['name'] or json.loads(row['to_handle'])[1]} by {row['channel']}"
+        return _("the customer")
+    return _("{name} by {channel}").format(
+        name=row["name"] or json.loads(row["to_handle"])[1], channel=row["channel"]
+    )
 
 
 def _local(shop: Shop, moment: datetime | str) -> str:
     value = parse_iso(moment) if isinstance(moment, str) else moment
-    return value.astimezone(shop.config.shop.timezone).strftime("%a %d %b %H:%M")
+    there = value.astimezone(shop.config.shop.timezone)
+    return format_datetime(there, "EEE d MMM HH:mm", locale=locale_of(current_language()))
 
 
 def _next(shop: Shop, note: str) -> None:
@@ -302,29 +333,43 @@ def _next(shop: Shop, note: str) -> None:
             _show(shop, item, item.suggestion.purpose)
             return
     shop.store.db.execute("update owner_session set current = null, queue = '[]' where id = 1")
-    _say(shop, f"{note}\nThat was the last one: {state['sent']} sent, {state['snoozed']} snoozed.")
+    _say(
+        shop,
+        note
+        + "\n"
+        + _("That was the last one: {sent} sent, {snoozed} snoozed.").format(
+            sent=state["sent"], snoozed=state["snoozed"]
+        ),
+    )
 
 
 def _show(shop: Shop, item: SessionItem, purpose: str, number: int = 0, total: int = 0) -> None:
     suggestion = suggestion_for(shop, purpose, item.suggestion.language, item.order, item.contact)
     order = item.order
-    head = f"{order['ref']} · {order['title']}" if order else "No order yet"
+    head = f"{order['ref']} · {order['title']}" if order else _("No order yet")
     name = (item.contact or {}).get("name") or item.latest["sender"] or "?"
     waiting = "\n\n".join(f"«{_cut(m['text'] or m['subject'] or '')}»" for m in item.messages)
     lines = [
-        f"{number} of {total}\n" if number else "",
-        f"{head}\n{name} via {item.latest['channel']}:\n\n{waiting}\n\n",
+        _("{n} of {total}").format(n=number, total=total) + "\n" if number else "",
+        _("{head}\n{name} via {channel}:").format(
+            head=head, name=name, channel=item.latest["channel"]
+        )
+        + f"\n\n{waiting}\n\n",
         *(_pending_words(shop, x) for x in item.pending),
-        f"Suggested reply ({PURPOSE_WORDS[purpose]}):\n\n{suggestion.text}\n\n",
-        "Send it, pick another, or just type your own reply here.",
+        _("Suggested reply ({purpose}):").format(purpose=_(PURPOSE_WORDS[purpose]))
+        + f"\n\n{suggestion.text}\n\n",
+        _("Send it, pick another, or just type your own reply here."),
     ]
     others = [p for p in PURPOSES if p != purpose]
     buttons = (
-        (("✓ Send this reply", "send"), (f"Send tomorrow {day_starts(shop):%H:%M}", "later")),
+        (
+            (_("✓ Send this reply"), "send"),
+            (_("Send tomorrow {time}").format(time=f"{day_starts(shop):%H:%M}"), "later"),
+        ),
         *(
             (
                 (
-                    f"Cancel the reply of {_local(shop, x['created_at'])}",
+                    _("Cancel the reply of {when}").format(when=_local(shop, x["created_at"])),
                     f"{OUTBOX_BUTTON}cancel:{x['id']}",
                 ),
             )
@@ -332,22 +377,25 @@ def _show(shop: Shop, item: SessionItem, purpose: str, number: int = 0, total: i
             if x["status"] in DECISIONS["cancel"][1]
         ),
         *(
-            tuple((PURPOSE_WORDS[p], f"tpl:{p}") for p in others[i : i + 2])
+            tuple((_(PURPOSE_WORDS[p]), f"tpl:{p}") for p in others[i : i + 2])
             for i in range(0, len(others), 2)
         ),
-        (("Skip", "skip"), ("Snooze", "snooze"), ("No reply needed", "noreply")),
+        ((_("Skip"), "skip"), (_("Snooze"), "snooze"), (_("No reply needed"), "noreply")),
     )
     _say(shop, "".join(lines), buttons)
 
 
 def _pending_words(shop: Shop, reply: dict[str, Any]) -> str:
     """A reply to this order still in the outbox, written before the message came."""
-    state = state_words(reply)
-    if state == "scheduled":
-        state = f"scheduled for {_local(shop, reply['send_at'])}"
+    state = _(state_words(reply))
+    if reply["status"] == "queued" and reply["send_at"]:
+        state = _("scheduled for {when}").format(when=_local(shop, reply["send_at"]))
     return (
-        f"⚠ You already wrote a reply to this order, {state}, before this message came:"
-        f" read it before it goes; cancel it if it no longer fits.\n«{_cut(reply['text'])}»\n\n"
+        _(
+            "⚠ You already wrote a reply to this order, {state}, before this message came: read"
+            " it before it goes; cancel it if it no longer fits."
+        ).format(state=state)
+        + f"\n«{_cut(reply['text'])}»\n\n"
     )
 
 
