@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Protocol
 
+# One clock for the whole of Banco: the connectors' contract defines it, so that a connector
+# and the inbox see the same "now".
+from banco.connectors.base import Clock, SystemClock
 
-class Clock(Protocol):
-    def now(self) -> datetime:
-        """The current time, timezone-aware."""
-        ...
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
+__all__ = ["Clock", "FixedClock", "SystemClock", "iso", "parse_iso"]
 
 
 class FixedClock:
