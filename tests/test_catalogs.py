@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -37,8 +38,12 @@ def test_the_extraction_finds_the_translated_screens() -> None:
 
 @pytest.mark.parametrize("lang", ["it", "fr"])
 def test_every_string_is_in_the_catalog_whole(lang: str) -> None:
-    with (ROOT / f"inbox/i18n/locale/{lang}/LC_MESSAGES/banco.po").open("rb") as po:
-        catalog = read_po(po, locale=lang)
+    catalog = Catalog(locale=lang)
+    for path in sorted((ROOT / f"inbox/i18n/locale/{lang}/LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as po:
+            for message in read_po(po, locale=lang):
+                if message.id:
+                    catalog[message.id] = message
     problems = []
     for msgid, forms in english().items():
         entry = catalog.get(forms if len(forms) > 1 else msgid)

@@ -1,7 +1,7 @@
 """Banco's own words in the maker's language: gettext catalogs, one per language, chosen per call.
 
-English is the language the code is written in; ``locale/<lang>/LC_MESSAGES/banco.po`` holds the
-Italian and French. The catalogs are read from the ``.po`` files the first time a language is
+English is the language the code is written in; ``locale/<lang>/LC_MESSAGES/*.po`` hold the
+Italian and French, one file per screen (``replies.po``, ``web.po``, ``cli.po``...), merged. The catalogs are read from the ``.po`` files the first time a language is
 asked for (a few milliseconds), so there is no compiled file to forget to rebuild. A language is
 chosen for a stretch of work with ``speaking(lang)`` (a context variable, so a web request or a
 chat message in one language never leaks into another); ``_`` and ``ngettext`` then translate.
@@ -41,7 +41,20 @@ def translations(lang: str) -> NullTranslations:
     lang = language_of(lang)
     if lang == "en":
         return NullTranslations()
-    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    merged: Translations | None = None
+    for path in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        part = _compiled(path, lang)
+        if merged is None:
+            merged = part
+        else:
+            merged.merge(part)
+    if merged is None:
+        raise LookupError(f"no catalog for {lang!r} in {LOCALE_DIR}")
+    return merged
+
+
+def _compiled(path: Path, lang: str) -> Translations:
+    """One ``.po`` file as a catalog (one file per screen: replies.po, web.po, cli.po...)."""
     with path.open("rb") as po:
         catalog = read_po(po, locale=lang, domain=DOMAIN)
     compiled = BytesIO()
