@@ -1,233 +1,117 @@
-"""The words Banco says to the maker, in the maker's language (English, Italian, French)."""
+"""The words of the digest, the plan and the day's screens, in the maker's language.
+
+``say(lang, key)`` looks a named English phrase up in the gettext catalogs (``routines.po``):
+one mechanism for every screen, the key only names the phrase. Dates, lengths of time and hours
+are Babel's, in the locale of ``lang``.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "month_names": "January February March April May June July August September October November December",
-        "you_wait": "Customers you are waiting for ({n})",
-        "since_ago": "for {age}",
-        "quote_unanswered": "quote unanswered",
-        "time_to_nudge": "time for a friendly reminder",
-        "plan_today": "Today's work",
-        "checkins": "Past clients worth a note ({n})",
-        "checkin_line": '{contact}: "{title}" ({ref}) was finished {age} ago. A short note?',
-        "gaps": "Sources holding messages Banco does not have ({n})",
-        "gap": "{account} {stream}: {source} at the source, {stored} in Banco",
-        "digest_title": "{shop}: your day, {date}",
-        "nothing": "Nothing new: no orders, no messages waiting, no deadlines close.",
-        "new_orders": "New orders ({n})",
-        "waiting": "Messages waiting for your reply ({n})",
-        "waiting_since": "waiting for {age}",
-        "uncertain": "Replies that may have been sent ({n})",
-        "uncertain_todo": "Banco cannot tell whether it went out and never sends it again by itself: look in the chat or your Sent folder, then banco outbox resend {id} if it did not arrive, or banco outbox mark-sent {id} if it did",
-        "scheduled_today": "Scheduled replies going out today ({n})",
-        "scheduled_cancel": "to stop it: banco outbox cancel {id}",
-        "due": "Deadlines in the next {days} days ({n})",
-        "overdue": "Overdue ({n})",
-        "due_in": "due in {age}",
-        "due_today": "due today",
-        "late_by": "late by {age}",
-        "failing": "Accounts that need attention ({n})",
-        "needs_you": "needs you",
-        "will_retry": "will retry by itself",
-        "failed_times": "failed {n} times in a row",
-        "failed_once": "failed once",
-        "last_ok": "last worked {when}",
-        "never_ok": "has not worked yet",
-        "unreadable": "Messages Banco could not read ({n})",
-        "too_large": "Messages too large to download ({n})",
-        "open_original": "open the original with: banco messages raw {id} > message.eml",
-        "no_order": "no order",
-        "unknown_sender": "unknown sender",
-        "ago": "{age} ago",
-        "minute": "minute",
-        "minutes": "minutes",
-        "hour": "hour",
-        "hours": "hours",
-        "day": "day",
-        "days": "days",
-        "months": "months",
-        "from": "from",
-        "plan_title": "Plan from {start} to {end}",
-        "plan_weekdays": "Mon Tue Wed Thu Fri Sat Sun",
-        "plan_months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
-        "plan_decimal": ".",
-        "plan_day_off": "day off",
-        "plan_day_over": "working day over",
-        "plan_free": "free ({hours})",
-        "plan_free_left": "{hours} free",
-        "plan_task": "task: {ref} {title}",
-        "plan_due": "deadline: {ref} {title}",
-        "plan_later": "After that: {hours} more work, until {date}",
-        "plan_warnings": "Deadlines at risk ({n})",
-        "plan_short": "{ref} ({title}) cannot be ready by {deadline}: {hours} short",
-        "plan_overdue": "{ref} ({title}) was due {deadline}",
-        "plan_overdue_left": "{ref} ({title}) was due {deadline}: {hours} of work left",
-        "plan_unestimated": "Booked orders with no estimate ({n})",
-        "plan_estimate": "{ref} {title}: add an estimate: banco orders estimate {ref} HOURS",
-        "plan_calendar": "{shop} plan",
-        "plan_ics_due": "Deadline: {ref} {title}",
-        "plan_ics_customer": "Customer: {name}",
-    },
-    "it": {
-        "month_names": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
-        "you_wait": "Clienti da cui aspetti una risposta ({n})",
-        "since_ago": "da {age}",
-        "quote_unanswered": "preventivo senza risposta",
-        "time_to_nudge": "è il momento di un gentile promemoria",
-        "plan_today": "Il lavoro di oggi",
-        "checkins": "Clienti passati a cui scrivere due righe ({n})",
-        "checkin_line": '{contact}: "{title}" ({ref}) è stato finito {age} fa. Un breve messaggio?',
-        "gaps": "Fonti con messaggi che Banco non ha ({n})",
-        "gap": "{account} {stream}: {source} alla fonte, {stored} in Banco",
-        "digest_title": "{shop}: la tua giornata, {date}",
-        "nothing": "Niente di nuovo: nessun ordine, nessun messaggio in attesa, nessuna scadenza vicina.",
-        "new_orders": "Nuovi ordini ({n})",
-        "waiting": "Messaggi che aspettano una tua risposta ({n})",
-        "waiting_since": "in attesa da {age}",
-        "uncertain": "Risposte che potrebbero essere partite ({n})",
-        "uncertain_todo": "Banco non sa se è partita e non la rimanda mai da solo: guarda nella chat o nella cartella Posta inviata, poi banco outbox resend {id} se non è arrivata, oppure banco outbox mark-sent {id} se è arrivata",
-        "scheduled_today": "Risposte programmate che partono oggi ({n})",
-        "scheduled_cancel": "per fermarla: banco outbox cancel {id}",
-        "due": "Scadenze nei prossimi {days} giorni ({n})",
-        "overdue": "In ritardo ({n})",
-        "due_in": "scade tra {age}",
-        "due_today": "scade oggi",
-        "late_by": "in ritardo di {age}",
-        "failing": "Account da controllare ({n})",
-        "needs_you": "serve il tuo intervento",
-        "will_retry": "riproverà da solo",
-        "failed_times": "fallito {n} volte di seguito",
-        "failed_once": "fallito una volta",
-        "last_ok": "ultima volta riuscito {when}",
-        "never_ok": "non ha ancora funzionato",
-        "unreadable": "Messaggi che Banco non è riuscito a leggere ({n})",
-        "too_large": "Messaggi troppo grandi da scaricare ({n})",
-        "open_original": "apri l'originale con: banco messages raw {id} > messaggio.eml",
-        "no_order": "nessun ordine",
-        "unknown_sender": "mittente sconosciuto",
-        "ago": "{age} fa",
-        "minute": "minuto",
-        "minutes": "minuti",
-        "hour": "ora",
-        "hours": "ore",
-        "day": "giorno",
-        "days": "giorni",
-        "months": "mesi",
-        "from": "da",
-        "plan_title": "Piano da {start} a {end}",
-        "plan_weekdays": "lun mar mer gio ven sab dom",
-        "plan_months": "gen feb mar apr mag giu lug ago set ott nov dic",
-        "plan_decimal": ",",
-        "plan_day_off": "non lavorativo",
-        "plan_day_over": "giornata di lavoro finita",
-        "plan_free": "libero ({hours})",
-        "plan_free_left": "{hours} libere",
-        "plan_task": "attività: {ref} {title}",
-        "plan_due": "scadenza: {ref} {title}",
-        "plan_later": "Dopo: altre {hours} di lavoro, fino a {date}",
-        "plan_warnings": "Scadenze a rischio ({n})",
-        "plan_short": "{ref} ({title}) non può essere pronto entro il {deadline}: mancano {hours}",
-        "plan_overdue": "{ref} ({title}) scadeva il {deadline}",
-        "plan_overdue_left": "{ref} ({title}) scadeva il {deadline}: restano {hours} di lavoro",
-        "plan_unestimated": "Ordini confermati senza stima ({n})",
-        "plan_estimate": "{ref} {title}: aggiungi una stima: banco orders estimate {ref} ORE",
-        "plan_calendar": "Piano di {shop}",
-        "plan_ics_due": "Scadenza: {ref} {title}",
-        "plan_ics_customer": "Cliente: {name}",
-    },
-    "fr": {
-        "month_names": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-        "you_wait": "Clients dont vous attendez la réponse ({n})",
-        "since_ago": "depuis {age}",
-        "quote_unanswered": "devis sans réponse",
-        "time_to_nudge": "le moment d'une petite relance",
-        "plan_today": "Le travail du jour",
-        "checkins": "Anciens clients à qui écrire un mot ({n})",
-        "checkin_line": "{contact} : « {title} » ({ref}) a été terminé il y a {age}. Un petit mot ?",
-        "gaps": "Sources avec des messages que Banco n'a pas ({n})",
-        "gap": "{account} {stream} : {source} à la source, {stored} dans Banco",
-        "digest_title": "{shop} : votre journée, {date}",
-        "nothing": "Rien de nouveau : pas de commande, pas de message en attente, pas d'échéance proche.",
-        "new_orders": "Nouvelles commandes ({n})",
-        "waiting": "Messages qui attendent votre réponse ({n})",
-        "waiting_since": "en attente depuis {age}",
-        "uncertain": "Réponses peut-être envoyées ({n})",
-        "uncertain_todo": "Banco ne sait pas si elle est partie et ne la renvoie jamais de lui-même : regardez la conversation ou votre dossier Envoyés, puis banco outbox resend {id} si elle n'est pas arrivée, ou banco outbox mark-sent {id} si elle l'est",
-        "scheduled_today": "Réponses programmées qui partent aujourd'hui ({n})",
-        "scheduled_cancel": "pour l'arrêter : banco outbox cancel {id}",
-        "due": "Échéances dans les {days} prochains jours ({n})",
-        "overdue": "En retard ({n})",
-        "due_in": "dans {age}",
-        "due_today": "pour aujourd'hui",
-        "late_by": "en retard de {age}",
-        "failing": "Comptes à vérifier ({n})",
-        "needs_you": "demande votre intervention",
-        "will_retry": "réessaiera tout seul",
-        "failed_times": "a échoué {n} fois de suite",
-        "failed_once": "a échoué une fois",
-        "last_ok": "dernier succès {when}",
-        "never_ok": "n'a pas encore fonctionné",
-        "unreadable": "Messages que Banco n'a pas pu lire ({n})",
-        "too_large": "Messages trop volumineux pour être téléchargés ({n})",
-        "open_original": "ouvrez l'original avec : banco messages raw {id} > message.eml",
-        "no_order": "pas de commande",
-        "unknown_sender": "expéditeur inconnu",
-        "ago": "il y a {age}",
-        "minute": "minute",
-        "minutes": "minutes",
-        "hour": "heure",
-        "hours": "heures",
-        "day": "jour",
-        "days": "jours",
-        "months": "mois",
-        "from": "de",
-        "plan_title": "Planning du {start} au {end}",
-        "plan_weekdays": "lun. mar. mer. jeu. ven. sam. dim.",
-        "plan_months": "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.",
-        "plan_decimal": ",",
-        "plan_day_off": "non travaillé",
-        "plan_day_over": "journée de travail terminée",
-        "plan_free": "libre ({hours})",
-        "plan_free_left": "{hours} libres",
-        "plan_task": "tâche : {ref} {title}",
-        "plan_due": "échéance : {ref} {title}",
-        "plan_later": "Ensuite : encore {hours} de travail, jusqu'au {date}",
-        "plan_warnings": "Échéances menacées ({n})",
-        "plan_short": "{ref} ({title}) ne peut pas être prêt pour le {deadline} : il manque {hours}",
-        "plan_overdue": "{ref} ({title}) devait être prêt le {deadline}",
-        "plan_overdue_left": "{ref} ({title}) devait être prêt le {deadline} : il reste {hours} de travail",
-        "plan_unestimated": "Commandes confirmées sans estimation ({n})",
-        "plan_estimate": "{ref} {title} : ajoutez une estimation : banco orders estimate {ref} HEURES",
-        "plan_calendar": "{shop} : planning",
-        "plan_ics_due": "Échéance : {ref} {title}",
-        "plan_ics_customer": "Client : {name}",
-    },
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from babel.units import format_unit
+
+from banco.inbox.i18n.catalogs import N_, translations
+from banco.inbox.i18n.money import locale_of
+
+#: each phrase by name, in English; the catalogs hold it in Italian and French
+WORDS: dict[str, str] = {
+    "you_wait": N_("Customers you are waiting for ({n})"),
+    "since_ago": N_("for {age}"),
+    "quote_unanswered": N_("quote unanswered"),
+    "time_to_nudge": N_("time for a friendly reminder"),
+    "plan_today": N_("Today's work"),
+    "checkins": N_("Past clients worth a note ({n})"),
+    "checkin_line": N_('{contact}: "{title}" ({ref}) was finished {age} ago. A short note?'),
+    "gaps": N_("Sources holding messages Banco does not have ({n})"),
+    "gap": N_("{account} {stream}: {source} at the source, {stored} in Banco"),
+    "digest_title": N_("{shop}: your day, {date}"),
+    "nothing": N_("Nothing new: no orders, no messages waiting, no deadlines close."),
+    "new_orders": N_("New orders ({n})"),
+    "waiting": N_("Messages waiting for your reply ({n})"),
+    "waiting_since": N_("waiting for {age}"),
+    "uncertain": N_("Replies that may have been sent ({n})"),
+    "uncertain_todo": N_(
+        "Banco cannot tell whether it went out and never sends it again by itself: look in the chat or your Sent folder, then banco outbox resend {id} if it did not arrive, or banco outbox mark-sent {id} if it did"
+    ),
+    "scheduled_today": N_("Scheduled replies going out today ({n})"),
+    "scheduled_cancel": N_("to stop it: banco outbox cancel {id}"),
+    "due": N_("Deadlines in the next {days} days ({n})"),
+    "overdue": N_("Overdue ({n})"),
+    "due_in": N_("due in {age}"),
+    "due_today": N_("due today"),
+    "late_by": N_("late by {age}"),
+    "failing": N_("Accounts that need attention ({n})"),
+    "needs_you": N_("needs you"),
+    "will_retry": N_("will retry by itself"),
+    "bug": N_("a bug in Banco: please report it"),
+    "failed_times": N_("failed {n} times in a row"),
+    "failed_once": N_("failed once"),
+    "last_ok": N_("last worked {when}"),
+    "never_ok": N_("has not worked yet"),
+    "unreadable": N_("Messages Banco could not read ({n})"),
+    "too_large": N_("Messages too large to download ({n})"),
+    "open_original": N_("open the original with: banco messages raw {id} > message.eml"),
+    "no_order": N_("no order"),
+    "unknown_sender": N_("unknown sender"),
+    "ago": N_("{age} ago"),
+    "plan_title": N_("Plan from {start} to {end}"),
+    "plan_day_off": N_("day off"),
+    "plan_day_over": N_("working day over"),
+    "plan_free": N_("free ({hours})"),
+    "plan_free_left": N_("{hours} free"),
+    "plan_task": N_("task: {ref} {title}"),
+    "plan_due": N_("deadline: {ref} {title}"),
+    "plan_later": N_("After that: {hours} more work, until {date}"),
+    "plan_warnings": N_("Deadlines at risk ({n})"),
+    "plan_short": N_("{ref} ({title}) cannot be ready by {deadline}: {hours} short"),
+    "plan_overdue": N_("{ref} ({title}) was due {deadline}"),
+    "plan_overdue_left": N_("{ref} ({title}) was due {deadline}: {hours} of work left"),
+    "plan_unestimated": N_("Booked orders with no estimate ({n})"),
+    "plan_estimate": N_("{ref} {title}: add an estimate: banco orders estimate {ref} HOURS"),
+    "plan_calendar": N_("{shop} plan"),
+    "plan_ics_due": N_("Deadline: {ref} {title}"),
+    "plan_ics_customer": N_("Customer: {name}"),
 }
+#: the units of a rough length of time, largest first, with their length in seconds
+_UNITS = (("day", 86400), ("hour", 3600), ("minute", 60))
 
 
 def say(lang: str, key: str, **values: object) -> str:
-    table = WORDS.get(lang, WORDS["en"])
-    return table.get(key, WORDS["en"][key]).format(**values)
+    """The phrase ``key`` in ``lang``, its placeholders filled."""
+    return translations(lang).gettext(WORDS[key]).format(**values)
 
 
 def day_and_month(day: date, lang: str) -> str:
     """ "14 December", "14 dicembre", "1er décembre"."""
-    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
-    return f"{number} {say(lang, 'month_names').split()[day.month - 1]}"
+    text = format_date(day, "d MMMM", locale=locale_of(lang))
+    return "1er" + text[1:] if lang == "fr" and day.day == 1 else text
 
 
 def duration(delta: timedelta, lang: str) -> str:
-    """A rough, human length of time: "5 minutes", "3 hours", "2 days"."""
+    """A rough, human length of time: "5 minutes", "3 ore", "2 jours"."""
     seconds = abs(delta.total_seconds())
     if seconds >= 60 * 86400:  # past two months, days stop being a useful unit
-        months = round(seconds / (30.44 * 86400))
-        return f"{months} {say(lang, 'months')}"
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        return _length(round(seconds / (30.44 * 86400)), "month", lang)
+    for unit, size in _UNITS:
         if seconds >= size or unit == "minute":
-            n = max(1, int(seconds // size))
-            return f"{n} {say(lang, unit if n == 1 else unit + 's')}"
+            return _length(max(1, int(seconds // size)), unit, lang)
     raise AssertionError("unreachable")
+
+
+def hours(value: float, lang: str) -> str:
+    """ "1 hour", "9 hours", "2,5 ore"."""
+    return _length(value, "hour", lang)
+
+
+def number(value: float, lang: str) -> str:
+    """ "2.5", "2,5": at most two decimals."""
+    return format_decimal(value, "#,##0.##", locale=locale_of(lang))
+
+
+def _length(value: float, unit: str, lang: str) -> str:
+    """Babel's "2 jours", with a plain space (French puts a no-break one) as in the text around."""
+    text = format_unit(value, f"duration-{unit}", length="long", locale=locale_of(lang))
+    return text.replace("\N{NO-BREAK SPACE}", " ")

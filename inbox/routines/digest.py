@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from banco.inbox.clock import iso, parse_iso
-from banco.inbox.i18n.words import duration, say
+from banco.inbox.i18n.words import duration, number, say
 from banco.inbox.orders.pipeline import CLOSED
 from banco.inbox.replies.outbox import uncertain
+from banco.inbox.routines.plan import format_day
 from banco.inbox.store.copies import stored_count
 from banco.inbox.store.database import Store
 from banco.inbox.store.outbox import reply_on_its_way
@@ -187,7 +188,12 @@ def _environment(lang: str, digest: Digest, today: date) -> jinja2.Environment:
         return text[:70] + ("…" if len(text) > 70 else "")
 
     env.globals.update(
-        say=lambda key, **kw: say(lang, key, **kw), age=age, until=until, snippet=snippet
+        say=lambda key, **kw: say(lang, key, **kw),
+        age=age,
+        until=until,
+        snippet=snippet,
+        day=lambda value: format_day(date.fromisoformat(value), lang),
+        megabytes=lambda size: number(round(size / 1048576, 1), lang),
     )
     return env
 

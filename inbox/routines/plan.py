@@ -19,7 +19,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from banco.inbox.i18n.words import say
+from babel.dates import format_date
+
+from banco.inbox.i18n.money import locale_of
+from banco.inbox.i18n.words import hours as hours_words
+from banco.inbox.i18n.words import number, say
 from banco.inbox.orders.pipeline import CLOSED
 from banco.inbox.store.database import Store
 
@@ -285,25 +289,13 @@ def render_plan_text(plan: Plan, lang: str, weeks: int) -> str:
 
 
 def format_day(day: date, lang: str) -> str:
-    """ "Mon 23 Nov", "lun 23 nov", "lun. 23 nov." """
-    weekday = say(lang, "plan_weekdays").split()[day.weekday()]
-    month = say(lang, "plan_months").split()[day.month - 1]
-    return f"{weekday} {day.day} {month}"
+    """ "Mon 23 Nov", "lun 23 nov", "lun. 23 nov." (Babel's, for the maker's locale)."""
+    return format_date(day, "EEE d MMM", locale=locale_of(lang))
 
 
 def format_hours(hours: float, lang: str) -> str:
     """ "6 h", "1.5 h" (or "1,5 h" in Italian and French)."""
-    return _number(hours, lang) + " h"
-
-
-def _hours_words(hours: float, lang: str) -> str:
-    """ "1 hour", "9 hours", "2,5 ore"."""
-    return f"{_number(hours, lang)} {say(lang, 'hour' if hours == 1 else 'hours')}"
-
-
-def _number(value: float, lang: str) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", say(lang, "plan_decimal"))
+    return number(hours, lang) + " h"
 
 
 def _deadlines_by_day(plan: Plan) -> dict[date, list[Deadline]]:
@@ -353,7 +345,7 @@ def warning_text(warning: PlanWarning, lang: str) -> str:
     values = {"ref": warning.ref, "title": warning.title, "deadline": warning.deadline.isoformat()}
     if not warning.short_hours:
         return say(lang, "plan_overdue", **values)
-    hours = _hours_words(warning.short_hours, lang)
+    hours = hours_words(warning.short_hours, lang)
     return say(
         lang, "plan_overdue_left" if warning.overdue else "plan_short", hours=hours, **values
     )
