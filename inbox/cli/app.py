@@ -13,9 +13,8 @@ import click
 
 from banco.config import ConfigError
 from banco.inbox.clock import parse_iso
-from banco.inbox.orders.pipeline import OrderError
+from banco.inbox.errors import is_said
 from banco.inbox.shop import Shop
-from banco.inbox.store.database import StoreError
 
 
 class Problem(click.ClickException):
@@ -26,11 +25,6 @@ class BancoGroup(click.Group):
     """Turns every failure into plain lines and an exit status; never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from banco.config import SecretError
-        from banco.connectors import ConnectorError
-        from banco.inbox.cli.demo import DemoError
-        from banco.inbox.replies.outbox import OutboxError
-
         try:
             return super().invoke(ctx)
         except ConfigError as e:
@@ -38,11 +32,11 @@ class BancoGroup(click.Group):
                 click.echo(f"{e.path}: {problem}", err=True)
             click.echo("Fix banco.toml, then run the command again.", err=True)
             raise click.exceptions.Exit(2) from None
-        except (OrderError, StoreError, ConnectorError, SecretError, DemoError, OutboxError) as e:
-            raise Problem(str(e)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as e:
+            if is_said(e):  # needs you, will retry, wrong input: its own sentence
+                raise Problem(str(e)) from None
             if os.environ.get("BANCO_DEBUG"):
                 raise
             click.echo(

@@ -11,6 +11,7 @@ from banco.inbox.clock import Clock
 from banco.inbox.collect.sync import collect
 from banco.inbox.demo import write_demo_shop
 from banco.inbox.demo.history import apply_history
+from banco.inbox.errors import WrongInput
 from banco.inbox.routines import day as routines
 from banco.inbox.routines.digest import render_text
 from banco.inbox.routines.digest_delivery import daily_digest, today
@@ -19,7 +20,7 @@ from banco.inbox.shop import Shop
 MARKER = ".banco-demo"
 
 
-class DemoError(Exception):
+class DemoError(WrongInput):
     """The demo folder cannot be used."""
 
 

@@ -18,6 +18,7 @@ from banco.inbox.cli.app import (
     today,
     with_shop,
 )
+from banco.inbox.errors import BUG, NEEDS_YOU
 from banco.inbox.orders.pipeline import STATUS_WORDS
 from banco.inbox.routines.digest import render_html, render_text
 from banco.inbox.shop import CONFIG_NAME, Shop
@@ -90,7 +91,7 @@ def collect(shop: Shop, accounts: tuple[str, ...]) -> None:
                 + (f", {c.unreadable} unreadable" if c.unreadable else "")
             )
         else:
-            how = "needs you" if r.error_kind == "needs_you" else "will retry"
+            how = {NEEDS_YOU: "needs you", BUG: "a bug in Banco"}.get(r.error_kind, "will retry")
             click.echo(f"{r.account}: failed ({how}): {r.error}", err=True)
     if not results:
         click.echo("No accounts yet: add one to banco.toml (see `banco init`).")

@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from banco.config import longest_gap_hours
 from banco.inbox.clock import parse_iso
-from banco.inbox.collect.sync import NEEDS_YOU, classify
+from banco.inbox.collect.sync import classify
+from banco.inbox.errors import BUG, NEEDS_YOU
 from banco.inbox.shop import Shop
 from banco.inbox.store.copies import stored_count
 
@@ -35,7 +36,9 @@ def run_checks(shop: Shop, echo: Callable[[str], None], fix: bool = False) -> bo
                 connector.close()
         except Exception as e:  # reported in words; check never stops at the first broken account
             kind, message = classify(e)
-            what = "needs you" if kind == NEEDS_YOU else "could not be reached, will retry"
+            what = {NEEDS_YOU: "needs you", BUG: "a bug in Banco"}.get(
+                kind, "could not be reached, will retry"
+            )
             echo(f"✗ {account.name}: {what}: {message}")
             ok = False
             continue

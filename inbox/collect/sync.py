@@ -13,18 +13,14 @@ from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from banco.config import SecretError
-from banco.connectors.errors import NeedsUser, TryLater
 from banco.inbox.clock import iso
 from banco.inbox.collect.ingest import Counts, Ingest
+from banco.inbox.errors import BUG, kind_of
 from banco.inbox.shop import Shop
 from banco.inbox.store import messages
 from banco.inbox.store.accounts import CollectOutcome, failures_in_a_row, save_collect_outcome
 from banco.inbox.store.checkpoint import Checkpointer
 from banco.inbox.store.runs import record_run
-
-NEEDS_YOU = "needs_you"
-WILL_RETRY = "will_retry"
 
 #: A fetch expecting at least this many more records, and at least as many as the store holds,
 #: is a long run (a first collect): see ``Store.long_run``.
@@ -47,19 +43,23 @@ class AccountResult:
 
 
 def classify(error: BaseException) -> tuple[str, str]:
-    """(error kind, sentence for the maker) for anything a connector raised."""
-    if isinstance(error, NeedsUser | SecretError):
-        return NEEDS_YOU, str(error)
-    if isinstance(error, TryLater):
-        return WILL_RETRY, str(error)
+    """(what happens next, sentence for the maker) for anything a collect raised; see
+    ``inbox.errors``. A bug is said as a bug: the next collect runs it again, but it will not
+    pass by itself."""
+    kind = kind_of(error)
+    if kind == BUG:
+        return BUG, (
+            f"Banco hit a bug reading this account ({type(error).__name__}: {error}); nothing was"
+            " lost, and the next collect tries again. If it keeps happening, please report it."
+        )
     if isinstance(error, TimeoutError):
-        return WILL_RETRY, "the service took too long to answer; Banco will try again"
+        return kind, "the service took too long to answer; Banco will try again"
     if isinstance(error, OSError):
         return (
-            WILL_RETRY,
+            kind,
             f"could not reach the service ({error.strerror or error}); Banco will try again",
         )
-    return WILL_RETRY, f"unexpected error ({type(error).__name__}: {error}); Banco will try again"
+    return kind, str(error)
 
 
 def collect(

@@ -23,6 +23,7 @@ from babel.numbers import (
     parse_decimal,
 )
 
+from banco.inbox.errors import WrongInput
 from banco.inbox.i18n.catalogs import N_, translations
 
 #: the locale of each language Banco speaks, for numbers and money
@@ -33,7 +34,7 @@ DECIMALS = 2
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 
 
-class AmountError(ValueError):
+class AmountError(WrongInput, ValueError):
     """The text is not an amount Banco can be sure of; the message says what to write."""
 
 

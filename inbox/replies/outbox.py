@@ -57,6 +57,7 @@ from banco.connectors import (
 from banco.inbox.clock import iso
 from banco.inbox.collect.ingest import Ingest
 from banco.inbox.collect.sync import classify
+from banco.inbox.errors import WrongInput
 from banco.inbox.i18n.catalogs import N_
 from banco.inbox.orders.pipeline import ref_pattern
 from banco.inbox.shop import Shop
@@ -70,7 +71,7 @@ NO_REPLY = re.compile(r"^(no-?reply|do-?not-?reply|mailer-daemon|postmaster|boun
 LEASE = timedelta(minutes=15)
 
 
-class OutboxError(Exception):
+class OutboxError(WrongInput):
     """A reply cannot be queued or changed (unknown message, nothing to answer, no account can
     send it, automatic-reply guard, a decision that does not fit its state)."""
 

@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 
 from banco.config.load import LANGUAGES
+from banco.inbox.errors import WrongInput
 from banco.inbox.i18n.catalogs import N_
 from banco.inbox.i18n.money import format_money, stored_amount
 from banco.inbox.i18n.words import day_and_month
@@ -70,7 +71,7 @@ HONORIFICS = {
 REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|r|fw|fwd|i|tr|aw|sv)\s*:\s*)+", re.IGNORECASE)
 
 
-class ReplyError(Exception):
+class ReplyError(WrongInput):
     """A reply cannot be prepared (unknown template, a message with no order for a status)."""
 
 

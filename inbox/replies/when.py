@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
+from banco.inbox.errors import WrongInput
+
 if TYPE_CHECKING:
     from banco.inbox.shop import Shop
 
@@ -29,7 +31,7 @@ LONGEST = 100
 SPOKEN = ("en", "it", "fr")
 
 
-class WhenError(ValueError):
+class WhenError(WrongInput, ValueError):
     """The text is not a time Banco can be sure of; the message says what to write."""
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from banco.inbox.errors import NeedsYou
 from banco.inbox.store.checkpoint import Checkpointer
 from banco.inbox.store.migrations import migrations
 
@@ -35,7 +36,7 @@ VIEW_INDEXES = ("idx_messages_contact_id", "idx_messages_waiting_sent_at", "idx_
 SaveFile = Callable[[bytes], tuple[str, str]]
 
 
-class StoreError(Exception):
+class StoreError(NeedsYou):
     """The store file cannot be opened or is not a Banco store."""
 
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from banco.inbox.errors import WrongInput
 from banco.inbox.store.database import Store
 
 STATUSES = (
@@ -26,7 +27,7 @@ CLOSED = ("completed", "lost", "cancelled")
 PAYMENTS = ("none", "deposit_paid", "paid", "refunded")
 
 
-class OrderError(Exception):
+class OrderError(WrongInput):
     """An order command cannot be done (unknown reference, unknown status, bad value)."""
 
 

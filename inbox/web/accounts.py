@@ -11,7 +11,7 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
-from banco.inbox.collect.sync import NEEDS_YOU
+from banco.inbox.errors import BUG, NEEDS_YOU
 from banco.inbox.replies.outbox import OutboxError, decide, deliver
 from banco.inbox.routines import day as routines
 from banco.inbox.shop import Shop
@@ -53,6 +53,9 @@ def account_views(shop: Shop) -> list[AccountView]:
         elif failures and row.get("error_kind") == NEEDS_YOU:
             state, words = "needs_you", "needs you"
             todo = "Fix what the error says (often the password or a file named in banco.toml), then press Collect now or run `banco check`."
+        elif failures and row.get("error_kind") == BUG:
+            state, words = "bug", "a bug in Banco"
+            todo = "Banco tries again at the next collect, but a bug will not pass by itself: please report it with the error above."
         elif failures:
             state, words = "will_retry", "will retry by itself"
             todo = "Nothing for now: Banco tries again at the next collect. If it keeps failing, run `banco check`."

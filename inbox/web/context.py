@@ -25,9 +25,8 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from banco.config import ConfigError
 from banco.connectors import ConnectorError, Registry
 from banco.inbox.clock import Clock
+from banco.inbox.errors import BancoError
 from banco.inbox.orders.pipeline import OrderError
-from banco.inbox.replies.outbox import OutboxError
-from banco.inbox.replies.templates import ReplyError
 from banco.inbox.shop import Shop
 from banco.inbox.store import queries
 from banco.inbox.store.database import StoreError
@@ -43,8 +42,8 @@ from banco.inbox.web.formatting import Formats
 
 log = logging.getLogger("banco.web")
 TEMPLATES = Path(__file__).parent / "templates"
-#: Problems the maker can act on: said on the page, never as a crash.
-REFUSALS = (OrderError, ReplyError, OutboxError, ConnectorError)
+#: Problems the maker can act on (inbox.errors): said on the page, never as a crash.
+REFUSALS = (BancoError, ConnectorError)
 CRASH = "Banco hit a problem it did not expect. Nothing was lost. Go back and try again; if it happens again, please report it."
 
 
