@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import banco.connectors.email.parse as parse_module
 from banco.connectors.base import Person, Record
@@ -268,3 +270,17 @@ def test_header_blocks_read_as_the_stdlib_reads_them(block: str) -> None:
     else:
         assert ours is not None and ours.items() == stdlib.items()
         assert ours._headers == stdlib._headers  # raw values too, folds and 8-bit bytes kept
+
+
+@settings(max_examples=2000)
+@given(
+    st.binary(max_size=60) | st.text(alphabet="ABCDEFGabcdefg0123456789+/=\r\n !-_", max_size=60)
+)
+def test_base64_bodies_decode_as_the_stdlib_decodes_them(encoded: bytes | str) -> None:
+    """The quick path decodes base64 with public calls only, exactly as get_payload does."""
+    from email._encoded_words import decode_b  # the stdlib's own, here only to compare
+
+    from banco.connectors.email.parse import _base64_payload
+
+    data = encoded.encode() if isinstance(encoded, str) else encoded
+    assert _base64_payload(data) == decode_b(data)[0]

@@ -23,7 +23,6 @@ import quopri
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from email._encoded_words import decode_b
 from email.message import Message
 from functools import lru_cache
 from typing import AnyStr
@@ -598,12 +597,30 @@ def _payload_bytes(part: Message) -> bytes | None:
     if encoding == "quoted-printable":
         return quopri.decodestring(payload)
     if encoding == "base64":
-        return decode_b(b"".join(payload.splitlines()))[0]
+        return _base64_payload(b"".join(payload.splitlines()))
     if encoding in _UUENCODINGS:  # rare: the stdlib's own reading, given the payload as text
         part.set_payload(_text(payload))
         decoded = part.get_payload(decode=True)
         return decoded if isinstance(decoded, bytes) else None
     return payload
+
+
+def _base64_payload(encoded: bytes) -> bytes:
+    """A base64 body decoded as ``get_payload(decode=True)`` decodes it (the stdlib's private
+    ``email._encoded_words.decode_b``, written with the public ``base64`` calls): strict with
+    the padding mended, else skipping stray characters, else with padding added; a length that
+    cannot be base64 gives the bytes back as they are."""
+    pad = len(encoded) % 4
+    try:
+        return base64.b64decode(encoded + b"==="[: 4 - pad] if pad else encoded, validate=True)
+    except binascii.Error:
+        pass
+    for padding in (b"", b"=="):
+        try:
+            return base64.b64decode(encoded + padding, validate=False)
+        except binascii.Error:
+            continue
+    return encoded
 
 
 def _extension(content_type: str) -> str:
