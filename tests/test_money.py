@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from banco.config import ConfigError, load_config
@@ -132,3 +132,15 @@ def test_a_price_typed_in_the_italian_session_is_kept_to_the_cent(write_shop, cl
         assert "€1,250.50" in maker.output  # the quote to Ann, written the way Ann reads it
     finally:
         shop.close()
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(amount=AMOUNTS)
+def test_an_amount_comes_back_from_the_store_to_the_cent(store, amount: Decimal) -> None:
+    """Stored as SQLite's number and read with stored_amount, every price is the one written."""
+    from banco.inbox.i18n.money import stored_amount
+
+    store.db.execute("create table if not exists amounts (value real)")
+    store.db.execute("delete from amounts")
+    store.db.execute("insert into amounts values (?)", [amount])
+    assert stored_amount(store.scalar("select value from amounts")) == amount

@@ -8,6 +8,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,11 @@ from banco.inbox.store.checkpoint import Checkpointer
 from banco.inbox.store.migrations import migrations
 
 DB_NAME = "banco.db"
+
+# An amount (a price, a deposit) is a Decimal to the cent; SQLite keeps it as a number. Every
+# amount below inbox.i18n.money.LARGEST comes back exact when read with money.stored_amount: the
+# shortest text of such a number is the text it was made from.
+sqlite3.register_adapter(Decimal, float)
 ATTACHMENTS = "attachments"
 
 #: SQLite's page cache, in kB, for most work and while filing a long run of mail (measured at
