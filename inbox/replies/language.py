@@ -13,6 +13,8 @@ from typing import Any
 
 from banco.config.load import LANGUAGES
 from banco.inbox.shop import Shop
+from banco.inbox.store.contacts import contact_language, set_contact_language
+from banco.inbox.store.messages import customer_texts
 
 
 def _words(text: str) -> frozenset[str]:
@@ -76,9 +78,9 @@ def customer_language(shop: Shop, contact: dict[str, Any] | None) -> str:
     """The language to answer ``contact`` in; a guess is stored on the contact."""
     if not contact or contact.get("id") is None:
         return maker_language(shop)
-    stored = shop.store.scalar("select language from contacts where id = ?", [contact["id"]])
+    stored = contact_language(shop.store, contact["id"])
     if stored:
-        return str(stored) if stored in LANGUAGES else maker_language(shop)
+        return stored if stored in LANGUAGES else maker_language(shop)
     guessed = guess_language(_customer_texts(shop, contact["id"]))
     if guessed is None:
         return maker_language(shop)
@@ -88,15 +90,9 @@ def customer_language(shop: Shop, contact: dict[str, Any] | None) -> str:
 
 
 def set_language(shop: Shop, contact_id: int, language: str) -> None:
-    shop.store.db.conn.execute(
-        "update contacts set language = ? where id = ?", [language, contact_id]
-    )
+    set_contact_language(shop.store, contact_id, language)
 
 
 def _customer_texts(shop: Shop, contact_id: int) -> list[str]:
-    rows = shop.store.all(
-        "select subject, text from messages where contact_id = ? and direction = 'in'"
-        " and status = 'ok' and order_fields is null order by sent_at desc limit 20",
-        [contact_id],
-    )
-    return [f"{row['subject'] or ''}\n{row['text'] or ''}" for row in rows]
+    rows = customer_texts(shop.store, contact_id, 20)
+    return [f"{subject or ''}\n{text or ''}" for subject, text in rows]

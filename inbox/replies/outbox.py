@@ -61,7 +61,18 @@ from banco.inbox.errors import WrongInput
 from banco.inbox.i18n.catalogs import N_
 from banco.inbox.orders.pipeline import ref_pattern
 from banco.inbox.shop import Shop
-from banco.inbox.store.outbox import PENDING
+from banco.inbox.store import outbox as store_outbox
+from banco.inbox.store.contacts import first_handle
+from banco.inbox.store.messages import (
+    answer_message,
+    message_id_of,
+    message_with_ref,
+    reply_keys_of,
+)
+from banco.inbox.store.outbox import (
+    PENDING,  # noqa: F401  (the web board reads it from here)
+    add_reply,
+)
 
 STREAM = "outbox"
 #: Addresses that never take replies (their automatic answers would start a loop).
@@ -115,10 +126,7 @@ def queue_reply(
     """Queue ``text`` as the answer to message ``message_id``, on the channel it came from;
     with ``send_at`` (a time to come), to go then and not before."""
     store = shop.store
-    message = store.one(
-        "select m.*, o.ref from messages m left join orders o on o.id = m.order_id where m.id = ?",
-        [message_id],
-    )
+    message = message_with_ref(store, message_id)
     if message is None:
         raise OutboxError(f"no message {message_id}; `banco messages` lists them")
     if message["direction"] != "in" or not message["sender_handle"]:
@@ -147,7 +155,7 @@ def queue_reply(
         "created_at": iso(now),
         "send_at": iso(send_at) if send_at is not None and send_at > now else None,
     }
-    return store.insert("outbox", row)
+    return add_reply(store, row)
 
 
 def route(shop: Shop, message: dict[str, Any]) -> tuple[str, str, Handle] | None:
@@ -159,10 +167,7 @@ def route(shop: Shop, message: dict[str, Any]) -> tuple[str, str, Handle] | None
         return message["account"], message["channel"], own
     for channel in ("email", "telegram"):
         account = shop.sending_account(channel)
-        value = shop.store.scalar(
-            "select value from handles where contact_id = ? and kind = ? order by id limit 1",
-            [message["contact_id"], channel],
-        )
+        value = first_handle(shop.store, message["contact_id"], channel)
         if account and value:
             return account, channel, Handle(channel, value)
     return None
@@ -191,25 +196,21 @@ def _check_auto_allowed(shop: Shop, message: dict[str, Any], to: Handle, now: da
         raise OutboxError("Banco never answers an automatic message automatically")
     if NO_REPLY.match(to.value.partition("@")[0]):
         raise OutboxError(f"{to.value} does not take replies; Banco never writes to it by itself")
-    recent = shop.store.scalar(
-        "select count(*) from outbox where auto = 1 and to_handle = ? and created_at >= ?"
-        " and status != 'cancelled'",
-        [
-            json.dumps([to.kind, to.value]),
-            iso(now - timedelta(days=1)),
-        ],
-    )
-    if recent:
+    if store_outbox.auto_replies_since(
+        shop.store, json.dumps([to.kind, to.value]), now - timedelta(days=1)
+    ):
         raise OutboxError("this customer already had an automatic message today")
 
 
 def outgoing(shop: Shop, row: dict[str, Any]) -> Outgoing:
     """The outbox row as the connector sees it, with what it answers."""
     kind, value = json.loads(row["to_handle"])
-    replied = shop.store.one(
-        "select message_key, reply_keys, conversation, external_id from messages where id = ?",
-        [row["reply_to_id"]],
-    ) or {"message_key": None, "reply_keys": "[]", "conversation": None, "external_id": None}
+    replied = reply_keys_of(shop.store, row["reply_to_id"]) or {
+        "message_key": None,
+        "reply_keys": "[]",
+        "conversation": None,
+        "external_id": None,
+    }
     # The parent's own keys are stored In-Reply-To first, then References: put its In-Reply-To
     # back last, so the chain reads oldest first and ends with the parent (RFC 5322 3.6.4).
     parents = json.loads(replied["reply_keys"] or "[]")
@@ -238,17 +239,8 @@ def deliver(shop: Shop, ids: list[int] | None = None, *, due_only: bool = False)
     results = _settle_interrupted(shop, now)
     if ids is None and not due_only:
         results += _settle_by_proof(shop)
-    sql = (
-        "select * from outbox where (status = 'queued' and (send_at is null or send_at <= ?))"
-        " or status = 'claimed'"
-    )
-    params: list[Any] = [iso(now)]
-    if due_only:
-        sql = "select * from outbox where status = 'queued' and send_at <= ?"
-    if ids is not None:  # an empty list sends nothing, never the whole outbox
-        sql = f"select * from ({sql}) where id in ({','.join('?' * len(ids))})"
-        params += ids
-    for row in store.all(sql + " order by id", params):
+    # an empty list of ids sends nothing, never the whole outbox
+    for row in store_outbox.to_deliver(store, now, ids, due_only=due_only):
         me = _claim(shop, row, now)
         if me is None:
             if ids is not None:
@@ -260,12 +252,7 @@ def deliver(shop: Shop, ids: list[int] | None = None, *, due_only: bool = False)
 
 def due_soon(shop: Shop) -> bool:
     """Whether a scheduled reply's time has come (a cheap look for the minute loop)."""
-    return bool(
-        shop.store.scalar(
-            "select 1 from outbox where status = 'queued' and send_at <= ? limit 1",
-            [iso(shop.clock.now())],
-        )
-    )
+    return store_outbox.any_due(shop.store, shop.clock.now())
 
 
 # Claims ---------------------------------------------------------------------------------------
@@ -300,29 +287,19 @@ def _claim(shop: Shop, row: dict[str, Any], now: datetime) -> str | None:
     """Take ``row`` for this process: one conditional UPDATE, so of two processes only one wins.
     A queued reply, or one claimed by a process that is gone (nothing had left yet)."""
     me = claimant()
-    values = [me, iso(now + LEASE), row["id"]]
     if row["status"] == "queued":
         condition, extra = "status = 'queued' and (send_at is null or send_at <= ?)", [iso(now)]
     elif _gone(row["claimed_by"], row["lease_until"], now):
         condition, extra = "status = 'claimed' and claimed_by = ?", [row["claimed_by"]]
     else:
         return None
-    taken = shop.store.db.conn.execute(
-        "update outbox set status = 'claimed', claimed_by = ?, lease_until = ?,"
-        f" attempts = attempts + 1 where id = ? and {condition}",
-        values + extra,
-    )
-    return me if taken.rowcount == 1 else None
+    taken = store_outbox.claim(shop.store, row["id"], me, now + LEASE, condition, extra)
+    return me if taken else None
 
 
 def _handing_over(shop: Shop, outbox_id: int, me: str) -> None:
     """Committed before the bytes leave: from here on, nothing is retried by itself."""
-    taken = shop.store.db.conn.execute(
-        "update outbox set status = 'handing_over', handed_over_at = ?"
-        " where id = ? and status = 'claimed' and claimed_by = ?",
-        [iso(shop.clock.now()), outbox_id, me],
-    )
-    if taken.rowcount != 1:
+    if not store_outbox.hand_over(shop.store, outbox_id, me, shop.clock.now()):
         raise ClaimLost(f"reply {outbox_id} was taken over by another Banco")
 
 
@@ -384,7 +361,7 @@ def _settle_interrupted(shop: Shop, now: datetime) -> list[Delivery]:
     """Replies left ``handing_over`` by a process that is gone: sent if the channel proves it,
     else "may have been sent" for the maker to decide. Never sent again from here."""
     settled = []
-    for row in shop.store.all("select * from outbox where status = 'handing_over'"):
+    for row in store_outbox.replies_in_state(shop.store, "handing_over"):
         if not _gone(row["claimed_by"], row["lease_until"], now):
             continue  # its process is still handing it over
         if _proven_sent(shop, row):
@@ -402,7 +379,7 @@ def _settle_interrupted(shop: Shop, now: datetime) -> list[Delivery]:
 def _settle_by_proof(shop: Shop) -> list[Delivery]:
     """Replies that may have been sent, which the channel can now prove went out."""
     settled = []
-    for row in shop.store.all("select * from outbox where status = 'may_have_been_sent'"):
+    for row in store_outbox.replies_in_state(shop.store, "may_have_been_sent"):
         if _proven_sent(shop, row):
             _mark_sent(shop, row)
             settled.append(Delivery(row["id"], "sent"))
@@ -437,16 +414,9 @@ def _record_sent(shop: Shop, row: dict[str, Any], record: Record) -> None:
     )
     with store.db.atomic():
         ingest.save_records([record], STREAM)
-        message_id = store.scalar(
-            "select id from messages where account = ? and external_id = ?",
-            [row["account"], record.external_id],
-        )
+        message_id = message_id_of(store, row["account"], record.external_id)
         # Even when the channel's copy of the reply could not be tied to the conversation.
-        store.db.conn.execute(
-            "update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
-            " where id = ? and waiting = 1",
-            [iso(now), row["reply_to_id"]],
-        )
+        answer_message(store, row["reply_to_id"], str(iso(now)))
         _set(
             shop,
             row["id"],
@@ -482,21 +452,12 @@ def pending_for_order(shop: Shop, order_id: int | None) -> list[dict[str, Any]]:
     """The order's replies not gone yet (or maybe gone), oldest first."""
     if order_id is None:
         return []
-    return shop.store.all(
-        "select id, status, send_at, created_at, text, error from outbox"
-        f" where order_id = ? and status in ({','.join('?' * len(PENDING))}) order by id",
-        [order_id, *PENDING],
-    )
+    return store_outbox.pending_of_order(shop.store, order_id)
 
 
 def uncertain(shop: Shop) -> list[dict[str, Any]]:
     """Replies that may have been sent, for the maker to decide: oldest first, with whom for."""
-    return shop.store.all(
-        "select x.id, x.status, x.account, x.channel, x.to_handle, x.text, x.error, x.created_at,"
-        " x.handed_over_at, o.ref, c.name as customer from outbox x"
-        " left join orders o on o.id = x.order_id left join contacts c on c.id = o.contact_id"
-        " where x.status = 'may_have_been_sent' order by x.id"
-    )
+    return store_outbox.uncertain_replies(shop.store)
 
 
 # The maker's decisions ------------------------------------------------------------------------
@@ -510,7 +471,7 @@ DECISIONS = {
 
 def decide(shop: Shop, outbox_id: int, decision: str) -> None:
     """The maker's decision on a reply: cancel it, send it again, or mark it sent."""
-    row = shop.store.one("select * from outbox where id = ?", [outbox_id])
+    row = store_outbox.reply_row(shop.store, outbox_id)
     if row is None:
         raise OutboxError(f"no reply {outbox_id} in the outbox; `banco outbox` lists them")
     target, allowed, words = DECISIONS[decision]
@@ -520,12 +481,7 @@ def decide(shop: Shop, outbox_id: int, decision: str) -> None:
         _mark_sent(shop, row)
         return
     # Conditional, as every change here: a delivery may have moved the reply meanwhile.
-    changed = shop.store.db.conn.execute(
-        f"update outbox set status = ?, error = null, claimed_by = null, send_at = null"
-        f" where id = ? and status in ({','.join('?' * len(allowed))})",
-        [target, outbox_id, *allowed],
-    )
-    if changed.rowcount != 1:
+    if not store_outbox.move_reply(shop.store, outbox_id, target, allowed):
         raise OutboxError(f"reply {outbox_id} changed meanwhile; `banco outbox` shows it now")
 
 
@@ -548,4 +504,4 @@ STATE_WORDS = {
 
 
 def _set(shop: Shop, outbox_id: int, **values: Any) -> None:
-    shop.store.db.table("outbox").update(outbox_id, values)
+    store_outbox.set_reply(shop.store, outbox_id, values)

@@ -44,6 +44,9 @@ from banco.inbox.replies.session import (
 from banco.inbox.replies.templates import PURPOSE_WORDS, PURPOSES
 from banco.inbox.replies.when import day_starts
 from banco.inbox.shop import Shop
+from banco.inbox.store import owner_session
+from banco.inbox.store.messages import ChatMessage, chat_messages_after, highest_id
+from banco.inbox.store.outbox import recipient
 
 PREVIEW = 700  # characters of a customer's message shown in the chat
 #: A button deciding about a reply in the outbox: "out:<decision>:<outbox id>".
@@ -64,7 +67,7 @@ def telegram_account(shop: Shop) -> str | None:
 
 
 def active(shop: Shop) -> bool:
-    return shop.store.scalar("select count(*) from owner_session where current is not null") > 0
+    return owner_session.is_active(shop.store)
 
 
 def start_session(shop: Shop, items: list[SessionItem]) -> bool:
@@ -79,19 +82,16 @@ def _start_session(shop: Shop, items: list[SessionItem]) -> bool:
     account = telegram_account(shop)
     if account is None or not (items or uncertain(shop)):
         return False
-    store = shop.store
-    seen = store.scalar("select coalesce(max(id), 0) from messages")
-    store.db.execute("delete from owner_session")
-    store.insert(
-        "owner_session",
+    owner_session.begin(
+        shop.store,
         {
             "id": 1,
             "account": account,
             "queue": json.dumps([i.key for i in items[1:]]),
             "current": items[0].key if items else None,
             "purpose": items[0].suggestion.purpose if items else None,
-            "seen_up_to": seen,
-            "started_at": iso(shop.clock.now()),
+            "seen_up_to": highest_id(shop.store),
+            "started_at": str(iso(shop.clock.now())),
             "sent": 0,
             "snoozed": 0,
         },
@@ -125,25 +125,21 @@ def process(shop: Shop) -> int:
 
 
 def _process(shop: Shop) -> int:
-    state = shop.store.one("select * from owner_session where id = 1")
+    state = owner_session.current_session(shop.store)
     if state is None:
         return 0
     owner = str(shop.config.shop.owner_chat)
-    news = shop.store.all(
-        "select id, text, raw, raw_type, external_id from messages where account = ? and id > ?"
-        " and conversation = ? and sender_handle = ? order by id",
-        [state["account"], state["seen_up_to"], f"chat:{owner}", owner],
+    news = chat_messages_after(
+        shop.store, state["account"], state["seen_up_to"], f"chat:{owner}", owner
     )
     for message in news:
-        shop.store.db.execute(
-            "update owner_session set seen_up_to = ? where id = 1", [message["id"]]
-        )
+        owner_session.mark_seen(shop.store, message["id"])
         _handle(shop, message)
     return len(news)
 
 
-def _handle(shop: Shop, message: dict[str, Any]) -> None:
-    state = shop.store.one("select * from owner_session where id = 1")
+def _handle(shop: Shop, message: ChatMessage) -> None:
+    state = owner_session.current_session(shop.store)
     assert state is not None
     button = _button(message)
     if button is not None and button.startswith(OUTBOX_BUTTON):  # about a reply, not the item
@@ -155,29 +151,30 @@ def _handle(shop: Shop, message: dict[str, Any]) -> None:
     if item is None:  # answered elsewhere meanwhile (the terminal, the web page)
         _next(shop, _("That one was answered meanwhile."))
         return
+    purpose = state["purpose"] or item.suggestion.purpose
     if button is None:
         text = (message["text"] or "").strip()
         if text.startswith("/"):  # a bot command such as /start: the walk-through again
             _show_uncertain(shop)
-            _show(shop, item, state["purpose"])
+            _show(shop, item, purpose)
         elif text:
             _send_reply(shop, item, text)
     elif button in ("send", "later"):
         suggestion = suggestion_for(
-            shop, state["purpose"], item.suggestion.language, item.order, item.contact
+            shop, purpose, item.suggestion.language, item.order, item.contact
         )
         if button == "send":
             _send_reply(shop, item, suggestion.text)
         else:
             _schedule_reply(shop, item, suggestion.text, _tomorrow_morning(shop))
     elif button.startswith("tpl:") and button[4:] in PURPOSES:
-        shop.store.db.execute("update owner_session set purpose = ? where id = 1", [button[4:]])
+        owner_session.set_purpose(shop.store, button[4:])
         _show(shop, item, button[4:])
     elif button == "skip":
         _next(shop, _("Skipped."))
     elif button == "snooze":
         until = snooze(shop, item)
-        shop.store.db.execute("update owner_session set snoozed = snoozed + 1 where id = 1")
+        owner_session.count_snoozed(shop.store)
         when = format_datetime(
             until.astimezone(shop.config.shop.timezone),
             "EEE HH:mm",
@@ -189,11 +186,11 @@ def _handle(shop: Shop, message: dict[str, Any]) -> None:
         _next(shop, _("Marked as needing no reply."))
 
 
-def _button(message: dict[str, Any]) -> str | None:
+def _button(message: ChatMessage) -> str | None:
     """The data of a button press (stored as its raw update), or None for typed text."""
     if not message["external_id"].startswith("button:"):
         return None
-    data = json.loads(message["raw"]).get("callback_query", {}).get("data")
+    data = json.loads(message["raw"] or b"{}").get("callback_query", {}).get("data")
     return str(data) if data else ""
 
 
@@ -205,7 +202,7 @@ def _send_reply(shop: Shop, item: SessionItem, text: str) -> None:
         return
     [result] = deliver(shop, [outbox_id])
     if result.status == "sent":
-        shop.store.db.execute("update owner_session set sent = sent + 1 where id = 1")
+        owner_session.count_sent(shop.store)
     _next(shop, _delivered(shop, result))
 
 
@@ -298,12 +295,7 @@ def _decide(shop: Shop, button: str) -> None:
 
 def _whom(shop: Shop, outbox_id: int) -> str:
     """ "Ann Smith by telegram": to whom and how a reply goes."""
-    row = shop.store.one(
-        "select x.channel, x.to_handle, c.name from outbox x"
-        " left join messages m on m.id = x.reply_to_id"
-        " left join contacts c on c.id = m.contact_id where x.id = ?",
-        [outbox_id],
-    )
+    row = recipient(shop.store, outbox_id)
     if row is None:
         return _("the customer")
     return _("{name} by {channel}").format(
@@ -318,21 +310,18 @@ def _local(shop: Shop, moment: datetime | str) -> str:
 
 
 def _next(shop: Shop, note: str) -> None:
-    state = shop.store.one("select * from owner_session where id = 1")
+    state = owner_session.current_session(shop.store)
     assert state is not None
     queue = json.loads(state["queue"])
     while queue:
         key = queue.pop(0)
         item = load_item(shop, key)
         if item is not None:
-            shop.store.db.execute(
-                "update owner_session set current = ?, purpose = ?, queue = ? where id = 1",
-                [key, item.suggestion.purpose, json.dumps(queue)],
-            )
+            owner_session.show_next(shop.store, key, item.suggestion.purpose, json.dumps(queue))
             _say(shop, note)
             _show(shop, item, item.suggestion.purpose)
             return
-    shop.store.db.execute("update owner_session set current = null, queue = '[]' where id = 1")
+    owner_session.end_walk_through(shop.store)
     _say(
         shop,
         note

@@ -32,7 +32,17 @@ from banco.inbox.replies.templates import (
 )
 from banco.inbox.replies.when import parse_send_time
 from banco.inbox.shop import Shop
-from banco.inbox.store.outbox import reply_on_its_way
+from banco.inbox.store.checkins import mark_checkin_done, open_checkins
+from banco.inbox.store.contacts import contact_row
+from banco.inbox.store.messages import (
+    Scope,
+    handled_without_reply,
+    latest_besides,
+    session_message,
+    snooze_waiting,
+    waiting_unanswered,
+)
+from banco.inbox.store.orders import order_row
 from banco.scheduler.slots import next_fire
 
 __all__ = [
@@ -74,11 +84,6 @@ STATUS_PURPOSE = {
 }
 CONTEXT_SIZE = 10
 SNOOZE_WITHOUT_SLOTS = timedelta(hours=4)
-MESSAGE_COLUMNS = (
-    "m.id, m.account, m.channel, m.direction, m.thread_id, m.contact_id, m.order_id, m.sender,"
-    " m.sender_handle, m.sent_at, m.subject, m.text, m.status, m.problem, m.auto, m.waiting,"
-    " m.snoozed_until, m.new_sender"
-)
 
 
 @dataclass(frozen=True)
@@ -135,12 +140,7 @@ def suggestion_for(
 def suggest(shop: Shop, message: dict[str, Any]) -> Suggestion:
     """The suggested reply to ``message`` (a row of ``messages``, or any dict with its ``id``)."""
     if "order_id" not in message or "contact_id" not in message:
-        message = (
-            shop.store.one(
-                f"select {MESSAGE_COLUMNS} from messages m where m.id = ?", [message["id"]]
-            )
-            or message
-        )
+        message = session_message(shop.store, message["id"]) or message
     order = _order(shop, message.get("order_id"))
     contact = _contact(shop, message, order)
     return _suggest(shop, order, contact)
@@ -156,7 +156,7 @@ def _suggest(
 def _order(shop: Shop, order_id: int | None) -> dict[str, Any] | None:
     if order_id is None:
         return None
-    return shop.store.one("select * from orders where id = ?", [order_id])
+    return order_row(shop.store, order_id)
 
 
 def _contact(
@@ -164,7 +164,7 @@ def _contact(
 ) -> dict[str, Any] | None:
     contact_id = message.get("contact_id") or (order or {}).get("contact_id")
     if contact_id is not None:
-        found = shop.store.one("select * from contacts where id = ?", [contact_id])
+        found = contact_row(shop.store, contact_id)
         if found is not None:
             return found
     name = message.get("sender") or ""
@@ -179,7 +179,7 @@ def prepare_session(shop: Shop) -> list[SessionItem]:
     writes again. Messages that already have a reply in the outbox are left out."""
     now = iso(shop.clock.now()) or ""
     groups: dict[str, list[dict[str, Any]]] = {}
-    for message in _waiting(shop):
+    for message in waiting_unanswered(shop.store):
         # Someone not yet linked to the order's customer is answered on their own: never in the
         # same reply as the customer, never told what only the customer may know.
         on_order = message["order_id"] is not None and not message["new_sender"]
@@ -198,19 +198,6 @@ def load_item(shop: Shop, key: str) -> SessionItem | None:
         if item.key == key:
             return item
     return None
-
-
-def _waiting(shop: Shop, message_id: int | None = None) -> list[dict[str, Any]]:
-    """Messages waiting for an answer that is not already in the outbox (or only ``message_id``).
-    A reply in the outbox covers the message it answers and the order's messages collected
-    before it was written: one that came after is still the maker's to read."""
-    on_its_way, params = reply_on_its_way("m")
-    only = " and m.id = ?" if message_id is not None else ""
-    return shop.store.all(
-        f"select {MESSAGE_COLUMNS} from messages m where m.waiting = 1 and m.direction = 'in'"
-        f" and not {on_its_way}{only} order by m.sent_at, m.id",
-        [*params, *([message_id] if message_id is not None else [])],
-    )
 
 
 def _item(shop: Shop, key: str, messages: list[dict[str, Any]]) -> SessionItem:
@@ -232,6 +219,7 @@ def _context(shop: Shop, messages: list[dict[str, Any]]) -> list[dict[str, Any]]
     """The rest of the conversation: the order's messages on every channel (or the thread's, for a
     message without an order) other than the waiting ones, the last ten, oldest first."""
     latest = messages[-1]
+    scope: Scope
     scope, value = (
         ("order_id", latest["order_id"])
         if latest["order_id"] is not None
@@ -240,13 +228,7 @@ def _context(shop: Shop, messages: list[dict[str, Any]]) -> list[dict[str, Any]]
     if value is None:
         return []
     waiting = [m["id"] for m in messages]
-    rows = shop.store.all(
-        f"select {MESSAGE_COLUMNS} from messages m where m.{scope} = ?"
-        f" and m.id not in ({','.join('?' * len(waiting))}) order by m.sent_at desc, m.id desc"
-        f" limit {CONTEXT_SIZE}",
-        [value, *waiting],
-    )
-    return rows[::-1]
+    return latest_besides(shop.store, scope, value, waiting, CONTEXT_SIZE)[::-1]
 
 
 # What the maker decides ---------------------------------------------------------------------------
@@ -255,7 +237,7 @@ def answer(shop: Shop, item: SessionItem, text: str, send_at: datetime | None = 
     ``send_at``, to go then). Returns the outbox id; ``outbox.deliver`` sends it. Raises
     OutboxError (empty text, nobody to answer, no account can send it) or ReplyError when it was
     answered meanwhile (in another session, or from the mailbox)."""
-    if not _waiting(shop, item.latest["id"]):
+    if not waiting_unanswered(shop.store, item.latest["id"]):
         raise ReplyError("this message was answered meanwhile, so nothing more is sent")
     return queue_reply(shop, item.latest["id"], text, send_at=send_at)
 
@@ -285,27 +267,13 @@ def snooze_until(shop: Shop) -> datetime:
 def snooze(shop: Shop, item: SessionItem) -> datetime:
     """Put the item off to the next reply session. Returns when it comes back."""
     until = snooze_until(shop)
-    _update_messages(shop, item, "snoozed_until = ?", [iso(until)])
+    snooze_waiting(shop.store, [m["id"] for m in item.messages], until)
     return until
 
 
 def no_reply_needed(shop: Shop, item: SessionItem) -> None:
     """The item needs no answer ("Thanks!"): its messages stop waiting, nothing is sent."""
-    _update_messages(
-        shop,
-        item,
-        "waiting = 0, handled_at = ?, handled_how = 'no_reply'",
-        [iso(shop.clock.now())],
-    )
-
-
-def _update_messages(shop: Shop, item: SessionItem, assignments: str, values: list[Any]) -> None:
-    ids = [m["id"] for m in item.messages]
-    shop.store.db.conn.execute(
-        f"update messages set {assignments} where waiting = 1"
-        f" and id in ({','.join('?' * len(ids))})",
-        [*values, *ids],
-    )
+    handled_without_reply(shop.store, [m["id"] for m in item.messages], shop.clock.now())
 
 
 def change_status(shop: Shop, item: SessionItem, status: str, note: str = "") -> SessionItem:
@@ -351,19 +319,12 @@ class CheckinItem:
 
 def checkin_items(shop: Shop) -> list[CheckinItem]:
     """This week's check-in suggestions not yet written, each with a suggested note."""
-    rows = shop.store.all(
-        "select k.id as checkin_id, k.order_id, k.contact_id,"
-        " (select max(m.id) from messages m where m.contact_id = k.contact_id"
-        "  and m.direction = 'in' and m.auto is null) as message_id"
-        " from checkins k where k.done_at is null and k.suggested_at >= ? order by k.id",
-        [iso(shop.clock.now() - timedelta(days=7))],
-    )
     items = []
-    for row in rows:
+    for row in open_checkins(shop.store, shop.clock.now() - timedelta(days=7)):
         if row["message_id"] is None:
             continue  # nothing to answer on: the maker writes to them herself
-        order = shop.store.one("select * from orders where id = ?", [row["order_id"]])
-        contact = shop.store.one("select * from contacts where id = ?", [row["contact_id"]])
+        order = order_row(shop.store, row["order_id"])
+        contact = contact_row(shop.store, row["contact_id"])
         assert order is not None and contact is not None
         language = customer_language(shop, contact)
         items.append(
@@ -386,6 +347,4 @@ def write_checkin(shop: Shop, item: CheckinItem, text: str) -> int:
 
 
 def checkin_done(shop: Shop, item: CheckinItem) -> None:
-    shop.store.db.execute(
-        "update checkins set done_at = ? where id = ?", [iso(shop.clock.now()), item.checkin_id]
-    )
+    mark_checkin_done(shop.store, item.checkin_id, shop.clock.now())

@@ -35,7 +35,6 @@ from banco.inbox.i18n.words import duration
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES, OrderError
 from banco.inbox.replies.language import set_language
 from banco.inbox.replies.outbox import (
-    PENDING,
     Delivery,
     OutboxError,
     decide,
@@ -68,6 +67,7 @@ from banco.inbox.replies.templates import (
 )
 from banco.inbox.replies.when import WhenError
 from banco.inbox.shop import Shop
+from banco.inbox.store.outbox import pending_count, reply_error
 
 Echo = Callable[[str], Any]
 Prompt = Callable[..., Any]
@@ -168,12 +168,7 @@ def _customer_key(item: SessionItem) -> Any:
 
 
 def _pending_in_outbox(shop: Shop) -> int:
-    return int(
-        shop.store.scalar(
-            f"select count(*) from outbox where status in ({','.join('?' * len(PENDING))})",
-            PENDING,
-        )
-    )
+    return pending_count(shop.store)
 
 
 class _Terminal:
@@ -642,6 +637,6 @@ def _replies_line(shop: Shop, summary: SessionSummary) -> str:
 
 def _outbox_error(shop: Shop, outbox_id: int) -> str:
     """ "will retry (the server is busy)" from the outbox's "will retry: the server is busy"."""
-    error = str(shop.store.scalar("select error from outbox where id = ?", [outbox_id]) or "")
+    error = reply_error(shop.store, outbox_id)
     what, _, why = error.partition(": ")
     return f"{what} ({why})" if why else what or "will retry"

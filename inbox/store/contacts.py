@@ -3,6 +3,8 @@ chat) that belong to one contact at most."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from banco.connectors import Handle
 from banco.inbox.store.database import Store
 
@@ -33,3 +35,27 @@ def add_handle(store: Store, contact_id: int, handle: Handle, display: str) -> N
         "insert or ignore into handles (contact_id, kind, value, display) values (?, ?, ?, ?)",
         [contact_id, handle.kind, handle.value, display],
     )
+
+
+def first_handle(store: Store, contact_id: int | None, kind: str) -> str | None:
+    """The contact's first handle of ``kind`` (an address, a chat), if any."""
+    found = store.scalar(
+        "select value from handles where contact_id = ? and kind = ? order by id limit 1",
+        [contact_id, kind],
+    )
+    return str(found) if found is not None else None
+
+
+def contact_row(store: Store, contact_id: int) -> dict[str, Any] | None:
+    """Every column of contact ``contact_id``."""
+    return store.one("select * from contacts where id = ?", [contact_id])
+
+
+def contact_language(store: Store, contact_id: int) -> str | None:
+    """The language the contact is answered in, when known (chosen, or guessed once)."""
+    found = store.scalar("select language from contacts where id = ?", [contact_id])
+    return str(found) if found else None
+
+
+def set_contact_language(store: Store, contact_id: int, language: str) -> None:
+    store.db.conn.execute("update contacts set language = ? where id = ?", [language, contact_id])

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Literal, TypedDict
+from datetime import datetime
+from typing import Any, Literal, TypedDict, cast
 
+from banco.inbox.clock import iso
 from banco.inbox.store.database import Store
+from banco.inbox.store.outbox import reply_on_its_way
 
 #: the columns of :class:`StoredMessage`, in its order
 _STORED = "id, external_id, stream, size, content_hash, order_id, order_fields, subject, text, raw"
@@ -101,6 +104,31 @@ def message_id_of(store: Store, account: str, external_id: str) -> int | None:
         "select id from messages where account = ? and external_id = ?", [account, external_id]
     )
     return int(found) if found is not None else None
+
+
+def message_with_ref(store: Store, message_id: int) -> dict[str, Any] | None:
+    """Every column of message ``message_id``, and its order's ``ref``."""
+    return store.one(
+        "select m.*, o.ref from messages m left join orders o on o.id = m.order_id where m.id = ?",
+        [message_id],
+    )
+
+
+class ReplyKeys(TypedDict):
+    """What a reply to a message names of it to stay in its conversation."""
+
+    message_key: str | None
+    reply_keys: str | None
+    conversation: str | None
+    external_id: str | None
+
+
+def reply_keys_of(store: Store, message_id: int) -> ReplyKeys | None:
+    row = store.one(
+        "select message_key, reply_keys, conversation, external_id from messages where id = ?",
+        [message_id],
+    )
+    return cast(ReplyKeys | None, row)
 
 
 def stored_under(store: Store, account: str, external_id: str) -> StoredMessage | None:
@@ -292,4 +320,98 @@ def _mark_answered(store: Store, where: str, params: list[object], sent: str) ->
         "update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
         f" where waiting = 1 and {where}",
         [sent, *params],
+    )
+
+
+def customer_texts(
+    store: Store, contact_id: int, limit: int
+) -> list[tuple[str | None, str | None]]:
+    """(subject, text) of the last ``limit`` messages the contact wrote themself (not an order
+    form's answers), the newest first."""
+    rows = store.db.conn.execute(
+        "select subject, text from messages where contact_id = ? and direction = 'in'"
+        " and status = 'ok' and order_fields is null order by sent_at desc limit ?",
+        [contact_id, limit],
+    ).fetchall()
+    return [(subject, text) for subject, text in rows]
+
+
+class ChatMessage(TypedDict):
+    id: int
+    text: str
+    raw: bytes | None
+    raw_type: str | None
+    external_id: str
+
+
+def chat_messages_after(
+    store: Store, account: str, after: int, conversation: str, sender: str
+) -> list[ChatMessage]:
+    """The messages ``sender`` wrote in ``conversation`` on ``account`` after message ``after``,
+    in order filed."""
+    rows = store.all(
+        "select id, text, raw, raw_type, external_id from messages where account = ? and id > ?"
+        " and conversation = ? and sender_handle = ? order by id",
+        [account, after, conversation, sender],
+    )
+    return cast(list[ChatMessage], rows)
+
+
+# The reply session's reads --------------------------------------------------------------------
+#: the columns of a message in the reply session
+SESSION_COLUMNS = (
+    "m.id, m.account, m.channel, m.direction, m.thread_id, m.contact_id, m.order_id, m.sender,"
+    " m.sender_handle, m.sent_at, m.subject, m.text, m.status, m.problem, m.auto, m.waiting,"
+    " m.snoozed_until, m.new_sender"
+)
+
+
+def session_message(store: Store, message_id: int) -> dict[str, Any] | None:
+    return store.one(f"select {SESSION_COLUMNS} from messages m where m.id = ?", [message_id])
+
+
+def waiting_unanswered(store: Store, message_id: int | None = None) -> list[dict[str, Any]]:
+    """Messages waiting for an answer that is not already in the outbox (or only ``message_id``),
+    the oldest first. A reply in the outbox covers the message it answers and the order's
+    messages collected before it was written: one that came after is still the maker's to read."""
+    on_its_way, params = reply_on_its_way("m")
+    only = " and m.id = ?" if message_id is not None else ""
+    return store.all(
+        f"select {SESSION_COLUMNS} from messages m where m.waiting = 1 and m.direction = 'in'"
+        f" and not {on_its_way}{only} order by m.sent_at, m.id",
+        [*params, *([message_id] if message_id is not None else [])],
+    )
+
+
+def latest_besides(
+    store: Store, scope: Scope, value: int, besides: list[int], limit: int
+) -> list[dict[str, Any]]:
+    """The last ``limit`` messages of ``scope`` other than ``besides``, the newest first."""
+    return store.all(
+        f"select {SESSION_COLUMNS} from messages m where m.{scope} = ?"
+        f" and m.id not in ({','.join('?' * len(besides))}) order by m.sent_at desc, m.id desc"
+        f" limit {int(limit)}",
+        [value, *besides],
+    )
+
+
+def snooze_waiting(store: Store, message_ids: list[int], until: datetime) -> None:
+    """Those of ``message_ids`` still waiting come back at ``until``."""
+    _update_waiting(store, message_ids, "snoozed_until = ?", [iso(until)])
+
+
+def handled_without_reply(store: Store, message_ids: list[int], at: datetime) -> None:
+    """Those of ``message_ids`` still waiting need no answer: they stop waiting at ``at``."""
+    _update_waiting(
+        store, message_ids, "waiting = 0, handled_at = ?, handled_how = 'no_reply'", [iso(at)]
+    )
+
+
+def _update_waiting(
+    store: Store, message_ids: list[int], assignments: str, values: list[object]
+) -> None:
+    store.db.conn.execute(
+        f"update messages set {assignments} where waiting = 1"
+        f" and id in ({','.join('?' * len(message_ids))})",
+        [*values, *message_ids],
     )

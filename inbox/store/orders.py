@@ -40,6 +40,11 @@ def find_order(store: Store, ref: str) -> dict[str, Any]:
     return row
 
 
+def order_row(store: Store, order_id: int) -> dict[str, Any] | None:
+    """Every column of order ``order_id``."""
+    return store.one("select * from orders where id = ?", [order_id])
+
+
 @dataclass(slots=True)
 class OrderCustomer:
     """An order and its customer."""

@@ -1,11 +1,14 @@
-"""The outbox in the store as the screens read it: the replies listed, one reply's state and
-whom it is for. Writing and moving a reply through its states is ``replies.outbox``'s."""
+"""The outbox in the store: the replies listed, one reply's state and whom it is for, and the
+statements that write a reply and move it through its states. The state machine itself (which
+move is allowed when) is ``replies.outbox``'s."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, TypedDict, cast
 
+from banco.inbox.clock import iso
 from banco.inbox.store.database import Store
 
 #: States in which a reply stands to go out, or may have: the maker's answer is in hand.
@@ -105,6 +108,127 @@ def reply_on_its_way(message: str = "m") -> tuple[str, list[str]]:
         f" and x.created_at >= {message}.collected_at)))",
         list(PENDING),
     )
+
+
+def add_reply(store: Store, row: dict[str, Any]) -> int:
+    """Write a reply into the outbox; its id."""
+    return store.insert("outbox", row)
+
+
+def auto_replies_since(store: Store, to_handle: str, since: datetime) -> int:
+    """How many automatic replies to ``to_handle`` were written since ``since``, not cancelled."""
+    return int(
+        store.scalar(
+            "select count(*) from outbox where auto = 1 and to_handle = ? and created_at >= ?"
+            " and status != 'cancelled'",
+            [to_handle, iso(since)],
+        )
+    )
+
+
+def to_deliver(
+    store: Store, now: datetime, ids: Sequence[int] | None, *, due_only: bool
+) -> list[dict[str, Any]]:
+    """The replies a delivery at ``now`` tries, in order written: queued and due, or claimed (by
+    a process that may be gone); ``due_only``, only scheduled ones whose time has come; of
+    ``ids`` only, when given (an empty list gives none)."""
+    sql = (
+        "select * from outbox where (status = 'queued' and (send_at is null or send_at <= ?))"
+        " or status = 'claimed'"
+    )
+    params: list[Any] = [iso(now)]
+    if due_only:
+        sql = "select * from outbox where status = 'queued' and send_at <= ?"
+    if ids is not None:
+        sql = f"select * from ({sql}) where id in ({','.join('?' * len(ids))})"
+        params += ids
+    return store.all(sql + " order by id", params)
+
+
+def any_due(store: Store, now: datetime) -> bool:
+    """Whether a scheduled reply's time has come by ``now``."""
+    return bool(
+        store.scalar(
+            "select 1 from outbox where status = 'queued' and send_at <= ? limit 1", [iso(now)]
+        )
+    )
+
+
+def claim(
+    store: Store, outbox_id: int, me: str, lease_until: datetime, condition: str, extra: list[Any]
+) -> bool:
+    """Take reply ``outbox_id`` for ``me`` if it still stands as ``condition`` (with ``extra``
+    for its marks): one conditional UPDATE, so of two processes only one wins."""
+    taken = store.db.conn.execute(
+        "update outbox set status = 'claimed', claimed_by = ?, lease_until = ?,"
+        f" attempts = attempts + 1 where id = ? and {condition}",
+        [me, iso(lease_until), outbox_id, *extra],
+    )
+    return taken.rowcount == 1
+
+
+def hand_over(store: Store, outbox_id: int, me: str, at: datetime) -> bool:
+    """Reply ``outbox_id`` is handed over at ``at``, if ``me`` still holds its claim."""
+    taken = store.db.conn.execute(
+        "update outbox set status = 'handing_over', handed_over_at = ?"
+        " where id = ? and status = 'claimed' and claimed_by = ?",
+        [iso(at), outbox_id, me],
+    )
+    return taken.rowcount == 1
+
+
+def replies_in_state(store: Store, status: str) -> list[dict[str, Any]]:
+    """Every column of the replies in ``status``."""
+    return store.all("select * from outbox where status = ?", [status])
+
+
+def reply_row(store: Store, outbox_id: int) -> dict[str, Any] | None:
+    """Every column of reply ``outbox_id``."""
+    return store.one("select * from outbox where id = ?", [outbox_id])
+
+
+def reply_error(store: Store, outbox_id: int) -> str:
+    """Why reply ``outbox_id`` went wrong (empty when nothing did)."""
+    return str(store.scalar("select error from outbox where id = ?", [outbox_id]) or "")
+
+
+def pending_count(store: Store) -> int:
+    """How many replies stand to go out, or may have."""
+    return int(store.scalar(f"select count(*) from outbox {_status_in(PENDING)}", list(PENDING)))
+
+
+def pending_of_order(store: Store, order_id: int) -> list[dict[str, Any]]:
+    """The order's replies not gone yet (or maybe gone), oldest first."""
+    return store.all(
+        "select id, status, send_at, created_at, text, error from outbox"
+        f" {_status_in(PENDING)} and order_id = ? order by id",
+        [*PENDING, order_id],
+    )
+
+
+def uncertain_replies(store: Store) -> list[dict[str, Any]]:
+    """Replies that may have been sent: oldest first, with their order's ref and customer."""
+    return store.all(
+        "select x.id, x.status, x.account, x.channel, x.to_handle, x.text, x.error, x.created_at,"
+        " x.handed_over_at, o.ref, c.name as customer from outbox x"
+        " left join orders o on o.id = x.order_id left join contacts c on c.id = o.contact_id"
+        " where x.status = 'may_have_been_sent' order by x.id"
+    )
+
+
+def move_reply(store: Store, outbox_id: int, target: str, allowed: Sequence[str]) -> bool:
+    """Reply ``outbox_id`` goes to ``target``, its error, claim and time cleared, if it is still
+    in one of ``allowed``: False when it changed meanwhile."""
+    changed = store.db.conn.execute(
+        "update outbox set status = ?, error = null, claimed_by = null, send_at = null"
+        f" where id = ? and status in ({','.join('?' * len(allowed))})",
+        [target, outbox_id, *allowed],
+    )
+    return changed.rowcount == 1
+
+
+def set_reply(store: Store, outbox_id: int, values: dict[str, Any]) -> None:
+    store.db.table("outbox").update(outbox_id, values)
 
 
 def _status_in(statuses: Sequence[str], *, column: str = "status", negate: bool = False) -> str:
