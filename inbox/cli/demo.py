@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from babel.numbers import format_decimal
+
 from banco.inbox.clock import Clock
+from banco.inbox.collect.ingest import Counts
 from banco.inbox.collect.sync import collect
 from banco.inbox.demo import write_demo_shop
 from banco.inbox.demo.history import apply_history
 from banco.inbox.errors import WrongInput
+from banco.inbox.i18n.catalogs import _, language_of, ngettext, speaking
+from banco.inbox.i18n.money import locale_of
 from banco.inbox.routines import day as routines
 from banco.inbox.routines.digest import render_text
 from banco.inbox.routines.digest_delivery import daily_digest, today
@@ -29,7 +34,10 @@ def prepare_folder(folder: Path) -> None:
     if folder.exists() and any(folder.iterdir()):
         if not (folder / MARKER).exists():
             raise DemoError(
-                f"{folder} already holds other files; choose another folder: banco demo OTHER-FOLDER"
+                _(
+                    "{folder} already holds other files; choose another folder:"
+                    " banco demo OTHER-FOLDER"
+                ).format(folder=folder)
             )
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -38,36 +46,67 @@ def prepare_folder(folder: Path) -> None:
     )
 
 
-def run_demo(folder: Path | None, clock: Clock, echo: Callable[[str], None]) -> None:
+def system_language(environ: Mapping[str, str]) -> str:
+    """The language of this computer, as gettext looks for it (LANGUAGE, LC_ALL, LC_MESSAGES,
+    LANG), when Banco speaks it; else English."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        if tag := environ.get(name, "").split(":")[0]:
+            return language_of(tag)
+    return "en"
+
+
+def run_demo(folder: Path | None, clock: Clock, echo: Callable[[str], None], lang: str) -> None:
+    """Build the demo shop for a maker speaking ``lang`` and tell what Banco makes of it, in it."""
+    with speaking(lang):
+        _run(folder, clock, echo, lang)
+
+
+def _run(folder: Path | None, clock: Clock, echo: Callable[[str], None], lang: str) -> None:
     started = time.monotonic()
     folder = (folder or Path("banco-demo")).resolve()
     prepare_folder(folder)
-    write_demo_shop(folder, clock.now())
+    write_demo_shop(folder, clock.now(), lang)
     shop = Shop.open(folder, clock=clock)
     try:
-        echo(f"Made a demo shop in {folder}: a mailbox and an order form of a ceramics studio.")
-        echo("Collecting everything, as Banco does at 08:00 every day...")
+        echo(
+            _(
+                "Made a demo shop in {folder}: a mailbox and an order form of a ceramics studio."
+            ).format(folder=folder)
+        )
+        echo(_("Collecting everything, as Banco does at 08:00 every day..."))
         for result in collect(shop):
-            c = result.counts
-            echo(
-                f"  {result.account}: {c.new} messages, {c.orders} new orders"
-                + (f", {c.unreadable} could not be read" if c.unreadable else "")
-            )
+            echo("  " + _collected(result.account, result.counts))
         apply_history(shop)  # the quotes, bookings and estimates the demo maker made before today
         routines.status(shop)
         routines.plan(shop)
         echo("")
-        echo(render_text(daily_digest(shop, "en"), "en", today(shop)))
+        echo(render_text(daily_digest(shop, lang), lang, today(shop)))
     finally:
         shop.close()
     home = f"--home {folder}"
-    echo(f"(done in {time.monotonic() - started:.1f} s) Try next:")
+    seconds = format_decimal(round(time.monotonic() - started, 1), "0.0", locale=locale_of(lang))
+    echo(_("(done in {seconds} s) Try next:").format(seconds=seconds))
     for command, what in (
-        (f"banco {home} orders", "the open orders"),
-        (f"banco {home} orders show B-0001", "one order with its whole conversation"),
-        (f"banco {home} messages --waiting", "messages waiting for a reply"),
-        (f'banco {home} search "tazze"', "search every message and order"),
-        (f"banco {home} digest --html > digest.html", "the digest as a web page"),
-        ("banco init", "set up your own shop"),
+        (f"banco {home} orders", _("the open orders")),
+        (f"banco {home} orders show B-0001", _("one order with its whole conversation")),
+        (f"banco {home} messages --waiting", _("messages waiting for a reply")),
+        (f'banco {home} search "tazze"', _("search every message and order")),
+        (f"banco {home} digest --html > digest.html", _("the digest as a web page")),
+        ("banco init", _("set up your own shop")),
     ):
         echo(f"  {command:<55} {what}")
+
+
+def _collected(account: str, counts: Counts) -> str:
+    """ "shop-mail: 42 messages, 9 new orders, 1 could not be read" """
+    parts = [
+        ngettext("{n} message", "{n} messages", counts.new).format(n=counts.new),
+        ngettext("{n} new order", "{n} new orders", counts.orders).format(n=counts.orders),
+    ]
+    if counts.unreadable:
+        parts.append(
+            ngettext("{n} could not be read", "{n} could not be read", counts.unreadable).format(
+                n=counts.unreadable
+            )
+        )
+    return f"{account}: " + ", ".join(parts)

@@ -111,6 +111,7 @@ def routine(shop: Shop, name: str) -> None:
 @with_shop
 def plan(shop: Shop, as_ics: bool) -> None:
     """Your work laid out over the next weeks, earliest deadline first; writes plan.ics."""
+    from banco.inbox.i18n.words import say
     from banco.inbox.routines.ics import plan_ics, write_plan_ics
     from banco.inbox.routines.plan import build_plan, render_plan_text
 
@@ -122,7 +123,7 @@ def plan(shop: Shop, as_ics: bool) -> None:
         click.echo(data.decode(), nl=False)
         return
     click.echo(render_plan_text(laid_out, config.shop.language, config.plan["weeks"]), nl=False)
-    click.echo(f"\nCalendar file for your phone or computer: {path}")
+    click.echo("\n" + say(config.shop.language, "plan_calendar_file", path=path))
 
 
 @click.command("serve")

@@ -3,6 +3,7 @@ digest, demo, forms."""
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from banco.inbox.cli.app import (
     with_shop,
 )
 from banco.inbox.errors import BUG, NEEDS_YOU
+from banco.inbox.i18n.catalogs import SUPPORTED
 from banco.inbox.orders.pipeline import STATUS_WORDS
 from banco.inbox.routines.digest import render_html, render_text
 from banco.inbox.shop import CONFIG_NAME, Shop
@@ -138,12 +140,17 @@ def digest(shop: Shop, as_html: bool) -> None:
 
 @click.command()
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--language",
+    type=click.Choice(SUPPORTED),
+    help="The demo maker's language (default: this computer's, if Banco speaks it, else en).",
+)
 @click.pass_context
-def demo(ctx: click.Context, folder: Path | None) -> None:
+def demo(ctx: click.Context, folder: Path | None, language: str | None) -> None:
     """Build a made-up shop, collect it and show its digest. Nothing of yours is touched."""
-    from banco.inbox.cli.demo import run_demo
+    from banco.inbox.cli.demo import run_demo, system_language
 
-    run_demo(folder, ctx.obj["clock"], click.echo)
+    run_demo(folder, ctx.obj["clock"], click.echo, language or system_language(os.environ))
 
 
 @click.group()

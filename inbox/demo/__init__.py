@@ -13,16 +13,17 @@ from pathlib import Path
 
 from banco.inbox.demo.form import write_form
 from banco.inbox.demo.maildir import write_maildir
-from banco.inbox.demo.settings import BANCO_TOML
+from banco.inbox.demo.settings import banco_toml
 
 __all__ = ["write_demo_shop"]
 
 
-def write_demo_shop(folder: Path, now: datetime) -> None:
-    """Write the demo shop into ``folder`` (created if needed), dated relative to ``now``."""
+def write_demo_shop(folder: Path, now: datetime, lang: str = "it") -> None:
+    """Write the demo shop into ``folder`` (created if needed), dated relative to ``now``, for a
+    maker who speaks ``lang`` (her settings' notes, and the first of her languages)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be a time-zone-aware datetime")
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "banco.toml").write_text(BANCO_TOML, encoding="utf-8", newline="\n")
+    (folder / "banco.toml").write_text(banco_toml(lang), encoding="utf-8", newline="\n")
     write_maildir(folder / "Maildir", now)
     write_form(folder / "form-responses.csv", now)
