@@ -3,7 +3,6 @@ for its customer, the history of every change, and linking a new sender to an or
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -13,8 +12,22 @@ from typing import Any
 
 from banco.inbox.clock import iso
 from banco.inbox.i18n.catalogs import N_
+from banco.inbox.store.contacts import contact_name, handles_of, merge_contact
 from banco.inbox.store.database import Store
-from banco.inbox.store.orders import CLOSED, PAYMENTS, STATUSES, OrderError, find_order
+from banco.inbox.store.events import add_event
+from banco.inbox.store.messages import clear_new_senders, new_sender_of
+from banco.inbox.store.orders import (
+    CLOSED,
+    PAYMENTS,
+    STATUSES,
+    OrderError,
+    add_order,
+    find_order,
+    order_row,
+    set_ref,
+    update_order,
+)
+from banco.inbox.store.tasks import add_task as new_task
 
 #: The pipeline, in order. ``lost`` and ``cancelled`` close an order from any stage.
 STATUS_WORDS = {
@@ -95,37 +108,10 @@ def create_order(
         "updated_at": iso(now),
         **(fields or {}),
     }
-    order_id = store.insert("orders", values)
-    store.db.execute(
-        "update orders set ref = ? where id = ?", [format_ref(prefix, order_id), order_id]
-    )
+    order_id = add_order(store, values)
+    set_ref(store, order_id, format_ref(prefix, order_id))
     add_event(store, order_id, now, "created", to_status="new", note=note)
     return order_id
-
-
-def add_event(
-    store: Store,
-    order_id: int,
-    now: datetime,
-    kind: str,
-    *,
-    from_status: str | None = None,
-    to_status: str | None = None,
-    note: str = "",
-    data: dict[str, Any] | None = None,
-) -> None:
-    store.insert(
-        "order_events",
-        {
-            "order_id": order_id,
-            "at": iso(now),
-            "kind": kind,
-            "from_status": from_status,
-            "to_status": to_status,
-            "note": note,
-            "data": json.dumps(data, ensure_ascii=False) if data else None,
-        },
-    )
 
 
 def set_status(
@@ -137,7 +123,8 @@ def set_status(
     if order["status"] == status:
         return order
     with store.db.atomic():
-        store.db.table("orders").update(
+        update_order(
+            store,
             order["id"],
             {
                 "status": status,
@@ -170,7 +157,7 @@ def update_fields(
     diff = {k: [order[k], v] for k, v in values.items() if order[k] != v}
     if diff:
         with store.db.atomic():
-            store.db.table("orders").update(order["id"], {**values, "updated_at": iso(now)})
+            update_order(store, order["id"], {**values, "updated_at": iso(now)})
             add_event(store, order["id"], now, "fields", note=note, data=diff)
     return find_order(store, ref)
 
@@ -182,16 +169,7 @@ def add_note(store: Store, ref: str, text: str, now: datetime) -> None:
 
 def add_task(store: Store, ref: str, title: str, now: datetime, due: date | None = None) -> int:
     order = find_order(store, ref)
-    task_id = store.insert(
-        "tasks",
-        {
-            "order_id": order["id"],
-            "title": title,
-            "due": due.isoformat() if due else None,
-            "created_at": iso(now),
-        },
-    )
-    return task_id
+    return new_task(store, order["id"], title, now, due=due.isoformat() if due else None)
 
 
 # New senders ------------------------------------------------------------------------------------
@@ -208,48 +186,33 @@ def link_sender(store: Store, message_id: int, now: datetime) -> Linked:
     """The maker confirms that the new sender of ``message_id`` is the customer of its order:
     the sender's contact joins the customer's (addresses, conversations, orders), so replies
     and later messages from those addresses are the customer's."""
-    message = store.one(
-        "select contact_id, order_id, new_sender from messages where id = ?", [message_id]
-    )
+    message = new_sender_of(store, message_id)
     if message is None:
         raise OrderError(f"no message {message_id}; `banco messages` lists them")
     if not message["new_sender"]:
         raise OrderError(f"message {message_id} is not from a new sender; there is nothing to link")
-    order = store.one("select id, ref, contact_id from orders where id = ?", [message["order_id"]])
-    assert order is not None  # a new sender's message is always on an order
-    sender, customer = message["contact_id"], order["contact_id"]
+    # a new sender's message always has its contact and is always on an order
+    sender, order_id = message["contact_id"], message["order_id"]
+    assert sender is not None and order_id is not None
+    order = order_row(store, order_id)
+    assert order is not None
+    customer = order["contact_id"]
     linked = Linked(order["ref"], _who(store, sender), _name(store, customer))
     with store.db.atomic():
         if sender != customer:  # never merge the customer into itself (and delete it)
-            _merge_contact(store, sender, into=customer)
-        store.db.execute(
-            "update messages set new_sender = 0 where contact_id = ? and new_sender = 1"
-            " and order_id in (select id from orders where contact_id = ?)",
-            [customer, customer],
-        )
+            merge_contact(store, sender, into=customer)
+        clear_new_senders(store, customer)
         add_event(
             store, order["id"], now, "sender_linked", note=f"{linked.sender} is {linked.customer}"
         )
     return linked
 
 
-def _merge_contact(store: Store, contact_id: int, *, into: int) -> None:
-    """Everything of one contact moves to another, and the emptied contact goes."""
-    for table in ("handles", "messages", "threads", "orders", "checkins"):
-        store.db.execute(
-            f"update {table} set contact_id = ? where contact_id = ?", [into, contact_id]
-        )
-    store.db.execute("delete from contacts where id = ?", [contact_id])
-
-
 def _who(store: Store, contact_id: int) -> str:
     """A contact's name with its addresses: ``Mallory (email: m@example.net)``."""
-    handles = store.all(
-        "select kind, value from handles where contact_id = ? order by id", [contact_id]
-    )
-    listed = ", ".join(f"{h['kind']}: {h['value']}" for h in handles)
+    listed = ", ".join(f"{kind}: {value}" for kind, value in handles_of(store, contact_id))
     return f"{_name(store, contact_id)} ({listed})" if listed else _name(store, contact_id)
 
 
 def _name(store: Store, contact_id: int) -> str:
-    return str(store.scalar("select name from contacts where id = ?", [contact_id]) or "?")
+    return contact_name(store, contact_id) or "?"

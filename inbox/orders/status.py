@@ -11,10 +11,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from banco.inbox.clock import iso, parse_iso
-from banco.inbox.orders.pipeline import CLOSED, set_status
+from banco.inbox.clock import parse_iso
+from banco.inbox.orders.pipeline import set_status
 from banco.inbox.shop import Shop
+from banco.inbox.store.checkins import (
+    add_checkin,
+    current_checkins,
+    due_checkins,
+    suggested_since,
+)
 from banco.inbox.store.database import Store
+from banco.inbox.store.messages import last_word, oldest_waiting
+from banco.inbox.store.orders import open_orders
+from banco.inbox.store.tasks import add_task, has_stage_tasks, tasks_to_do
 
 DEFAULT_TASKS: dict[str, dict[str, list[str]]] = {
     "en": {
@@ -59,21 +68,11 @@ def stage_tasks(shop: Shop, status: str) -> list[str]:
 def ensure_stage_tasks(shop: Shop, order: Mapping[str, Any], now: datetime) -> int:
     """Create the default tasks of the order's current stage, once. Returns how many."""
     store = shop.store
-    if store.scalar(
-        "select 1 from tasks where order_id = ? and stage = ?", [order["id"], order["status"]]
-    ):
+    if has_stage_tasks(store, order["id"], order["status"]):
         return 0
     titles = stage_tasks(shop, order["status"])
     for title in titles:
-        store.insert(
-            "tasks",
-            {
-                "order_id": order["id"],
-                "title": title,
-                "stage": order["status"],
-                "created_at": iso(now),
-            },
-        )
+        add_task(store, order["id"], title, now, stage=order["status"])
     return len(titles)
 
 
@@ -107,13 +106,8 @@ def check_orders(shop: Shop, now: datetime) -> list[OrderState]:
     today = now.astimezone(shop.config.shop.timezone).date()
     quote_days = shop.config.status["quote_days"]
     waiting_days = shop.config.status["waiting_days"]
-    closed = ",".join("?" * len(CLOSED))
     states = []
-    for order in store.all(
-        "select o.*, c.name as contact from orders o left join contacts c on c.id = o.contact_id"
-        f" where o.status not in ({closed}) order by o.id",
-        list(CLOSED),
-    ):
+    for order in open_orders(store):
         ensure_stage_tasks(shop, order, now)
         state = _order_state(store, order, today)
         if state.waiting_on == "customer" and state.since:
@@ -125,19 +119,9 @@ def check_orders(shop: Shop, now: datetime) -> list[OrderState]:
 
 
 def _order_state(store: Store, order: Mapping[str, Any], today: date) -> OrderState:
-    tasks = store.all(
-        "select title, due from tasks where order_id = ? and done_at is null"
-        " order by due is null, due, id",
-        [order["id"]],
-    )
-    waiting = store.scalar(
-        "select min(sent_at) from messages where order_id = ? and waiting = 1", [order["id"]]
-    )
-    last = store.one(
-        "select direction, sent_at from messages where order_id = ? and auto is null"
-        " order by sent_at desc, id desc limit 1",
-        [order["id"]],
-    )
+    tasks = tasks_to_do(store, order["id"])
+    waiting = oldest_waiting(store, order["id"])
+    last = last_word(store, order["id"])
     waiting_on, since = None, None
     if waiting:
         waiting_on, since = "us", waiting
@@ -174,50 +158,20 @@ def suggest_checkins(shop: Shop, now: datetime) -> list[Checkin]:
     """
     store = shop.store
     settings = shop.config.status
-    already = store.scalar(
-        "select count(*) from checkins where suggested_at >= ?", [iso(now - timedelta(days=7))]
-    )
-    room = max(0, settings["checkins_per_week"] - already)
-    current = [
-        _checkin(row)
-        for row in store.all(
-            "select k.*, c.name as contact, o.ref, o.title, o.closed_at from checkins k"
-            " join contacts c on c.id = k.contact_id join orders o on o.id = k.order_id"
-            " where k.done_at is null and k.suggested_at >= ? order by k.id",
-            [iso(now - timedelta(days=7))],
-        )
-    ]
+    week_ago = now - timedelta(days=7)
+    room = max(0, settings["checkins_per_week"] - suggested_since(store, week_ago))
+    current = [_checkin(row) for row in current_checkins(store, week_ago)]
     if room == 0:
         return current
     today = now.astimezone(shop.config.shop.timezone).date()
     found: list[Checkin] = []
     for months in sorted(settings["checkin_months"], reverse=True):
         cutoff = _months_before(today, months)
-        for row in store.all(
-            "select o.id as order_id, o.ref, o.title, o.closed_at, o.contact_id, c.name as contact"
-            " from orders o join contacts c on c.id = o.contact_id"
-            " where o.status = 'completed' and substr(o.closed_at, 1, 10) <= ?"
-            " and not exists (select 1 from checkins k where k.order_id = o.id and k.months = ?)"
-            # the contact has not been in touch since: a customer who just wrote needs no check-in
-            " and not exists (select 1 from messages m where m.contact_id = o.contact_id"
-            "   and m.sent_at > o.closed_at)"
-            " and not exists (select 1 from orders n where n.contact_id = o.contact_id"
-            f"   and n.status not in ({','.join('?' * len(CLOSED))}))"
-            " order by o.closed_at",
-            [cutoff.isoformat(), months, *CLOSED],
-        ):
+        for row in due_checkins(store, cutoff.isoformat(), months):
             if len(found) >= room or any(c.contact_id == row["contact_id"] for c in found):
                 continue
-            store.insert(
-                "checkins",
-                {
-                    "contact_id": row["contact_id"],
-                    "order_id": row["order_id"],
-                    "months": months,
-                    "due_on": _months_after(parse_iso(row["closed_at"]).date(), months).isoformat(),
-                    "suggested_at": iso(now),
-                },
-            )
+            due_on = _months_after(parse_iso(row["closed_at"]).date(), months)
+            add_checkin(store, row["contact_id"], row["order_id"], months, due_on.isoformat(), now)
             found.append(_checkin({**row, "months": months}))
     return current + found
 

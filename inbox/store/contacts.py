@@ -59,3 +59,25 @@ def contact_language(store: Store, contact_id: int) -> str | None:
 
 def set_contact_language(store: Store, contact_id: int, language: str) -> None:
     store.db.conn.execute("update contacts set language = ? where id = ?", [language, contact_id])
+
+
+def contact_name(store: Store, contact_id: int) -> str | None:
+    found = store.scalar("select name from contacts where id = ?", [contact_id])
+    return str(found) if found is not None else None
+
+
+def handles_of(store: Store, contact_id: int) -> list[tuple[str, str]]:
+    """(kind, value) of each of the contact's handles, in order added."""
+    rows = store.db.conn.execute(
+        "select kind, value from handles where contact_id = ? order by id", [contact_id]
+    ).fetchall()
+    return [(kind, value) for kind, value in rows]
+
+
+def merge_contact(store: Store, contact_id: int, *, into: int) -> None:
+    """Everything of one contact moves to another, and the emptied contact goes."""
+    for table in ("handles", "messages", "threads", "orders", "checkins"):
+        store.db.execute(
+            f"update {table} set contact_id = ? where contact_id = ?", [into, contact_id]
+        )
+    store.db.execute("delete from contacts where id = ?", [contact_id])

@@ -357,6 +357,53 @@ def chat_messages_after(
     return cast(list[ChatMessage], rows)
 
 
+# An order's messages ---------------------------------------------------------------------------
+class NewSenderMessage(TypedDict):
+    contact_id: int | None
+    order_id: int | None
+    new_sender: int | None
+
+
+def new_sender_of(store: Store, message_id: int) -> NewSenderMessage | None:
+    """Who wrote message ``message_id``, on which order, and whether as a new sender."""
+    row = store.one(
+        "select contact_id, order_id, new_sender from messages where id = ?", [message_id]
+    )
+    return cast(NewSenderMessage | None, row)
+
+
+def clear_new_senders(store: Store, customer: int) -> None:
+    """The customer's messages on the customer's orders are no longer from a new sender."""
+    store.db.execute(
+        "update messages set new_sender = 0 where contact_id = ? and new_sender = 1"
+        " and order_id in (select id from orders where contact_id = ?)",
+        [customer, customer],
+    )
+
+
+def oldest_waiting(store: Store, order_id: int) -> str | None:
+    """When the order's oldest message waiting for the maker was sent."""
+    found = store.scalar(
+        "select min(sent_at) from messages where order_id = ? and waiting = 1", [order_id]
+    )
+    return str(found) if found is not None else None
+
+
+class LastWord(TypedDict):
+    direction: str
+    sent_at: str
+
+
+def last_word(store: Store, order_id: int) -> LastWord | None:
+    """Who wrote last on the order (not an automatic message), and when."""
+    row = store.one(
+        "select direction, sent_at from messages where order_id = ? and auto is null"
+        " order by sent_at desc, id desc limit 1",
+        [order_id],
+    )
+    return cast(LastWord | None, row)
+
+
 # The reply session's reads --------------------------------------------------------------------
 #: the columns of a message in the reply session
 SESSION_COLUMNS = (

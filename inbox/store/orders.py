@@ -89,3 +89,22 @@ def touch_order(store: Store, order_id: int, at: str) -> None:
 
 def update_order(store: Store, order_id: int, values: dict[str, Any]) -> None:
     store.db.table("orders").update(order_id, values)
+
+
+def add_order(store: Store, values: dict[str, Any]) -> int:
+    """Write a new order; its id."""
+    return store.insert("orders", values)
+
+
+def set_ref(store: Store, order_id: int, ref: str) -> None:
+    store.db.execute("update orders set ref = ? where id = ?", [ref, order_id])
+
+
+def open_orders(store: Store) -> list[dict[str, Any]]:
+    """Every column of the orders still open, and their customer's name as ``contact``."""
+    closed = ",".join("?" * len(CLOSED))
+    return store.all(
+        "select o.*, c.name as contact from orders o left join contacts c on c.id = o.contact_id"
+        f" where o.status not in ({closed}) order by o.id",
+        list(CLOSED),
+    )

@@ -35,3 +35,47 @@ def mark_done(store: Store, task_id: int, at: datetime) -> bool:
         "update tasks set done_at = ? where id = ? and done_at is null", [iso(at), task_id]
     ).rowcount
     return bool(changed)
+
+
+def has_stage_tasks(store: Store, order_id: int, stage: str) -> bool:
+    """Whether the tasks of ``stage`` were made for the order already."""
+    return bool(
+        store.scalar("select 1 from tasks where order_id = ? and stage = ?", [order_id, stage])
+    )
+
+
+def add_task(
+    store: Store,
+    order_id: int,
+    title: str,
+    created_at: datetime,
+    *,
+    due: str | None = None,
+    stage: str | None = None,
+) -> int:
+    """Write a task of the order (of ``stage``, when a stage brought it); its id."""
+    return store.insert(
+        "tasks",
+        {
+            "order_id": order_id,
+            "title": title,
+            "due": due,
+            "stage": stage,
+            "created_at": iso(created_at),
+        },
+    )
+
+
+class TaskDue(TypedDict):
+    title: str
+    due: str | None
+
+
+def tasks_to_do(store: Store, order_id: int) -> list[TaskDue]:
+    """The order's tasks not done yet, the ones due first (undated ones last)."""
+    rows = store.all(
+        "select title, due from tasks where order_id = ? and done_at is null"
+        " order by due is null, due, id",
+        [order_id],
+    )
+    return cast(list[TaskDue], rows)
