@@ -1,5 +1,9 @@
 """What every command of ``banco`` shares: its errors as plain lines, the shop it opens, the
-maker's times, the --json and --limit options."""
+maker's language and times, the --json and --limit options.
+
+Every command speaks the maker's language (``shop.languages[0]``) once its shop is open; before
+that (``banco init``, a broken banco.toml) the computer's language when Banco speaks it, else
+English."""
 
 from __future__ import annotations
 
@@ -10,10 +14,13 @@ from datetime import date, datetime
 from typing import Any
 
 import click
+from babel.dates import format_date, format_time
 
 from banco.config import ConfigError
 from banco.inbox.clock import parse_iso
 from banco.inbox.errors import is_said
+from banco.inbox.i18n.catalogs import _, current_language, speaking
+from banco.inbox.i18n.money import locale_of
 from banco.inbox.shop import Shop
 
 
@@ -25,12 +32,15 @@ class BancoGroup(click.Group):
     """Turns every failure into plain lines and an exit status; never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from banco.inbox.cli.demo import system_language
+
+        ctx.with_resource(speaking(system_language(os.environ)))  # until the shop is open
         try:
             return super().invoke(ctx)
         except ConfigError as e:
             for problem in e.problems:
                 click.echo(f"{e.path}: {problem}", err=True)
-            click.echo("Fix banco.toml, then run the command again.", err=True)
+            click.echo(_("Fix banco.toml, then run the command again."), err=True)
             raise click.exceptions.Exit(2) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
@@ -40,20 +50,29 @@ class BancoGroup(click.Group):
             if os.environ.get("BANCO_DEBUG"):
                 raise
             click.echo(
-                f"Error: Banco hit a problem it did not expect ({type(e).__name__}: {e}).", err=True
+                _("Error: Banco hit a problem it did not expect ({error}).").format(
+                    error=f"{type(e).__name__}: {e}"
+                ),
+                err=True,
             )
             click.echo(
-                "Nothing was lost. Run again with BANCO_DEBUG=1 for details, and please report it.",
+                _(
+                    "Nothing was lost. Run again with BANCO_DEBUG=1 for details,"
+                    " and please report it."
+                ),
                 err=True,
             )
             raise click.exceptions.Exit(1) from None
 
 
 def open_shop(ctx: click.Context) -> Shop:
-    obj = ctx.find_root().obj
+    """The shop of this command, opened once; from here on the command speaks her language."""
+    root = ctx.find_root()
+    obj = root.obj
     if "shop" not in obj:
         obj["shop"] = Shop.open(obj["home"], clock=obj["clock"], registry=obj.get("registry"))
         ctx.call_on_close(obj["shop"].close)
+        root.with_resource(speaking(obj["shop"].config.shop.language))
     shop: Shop = obj["shop"]
     return shop
 
@@ -74,7 +93,24 @@ def local(shop: Shop, moment: str | None) -> str:
     """A stored UTC time as the maker reads it: in the shop's time zone, to the minute."""
     if not moment:
         return ""
-    return parse_iso(moment).astimezone(shop.config.shop.timezone).strftime("%Y-%m-%d %H:%M")
+    there = parse_iso(moment).astimezone(shop.config.shop.timezone)
+    return f"{day_text(there.date())} {format_time(there, 'HH:mm', locale=_locale())}"
+
+
+def day_text(day: date | str | None) -> str:
+    """A date as her language writes it in a listing: 2026-12-20 (en), 20/12/26 (it), 20/12/2026
+    (fr)."""
+    if not day:
+        return ""
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    if current_language() == "en":
+        return day.isoformat()
+    return format_date(day, "short", locale=_locale())
+
+
+def _locale() -> str:
+    return locale_of(current_language())
 
 
 def today(shop: Shop) -> date:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
+from typing import Any
 
 import click
 
@@ -19,6 +20,7 @@ from banco.inbox.cli.app import (
 )
 from banco.inbox.cli.outbox import delivery_line
 from banco.inbox.clock import iso
+from banco.inbox.i18n.catalogs import _
 from banco.inbox.shop import Shop
 from banco.inbox.store import queries
 
@@ -62,15 +64,19 @@ def messages(
         return
     for m in rows:
         arrow = "→" if m["direction"] == "out" else "←"
-        flag = {"unreadable": " [unreadable]", "too_large": " [too large]"}.get(m["status"], "")
-        wait = " [waiting]" if m["waiting"] else ""
+        flag = _flag({"unreadable": _("unreadable"), "too_large": _("too large")}.get(m["status"]))
+        wait = _flag(_("waiting") if m["waiting"] else None)
         click.echo(
             f"{m['id']:>6} {local(shop, m['sent_at'])} {arrow} {m['channel']:<8} "
             f"{(m['order_ref'] or '-'):<7} {m['sender'] or '?'}: "
             f"{m['subject'] or one_line(m['text'])}{flag}{wait}"
         )
     if not rows:
-        click.echo("No messages match.")
+        click.echo(_("No messages match."))
+
+
+def _flag(word: str | None) -> str:
+    return f" [{word}]" if word else ""
 
 
 @messages.command("show")
@@ -81,24 +87,34 @@ def message_show(shop: Shop, message_id: int, as_json: bool) -> None:
     """Show one message in full."""
     row = queries.get_message(shop.store, message_id)
     if row is None:
-        raise Problem(f"no message {message_id}; `banco messages` lists them")
+        raise Problem(no_message(message_id))
     row.pop("raw")
     if as_json:
         print_json(row)
         return
     click.echo(
-        f"Message {row['id']} ({row['channel']}, {row['account']}), order {row['order_ref'] or '-'}"
-    )
-    click.echo(f"From:    {row['sender'] or '?'} <{row['sender_handle'] or '?'}>")
-    click.echo(f"Date:    {local(shop, row['sent_at'])}")
-    click.echo(f"Subject: {row['subject']}")
-    if row["status"] != "ok":
-        click.echo(f"Note:    {row['problem']} (the original: banco messages raw {row['id']})")
-    for a in row["attachments"]:
-        click.echo(
-            f"Attached: {a['filename']} ({a['content_type']}, {a['size']} bytes)"
-            + (f" at {shop.home / a['path']}" if a["path"] else " (not downloaded)")
+        _("Message {id} ({channel}, {account}), order {order}").format(
+            id=row["id"],
+            channel=row["channel"],
+            account=row["account"],
+            order=row["order_ref"] or "-",
         )
+    )
+    click.echo(
+        _("From:    {sender} <{handle}>").format(
+            sender=row["sender"] or "?", handle=row["sender_handle"] or "?"
+        )
+    )
+    click.echo(_("Date:    {date}").format(date=local(shop, row["sent_at"])))
+    click.echo(_("Subject: {subject}").format(subject=row["subject"]))
+    if row["status"] != "ok":
+        click.echo(
+            _("Note:    {problem} (the original: banco messages raw {id})").format(
+                problem=row["problem"], id=row["id"]
+            )
+        )
+    for a in row["attachments"]:
+        click.echo(attachment_line(shop, a))
     click.echo("")
     click.echo(row["text"] or "")
 
@@ -110,7 +126,7 @@ def message_raw(shop: Shop, message_id: int) -> None:
     """Print a message exactly as it was received (save it as .eml to open it in a mail program)."""
     row = queries.get_message(shop.store, message_id)
     if row is None:
-        raise Problem(f"no message {message_id}; `banco messages` lists them")
+        raise Problem(no_message(message_id))
     sys.stdout.buffer.write(row["raw"] or b"")
     sys.stdout.flush()
 
@@ -131,22 +147,44 @@ def message_reply(
 
     send_at = send_time(shop, at) if at is not None else None
     if text is None:
-        text = click.edit("\n# Write your reply above. Lines starting with # are dropped.\n") or ""
+        text = (
+            click.edit(
+                "\n# " + _("Write your reply above. Lines starting with # are dropped.") + "\n"
+            )
+            or ""
+        )
         text = "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
     outbox_id = queue_reply(shop, message_id, text, send_at=send_at)
     if send_at is not None:
         click.echo(
-            f"Reply {outbox_id} scheduled for {local(shop, iso(send_at))}; `banco outbox cancel"
-            f" {outbox_id}` cancels it until then."
+            _(
+                "Reply {id} scheduled for {time}; `banco outbox cancel {id}` cancels it until then."
+            ).format(id=outbox_id, time=local(shop, iso(send_at)))
         )
         return
     if not send_now:
-        click.echo(f"Reply {outbox_id} queued; `banco outbox send` sends it.")
+        click.echo(_("Reply {id} queued; `banco outbox send` sends it.").format(id=outbox_id))
         return
     [result] = deliver(shop, [outbox_id])
     click.echo(delivery_line(result))
     if result.status != "sent":
         raise click.exceptions.Exit(1)
+
+
+def no_message(message_id: int) -> str:
+    return _("no message {id}; `banco messages` lists them").format(id=message_id)
+
+
+def attachment_line(shop: Shop, a: dict[str, Any]) -> str:
+    where = (
+        _(" at {path}").format(path=shop.home / a["path"]) if a["path"] else _(" (not downloaded)")
+    )
+    return (
+        _("Attached: {filename} ({type}, {size} bytes)").format(
+            filename=a["filename"], type=a["content_type"], size=a["size"]
+        )
+        + where
+    )
 
 
 def send_time(shop: Shop, text: str) -> datetime:

@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import Any
 
 import click
+from babel.numbers import format_decimal
 
 from banco.inbox.cli.app import (
     Problem,
+    day_text,
     json_option,
     limit_option,
     local,
@@ -16,6 +18,8 @@ from banco.inbox.cli.app import (
     print_json,
     with_shop,
 )
+from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext
+from banco.inbox.i18n.money import format_money, locale_of, parse_amount
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES
 from banco.inbox.shop import Shop
 from banco.inbox.store import queries
@@ -44,14 +48,35 @@ def orders(
         print_json(rows)
         return
     for o in rows:
-        due = f" due {o['deadline']}" if o["deadline"] else ""
-        wait = f", {o['waiting']} waiting" if o["waiting"] else ""
+        count = ngettext("{n} message", "{n} messages", o["messages"]).format(n=o["messages"])
+        if o["waiting"]:
+            count += ", " + _("{n} waiting").format(n=o["waiting"])
         click.echo(
-            f"{o['ref']}  {STATUS_WORDS[o['status']]:<24} {o['contact'] or '?'}: {o['title']}"
-            f"{due} ({o['messages']} message{'' if o['messages'] == 1 else 's'}{wait})"
+            f"{o['ref']}  {_(STATUS_WORDS[o['status']]):<24} {o['contact'] or '?'}: {o['title']}"
+            f"{due_text(o['deadline'])} ({count})"
         )
     if not rows:
-        click.echo("No orders match.")
+        click.echo(_("No orders match."))
+
+
+def due_text(deadline: str | None) -> str:
+    """ " due 2026-12-20" after an order or a task, or nothing."""
+    return " " + _("due {date}").format(date=day_text(deadline)) if deadline else ""
+
+
+def hours_text(hours: float) -> str:
+    return _("{hours} hours").format(
+        hours=format_decimal(hours, locale=locale_of(current_language()))
+    )
+
+
+#: an order's payment, in words
+PAYMENT_WORDS = {
+    "none": N_("none"),
+    "deposit_paid": N_("deposit paid"),
+    "paid": N_("paid"),
+    "refunded": N_("refunded"),
+}
 
 
 @orders.command("show")
@@ -66,7 +91,7 @@ def order_show(shop: Shop, ref: str, as_json: bool) -> None:
     if as_json:
         print_json(detail)
     else:
-        click.echo(order_text(detail, lambda t: local(shop, t)))
+        click.echo(order_text(detail, lambda t: local(shop, t), shop.config.shop.currency))
 
 
 @orders.command("status")
@@ -79,7 +104,7 @@ def order_status(shop: Shop, ref: str, status: str, note: str) -> None:
     from banco.inbox.orders.status import change_status
 
     order = change_status(shop, ref, status, note)
-    click.echo(f"{order['ref']} is now {STATUS_WORDS[status]}.")
+    click.echo(_("{ref} is now {status}.").format(ref=order["ref"], status=_(STATUS_WORDS[status])))
 
 
 @orders.command("deadline")
@@ -91,7 +116,9 @@ def order_deadline(shop: Shop, ref: str, day: datetime) -> None:
     from banco.inbox.orders.pipeline import update_fields
 
     order = update_fields(shop.store, ref, {"deadline": day.date()}, shop.clock.now())
-    click.echo(f"{order['ref']} is due on {order['deadline']}.")
+    click.echo(
+        _("{ref} is due on {date}.").format(ref=order["ref"], date=day_text(order["deadline"]))
+    )
 
 
 @orders.command("estimate")
@@ -103,23 +130,35 @@ def order_estimate(shop: Shop, ref: str, hours: float) -> None:
     from banco.inbox.orders.pipeline import update_fields
 
     order = update_fields(shop.store, ref, {"estimated_hours": hours}, shop.clock.now())
-    click.echo(f"{order['ref']} needs about {hours:g} hours of work.")
+    click.echo(
+        _("{ref} needs about {hours} of work.").format(ref=order["ref"], hours=hours_text(hours))
+    )
 
 
 @orders.command("price")
 @click.argument("ref")
-@click.argument("amount", type=click.FloatRange(min=0))
-@click.option("--payment", type=click.Choice(["none", "deposit_paid", "paid", "refunded"]))
+@click.argument("amount")
+@click.option("--payment", type=click.Choice(list(PAYMENT_WORDS)))
 @with_shop
-def order_price(shop: Shop, ref: str, amount: float, payment: str | None) -> None:
-    """Set an order's price (and, optionally, what has been paid)."""
+def order_price(shop: Shop, ref: str, amount: str, payment: str | None) -> None:
+    """Set an order's price, written as you write numbers (1.250,50 in Italian), and, optionally,
+    what has been paid."""
     from banco.inbox.orders.pipeline import update_fields
 
-    changes: dict[str, Any] = {"price": amount}
+    currency = shop.config.shop.currency
+    price = parse_amount(amount, current_language(), currency)
+    # the store's number holds every amount to the cent below LARGEST exactly as written back
+    changes: dict[str, Any] = {"price": float(price)}
     if payment:
         changes["payment"] = payment
     order = update_fields(shop.store, ref, changes, shop.clock.now())
-    click.echo(f"{order['ref']} costs {amount:g}; payment: {order['payment']}.")
+    click.echo(
+        _("{ref} costs {price}; payment: {payment}.").format(
+            ref=order["ref"],
+            price=format_money(price, currency, current_language()),
+            payment=_(PAYMENT_WORDS.get(order["payment"], order["payment"])),
+        )
+    )
 
 
 @orders.command("task")
@@ -132,7 +171,7 @@ def order_task(shop: Shop, ref: str, title: str, due: datetime | None) -> None:
     from banco.inbox.orders.pipeline import add_task
 
     add_task(shop.store, ref, title, shop.clock.now(), due.date() if due else None)
-    click.echo(f"Task added to {ref.upper()}: {title}")
+    click.echo(_("Task added to {ref}: {title}").format(ref=ref.upper(), title=title))
 
 
 @orders.command("note")
@@ -144,7 +183,7 @@ def order_note(shop: Shop, ref: str, text: str) -> None:
     from banco.inbox.orders.pipeline import add_note
 
     add_note(shop.store, ref, text, shop.clock.now())
-    click.echo(f"Note added to {ref.upper()}.")
+    click.echo(_("Note added to {ref}.").format(ref=ref.upper()))
 
 
 @orders.command("link")
@@ -155,7 +194,11 @@ def order_link(shop: Shop, message_id: int) -> None:
     from banco.inbox.orders.pipeline import link_sender
 
     linked = link_sender(shop.store, message_id, shop.clock.now())
-    click.echo(f"{linked.sender} is now {linked.customer}, the customer of {linked.ref}.")
+    click.echo(
+        _("{sender} is now {customer}, the customer of {ref}.").format(
+            sender=linked.sender, customer=linked.customer, ref=linked.ref
+        )
+    )
 
 
 @click.group(invoke_without_command=True)
@@ -171,10 +214,10 @@ def tasks(ctx: click.Context, as_json: bool) -> None:
         print_json(rows)
         return
     for t in rows:
-        due = f" (due {t['due']})" if t["due"] else ""
+        due = " (" + _("due {date}").format(date=day_text(t["due"])) + ")" if t["due"] else ""
         click.echo(f"{t['id']:>5}  {t['ref']}  {t['title']}{due}")
     if not rows:
-        click.echo("No open tasks.")
+        click.echo(_("No open tasks."))
 
 
 @tasks.command("done")
@@ -183,8 +226,8 @@ def tasks(ctx: click.Context, as_json: bool) -> None:
 def task_done(shop: Shop, task_id: int) -> None:
     """Mark a task as done."""
     if not mark_done(shop.store, task_id, shop.clock.now()):
-        raise Problem(f"no open task {task_id}; `banco tasks` lists them")
-    click.echo(f"Task {task_id} done.")
+        raise Problem(_("no open task {id}; `banco tasks` lists them").format(id=task_id))
+    click.echo(_("Task {id} done.").format(id=task_id))
 
 
 @click.command()
@@ -201,15 +244,23 @@ def status(shop: Shop, as_json: bool) -> None:
         print_json([asdict(s) for s in states])
         return
     for s in states:
-        who = {"us": "waiting for you", "customer": "you wait for the customer"}.get(
-            s.waiting_on or "", "nobody waiting"
-        )
-        since = f" since {local(shop, s.since)}" if s.since else ""
-        flags = " [quote unanswered]" if s.stale_quote else " [time to nudge]" if s.nudge else ""
-        click.echo(f"{s.ref}  {STATUS_WORDS[s.status]:<24} {s.contact}: {who}{since}{flags}")
+        who = _(WAITING_WORDS.get(s.waiting_on or "", WAITING_WORDS[""]))
+        since = " " + _("since {time}").format(time=local(shop, s.since)) if s.since else ""
+        flag = _("quote unanswered") if s.stale_quote else _("time to nudge") if s.nudge else ""
+        flags = f" [{flag}]" if flag else ""
+        status_words = _(STATUS_WORDS[s.status])
+        click.echo(f"{s.ref}  {status_words:<24} {s.contact}: {who}{since}{flags}")
         if s.next_task:
-            click.echo(f"        next: {s.next_task}")
+            click.echo("        " + _("next: {task}").format(task=s.next_task))
         for title in s.overdue_tasks:
-            click.echo(f"        overdue: {title}")
+            click.echo("        " + _("overdue: {task}").format(task=title))
     if not states:
-        click.echo("No open orders.")
+        click.echo(_("No open orders."))
+
+
+#: who an open order waits on
+WAITING_WORDS = {
+    "us": N_("waiting for you"),
+    "customer": N_("you wait for the customer"),
+    "": N_("nobody waiting"),
+}

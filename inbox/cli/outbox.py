@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from banco.inbox.cli.app import json_option, local, one_line, open_shop, print_json, with_shop
+from banco.inbox.i18n.catalogs import N_, _
 from banco.inbox.shop import Shop
 from banco.inbox.store.outbox import listed_replies
 
@@ -17,21 +18,24 @@ if TYPE_CHECKING:
 
 def delivery_line(result: Delivery) -> str:
     """What became of one reply just handed to its channel, in the maker's words."""
-    words = {
-        "sent": "sent",
-        "queued": "kept in the outbox; Banco tries again at the next collect",
-        "failed": "refused",
-        "may_have_been_sent": "may have been sent",
-        "elsewhere": "is being sent by another Banco right now",
-    }
-    line = f"Reply {result.outbox_id} {words.get(result.status, result.status)}"
+    what = _(DELIVERY_WORDS[result.status]) if result.status in DELIVERY_WORDS else result.status
+    line = _("Reply {id} {what}").format(id=result.outbox_id, what=what)
     line += f": {result.error}" if result.error and result.status != "elsewhere" else "."
     if result.status == "may_have_been_sent":
-        line += (
-            f" Look, then `banco outbox resend {result.outbox_id}` or"
-            f" `banco outbox mark-sent {result.outbox_id}`."
-        )
+        line += " " + _(
+            "Look, then `banco outbox resend {id}` or `banco outbox mark-sent {id}`."
+        ).format(id=result.outbox_id)
     return line
+
+
+#: what became of a reply handed to its channel, after "Reply 12 ..."
+DELIVERY_WORDS = {
+    "sent": N_("sent"),
+    "queued": N_("kept in the outbox; Banco tries again at the next collect"),
+    "failed": N_("refused"),
+    "may_have_been_sent": N_("may have been sent"),
+    "elsewhere": N_("is being sent by another Banco right now"),
+}
 
 
 @click.group(invoke_without_command=True)
@@ -51,20 +55,23 @@ def outbox(ctx: click.Context, as_json: bool, include_sent: bool) -> None:
         return
     for r in rows:
         to = json.loads(r["to_handle"])[1]
-        state = state_words(r)
+        state = _(state_words(r))
         if r["send_at"] and r["status"] == "queued":
-            state += f" for {local(shop, r['send_at'])}"
+            state = _("{state} for {time}").format(state=state, time=local(shop, r["send_at"]))
         click.echo(
             f"{r['id']:>5} {state:<26} {r['account']} -> {to}: {one_line(r['text'], 50)}"
             + (f"  ({r['error']})" if r["error"] else "")
         )
     if any(r["status"] == "may_have_been_sent" for r in rows):
         click.echo(
-            "A reply that may have been sent is never sent again by itself: look at the chat or"
-            " your Sent folder, then `banco outbox resend ID` or `banco outbox mark-sent ID`."
+            _(
+                "A reply that may have been sent is never sent again by itself: look at the chat"
+                " or your Sent folder, then `banco outbox resend ID` or"
+                " `banco outbox mark-sent ID`."
+            )
         )
     if not rows:
-        click.echo("The outbox is empty.")
+        click.echo(_("The outbox is empty."))
 
 
 @outbox.command("send")
@@ -77,7 +84,7 @@ def outbox_send(shop: Shop) -> None:
     for r in results:
         click.echo(delivery_line(r))
     if not results:
-        click.echo("Nothing to send.")
+        click.echo(_("Nothing to send."))
 
 
 @outbox.command("cancel")
@@ -88,7 +95,7 @@ def outbox_cancel(shop: Shop, outbox_id: int) -> None:
     from banco.inbox.replies.outbox import decide
 
     decide(shop, outbox_id, "cancel")
-    click.echo(f"Reply {outbox_id} cancelled.")
+    click.echo(_("Reply {id} cancelled.").format(id=outbox_id))
 
 
 @outbox.command("resend")
@@ -99,7 +106,7 @@ def outbox_resend(shop: Shop, outbox_id: int) -> None:
     from banco.inbox.replies.outbox import decide
 
     decide(shop, outbox_id, "resend")
-    click.echo(f"Reply {outbox_id} queued again; `banco outbox send` sends it.")
+    click.echo(_("Reply {id} queued again; `banco outbox send` sends it.").format(id=outbox_id))
 
 
 @outbox.command("mark-sent")
@@ -110,4 +117,4 @@ def outbox_mark_sent(shop: Shop, outbox_id: int) -> None:
     from banco.inbox.replies.outbox import decide
 
     decide(shop, outbox_id, "mark_sent")
-    click.echo(f"Reply {outbox_id} marked sent.")
+    click.echo(_("Reply {id} marked sent.").format(id=outbox_id))

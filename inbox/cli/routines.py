@@ -6,9 +6,12 @@ import sys
 from collections.abc import Callable
 
 import click
+from babel.dates import format_datetime
 
 from banco.config import ConfigError
 from banco.inbox.cli.app import Problem, open_shop, with_shop
+from banco.inbox.i18n.catalogs import _, current_language, ngettext
+from banco.inbox.i18n.money import locale_of
 from banco.inbox.shop import Shop
 
 
@@ -72,7 +75,7 @@ def run_command(ctx: click.Context) -> None:
             )
         except WebError as e:
             raise Problem(str(e)) from None
-        click.echo(f"Banco's page: {page.url}")
+        click.echo(_("Banco's page: {url}").format(url=page.url))
     try:
         serve(
             home,
@@ -91,7 +94,7 @@ def run_command(ctx: click.Context) -> None:
     finally:
         if page is not None:
             page.stop()
-    click.echo("Stopped.")
+    click.echo(_("Stopped."))
 
 
 @click.command()
@@ -102,8 +105,8 @@ def routine(shop: Shop, name: str) -> None:
     from banco.inbox.routines import day as routines
 
     if not routines.run(shop, name):
-        raise Problem(f"the {name} routine failed; see `banco check`")
-    click.echo(f"{name}: done.")
+        raise Problem(_("the {name} routine failed; see `banco check`").format(name=name))
+    click.echo(_("{name}: done.").format(name=name))
 
 
 @click.command()
@@ -160,14 +163,23 @@ def schedule(shop: Shop) -> None:
     from banco.scheduler.runner import FREQUENT_COLLECT_MINUTES, upcoming
 
     zone = shop.config.shop.timezone
+    locale = locale_of(current_language())
+    next_word = _("next")
     for name, when in upcoming(shop.config, shop.clock.now()):
-        slots = ", ".join(s.text for s in shop.config.schedule[name]) or "no times set"
-        at = when.astimezone(zone).strftime("%a %d %b %H:%M") if when else "never"
-        click.echo(f"{name:<8} next {at:<16} ({slots})")
+        slots = ", ".join(s.text for s in shop.config.schedule[name]) or _("no times set")
+        at = (
+            format_datetime(when.astimezone(zone), "EEE dd MMM HH:mm", locale=locale)
+            if when
+            else _("never")
+        )
+        click.echo(f"{name:<8} {next_word} {at:<16} ({slots})")
     if frequent := frequent_accounts(shop):
         click.echo(
-            f"also every {FREQUENT_COLLECT_MINUTES} minutes while `banco run` is on:"
-            f" collect {', '.join(frequent)}"
+            ngettext(
+                "also every {n} minute while `banco run` is on: collect {accounts}",
+                "also every {n} minutes while `banco run` is on: collect {accounts}",
+                FREQUENT_COLLECT_MINUTES,
+            ).format(n=FREQUENT_COLLECT_MINUTES, accounts=", ".join(frequent))
         )
 
 
@@ -185,12 +197,14 @@ def service_install(shop: Shop) -> None:
     if sys.platform == "darwin":
         name = svc.service_name(shop.home)
         click.echo(
-            "On a Mac, save this as ~/Library/LaunchAgents/org.banco."
-            f"{name}.plist, then run: launchctl load ~/Library/LaunchAgents/org.banco.{name}.plist"
+            _(
+                "On a Mac, save this as ~/Library/LaunchAgents/org.banco.{name}.plist, then run:"
+                " launchctl load ~/Library/LaunchAgents/org.banco.{name}.plist"
+            ).format(name=name)
         )
         click.echo(svc.launchd_plist(shop.home))
         return
     path, commands = svc.install_systemd(shop.home)
-    click.echo(f"Wrote {path}. To start it now and at every login, run:")
+    click.echo(_("Wrote {path}. To start it now and at every login, run:").format(path=path))
     for line in commands:
         click.echo(f"  {line}")

@@ -19,8 +19,9 @@ from banco.inbox.cli.app import (
     today,
     with_shop,
 )
-from banco.inbox.errors import BUG, NEEDS_YOU
-from banco.inbox.i18n.catalogs import SUPPORTED
+from banco.inbox.collect.ingest import Counts
+from banco.inbox.errors import BUG, NEEDS_YOU, WILL_RETRY
+from banco.inbox.i18n.catalogs import N_, SUPPORTED, _, ngettext
 from banco.inbox.orders.pipeline import STATUS_WORDS
 from banco.inbox.routines.digest import render_html, render_text
 from banco.inbox.shop import CONFIG_NAME, Shop
@@ -37,13 +38,13 @@ def init(ctx: click.Context) -> None:
     home: Path = ctx.obj["home"]
     path = home / CONFIG_NAME
     if path.exists():
-        raise Problem(f"{path} already exists; edit it, then run `banco check`")
+        raise Problem(_("{path} already exists; edit it, then run `banco check`").format(path=path))
     home.mkdir(parents=True, exist_ok=True)
     kinds = ", ".join(sorted(load_registry().kinds))
     example = resources.files("banco.config").joinpath(EXAMPLE_CONFIG).read_text(encoding="utf-8")
     path.write_text(example.replace("{kinds}", kinds), encoding="utf-8")
-    click.echo(f"Wrote {path}.")
-    click.echo("Open it in a text editor, add your accounts, then run `banco check`.")
+    click.echo(_("Wrote {path}.").format(path=path))
+    click.echo(_("Open it in a text editor, add your accounts, then run `banco check`."))
 
 
 @click.command()
@@ -57,7 +58,7 @@ def check(shop: Shop, fix: bool) -> None:
 
     ok = run_checks(shop, click.echo, fix=fix)
     if not ok:
-        raise Problem("some accounts need attention (see above)")
+        raise Problem(_("some accounts need attention (see above)"))
 
 
 @click.command()
@@ -69,7 +70,9 @@ def auth(shop: Shop, account: str) -> None:
     try:
         authorize = getattr(connector, "authorize", None)
         if authorize is None:
-            raise Problem(f"{account} needs no sign-in; `banco check` tests it")
+            raise Problem(
+                _("{account} needs no sign-in; `banco check` tests it").format(account=account)
+            )
         authorize(click.echo, click.prompt)
     finally:
         connector.close()
@@ -86,19 +89,42 @@ def collect(shop: Shop, accounts: tuple[str, ...]) -> None:
     with ProgressLine() as progress:
         results = run_collect(shop, list(accounts) or None, progress=progress.update)
     for r in results:
-        c = r.counts
         if r.ok:
-            click.echo(
-                f"{r.account}: {c.new} new, {c.updated} updated, {c.orders} new orders"
-                + (f", {c.unreadable} unreadable" if c.unreadable else "")
-            )
+            click.echo(collected_line(r.account, r.counts))
         else:
-            how = {NEEDS_YOU: "needs you", BUG: "a bug in Banco"}.get(r.error_kind, "will retry")
-            click.echo(f"{r.account}: failed ({how}): {r.error}", err=True)
+            how = _(FAILURE_WORDS.get(r.error_kind or "", FAILURE_WORDS[WILL_RETRY]))
+            click.echo(
+                _("{account}: failed ({how}): {error}").format(
+                    account=r.account, how=how, error=r.error
+                ),
+                err=True,
+            )
     if not results:
-        click.echo("No accounts yet: add one to banco.toml (see `banco init`).")
+        click.echo(_("No accounts yet: add one to banco.toml (see `banco init`)."))
     if any(not r.ok for r in results):
-        raise Problem("some accounts could not be collected (see above)")
+        raise Problem(_("some accounts could not be collected (see above)"))
+
+
+#: what happens after an account failed to collect, as the line says it
+FAILURE_WORDS = {
+    NEEDS_YOU: N_("needs you"),
+    BUG: N_("a bug in Banco"),
+    WILL_RETRY: N_("will retry"),
+}
+
+
+def collected_line(account: str, c: Counts) -> str:
+    """ "mail: 3 new, 0 updated, 1 new orders", in her language."""
+    parts = [
+        ngettext("{n} new", "{n} new", c.new).format(n=c.new),
+        ngettext("{n} updated", "{n} updated", c.updated).format(n=c.updated),
+        ngettext("{n} new order", "{n} new orders", c.orders).format(n=c.orders),
+    ]
+    if c.unreadable:
+        parts.append(
+            ngettext("{n} unreadable", "{n} unreadable", c.unreadable).format(n=c.unreadable)
+        )
+    return f"{account}: " + ", ".join(parts)
 
 
 @click.command()
@@ -109,21 +135,23 @@ def collect(shop: Shop, accounts: tuple[str, ...]) -> None:
 def search(shop: Shop, query: str, as_json: bool, limit: int | None) -> None:
     """Search every message and order (words, names, references)."""
     if not query.strip():
-        raise Problem('say what to look for, for example: banco search "blue mugs"')
+        raise Problem(_('say what to look for, for example: banco search "blue mugs"'))
     rows = queries.search(shop.store, query, limit)
     if as_json:
         print_json(rows)
         return
     for r in rows:
         if r["type"] == "order":
-            click.echo(f"order   {r['ref']}  {r['title']} ({STATUS_WORDS[r['status']]})")
+            status, kind = _(STATUS_WORDS[r["status"]]), _("order")
+            click.echo(f"{kind:<7} {r['ref']}  {r['title']} ({status})")
         else:
+            kind = _("message")
             click.echo(
-                f"message {r['id']:>6}  {local(shop, r['sent_at'])} {r['sender'] or '?'}: "
-                f"{r['subject']}"
+                f"{kind:<7} {r['id']:>6}  {local(shop, r['sent_at'])}"
+                f" {r['sender'] or '?'}: {r['subject']}"
             )
     if not rows:
-        click.echo(f'Nothing found for "{query}".')
+        click.echo(_('Nothing found for "{query}".').format(query=query))
 
 
 @click.command()
@@ -168,7 +196,7 @@ def forms_headers(shop: Shop, account: str) -> None:
     connector = shop.connector(account)
     headers = getattr(connector, "headers", None)
     if headers is None:
-        raise Problem(f"{account} is not an order form account")
+        raise Problem(_("{account} is not an order form account").format(account=account))
     columns = headers()
     mapping = dict(shop.config.account(account).settings.get("mapping") or guess_mapping(columns))
     click.echo(mapping_as_toml(columns, mapping))

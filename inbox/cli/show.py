@@ -6,53 +6,86 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from banco.inbox.cli.app import day_text
+from banco.inbox.cli.orders import PAYMENT_WORDS, due_text, hours_text
+from banco.inbox.i18n.catalogs import _, current_language, ngettext
+from banco.inbox.i18n.money import format_money, stored_amount
 from banco.inbox.orders.pipeline import STATUS_WORDS
 
 
-def order_text(order: dict[str, Any], when: Callable[[str | None], str]) -> str:
+def order_text(
+    order: dict[str, Any], when: Callable[[str | None], str], currency: str = "EUR"
+) -> str:
     contact = order["contact"] or {}
-    customer = contact.get("name") or "the customer"
+    customer = contact.get("name") or _("the customer")
     lines = [
         f"{order['ref']}  {order['title']}",
-        f"Status:    {STATUS_WORDS[order['status']]}",
-        f"Customer:  {contact.get('name') or '?'}"
+        _field(_("Status:"), _(STATUS_WORDS[order["status"]])),
+        _field(_("Customer:"), contact.get("name") or "?")
         + "".join(f"  {h['kind']}: {h['value']}" for h in order["handles"]),
     ]
-    for label, key in (
-        ("Deadline", "deadline"),
-        ("Quantity", "quantity"),
-        ("Price", "price"),
-        ("Estimate", "estimated_hours"),
+    price = stored_amount(order["price"])
+    for label, value in (
+        (_("Deadline:"), day_text(order["deadline"]) or None),
+        (_("Quantity:"), order["quantity"]),
+        (
+            _("Price:"),
+            format_money(price, currency, current_language()) if price is not None else None,
+        ),
+        (
+            _("Estimate:"),
+            hours_text(order["estimated_hours"]) if order["estimated_hours"] is not None else None,
+        ),
     ):
-        if order[key] is not None:
-            value = f"{order[key]:g} hours" if key == "estimated_hours" else order[key]
-            lines.append(f"{label + ':':<10} {value}")
-    lines.append(f"Payment:   {order['payment'].replace('_', ' ')}")
+        if value is not None:
+            lines.append(_field(label, value))
+    lines.append(_field(_("Payment:"), _(PAYMENT_WORDS.get(order["payment"], order["payment"]))))
     for link in order["links"]:
-        lines.append(f"Link for the customer ({link['account']}): {link['url']}")
+        lines.append(
+            _("Link for the customer ({account}): {url}").format(
+                account=link["account"], url=link["url"]
+            )
+        )
     if order["details"]:
         lines += ["", order["details"]]
     custom = json.loads(order["custom"] or "{}")
     if custom:
         lines += [""] + [f"{k}: {v}" for k, v in custom.items()]
     if order["tasks"]:
-        lines += ["", "Tasks:"]
+        lines += ["", _("Tasks:")]
         for t in order["tasks"]:
             mark = "x" if t["done_at"] else " "
-            lines.append(f"  [{mark}] {t['title']}" + (f" (due {t['due']})" if t["due"] else ""))
-    lines += ["", "History:"]
+            due = f" ({due_text(t['due']).strip()})" if t["due"] else ""
+            lines.append(f"  [{mark}] {t['title']}{due}")
+    lines += ["", _("History:")]
     for e in order["events"]:
         change = f"{e['from_status'] or ''} -> {e['to_status']}" if e["to_status"] else e["kind"]
         lines.append(f"  {when(e['at'])}  {change}" + (f": {e['note']}" if e["note"] else ""))
-    lines += ["", f"Conversation ({len(order['conversation'])} messages):"]
+    count = len(order["conversation"])
+    lines += [
+        "",
+        ngettext("Conversation ({n} message):", "Conversation ({n} messages):", count).format(
+            n=count
+        ),
+    ]
     for m in order["conversation"]:
-        who = "You" if m["direction"] == "out" else (m["sender"] or "?")
-        flag = " (waiting for your reply)" if m["waiting"] else ""
+        who = _("You") if m["direction"] == "out" else (m["sender"] or "?")
+        flag = " " + _("(waiting for your reply)") if m["waiting"] else ""
         note = f" [{m['problem']}]" if m["status"] != "ok" else ""
-        lines += ["", f"--- {when(m['sent_at'])}  {who} via {m['channel']}{flag}{note}"]
+        via = _("{who} via {channel}").format(who=who, channel=m["channel"])
+        lines += ["", f"--- {when(m['sent_at'])}  {via}{flag}{note}"]
         if m["new_sender"]:
-            lines.append(f"From a new sender — link to {customer}? `banco orders link {m['id']}`")
+            lines.append(
+                _("From a new sender — link to {customer}? `banco orders link {id}`").format(
+                    customer=customer, id=m["id"]
+                )
+            )
         if m["subject"]:
-            lines.append(f"Subject: {m['subject']}")
+            lines.append(_("Subject: {subject}").format(subject=m["subject"]))
         lines.append((m["text"] or "").strip())
     return "\n".join(lines)
+
+
+def _field(label: str, value: object) -> str:
+    """ "Status:    booked": the label, then the value at the tenth column or after a space."""
+    return f"{label:<10} {value}"
