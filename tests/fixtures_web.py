@@ -49,9 +49,10 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-def seed_demo(home: Path, clock: FixedClock, registry: Registry) -> Path:
-    """Write the demo shop into ``home`` and collect it, as ``banco demo`` does."""
-    write_demo_shop(home, clock.now())
+def seed_demo(home: Path, clock: FixedClock, registry: Registry, lang: str = "en") -> Path:
+    """Write the demo shop into ``home`` and collect it, as ``banco demo`` does, for a maker who
+    speaks ``lang`` (English for the page's tests that read its words)."""
+    write_demo_shop(home, clock.now(), lang)
     shop = Shop.open(home, clock=clock, registry=registry)
     try:
         for result in collect(shop):

@@ -106,7 +106,7 @@ def test_sign_in_on_a_phone(
     screenshot(phone, "login-phone")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("h1")).to_contain_text("la tua giornata")
+    expect(page.locator("h1")).to_contain_text("your day")
     assert phone.errors == []
 
 

@@ -32,7 +32,7 @@ from banco.inbox.clock import FixedClock
 from banco.inbox.web import RunningServer
 
 PAGES = {
-    "today": ("/", "la tua giornata"),
+    "today": ("/", "your day"),
     "inbox": ("/inbox", "Inbox"),
     "search": ("/inbox?q=Biscuit", "Inbox"),
     "message": ("/messages/7", "Custom mugs with our dog's face?"),

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from banco.inbox.errors import BUG, NEEDS_YOU
+from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.replies.outbox import OutboxError, decide, deliver
 from banco.inbox.routines import day as routines
 from banco.inbox.shop import Shop
@@ -48,22 +49,34 @@ def account_views(shop: Shop) -> list[AccountView]:
         row: Mapping[str, Any] = states.get(account.name) or {}
         failures = row.get("failures") or 0
         if not account.enabled:
-            state, words = "paused", "paused"
-            todo = f"Banco does not collect it. To start again, set enabled = true in its [[accounts]] block ({account.name})."
+            state, words = "paused", _("paused")
+            todo = _(
+                "Banco does not collect it. To start again, set enabled = true in its"
+                " [[accounts]] block ({name})."
+            ).format(name=account.name)
         elif failures and row.get("error_kind") == NEEDS_YOU:
-            state, words = "needs_you", "needs you"
-            todo = "Fix what the error says (often the password or a file named in banco.toml), then press Collect now or run `banco check`."
+            state, words = "needs_you", _("needs you")
+            todo = _(
+                "Fix what the error says (often the password or a file named in banco.toml),"
+                " then press Collect now or run `banco check`."
+            )
         elif failures and row.get("error_kind") == BUG:
-            state, words = "bug", "a bug in Banco"
-            todo = "Banco tries again at the next collect, but a bug will not pass by itself: please report it with the error above."
+            state, words = "bug", _("a bug in Banco")
+            todo = _(
+                "Banco tries again at the next collect, but a bug will not pass by itself:"
+                " please report it with the error above."
+            )
         elif failures:
-            state, words = "will_retry", "will retry by itself"
-            todo = "Nothing for now: Banco tries again at the next collect. If it keeps failing, run `banco check`."
+            state, words = "will_retry", _("will retry by itself")
+            todo = _(
+                "Nothing for now: Banco tries again at the next collect. If it keeps failing,"
+                " run `banco check`."
+            )
         elif not row.get("last_success_at"):
-            state, words = "never", "not collected yet"
-            todo = "Press Collect now (or wait for the next collect in your schedule)."
+            state, words = "never", _("not collected yet")
+            todo = _("Press Collect now (or wait for the next collect in your schedule).")
         else:
-            state, words, todo = "ok", "working", "Nothing to do."
+            state, words, todo = "ok", _("working"), _("Nothing to do.")
         views.append(
             AccountView(
                 name=account.name,
@@ -95,7 +108,7 @@ def accounts(ctx: Ctx) -> Response:
     last_collect = latest_run(ctx.shop.store, "collect")
     return ctx.render(
         "accounts.html",
-        title="Accounts",
+        title=_("Accounts"),
         accounts=account_views(ctx.shop),
         outbox=outbox_problems(ctx.shop),
         last_collect=last_collect,
@@ -133,7 +146,7 @@ def outbox_resend(ctx: Ctx) -> Response:
         unschedule(ctx.shop.store, outbox_id)
     results = deliver(ctx.shop, [outbox_id])
     if not results:
-        return ctx.back("/accounts", "That reply is no longer waiting in the outbox.", "error")
+        return ctx.back("/accounts", _("That reply is no longer waiting in the outbox."), "error")
     return ctx.back("/accounts", *delivery_words(ctx.shop, results[0]))
 
 
@@ -142,8 +155,8 @@ def outbox_cancel(ctx: Ctx) -> Response:
     try:
         decide(ctx.shop, ctx.request.path_params["outbox_id"], "cancel")
     except OutboxError as e:
-        return ctx.back("/accounts", f"Not cancelled: {e}.", "error")
-    return ctx.back("/accounts", "Cancelled: that reply will not be sent.")
+        return ctx.back("/accounts", _("Not cancelled: {problem}.").format(problem=e), "error")
+    return ctx.back("/accounts", _("Cancelled: that reply will not be sent."))
 
 
 @page
@@ -152,8 +165,8 @@ def outbox_mark_sent(ctx: Ctx) -> Response:
     try:
         decide(ctx.shop, ctx.request.path_params["outbox_id"], "mark_sent")
     except OutboxError as e:
-        return ctx.back("/accounts", f"Not changed: {e}.", "error")
-    return ctx.back("/accounts", "Marked sent: Banco will not send it again.")
+        return ctx.back("/accounts", _("Not changed: {problem}.").format(problem=e), "error")
+    return ctx.back("/accounts", _("Marked sent: Banco will not send it again."))
 
 
 routes = [

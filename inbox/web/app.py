@@ -16,6 +16,8 @@ from starlette.staticfiles import StaticFiles
 
 from banco.connectors import Registry, load_registry
 from banco.inbox.clock import Clock, SystemClock
+from banco.inbox.i18n.catalogs import N_
+from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.store.database import Store
 from banco.inbox.web import accounts, board, inbox, login, plan, session, today
 from banco.inbox.web.auth import Gate, Sessions, load_secret, sign
@@ -25,9 +27,9 @@ from banco.inbox.web.safety import SecurityHeaders
 log = logging.getLogger("banco.web")
 STATIC = Path(__file__).parent / "static"
 HTTP_WORDS = {
-    403: "You cannot do that here.",
-    404: "There is no such page.",
-    405: "That page does not take this kind of request.",
+    403: N_("You cannot do that here."),
+    404: N_("There is no such page."),
+    405: N_("That page does not take this kind of request."),
 }
 
 
@@ -60,7 +62,9 @@ def create_app(
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
-        return error_page(web, request, status, HTTP_WORDS.get(status, "Something went wrong."), [])
+        return error_page(
+            web, request, status, _(HTTP_WORDS.get(status, N_("Something went wrong."))), []
+        )
 
     async def crash(request: Request, exc: Exception) -> Response:
         # Pages catch their own failures (context.page); this is for the machinery around them.

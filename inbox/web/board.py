@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.orders.pipeline import (
     CLOSED,
     PAYMENTS,
@@ -43,7 +44,7 @@ from banco.inbox.store.tasks import mark_done
 from banco.inbox.web.context import Ctx, FormProblem, page, sentence
 from banco.inbox.web.inbox import attachments_of
 from banco.inbox.web.sending import hand_over, replyroute, send_time
-from banco.inbox.web.values import parse_date, parse_number
+from banco.inbox.web.values import parse_date, parse_number, parse_price
 
 OPEN = tuple(s for s in STATUSES if s not in CLOSED)
 #: Outbox states that mean a message has its answer (or one on the way).
@@ -55,12 +56,12 @@ def orders(ctx: Ctx) -> Response:
     if ctx.query("view") == "list":
         return _order_list(ctx)
     rows = queries.list_orders(ctx.shop.store)
-    columns = [(s, STATUS_WORDS[s], [o for o in rows if o["status"] == s]) for s in OPEN]
+    columns = [(s, _(STATUS_WORDS[s]), [o for o in rows if o["status"] == s]) for s in OPEN]
     closed = [
-        (s, STATUS_WORDS[s], len(queries.list_orders(ctx.shop.store, status=s))) for s in CLOSED
+        (s, _(STATUS_WORDS[s]), len(queries.list_orders(ctx.shop.store, status=s))) for s in CLOSED
     ]
     return ctx.render(
-        "board.html", title="Orders", columns=columns, closed=closed, statuses=_statuses()
+        "board.html", title=_("Orders"), columns=columns, closed=closed, statuses=_statuses()
     )
 
 
@@ -73,12 +74,12 @@ def _order_list(ctx: Ctx) -> Response:
     else:
         status, rows = "", queries.list_orders(ctx.shop.store)
     return ctx.render(
-        "orders.html", title="Orders", orders=rows, status=status, statuses=_statuses()
+        "orders.html", title=_("Orders"), orders=rows, status=status, statuses=_statuses()
     )
 
 
 def _statuses() -> list[tuple[str, str]]:
-    return [(s, STATUS_WORDS[s]) for s in STATUSES]
+    return [(s, _(STATUS_WORDS[s])) for s in STATUSES]
 
 
 # One order ----------------------------------------------------------------------------------------
@@ -109,7 +110,7 @@ def order(ctx: Ctx) -> Response:
         route=replyroute(ctx.shop, target) if target else None,
         suggestion=suggestion,
         draft=draft if isinstance(draft, str) else suggestion.text,
-        purposes=[(p, PURPOSE_WORDS[p]) for p in PURPOSES],
+        purposes=[(p, _(PURPOSE_WORDS[p])) for p in PURPOSES],
         languages=list(LANGUAGE_NAMES.items()),
         statuses=_statuses(),
         payments=PAYMENTS,
@@ -151,9 +152,9 @@ def move(ctx: Ctx) -> Response:
     ref = ctx.request.path_params["ref"]
     status = ctx.field("status")
     if status not in STATUSES:
-        raise FormProblem("pick a status to move the order to")
+        raise FormProblem(_("pick a status to move the order to"))
     moved = change_status(ctx.shop, ref, status, ctx.field("note"))
-    words = f"{moved['ref']} is now {STATUS_WORDS[status]}."
+    words = _("{ref} is now {status}.").format(ref=moved["ref"], status=_(STATUS_WORDS[status]))
     if ctx.wants_json:
         return JSONResponse({"ok": True, "ref": moved["ref"], "status": status, "message": words})
     return ctx.back(f"/orders/{moved['ref']}", words)
@@ -167,13 +168,13 @@ def fields(ctx: Ctx) -> Response:
     if "deadline" in form:
         changes["deadline"] = parse_date(ctx.field("deadline"))
     if "estimated_hours" in form:
-        changes["estimated_hours"] = parse_number(ctx.field("estimated_hours"), "hours of work")
+        changes["estimated_hours"] = parse_number(ctx.field("estimated_hours"), _("hours of work"))
     if "price" in form:
-        changes["price"] = parse_number(ctx.field("price"), "price")
+        changes["price"] = parse_price(ctx.field("price"), ctx.shop)
     if ctx.field("payment"):
         changes["payment"] = ctx.field("payment")
     saved = update_fields(ctx.shop.store, ref, changes, ctx.shop.clock.now())
-    return ctx.back(f"/orders/{saved['ref']}", f"{saved['ref']} saved.")
+    return ctx.back(f"/orders/{saved['ref']}", _("{ref} saved.").format(ref=saved["ref"]))
 
 
 @page
@@ -181,17 +182,17 @@ def new_task(ctx: Ctx) -> Response:
     ref = ctx.request.path_params["ref"]
     title = ctx.field("title")
     if not title:
-        raise FormProblem("write what the task is")
+        raise FormProblem(_("write what the task is"))
     add_task(ctx.shop.store, ref, title, ctx.shop.clock.now(), parse_date(ctx.field("due")))
-    return ctx.back(f"/orders/{ref}", f"Task added: {title}")
+    return ctx.back(f"/orders/{ref}", _("Task added: {title}").format(title=title))
 
 
 @page
 def task_done(ctx: Ctx) -> Response:
     task_id = ctx.request.path_params["task_id"]
     if not mark_done(ctx.shop.store, task_id, ctx.shop.clock.now()):
-        return ctx.back("/orders", "That task was already done.")
-    return ctx.back("/orders", "Task done.")
+        return ctx.back("/orders", _("That task was already done."))
+    return ctx.back("/orders", _("Task done."))
 
 
 @page
@@ -199,9 +200,9 @@ def note(ctx: Ctx) -> Response:
     ref = ctx.request.path_params["ref"]
     text = ctx.field("text")
     if not text:
-        raise FormProblem("the note is empty")
+        raise FormProblem(_("the note is empty"))
     add_note(ctx.shop.store, ref, text, ctx.shop.clock.now())
-    return ctx.back(f"/orders/{ref}", "Note added.")
+    return ctx.back(f"/orders/{ref}", _("Note added."))
 
 
 @page
@@ -216,14 +217,14 @@ def reply(ctx: Ctx) -> Response:
         ctx.shop.store, int(answers) if answers.isdigit() else 0, detail["id"]
     )
     if row is None:
-        raise FormProblem("this order has no message from the customer to answer")
+        raise FormProblem(_("this order has no message from the customer to answer"))
     if not ctx.web.use_nonce(ctx.field("nonce")):
-        return ctx.back(home, "This reply was already sent; it is not sent twice.")
+        return ctx.back(home, _("This reply was already sent; it is not sent twice."))
     if ctx.field("was_waiting") == "1" and _answered(ctx.shop, row):
         ctx.session[f"draft:{detail['ref']}"] = text
         return ctx.back(
             home,
-            "This message was answered meanwhile, so nothing was sent. Your text is kept below.",
+            _("This message was answered meanwhile, so nothing was sent. Your text is kept below."),
             "error",
         )
     language = ctx.field("lang")
@@ -245,10 +246,13 @@ def link(ctx: Ctx) -> Response:
     message = ctx.field("message")
     message_id = int(message) if message.isdigit() else 0
     if not queries.is_on_order(ctx.shop.store, message_id, order["id"]):
-        raise FormProblem("that message is not on this order")
+        raise FormProblem(_("that message is not on this order"))
     linked = link_sender(ctx.shop.store, message_id, ctx.shop.clock.now())
     return ctx.back(
-        f"/orders/{linked.ref}", f"{linked.sender} is now {linked.customer}, the customer."
+        f"/orders/{linked.ref}",
+        _("{sender} is now {customer}, the customer.").format(
+            sender=linked.sender, customer=linked.customer
+        ),
     )
 
 

@@ -26,6 +26,9 @@ from banco.config import ConfigError
 from banco.connectors import ConnectorError, Registry
 from banco.inbox.clock import Clock
 from banco.inbox.errors import BancoError
+from banco.inbox.i18n import catalogs
+from banco.inbox.i18n.catalogs import N_, speaking
+from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.orders.pipeline import OrderError
 from banco.inbox.shop import Shop
 from banco.inbox.store import queries
@@ -44,7 +47,9 @@ log = logging.getLogger("banco.web")
 TEMPLATES = Path(__file__).parent / "templates"
 #: Problems the maker can act on (inbox.errors): said on the page, never as a crash.
 REFUSALS = (BancoError, ConnectorError)
-CRASH = "Banco hit a problem it did not expect. Nothing was lost. Go back and try again; if it happens again, please report it."
+CRASH = N_(
+    "Banco hit a problem it did not expect. Nothing was lost. Go back and try again; if it happens again, please report it."
+)
 
 
 class FormProblem(Exception):
@@ -87,13 +92,20 @@ class Web:
 
 
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    """The templates, their words looked up in the catalog of the language each page is rendered in."""
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=catalogs.gettext, ngettext=catalogs.ngettext, newstyle=True
+    )
+    return env
 
 
 @dataclass
@@ -156,17 +168,18 @@ class Ctx:
 def render_page(web: Web, request: Request, template: str, **values: Any) -> str:
     """A page without a shop too (the login page, a broken banco.toml)."""
     values.setdefault("shop_name", "Banco")
-    values.setdefault("lang", "en")
+    values.setdefault("lang", catalogs.current_language())
     values.setdefault("waiting_count", None)
-    return web.templates.get_template(template).render(
-        request=request,
-        path=request.url.path,
-        csrf=csrf_token(request.session),
-        flashes=request.session.pop("flash", []),
-        signed_in=signed_in(request),
-        login_required=web.login_required,
-        **values,
-    )
+    with speaking(values["lang"]):
+        return web.templates.get_template(template).render(
+            request=request,
+            path=request.url.path,
+            csrf=csrf_token(request.session),
+            flashes=request.session.pop("flash", []),
+            signed_in=signed_in(request),
+            login_required=web.login_required,
+            **values,
+        )
 
 
 def error_page(web: Web, request: Request, status: int, title: str, lines: list[str]) -> Response:
@@ -196,8 +209,8 @@ def page(handler: Handler) -> Endpoint:
                     web,
                     request,
                     403,
-                    "This form is out of date.",
-                    ["Go back, reload the page and try again. Nothing was changed."],
+                    _("This form is out of date."),
+                    [_("Go back, reload the page and try again. Nothing was changed.")],
                 )
         return await run_in_threadpool(_run, handler, web, request, form)
 
@@ -211,26 +224,33 @@ def _run(handler: Handler, web: Web, request: Request, form: FormData | None) ->
     except ConfigError as e:
         lines = [f"{e.path}: {problem}" for problem in e.problems]
         return error_page(
-            web, request, 500, "banco.toml needs fixing.", [*lines, "Fix it, then reload."]
+            web, request, 500, _("banco.toml needs fixing."), [*lines, _("Fix it, then reload.")]
         )
     except StoreError as e:
-        return error_page(web, request, 500, "Banco cannot open its store.", [str(e)])
+        return error_page(web, request, 500, _("Banco cannot open its store."), [str(e)])
     ctx = Ctx(request, web, shop, form)
+    with speaking(shop.config.shop.language):
+        return _answer(handler, ctx)
+
+
+def _answer(handler: Handler, ctx: Ctx) -> Response:
+    """The handler's page, or its refusal said plainly; the shop is closed after."""
+    web, request, form, shop = ctx.web, ctx.request, ctx.form, ctx.shop
     try:
         return handler(ctx)
     except NotFound as e:
-        return error_page(web, request, 404, "Not found.", [str(e)])
+        return error_page(web, request, 404, _("Not found."), [str(e)])
     except (*REFUSALS, FormProblem) as e:
         if form is None:
             status = 404 if isinstance(e, OrderError) else 400
-            return error_page(web, request, status, "That did not work.", [sentence(e)])
+            return error_page(web, request, status, _("That did not work."), [sentence(e)])
         if ctx.wants_json:
             return JSONResponse({"ok": False, "error": sentence(e)}, status_code=400)
         referer = request.headers.get("referer", "")
         return ctx.back(_local_path(referer) or "/", sentence(e), "error")
     except Exception as e:  # never a traceback on the page: say it plainly, log the details
         log.exception("the page %s failed", request.url.path)
-        return error_page(web, request, 500, CRASH, [f"({type(e).__name__}: {e})"])
+        return error_page(web, request, 500, _(CRASH), [f"({type(e).__name__}: {e})"])
     finally:
         shop.close()
 

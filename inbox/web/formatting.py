@@ -7,8 +7,14 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_time
+from babel.units import format_unit
+
 from banco.inbox.clock import parse_iso
-from banco.inbox.i18n.words import duration, say
+from banco.inbox.i18n.catalogs import N_
+from banco.inbox.i18n.catalogs import gettext as _
+from banco.inbox.i18n.money import locale_of
+from banco.inbox.i18n.words import duration, number, say
 from banco.inbox.orders.pipeline import STATUS_WORDS
 from banco.inbox.replies.outbox import state_words
 from banco.inbox.replies.templates import format_price
@@ -16,12 +22,13 @@ from banco.inbox.routines.plan import format_day, format_hours
 from banco.inbox.shop import Shop
 
 PAYMENT_WORDS = {
-    "none": "nothing paid yet",
-    "deposit_paid": "deposit paid",
-    "paid": "paid in full",
-    "refunded": "refunded",
+    "none": N_("nothing paid yet"),
+    "deposit_paid": N_("deposit paid"),
+    "paid": N_("paid in full"),
+    "refunded": N_("refunded"),
 }
-CHANNEL_WORDS = {"email": "email", "telegram": "Telegram", "form": "order form"}
+CHANNEL_WORDS = {"email": N_("email"), "telegram": N_("Telegram"), "form": N_("order form")}
+MESSAGE_STATUS_WORDS = {"unreadable": N_("unreadable"), "too_large": N_("too large")}
 
 
 class Formats:
@@ -48,8 +55,16 @@ class Formats:
         local = self.local(moment)
         if local is None:
             return ""
-        text = f"{self.day(local.date())} {local:%H:%M}"
+        text = f"{self.day(local.date())} {self.clock_time(local)}"
         return text if local.year == self.today.year else f"{text} {local.year}"
+
+    def clock_time(self, moment: datetime) -> str:
+        """ "10:00" as the maker's language writes the time of day."""
+        return format_time(moment, "HH:mm", locale=locale_of(self.lang))
+
+    def number(self, value: float | None) -> str:
+        """A number in a form field as the maker writes it: "2,5" in Italian; "" for none."""
+        return number(value, self.lang) if value is not None else ""
 
     def iso(self, moment: str | datetime | None) -> str:
         local = self.local(moment)
@@ -98,8 +113,8 @@ class Formats:
         """A reply's state in the outbox: "queued", "scheduled for Thu 3 Dec 09:00"..."""
         words = state_words(row)
         if words == "scheduled":
-            return f"scheduled for {self.when(row['send_at'])}"
-        return words
+            return _("scheduled for {when}").format(when=self.when(row["send_at"]))
+        return _(words)
 
     @staticmethod
     def recipient(row: Mapping[str, Any]) -> str:
@@ -108,25 +123,37 @@ class Formats:
 
     @staticmethod
     def status(status: str) -> str:
-        return STATUS_WORDS.get(status, status.replace("_", " "))
+        return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status.replace("_", " ")
 
     @staticmethod
     def payment(payment: str | None) -> str:
-        return PAYMENT_WORDS.get(payment or "none", (payment or "").replace("_", " "))
+        words = PAYMENT_WORDS.get(payment or "none")
+        return _(words) if words else (payment or "").replace("_", " ")
 
     @staticmethod
     def channel(channel: str) -> str:
-        return CHANNEL_WORDS.get(channel, channel)
+        return _(CHANNEL_WORDS[channel]) if channel in CHANNEL_WORDS else channel
 
     @staticmethod
-    def size(size: int | None) -> str:
+    def message_status(status: str) -> str:
+        """ "unreadable", "too large": why a message could not be read whole."""
+        words = MESSAGE_STATUS_WORDS.get(status)
+        return _(words) if words else status.replace("_", " ")
+
+    def size(self, size: int | None) -> str:
+        """ "12 kB", "1,5 MB" as Babel writes them for the maker's language."""
         if not size:
             return ""
+        locale = locale_of(self.lang)
         if size < 1024:
-            return f"{size} bytes"
+            return format_unit(size, "digital-byte", length="short", locale=locale)
         if size < 1024 * 1024:
-            return f"{size / 1024:.0f} KB"
-        return f"{size / 1048576:.1f} MB"
+            return format_unit(
+                round(size / 1024), "digital-kilobyte", length="short", locale=locale
+            )
+        return format_unit(
+            round(size / 1048576, 1), "digital-megabyte", length="short", locale=locale
+        )
 
     @staticmethod
     def snippet(text: str | None, width: int = 90) -> str:
@@ -155,19 +182,32 @@ class Formats:
         if event["to_status"]:
             start = self.status(event["from_status"]) if event["from_status"] else ""
             moved = f"{start} → {self.status(event['to_status'])}" if start else ""
-            return moved or f"created as {self.status(event['to_status'])}"
+            return moved or _("created as {status}").format(status=self.status(event["to_status"]))
         if event["kind"] == "fields" and event["data"]:
             changes = json.loads(event["data"])
             return "; ".join(
-                f"{name.replace('_', ' ')}: {_value(old)} → {_value(new)}"
+                f"{self.field_name(name)}: {self._value(old)} → {self._value(new)}"
                 for name, (old, new) in changes.items()
             )
-        return {"note": "note"}.get(event["kind"], event["kind"].replace("_", " "))
+        return _("note") if event["kind"] == "note" else event["kind"].replace("_", " ")
+
+    @staticmethod
+    def field_name(name: str) -> str:
+        words = FIELD_WORDS.get(name)
+        return _(words) if words else name.replace("_", " ")
+
+    def _value(self, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            return number(value, self.lang)
+        return str(value).replace("_", " ")
 
 
-def _value(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value).replace("_", " ")
+FIELD_WORDS = {
+    "deadline": N_("deadline"),
+    "estimated_hours": N_("hours of work"),
+    "price": N_("price"),
+    "payment": N_("payment"),
+    "title": N_("title"),
+}

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from starlette.responses import Response
 from starlette.routing import Route
 
+from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES
 from banco.inbox.replies.session import prepare_session
 from banco.inbox.shop import Shop
@@ -66,7 +67,7 @@ def inbox(ctx: Ctx) -> Response:
 
     return ctx.render(
         "inbox.html",
-        title="Inbox",
+        title=_("Inbox"),
         words=words,
         results=results,
         messages=shown,
@@ -77,14 +78,14 @@ def inbox(ctx: Ctx) -> Response:
         filters=filters,
         channels=CHANNELS,
         accounts=[a.name for a in ctx.shop.config.accounts],
-        statuses=[(s, STATUS_WORDS[s]) for s in STATUSES],
+        statuses=[(s, _(STATUS_WORDS[s])) for s in STATUSES],
     )
 
 
 def _message(shop: Shop, message_id: int) -> dict[str, Any]:
     message = queries.get_message(shop.store, message_id)
     if message is None:
-        raise NotFound(f"There is no message {message_id}.")
+        raise NotFound(_("There is no message {id}.").format(id=message_id))
     return message
 
 
@@ -116,7 +117,7 @@ def message(ctx: Ctx) -> Response:
     row = _message(ctx.shop, message_id)
     return ctx.render(
         "message.html",
-        title=row["subject"] or f"Message {message_id}",
+        title=row["subject"] or _("Message {id}").format(id=message_id),
         m=row,
         attachments=attachments_of(ctx.shop, [message_id]).get(message_id, []),
         has_html=row["raw_type"] == "rfc822" and safety.email_html(row["raw"]) is not None,
@@ -131,13 +132,17 @@ def formatted(ctx: Ctx) -> Response:
     row = _message(ctx.shop, message_id)
     html = safety.email_html(row["raw"]) if row["raw_type"] == "rfc822" else None
     if html is None:
-        raise NotFound(f"Message {message_id} has no formatted version; its text is all there is.")
+        raise NotFound(
+            _("Message {id} has no formatted version; its text is all there is.").format(
+                id=message_id
+            )
+        )
     images = ctx.query("images") == "1"
     clean = safety.sanitise(html, remote_images=images)
     headers = {"Content-Security-Policy": safety.CSP_REMOTE_IMAGES} if images else None
     return ctx.render(
         "formatted.html",
-        title=row["subject"] or f"Message {message_id}",
+        title=row["subject"] or _("Message {id}").format(id=message_id),
         m=row,
         body=clean.html,
         blocked=clean.blocked_images,
@@ -160,7 +165,7 @@ def attachment(ctx: Ctx) -> Response:
     row = queries.attachment_named(ctx.shop.store, sha)
     path = safety.attachment_path(ctx.shop.store.attachments, sha) if row else None
     if row is None or path is None:
-        raise NotFound("There is no such file.")
+        raise NotFound(_("There is no such file."))
     return safety.file_response(
         path, row["filename"], row["content_type"], download=ctx.query("download") == "1"
     )

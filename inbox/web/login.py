@@ -9,6 +9,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from banco.inbox.i18n.catalogs import gettext as _
+from banco.inbox.i18n.catalogs import ngettext
 from banco.inbox.web.auth import CsrfError, check_csrf, password_matches, safe_next, signed_in
 from banco.inbox.web.context import Web, error_page, render_page
 
@@ -24,7 +26,7 @@ def _form(
         web,
         request,
         "login.html",
-        title="Sign in",
+        title=_("Sign in"),
         problem=problem,
         next=safe_next(target or request.query_params.get("next")),
     )
@@ -43,7 +45,7 @@ async def login(request: Request) -> Response:
         check_csrf(request, form)
     except CsrfError:
         return _form(
-            request, web, 403, "The page was out of date; type the password again.", target
+            request, web, 403, _("The page was out of date; type the password again."), target
         )
     address = _client(request)
     wait = web.limiter.wait_seconds(address)
@@ -53,7 +55,11 @@ async def login(request: Request) -> Response:
             request,
             web,
             429,
-            f"Too many wrong passwords. Wait {minutes} minute{'s' if minutes > 1 else ''}, then try again.",
+            ngettext(
+                "Too many wrong passwords. Wait {n} minute, then try again.",
+                "Too many wrong passwords. Wait {n} minutes, then try again.",
+                minutes,
+            ).format(n=minutes),
             target,
         )
     given = form.get("password")
@@ -61,7 +67,7 @@ async def login(request: Request) -> Response:
     ok = isinstance(given, str) and await run_in_threadpool(password_matches, web.password, given)
     if not ok:
         web.limiter.failed(address)
-        return _form(request, web, 401, "That is not the password. Try again.", target)
+        return _form(request, web, 401, _("That is not the password. Try again."), target)
     web.limiter.succeeded(address)
     request.session.clear()  # a new session on signing in: nothing carried over from before
     request.session["user"] = True
@@ -75,7 +81,9 @@ async def logout(request: Request) -> Response:
     try:
         check_csrf(request, form)
     except CsrfError:
-        return error_page(web, request, 403, "This form is out of date.", ["Reload and try again."])
+        return error_page(
+            web, request, 403, _("This form is out of date."), [_("Reload and try again.")]
+        )
     request.session.clear()
     return RedirectResponse("/login" if web.login_required else "/", status_code=303)
 

@@ -8,6 +8,7 @@ from datetime import date
 from starlette.responses import Response
 from starlette.routing import Route
 
+from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.routines.ics import plan_ics
 from banco.inbox.routines.plan import Deadline, Plan, build_plan, warning_text
 from banco.inbox.shop import Shop
@@ -42,7 +43,7 @@ def plan(ctx: Ctx) -> Response:
     lang = ctx.shop.config.shop.language
     return ctx.render(
         "plan.html",
-        title="Plan",
+        title=_("Plan"),
         days=shown,
         due=due,
         warnings=[warning_text(w, lang) for w in laid_out.warnings],

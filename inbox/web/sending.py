@@ -8,13 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from banco.config import ConfigError
+from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.replies.outbox import STATE_WORDS, Delivery, cannot_send_reason, deliver, route
 from banco.inbox.replies.session import send_time as read_time
 from banco.inbox.replies.when import WhenError
 from banco.inbox.shop import Shop
 from banco.inbox.store.outbox import ReplyState, recipient, reply_state
 from banco.inbox.store.queries import message_row
-from banco.inbox.web.formatting import CHANNEL_WORDS, Formats
+from banco.inbox.web.formatting import Formats
 
 
 def delivery_words(shop: Shop, delivery: Delivery) -> tuple[str, str]:
@@ -22,33 +23,41 @@ def delivery_words(shop: Shop, delivery: Delivery) -> tuple[str, str]:
     delivery can leave it in, said as what will really happen next."""
     row = recipient(shop.store, delivery.outbox_id)
     if row is None:
-        return "The reply is gone from the outbox.", "error"
+        return _("The reply is gone from the outbox."), "error"
     who = row["name"] or Formats.recipient(row)
-    how = CHANNEL_WORDS.get(row["channel"], row["channel"])
+    how = Formats.channel(row["channel"])
     if delivery.status == "sent":
-        return f"Sent to {who} by {how}.", "ok"
+        return _("Sent to {who} by {how}.").format(who=who, how=how), "ok"
     if delivery.status == "queued":
         return (
-            f"Not sent yet: {delivery.error}. It stays in the outbox; Banco tries again at the"
-            " next collect.",
+            _(
+                "Not sent yet: {problem}. It stays in the outbox; Banco tries again at the"
+                " next collect."
+            ).format(problem=delivery.error),
             "error",
         )
     if delivery.status == "elsewhere":
-        return "Another Banco window is sending it right now.", "ok"
+        return _("Another Banco window is sending it right now."), "ok"
     if delivery.status == "failed":
         return (
-            f"{how.capitalize()} refused the reply to {who}: {delivery.error}. Nothing went out;"
-            " send it again or cancel it on the Accounts page.",
+            _(
+                "{how} refused the reply to {who}: {problem}. Nothing went out;"
+                " send it again or cancel it on the Accounts page."
+            ).format(how=how[:1].upper() + how[1:], who=who, problem=delivery.error),
             "error",
         )
     if delivery.status == "may_have_been_sent":  # never sent again by itself: she decides
         return (
-            f"The reply to {who} may have gone out ({delivery.error}). Look in the chat or your"
-            " Sent folder, then choose Send again or It went out: mark sent; Banco never sends"
-            " it again by itself.",
+            _(
+                "The reply to {who} may have gone out ({problem}). Look in the chat or your"
+                " Sent folder, then choose Send again or It went out: mark sent; Banco never sends"
+                " it again by itself."
+            ).format(who=who, problem=delivery.error),
             "error",
         )
-    return f"The reply to {who} is {STATE_WORDS.get(delivery.status, delivery.status)}.", "error"
+    state = STATE_WORDS.get(delivery.status)
+    words = _(state) if state else delivery.status
+    return _("The reply to {who} is {state}.").format(who=who, state=words), "error"
 
 
 def send_time(shop: Shop, scheduled: bool, when: str) -> datetime | None:
@@ -59,7 +68,7 @@ def send_time(shop: Shop, scheduled: bool, when: str) -> datetime | None:
     if not scheduled and not when:
         return None
     if not when:
-        raise WhenError("Write when the reply should go, such as tomorrow 09:00")
+        raise WhenError(_("Write when the reply should go, such as tomorrow 09:00"))
     return read_time(shop, when)
 
 
@@ -67,7 +76,12 @@ def hand_over(shop: Shop, outbox_id: int, send_at: datetime | None) -> tuple[str
     """A reply just queued: sent now, or left for its time. (sentence, "ok" or "error")"""
     if send_at is not None:
         when = Formats(shop).when(send_at)
-        return f"Scheduled for {when}; you can cancel it on the Accounts page until then.", "ok"
+        return (
+            _("Scheduled for {when}; you can cancel it on the Accounts page until then.").format(
+                when=when
+            ),
+            "ok",
+        )
     for result in deliver(shop, [outbox_id]):
         return delivery_words(shop, result)
     # Another delivery (a collect in ``banco run``) took it and finished first: say how it ended.

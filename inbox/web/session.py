@@ -14,6 +14,7 @@ from dataclasses import replace
 from starlette.responses import Response
 from starlette.routing import Route
 
+from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES, update_fields
 from banco.inbox.orders.status import change_status
 from banco.inbox.replies.language import set_language
@@ -33,7 +34,7 @@ from banco.inbox.replies.session import (
 from banco.inbox.replies.when import WhenError
 from banco.inbox.web.context import Ctx, FormProblem, page, sentence
 from banco.inbox.web.sending import hand_over, replyroute, send_time
-from banco.inbox.web.values import parse_number
+from banco.inbox.web.values import parse_price
 
 HOME = "/session"
 
@@ -59,7 +60,7 @@ def session(ctx: Ctx) -> Response:
     shown = {x["id"] for x in current.pending} if current else set()
     return ctx.render(
         "session.html",
-        title="Reply session",
+        title=_("Reply session"),
         item=current,
         uncertain=[x for x in uncertain(ctx.shop) if x["id"] not in shown],
         route=replyroute(ctx.shop, current.latest) if current else None,
@@ -68,9 +69,9 @@ def session(ctx: Ctx) -> Response:
         remaining=len(ahead),
         total_messages=sum(len(i.messages) for i in items),
         skipped=len([i for i in items if i.key in skipped]),
-        purposes=[(p, PURPOSE_WORDS[p]) for p in PURPOSES],
+        purposes=[(p, _(PURPOSE_WORDS[p])) for p in PURPOSES],
         languages=list(LANGUAGE_NAMES.items()),
-        statuses=[(s, STATUS_WORDS[s]) for s in STATUSES],
+        statuses=[(s, _(STATUS_WORDS[s])) for s in STATUSES],
     )
 
 
@@ -107,7 +108,7 @@ def _keep_draft(ctx: Ctx, item: SessionItem) -> None:
 
 
 def _gone(ctx: Ctx) -> Response:
-    return ctx.back(HOME, "That one was answered meanwhile, so nothing more was done.")
+    return ctx.back(HOME, _("That one was answered meanwhile, so nothing more was done."))
 
 
 @page
@@ -133,7 +134,7 @@ def send(ctx: Ctx) -> Response:
 def skip(ctx: Ctx) -> Response:
     key = ctx.request.path_params["key"]
     ctx.session["skipped"] = [*_skipped(ctx), key]
-    return ctx.back(HOME, "Skipped: it stays waiting.")
+    return ctx.back(HOME, _("Skipped: it stays waiting."))
 
 
 @page
@@ -142,7 +143,7 @@ def put_off(ctx: Ctx) -> Response:
     if item is None:
         return _gone(ctx)
     until = snooze(ctx.shop, item)
-    return ctx.back(HOME, f"Snoozed until {ctx.f.when(until)}.")
+    return ctx.back(HOME, _("Snoozed until {when}.").format(when=ctx.f.when(until)))
 
 
 @page
@@ -151,7 +152,7 @@ def no_reply(ctx: Ctx) -> Response:
     if item is None:
         return _gone(ctx)
     no_reply_needed(ctx.shop, item)
-    return ctx.back(HOME, "Marked as needing no reply.")
+    return ctx.back(HOME, _("Marked as needing no reply."))
 
 
 @page
@@ -160,13 +161,16 @@ def status(ctx: Ctx) -> Response:
     if item is None:
         return _gone(ctx)
     if item.order is None:
-        raise FormProblem("this message has no order, so it has no status")
+        raise FormProblem(_("this message has no order, so it has no status"))
     wanted = ctx.field("status")
     if wanted not in STATUSES:
-        raise FormProblem("pick a status")
+        raise FormProblem(_("pick a status"))
     _keep_draft(ctx, item)
     moved = change_status(ctx.shop, item.order["ref"], wanted, "in the reply session")
-    return ctx.back(f"{HOME}?key={item.key}", f"{moved['ref']} is now {STATUS_WORDS[wanted]}.")
+    return ctx.back(
+        f"{HOME}?key={item.key}",
+        _("{ref} is now {status}.").format(ref=moved["ref"], status=_(STATUS_WORDS[wanted])),
+    )
 
 
 @page
@@ -175,8 +179,8 @@ def price(ctx: Ctx) -> Response:
     if item is None:
         return _gone(ctx)
     if item.order is None:
-        raise FormProblem("this message has no order to put a price on")
-    amount = parse_number(ctx.field("price"), "price")
+        raise FormProblem(_("this message has no order to put a price on"))
+    amount = parse_price(ctx.field("price"), ctx.shop)
     _keep_draft(ctx, item)
     update_fields(
         ctx.shop.store,
@@ -185,13 +189,15 @@ def price(ctx: Ctx) -> Response:
         ctx.shop.clock.now(),
         "in the reply session",
     )
-    return ctx.back(f"{HOME}?key={item.key}", f"{item.order['ref']}: price saved.")
+    return ctx.back(
+        f"{HOME}?key={item.key}", _("{ref}: price saved.").format(ref=item.order["ref"])
+    )
 
 
 @page
 def restart(ctx: Ctx) -> Response:
     ctx.session.pop("skipped", None)
-    return ctx.back(HOME, "Starting again from the oldest message.")
+    return ctx.back(HOME, _("Starting again from the oldest message."))
 
 
 routes = [

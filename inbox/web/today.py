@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
+from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.routines.digest_delivery import daily_digest
 from banco.inbox.web.accounts import outbox_problems
 from banco.inbox.web.context import Ctx, page
@@ -13,7 +14,7 @@ from banco.inbox.web.context import Ctx, page
 @page
 def today(ctx: Ctx) -> Response:
     digest = daily_digest(ctx.shop)
-    return ctx.render("today.html", d=digest, outbox=outbox_problems(ctx.shop), title="Today")
+    return ctx.render("today.html", d=digest, outbox=outbox_problems(ctx.shop), title=_("Today"))
 
 
 routes = [Route("/", today, name="today")]

@@ -1,4 +1,5 @@
-"""Form values as the maker types them: dates (2026-12-20 or 20/12/2026) and amounts (2,5)."""
+"""Form values as the maker types them: dates (2026-12-20 or 20/12/2026), hours (2,5) and prices
+written the way her language writes amounts ("1.250,50" in Italian, "1 250,50" in French)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import math
 import re
 from datetime import date
 
+from banco.inbox.i18n.catalogs import gettext as _
+from banco.inbox.i18n.money import parse_amount
+from banco.inbox.shop import Shop
 from banco.inbox.web.context import FormProblem
 
 
@@ -18,7 +22,9 @@ def parse_date(text: str) -> date | None:
             return date(int(match[3]), int(match[2]), int(match[1]))
         return date.fromisoformat(text)
     except ValueError:
-        raise FormProblem(f'"{text}" is not a date; write it as 2026-12-20') from None
+        raise FormProblem(
+            _('"{text}" is not a date; write it as 2026-12-20').format(text=text)
+        ) from None
 
 
 def parse_number(text: str, what: str) -> float | None:
@@ -27,7 +33,17 @@ def parse_number(text: str, what: str) -> float | None:
     try:
         value = float(text.replace("€", "").replace(" ", "").replace(",", "."))
     except ValueError:
-        raise FormProblem(f'"{text}" is not a number for the {what}') from None
+        raise FormProblem(
+            _('"{text}" is not a number for the {what}').format(text=text, what=what)
+        ) from None
     if value < 0 or not math.isfinite(value):
-        raise FormProblem(f"the {what} cannot be {text}")
+        raise FormProblem(_("the {what} cannot be {text}").format(what=what, text=text))
     return value
+
+
+def parse_price(text: str, shop: Shop) -> float | None:
+    """A price typed in the maker's language, to the cent (AmountError says how to write it);
+    the store's number holds it exactly, as `banco orders price` writes it."""
+    if not text:
+        return None
+    return float(parse_amount(text, shop.config.shop.language, shop.config.shop.currency))
