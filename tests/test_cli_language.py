@@ -88,7 +88,7 @@ def test_an_italian_price_is_read_the_italian_way(tmp_path: Path, write_shop, ru
     refused = run(*home, "orders", "price", "B-0001", "1,250")
     assert refused.exit_code == 1
     assert refused.output.splitlines() == [
-        'Error: "1,250" ha più di due decimali; scrivilo come 1.250,50'
+        'Errore: "1,250" ha più di due decimali; scrivilo come 1.250,50'
     ]
     assert json.loads(run(*home, "orders", "show", "B-0001", "--json").output)["price"] == 1250.5
 
@@ -104,3 +104,64 @@ def test_a_command_without_a_shop_speaks_the_computers_language(
         env={"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": tag},
     )
     assert result.exit_code == 0 and words in result.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "it",
+            ["Errore: Valore non valido per 'STATUS'", "Il comando 'nosuch' non esiste.", "Uso:"],
+        ),
+        (
+            "fr",
+            [
+                "Erreur : Valeur non valide pour 'STATUS'",
+                "La commande 'nosuch' n'existe pas.",
+                "Utilisation :",
+            ],
+        ),
+    ],
+)
+def test_clicks_own_words_are_in_the_makers_language(
+    lang: str, words: list[str], tmp_path: Path, write_shop, run
+) -> None:
+    home = ["--home", str(speaking_shop(tmp_path, write_shop, lang))]
+    assert run(*home, "collect").exit_code == 0
+    said = [
+        run(*home, "orders", "status", "B-0001", "finished"),
+        run(*home, "nosuch"),
+        run(*home, "orders", "price"),
+    ]
+    assert [result.exit_code for result in said] == [2, 2, 2]
+    text = "\n".join(result.output for result in said)
+    assert all(word in text for word in words), text
+    assert "Usage:" not in text and "Error:" not in text and "Missing argument" not in text
+    english = run("--home", str(tmp_path / "elsewhere"), "nosuch").output
+    assert "Error: No such command 'nosuch'." in english
+
+
+@pytest.mark.parametrize("lang", ["it", "fr"])
+def test_every_word_of_click_is_in_the_catalog(lang: str) -> None:
+    import click
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    from banco.inbox.i18n.catalogs import LOCALE_DIR
+
+    with (LOCALE_DIR / lang / "click.po").open("rb") as po:
+        catalog = read_po(po, locale=lang)
+    problems = []
+    for _, _, message, _, _ in extract_from_dir(str(Path(click.__file__).parent)):
+        forms = message if isinstance(message, tuple) else (message,)
+        entry = catalog.get(forms if len(forms) > 1 else forms[0])
+        strings = () if entry is None else entry.string
+        strings = strings if isinstance(strings, tuple) else (strings,)
+        wanted = set(PLACEHOLDER.findall(" ".join(forms)))
+        if (
+            not strings
+            or not all(strings)
+            or any(set(PLACEHOLDER.findall(text)) != wanted and len(forms) == 1 for text in strings)
+        ):
+            problems.append(forms[0])
+    assert problems == []

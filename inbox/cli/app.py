@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -29,7 +30,15 @@ class Problem(click.ClickException):
 
 
 class BancoGroup(click.Group):
-    """Turns every failure into plain lines and an exit status; never a traceback."""
+    """Turns every failure into plain lines and an exit status; never a traceback. Click's own
+    words (usage, errors of the command line) are in the maker's language too."""
+
+    def main(self, args: Sequence[str] | None = None, *more: Any, **options: Any) -> Any:
+        from banco.inbox.cli.click_language import click_speaking, peeked_language
+
+        argv = list(sys.argv[1:] if args is None else args)
+        with click_speaking(peeked_language(argv, os.environ)):
+            return super().main(argv, *more, **options)
 
     def invoke(self, ctx: click.Context) -> Any:
         from banco.inbox.cli.demo import system_language
