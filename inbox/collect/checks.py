@@ -10,6 +10,7 @@ from banco.inbox.clock import parse_iso
 from banco.inbox.collect.sync import classify
 from banco.inbox.errors import BUG, NEEDS_YOU
 from banco.inbox.shop import Shop
+from banco.inbox.store.accounts import account_state, save_details
 from banco.inbox.store.copies import stored_count
 
 
@@ -44,14 +45,8 @@ def run_checks(shop: Shop, echo: Callable[[str], None], fix: bool = False) -> bo
             continue
         echo(f"✓ {account.name}: {result.summary}")
         if result.details:
-            shop.store.db.table("account_state").upsert(
-                {
-                    "account": account.name,
-                    "kind": account.kind,
-                    "details": json.dumps(result.details, ensure_ascii=False),
-                },
-                pk="account",
-            )
+            details = json.dumps(result.details, ensure_ascii=False)
+            save_details(shop.store, account.name, account.kind, details)
         for warning in [*result.warnings, *_quiet_gap(shop, connector)]:
             echo(f"  ! {warning}")
         for line in fixed:
@@ -81,7 +76,7 @@ def _quiet_gap(shop: Shop, connector: object) -> list[str]:
 
 
 def _last_state(shop: Shop, account: str, echo: Callable[[str], None]) -> None:
-    state = shop.store.one("select * from account_state where account = ?", [account])
+    state = account_state(shop.store, account)
     if state is None:
         echo("  never collected yet: run `banco collect`")
         return

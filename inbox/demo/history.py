@@ -12,6 +12,7 @@ from typing import Any
 from banco.inbox.orders.pipeline import update_fields
 from banco.inbox.orders.status import change_status
 from banco.inbox.shop import Shop
+from banco.inbox.store.orders import close_at_last_message, first_order_of
 
 #: customer, status, hours of work, deadline in days from today, price, payment
 HISTORY: list[tuple[str, str, float | None, int | None, float | None, str]] = [
@@ -31,7 +32,7 @@ def apply_history(shop: Shop) -> None:
     now = shop.clock.now()
     today = now.astimezone(shop.config.shop.timezone).date()
     for name, status, hours, due_in, price, payment in HISTORY:
-        order = _first_order_of(shop, name)
+        order = first_order_of(shop.store, name)
         if order is None:
             continue
         changes: dict[str, Any] = {"payment": payment}
@@ -44,16 +45,4 @@ def apply_history(shop: Shop) -> None:
         update_fields(shop.store, order["ref"], changes, now)
         change_status(shop, order["ref"], status)
         if status == "completed":  # finished when its conversation ended, not today
-            shop.store.db.conn.execute(
-                "update orders set closed_at = (select max(sent_at) from messages"
-                " where order_id = orders.id) where id = ?",
-                [order["id"]],
-            )
-
-
-def _first_order_of(shop: Shop, name: str) -> dict[str, Any] | None:
-    return shop.store.one(
-        "select o.id, o.ref from orders o join contacts c on c.id = o.contact_id"
-        " where c.name = ? order by o.id limit 1",
-        [name],
-    )
+            close_at_last_message(shop.store, order["id"])

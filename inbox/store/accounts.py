@@ -66,3 +66,15 @@ def save_cursor(
         },
         pk=("account", "stream"),
     )
+
+
+def account_state(store: Store, account: str) -> AccountState | None:
+    row = store.one("select * from account_state where account = ?", [account])
+    return cast(AccountState | None, row)
+
+
+def save_details(store: Store, account: str, kind: str, details: str) -> None:
+    """What ``banco check`` learned of the account at its source (``details``, JSON)."""
+    store.db.table("account_state").upsert(
+        {"account": account, "kind": kind, "details": details}, pk="account"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from banco.inbox.errors import WrongInput
 from banco.inbox.store.database import Store
@@ -107,4 +107,28 @@ def open_orders(store: Store) -> list[dict[str, Any]]:
         "select o.*, c.name as contact from orders o left join contacts c on c.id = o.contact_id"
         f" where o.status not in ({closed}) order by o.id",
         list(CLOSED),
+    )
+
+
+class OrderRef(TypedDict):
+    id: int
+    ref: str
+
+
+def first_order_of(store: Store, name: str) -> OrderRef | None:
+    """The first order of the customer called ``name``."""
+    row = store.one(
+        "select o.id, o.ref from orders o join contacts c on c.id = o.contact_id"
+        " where c.name = ? order by o.id limit 1",
+        [name],
+    )
+    return cast(OrderRef | None, row)
+
+
+def close_at_last_message(store: Store, order_id: int) -> None:
+    """The order was finished when its conversation ended."""
+    store.db.conn.execute(
+        "update orders set closed_at = (select max(sent_at) from messages"
+        " where order_id = orders.id) where id = ?",
+        [order_id],
     )
