@@ -12,6 +12,7 @@ import pytest
 from banco.connectors import Attachment, Handle, OrderFields, Page, Person, Record
 from banco.inbox.collect.ingest import Ingest
 from banco.inbox.orders.pipeline import HYPHENS_LOOKED_AT, may_hold_ref, ref_pattern, set_status
+from banco.inbox.store import accounts
 from banco.inbox.store.database import Store
 
 T0 = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
@@ -287,12 +288,12 @@ def test_a_page_whose_attachment_cannot_be_written_is_not_saved(
         save(ingest, email(2), email(3, attachments=[a]), cursor={"uid": 3})
     assert store.scalar("select count(*) from messages") == 1
     assert store.scalar("select count(*) from attachments") == 0
-    assert store.cursors("mail") == {"INBOX": {"uid": 1}}
+    assert accounts.cursors(store, "mail") == {"INBOX": {"uid": 1}}
 
 
 def test_cursor_is_written_with_its_page(store: Store, ingest: Ingest) -> None:
     save(ingest, email(1), cursor={"uid": 7})
-    assert store.cursors("mail") == {"INBOX": {"uid": 7}}
+    assert accounts.cursors(store, "mail") == {"INBOX": {"uid": 7}}
 
 
 def test_a_record_that_breaks_filing_is_kept_raw_and_the_page_goes_on(

@@ -1,5 +1,5 @@
 """No SQL outside the store: every room of the inbox asks the store's noun modules by name
-(``inbox/store/``), the one place a statement is written. The routines are left for now."""
+(``inbox/store/``), the one place a statement is written."""
 
 from __future__ import annotations
 
@@ -11,11 +11,7 @@ import pytest
 import banco.inbox
 
 INBOX = Path(banco.inbox.__file__).parent
-#: the rooms still allowed their own SQL, for now
-NOT_YET = ("routines",)
-OUTSIDE = sorted(
-    p for p in INBOX.rglob("*.py") if p.relative_to(INBOX).parts[0] not in ("store", *NOT_YET)
-)
+OUTSIDE = sorted(p for p in INBOX.rglob("*.py") if p.relative_to(INBOX).parts[0] != "store")
 #: The Store's doors to raw SQL, and SQL's own words at the start of a string. A transaction
 #: around calls of the store (``store.db.atomic()``) is no SQL of its own.
 RAW_SQL = re.compile(

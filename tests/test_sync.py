@@ -14,6 +14,7 @@ from listsource import ListConnector
 from banco.connectors import Registry
 from banco.inbox.collect.sync import collect
 from banco.inbox.store import database as store_module
+from banco.inbox.store.accounts import cursors
 from banco.inbox.store.database import CACHE_KB, LONG_RUN_CACHE_KB, Store
 
 
@@ -51,7 +52,7 @@ def test_collect_saves_every_page_and_moves_the_cursor(write_shop, open_shop) ->
     shop = open_shop(home)
     [result] = collect(shop)
     assert result.ok and result.counts.new == 5 and result.counts.orders == 3
-    assert shop.store.cursors("a") == {"main": 5}
+    assert cursors(shop.store, "a") == {"main": 5}
     write_items(home, "a", items(7))
     [again] = collect(shop)
     assert again.counts.new == 2
@@ -94,7 +95,7 @@ def test_a_failure_mid_account_keeps_the_pages_already_saved(write_shop, open_sh
     shop = open_shop(home)
     [result] = collect(shop)
     assert result.error_kind == "will_retry"
-    assert shop.store.cursors("flaky") == {"main": 2}
+    assert cursors(shop.store, "flaky") == {"main": 2}
     assert shop.store.scalar("select count(*) from messages") == 2
 
 

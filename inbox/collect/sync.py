@@ -17,7 +17,7 @@ from banco.inbox.clock import iso
 from banco.inbox.collect.ingest import Counts, Ingest
 from banco.inbox.errors import BUG, kind_of
 from banco.inbox.shop import Shop
-from banco.inbox.store import messages
+from banco.inbox.store import accounts, messages
 from banco.inbox.store.accounts import CollectOutcome, failures_in_a_row, save_collect_outcome
 from banco.inbox.store.checkpoint import Checkpointer
 from banco.inbox.store.runs import record_run
@@ -100,7 +100,7 @@ def _collect_account(shop: Shop, name: str, progress: Progress | None) -> Accoun
             done = 0
             checkpoints: Checkpointer | None = None
             with ExitStack() as long_run:
-                for page in connector.fetch(store.cursors(name)):
+                for page in connector.fetch(accounts.cursors(store, name)):
                     if done == 0 and _is_long_run(shop, page.remaining):
                         checkpoints = long_run.enter_context(store.long_run())
                     ingest.now = shop.clock.now()

@@ -18,12 +18,13 @@ import jinja2
 
 from banco.inbox.clock import iso, parse_iso
 from banco.inbox.i18n.words import duration, number, say
-from banco.inbox.orders.pipeline import CLOSED
 from banco.inbox.replies.outbox import uncertain
 from banco.inbox.routines.plan import format_day
+from banco.inbox.store import accounts, messages, orders
 from banco.inbox.store.copies import stored_count
 from banco.inbox.store.database import Store
-from banco.inbox.store.outbox import reply_on_its_way
+from banco.inbox.store.outbox import scheduled_before
+from banco.inbox.store.runs import last_run
 
 if TYPE_CHECKING:
     from banco.inbox.shop import Shop
@@ -79,8 +80,7 @@ class Digest:
 
 
 def last_digest_at(store: Store) -> datetime | None:
-    at = store.scalar("select max(started_at) from runs where routine = 'digest' and status = 'ok'")
-    return parse_iso(at) if at else None
+    return last_run(store, "digest", ok_only=True)
 
 
 def build_digest(
@@ -96,41 +96,15 @@ def build_digest(
     created since ``since`` (default: the last delivered digest, or the last 24 hours)."""
     since = since or last_digest_at(store) or now - timedelta(days=1)
     digest = Digest(shop, now, since, due_days)
-    closed = ",".join(f"'{s}'" for s in CLOSED)
-    digest.new_orders = store.all(
-        "select o.ref, o.title, o.status, o.deadline, c.name as contact from orders o"
-        " left join contacts c on c.id = o.contact_id where o.created_at >= ? order by o.id",
-        [iso(since)],
-    )
-    on_its_way, params = reply_on_its_way("m")
-    digest.waiting = store.all(  # a message with its reply in the outbox is answered
-        "select m.id, m.sent_at, m.channel, m.subject, m.text, m.sender, o.ref from messages m"
-        f" left join orders o on o.id = m.order_id where m.waiting = 1 and not {on_its_way}"
-        " order by m.sent_at, m.id",
-        params,
-    )
-    deadlines = store.all(
-        "select o.ref, o.title, o.deadline, o.status, c.name as contact from orders o"
-        " left join contacts c on c.id = o.contact_id"
-        f" where o.deadline is not null and o.status not in ({closed}) and o.deadline <= ?"
-        " order by o.deadline, o.id",
-        [(today + timedelta(days=due_days)).isoformat()],
-    )
+    digest.new_orders = orders.created_since(store, iso(since) or "")
+    digest.waiting = messages.waiting_with_refs(store)  # a reply in the outbox answers it
+    deadlines = orders.open_with_deadline(store, (today + timedelta(days=due_days)).isoformat())
     digest.overdue = [o for o in deadlines if o["deadline"] < today.isoformat()]
     digest.due = [o for o in deadlines if o["deadline"] >= today.isoformat()]
-    digest.failing = store.all(
-        "select * from account_state where failures > 0 order by error_kind = 'needs_you' desc, account"
-    )
-    problem_rows = (
-        "select m.id, m.account, m.sent_at, m.sender, m.subject, m.problem, m.size from messages m"
-        " where m.status = ? order by m.sent_at"
-    )
-    digest.unreadable = store.all(problem_rows, ["unreadable"])
-    digest.too_large = store.all(problem_rows, ["too_large"])
-    counted = store.all(
-        "select account, stream, source_count from sync_state"
-        " where source_count is not null order by account, stream"
-    )
+    digest.failing = accounts.failing_accounts(store)
+    digest.unreadable = messages.with_status(store, "unreadable")
+    digest.too_large = messages.with_status(store, "too_large")
+    counted = accounts.source_counts(store)
     for row in counted:
         row["stored"] = stored_count(store, row["account"], row["stream"])
     digest.gaps = [row for row in counted if row["source_count"] > row["stored"]]
@@ -145,12 +119,7 @@ def add_outbox(digest: Digest, shop: Shop) -> None:
     digest.uncertain = [{**row, "who": _recipient(row)} for row in uncertain(shop)]
     tomorrow = digest.now.astimezone(zone).date() + timedelta(days=1)
     midnight = datetime.combine(tomorrow, time(0), tzinfo=zone)
-    rows = shop.store.all(
-        "select x.id, x.to_handle, x.send_at, x.text, o.ref, c.name as customer from outbox x"
-        " left join orders o on o.id = x.order_id left join contacts c on c.id = o.contact_id"
-        " where x.status = 'queued' and x.send_at < ? order by x.send_at, x.id",
-        [iso(midnight)],
-    )
+    rows = scheduled_before(shop.store, midnight)
     digest.scheduled_today = [
         {**row, "who": _recipient(row), "at": f"{parse_iso(row['send_at']).astimezone(zone):%H:%M}"}
         for row in rows

@@ -18,7 +18,6 @@ from typing import Any
 
 from banco.connectors import Attachment, Handle, Outgoing, Sender
 from banco.connectors.email.parse import NOTE_KEY_PREFIX
-from banco.inbox.clock import iso
 from banco.inbox.routines.digest import (
     Digest,
     add_outbox,
@@ -27,6 +26,7 @@ from banco.inbox.routines.digest import (
     render_text,
 )
 from banco.inbox.shop import Shop
+from banco.inbox.store.checkins import current_checkins
 
 HTML_FILE = "digest.html"
 
@@ -54,12 +54,7 @@ def daily_digest(shop: Shop, lang: str | None = None) -> Digest:
     digest.waiting_on_customers = [
         asdict(s) for s in check_orders(shop, now) if s.waiting_on == "customer"
     ]
-    digest.checkins = shop.store.all(
-        "select c.name as contact, o.ref, o.title, o.closed_at from checkins k"
-        " join contacts c on c.id = k.contact_id join orders o on o.id = k.order_id"
-        " where k.done_at is null and k.suggested_at >= ? order by k.id",
-        [iso(now - timedelta(days=7))],
-    )
+    digest.checkins = current_checkins(shop.store, now - timedelta(days=7))
     add_outbox(digest, shop)
     return digest
 

@@ -24,8 +24,9 @@ from babel.dates import format_date
 from banco.inbox.i18n.money import locale_of
 from banco.inbox.i18n.words import hours as hours_words
 from banco.inbox.i18n.words import number, say
-from banco.inbox.orders.pipeline import CLOSED
+from banco.inbox.store import orders
 from banco.inbox.store.database import Store
+from banco.inbox.store.tasks import open_tasks_due_between
 
 #: The statuses whose work is laid out in the plan.
 PLANNED = ("booked", "in_progress", "awaiting_client")
@@ -131,24 +132,11 @@ def build_plan(store: Store, plan_config: Mapping[str, Any], zone: ZoneInfo, now
 
 
 def _planned_orders(store: Store) -> list[dict[str, Any]]:
-    marks = ",".join("?" * len(PLANNED))
-    return store.all(
-        "select o.id, o.ref, o.title, o.status, o.deadline, o.estimated_hours,"
-        " coalesce(c.name, '') as contact from orders o"
-        f" left join contacts c on c.id = o.contact_id where o.status in ({marks})"
-        " order by o.id",
-        PLANNED,
-    )
+    return orders.in_statuses(store, PLANNED)
 
 
 def _open_deadlines(store: Store) -> list[Deadline]:
-    marks = ",".join("?" * len(CLOSED))
-    rows = store.all(
-        "select o.ref, o.title, o.deadline, coalesce(c.name, '') as contact from orders o"
-        " left join contacts c on c.id = o.contact_id"
-        f" where o.deadline is not null and o.status not in ({marks}) order by o.deadline, o.id",
-        CLOSED,
-    )
+    rows = orders.open_with_deadline(store)
     return [
         Deadline(r["ref"], r["title"], date.fromisoformat(r["deadline"]), r["contact"])
         for r in rows
@@ -258,13 +246,7 @@ def _add_tasks(store: Store, days: list[DayPlan]) -> None:
     if not days:
         return
     by_day = {day.date.isoformat(): day for day in days}
-    marks = ",".join("?" * len(CLOSED))
-    rows = store.all(
-        "select t.title, t.due, o.ref from tasks t join orders o on o.id = t.order_id"
-        f" where t.done_at is null and o.status not in ({marks}) and t.due between ? and ?"
-        " order by t.due, t.id",
-        [*CLOSED, days[0].date.isoformat(), days[-1].date.isoformat()],
-    )
+    rows = open_tasks_due_between(store, days[0].date.isoformat(), days[-1].date.isoformat())
     for row in rows:
         by_day[row["due"]].tasks.append(row)
 

@@ -3,7 +3,8 @@ the next collect of each of its streams starts (its cursor)."""
 
 from __future__ import annotations
 
-from typing import TypedDict, cast
+import json
+from typing import Any, TypedDict, cast
 
 from banco.inbox.store.database import Store
 
@@ -78,3 +79,27 @@ def save_details(store: Store, account: str, kind: str, details: str) -> None:
     store.db.table("account_state").upsert(
         {"account": account, "kind": kind, "details": details}, pk="account"
     )
+
+
+def failing_accounts(store: Store) -> list[dict[str, Any]]:
+    """Accounts whose last collects failed, those that need the maker first."""
+    return store.all(
+        "select * from account_state where failures > 0"
+        " order by error_kind = 'needs_you' desc, account"
+    )
+
+
+def source_counts(store: Store) -> list[dict[str, Any]]:
+    """Each stream whose source said how many records it holds: account, stream, source_count."""
+    return store.all(
+        "select account, stream, source_count from sync_state"
+        " where source_count is not null order by account, stream"
+    )
+
+
+def cursors(store: Store, account: str) -> dict[str, Any]:
+    """Where each stream of ``account`` stands: the cursor saved with its last page."""
+    return {
+        row["stream"]: json.loads(row["cursor"])
+        for row in store.all("select stream, cursor from sync_state where account = ?", [account])
+    }

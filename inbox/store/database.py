@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -236,14 +235,6 @@ class Store:
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
-
-    def cursors(self, account: str) -> dict[str, Any]:
-        return {
-            row["stream"]: json.loads(row["cursor"])
-            for row in self.db.query(
-                "select stream, cursor from sync_state where account = ?", [account]
-            )
-        }
 
 
 def _file_name(data: bytes) -> tuple[str, str]:

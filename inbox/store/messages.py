@@ -462,3 +462,24 @@ def _update_waiting(
         f" and id in ({','.join('?' * len(message_ids))})",
         [*values, *message_ids],
     )
+
+
+def waiting_with_refs(store: Store) -> list[dict[str, Any]]:
+    """Messages waiting for the maker whose answer is not already in the outbox, oldest first,
+    with their order's reference: the digest's list."""
+    on_its_way, params = reply_on_its_way("m")
+    return store.all(
+        "select m.id, m.sent_at, m.channel, m.subject, m.text, m.sender, o.ref from messages m"
+        f" left join orders o on o.id = m.order_id where m.waiting = 1 and not {on_its_way}"
+        " order by m.sent_at, m.id",
+        params,
+    )
+
+
+def with_status(store: Store, status: str) -> list[dict[str, Any]]:
+    """Messages Banco could not read (``unreadable``) or fetch whole (``too_large``)."""
+    return store.all(
+        "select m.id, m.account, m.sent_at, m.sender, m.subject, m.problem, m.size from messages m"
+        " where m.status = ? order by m.sent_at",
+        [status],
+    )

@@ -132,3 +132,39 @@ def close_at_last_message(store: Store, order_id: int) -> None:
         " where order_id = orders.id) where id = ?",
         [order_id],
     )
+
+
+def created_since(store: Store, since: str) -> list[dict[str, Any]]:
+    """Orders created since ``since`` (stored time), with their customer's name: the digest's new
+    orders."""
+    return store.all(
+        "select o.ref, o.title, o.status, o.deadline, c.name as contact from orders o"
+        " left join contacts c on c.id = o.contact_id where o.created_at >= ? order by o.id",
+        [since],
+    )
+
+
+def open_with_deadline(store: Store, due_by: str | None = None) -> list[dict[str, Any]]:
+    """Open orders with a deadline (up to ``due_by``, a date, when given), earliest first, with
+    their customer's name (empty when none)."""
+    marks = ",".join("?" * len(CLOSED))
+    until = " and o.deadline <= ?" if due_by is not None else ""
+    return store.all(
+        "select o.ref, o.title, o.deadline, o.status, coalesce(c.name, '') as contact"
+        " from orders o left join contacts c on c.id = o.contact_id"
+        f" where o.deadline is not null and o.status not in ({marks}){until}"
+        " order by o.deadline, o.id",
+        [*CLOSED, *([due_by] if due_by is not None else [])],
+    )
+
+
+def in_statuses(store: Store, statuses: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Orders in ``statuses`` with what the plan needs, oldest first."""
+    marks = ",".join("?" * len(statuses))
+    return store.all(
+        "select o.id, o.ref, o.title, o.status, o.deadline, o.estimated_hours,"
+        " coalesce(c.name, '') as contact from orders o"
+        f" left join contacts c on c.id = o.contact_id where o.status in ({marks})"
+        " order by o.id",
+        list(statuses),
+    )

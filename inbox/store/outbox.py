@@ -234,3 +234,13 @@ def set_reply(store: Store, outbox_id: int, values: dict[str, Any]) -> None:
 def _status_in(statuses: Sequence[str], *, column: str = "status", negate: bool = False) -> str:
     marks = ",".join("?" * len(statuses))
     return f"where {column} {'not in' if negate else 'in'} ({marks})"
+
+
+def scheduled_before(store: Store, moment: datetime) -> list[dict[str, Any]]:
+    """Scheduled replies going out before ``moment``, soonest first, with order and customer."""
+    return store.all(
+        "select x.id, x.to_handle, x.send_at, x.text, o.ref, c.name as customer from outbox x"
+        " left join orders o on o.id = x.order_id left join contacts c on c.id = o.contact_id"
+        " where x.status = 'queued' and x.send_at < ? order by x.send_at, x.id",
+        [iso(moment)],
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypedDict, cast
+from typing import Any, TypedDict, cast
 
 from banco.inbox.clock import iso
 from banco.inbox.store.database import Store
@@ -79,3 +79,14 @@ def tasks_to_do(store: Store, order_id: int) -> list[TaskDue]:
         [order_id],
     )
     return cast(list[TaskDue], rows)
+
+
+def open_tasks_due_between(store: Store, first: str, last: str) -> list[dict[str, Any]]:
+    """Open tasks of open orders due between two dates (inclusive), with their order's ref."""
+    marks = ",".join("?" * len(CLOSED))
+    return store.all(
+        "select t.title, t.due, o.ref from tasks t join orders o on o.id = t.order_id"
+        f" where t.done_at is null and o.status not in ({marks}) and t.due between ? and ?"
+        " order by t.due, t.id",
+        [*CLOSED, first, last],
+    )
