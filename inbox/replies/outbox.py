@@ -288,12 +288,13 @@ def _claim(shop: Shop, row: dict[str, Any], now: datetime) -> str | None:
     A queued reply, or one claimed by a process that is gone (nothing had left yet)."""
     me = claimant()
     if row["status"] == "queued":
-        condition, extra = "status = 'queued' and (send_at is null or send_at <= ?)", [iso(now)]
+        taken = store_outbox.claim_queued(shop.store, row["id"], me, now + LEASE, now)
     elif _gone(row["claimed_by"], row["lease_until"], now):
-        condition, extra = "status = 'claimed' and claimed_by = ?", [row["claimed_by"]]
+        taken = store_outbox.take_over_claim(
+            shop.store, row["id"], me, now + LEASE, row["claimed_by"]
+        )
     else:
         return None
-    taken = store_outbox.claim(shop.store, row["id"], me, now + LEASE, condition, extra)
     return me if taken else None
 
 

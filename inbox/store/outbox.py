@@ -154,11 +154,34 @@ def any_due(store: Store, now: datetime) -> bool:
     )
 
 
-def claim(
+def claim_queued(
+    store: Store, outbox_id: int, me: str, lease_until: datetime, now: datetime
+) -> bool:
+    """Take reply ``outbox_id`` for ``me`` if it is still queued and due: one conditional
+    UPDATE, so of two processes only one wins."""
+    return _claim(
+        store,
+        outbox_id,
+        me,
+        lease_until,
+        "status = 'queued' and (send_at is null or send_at <= ?)",
+        [iso(now)],
+    )
+
+
+def take_over_claim(
+    store: Store, outbox_id: int, me: str, lease_until: datetime, gone: str
+) -> bool:
+    """Take reply ``outbox_id`` over from ``gone``, a claimant that can no longer act on it, if
+    ``gone`` still holds it (nothing had left yet)."""
+    return _claim(
+        store, outbox_id, me, lease_until, "status = 'claimed' and claimed_by = ?", [gone]
+    )
+
+
+def _claim(
     store: Store, outbox_id: int, me: str, lease_until: datetime, condition: str, extra: list[Any]
 ) -> bool:
-    """Take reply ``outbox_id`` for ``me`` if it still stands as ``condition`` (with ``extra``
-    for its marks): one conditional UPDATE, so of two processes only one wins."""
     taken = store.db.conn.execute(
         "update outbox set status = 'claimed', claimed_by = ?, lease_until = ?,"
         f" attempts = attempts + 1 where id = ? and {condition}",
