@@ -58,7 +58,7 @@ from banco.inbox.clock import iso
 from banco.inbox.collect.ingest import Ingest
 from banco.inbox.collect.sync import classify
 from banco.inbox.errors import WrongInput
-from banco.inbox.i18n.catalogs import N_
+from banco.inbox.i18n.catalogs import N_, _
 from banco.inbox.orders.pipeline import ref_pattern
 from banco.inbox.shop import Shop
 from banco.inbox.store import outbox as store_outbox
@@ -175,11 +175,11 @@ def route(shop: Shop, message: dict[str, Any]) -> tuple[str, str, Handle] | None
 
 def cannot_send_reason(message: dict[str, Any]) -> str:
     """Why no reply to ``message`` can leave Banco, and what the maker can do instead."""
-    return (
-        f"no account of yours can send this reply: {message['account']} only reads, and no"
-        " account that sends by email or Telegram reaches this customer. Answer from your own"
-        " mail program or phone, then mark the message as needing no reply"
-    )
+    return _(
+        "no account of yours can send this reply: {account} only reads, and no account that"
+        " sends by email or Telegram reaches this customer. Answer from your own mail program or"
+        " phone, then mark the message as needing no reply"
+    ).format(account=message["account"])
 
 
 def _sender(message: dict[str, Any]) -> Handle:

@@ -111,7 +111,7 @@ def order(ctx: Ctx) -> Response:
         suggestion=suggestion,
         draft=draft if isinstance(draft, str) else suggestion.text,
         purposes=[(p, _(PURPOSE_WORDS[p])) for p in PURPOSES],
-        languages=list(LANGUAGE_NAMES.items()),
+        languages=[(code, _(name)) for code, name in LANGUAGE_NAMES.items()],
         statuses=_statuses(),
         payments=PAYMENTS,
         nonce=secrets.token_urlsafe(16),

@@ -70,7 +70,7 @@ def session(ctx: Ctx) -> Response:
         total_messages=sum(len(i.messages) for i in items),
         skipped=len([i for i in items if i.key in skipped]),
         purposes=[(p, _(PURPOSE_WORDS[p])) for p in PURPOSES],
-        languages=list(LANGUAGE_NAMES.items()),
+        languages=[(code, _(name)) for code, name in LANGUAGE_NAMES.items()],
         statuses=[(s, _(STATUS_WORDS[s])) for s in STATUSES],
     )
 
