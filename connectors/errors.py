@@ -14,13 +14,26 @@
                                 ``unreadable_record``; it never ends a fetch).
 
 Every message is a plain sentence for a maker, not a programmer: say what happened and what to do.
+Write it as a template and its values, never as an f-string, so the inbox can say it in her
+language (``banco.config.sentence``)::
+
+    raise NeedsUser("The mail server {host} refused the login ({said}).", host=host, said=reply)
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from banco.config.sentence import Sentence
+
 
 class ConnectorError(Exception):
-    """Base of every error a connector raises on purpose."""
+    """Base of every error a connector raises on purpose. ``sentence`` is its text for the maker
+    (``str(error)`` in English)."""
+
+    def __init__(self, text: str = "", /, **values: Any) -> None:
+        self.sentence = Sentence(text, **values)
+        super().__init__(self.sentence)
 
 
 class NeedsUser(ConnectorError):

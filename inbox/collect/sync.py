@@ -16,6 +16,7 @@ from datetime import datetime
 from banco.inbox.clock import iso
 from banco.inbox.collect.ingest import Counts, Ingest
 from banco.inbox.errors import BUG, kind_of
+from banco.inbox.i18n.catalogs import _, said
 from banco.inbox.shop import Shop
 from banco.inbox.store import accounts, messages
 from banco.inbox.store.accounts import CollectOutcome, failures_in_a_row, save_collect_outcome
@@ -48,18 +49,17 @@ def classify(error: BaseException) -> tuple[str, str]:
     pass by itself."""
     kind = kind_of(error)
     if kind == BUG:
-        return BUG, (
-            f"Banco hit a bug reading this account ({type(error).__name__}: {error}); nothing was"
-            " lost, and the next collect tries again. If it keeps happening, please report it."
-        )
+        return BUG, _(
+            "Banco hit a bug reading this account ({error}); nothing was lost, and the next"
+            " collect tries again. If it keeps happening, please report it."
+        ).format(error=f"{type(error).__name__}: {error}")
     if isinstance(error, TimeoutError):
-        return kind, "the service took too long to answer; Banco will try again"
+        return kind, _("the service took too long to answer; Banco will try again")
     if isinstance(error, OSError):
-        return (
-            kind,
-            f"could not reach the service ({error.strerror or error}); Banco will try again",
+        return kind, _("could not reach the service ({reason}); Banco will try again").format(
+            reason=error.strerror or error
         )
-    return kind, str(error)
+    return kind, said(error)
 
 
 def collect(

@@ -23,6 +23,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from banco.config.sentence import Sentence
+
 SUPPORTED = ("en", "it", "fr")
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "banco"
@@ -83,6 +85,23 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_speaking.get()).ngettext(singular, plural, n)
+
+
+def said(text: object) -> str:
+    """A connector's or the config's sentence (``banco.config.sentence``), or an error carrying
+    one, in the maker's language; any other text as it is."""
+    if isinstance(text, BaseException):
+        text = getattr(text, "sentence", None) or (text.args[0] if text.args else str(text))
+    if not isinstance(text, Sentence):
+        return str(text)
+    if not text.values:
+        return gettext(text.template)
+    return gettext(text.template).format(
+        **{
+            name: said(value) if isinstance(value, Sentence) else value
+            for name, value in text.values.items()
+        }
+    )
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's own name for the marker)
