@@ -23,7 +23,7 @@ from babel.dates import format_date
 
 from banco.inbox.i18n.money import locale_of
 from banco.inbox.i18n.words import hours as hours_words
-from banco.inbox.i18n.words import number, say
+from banco.inbox.i18n.words import day_and_month, number, say
 from banco.inbox.store import orders
 from banco.inbox.store.database import Store
 from banco.inbox.store.tasks import open_tasks_due_between
@@ -323,8 +323,9 @@ def _warning_lines(plan: Plan, lang: str) -> list[str]:
 
 
 def warning_text(warning: PlanWarning, lang: str) -> str:
-    """ "B-0042 (Rossi wedding favours) cannot be ready by 2026-12-01: 9 hours short" """
-    values = {"ref": warning.ref, "title": warning.title, "deadline": warning.deadline.isoformat()}
+    """ "B-0042 (Rossi wedding favours) cannot be ready by 1 December: 9 hours short" """
+    deadline = day_and_month(warning.deadline, lang)
+    values = {"ref": warning.ref, "title": warning.title, "deadline": deadline}
     if not warning.short_hours:
         return say(lang, "plan_overdue", **values)
     hours = hours_words(warning.short_hours, lang)
