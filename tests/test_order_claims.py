@@ -187,7 +187,7 @@ def test_an_email_from_a_stranger_quoting_a_reference_waits_for_the_maker_to_lin
     assert handles_of(shop, 1) == CUSTOMER_HANDLES | {("email", "mallory@example.net")}
     shown = run("--home", str(home), "orders", "show", "B-0001").output
     assert "From a new sender" not in shown
-    assert "sender_linked: Mallory (email: mallory@example.net) is Cliente 0" in shown
+    assert "Mallory (email: mallory@example.net) linked to the customer, Cliente 0" in shown
 
     mail(maildir, 3, "Mallory <mallory@example.net>", "Una domanda", "E il colore?")
     collect_ok(shop)

@@ -10,6 +10,7 @@ from banco.inbox.cli.app import day_text
 from banco.inbox.cli.orders import PAYMENT_WORDS, due_text, hours_text
 from banco.inbox.i18n.catalogs import _, current_language, ngettext
 from banco.inbox.i18n.money import format_money, stored_amount
+from banco.inbox.orders.history import event_words
 from banco.inbox.orders.pipeline import STATUS_WORDS
 
 
@@ -59,8 +60,13 @@ def order_text(
             lines.append(f"  [{mark}] {t['title']}{due}")
     lines += ["", _("History:")]
     for e in order["events"]:
-        change = f"{e['from_status'] or ''} -> {e['to_status']}" if e["to_status"] else e["kind"]
-        lines.append(f"  {when(e['at'])}  {change}" + (f": {e['note']}" if e["note"] else ""))
+        said = event_words(e, currency, day_text)
+        line = (
+            _("{change}: {note}").format(change=said.change, note=said.note)
+            if said.note
+            else said.change
+        )
+        lines.append(f"  {when(e['at'])}  {line}")
     count = len(order["conversation"])
     lines += [
         "",

@@ -251,7 +251,6 @@ class Ingest:
             order_id,
             self.now,
             "form_edit",
-            note="the order form answers were edited",
             data=changed,
         )
 
@@ -508,7 +507,7 @@ class Ingest:
             title=title or "New inquiry",
             account=self.account,
             fields=extra,
-            note=f"created from {how}",
+            via="form" if fields else record.channel,
         )
 
     def _note_on_order(

@@ -96,8 +96,9 @@ def create_order(
     title: str,
     account: str,
     fields: dict[str, Any] | None = None,
-    note: str = "",
+    via: str = "",
 ) -> int:
+    """A new order; ``via`` is where it came from ("email", "telegram", "form"), for its history."""
     values = {
         "contact_id": contact_id,
         "token": new_token(),
@@ -110,7 +111,7 @@ def create_order(
     }
     order_id = add_order(store, values)
     set_ref(store, order_id, format_ref(prefix, order_id))
-    add_event(store, order_id, now, "created", to_status="new", note=note)
+    add_event(store, order_id, now, "created", to_status="new", data={"via": via} if via else None)
     return order_id
 
 
@@ -203,7 +204,11 @@ def link_sender(store: Store, message_id: int, now: datetime) -> Linked:
             merge_contact(store, sender, into=customer)
         clear_new_senders(store, customer)
         add_event(
-            store, order["id"], now, "sender_linked", note=f"{linked.sender} is {linked.customer}"
+            store,
+            order["id"],
+            now,
+            "sender_linked",
+            data={"sender": linked.sender, "customer": linked.customer},
         )
     return linked
 

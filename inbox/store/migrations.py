@@ -450,3 +450,34 @@ def m012_message_copies(db: Database) -> None:
         not_null={"message_id"},
     )
     db.table("message_copies").create_index(["message_id", "stream"])
+
+
+@migrations()
+def m016_order_history_values(db: Database) -> None:
+    # An order's history kept English sentences of Banco's own; it keeps what happened now, and
+    # each screen says it in the maker's language (orders/history.py). The old sentences become
+    # the same values: where a new order came from, the two names of a linked sender.
+    db.execute(
+        "update order_events set data = json_object('via', 'form'), note = ''"
+        " where kind = 'created' and note = 'created from the order form'"
+    )
+    db.execute(
+        "update order_events set data = json_object('via', substr(note, 16, length(note) - 23)),"
+        " note = '' where kind = 'created' and note like 'created from a % message'"
+    )
+    db.execute(
+        "update order_events set note = ''"
+        " where kind = 'form_edit' and note = 'the order form answers were edited'"
+    )
+    rows = db.execute(
+        "select id, note from order_events where kind = 'sender_linked' and data is null"
+    ).fetchall()
+    for event_id, note in rows:
+        names = (note or "").split(" is ")
+        if len(names) == 2:  # a name holding " is " itself stays the note it was
+            sender, customer = names
+            db.execute(
+                "update order_events set data = json_object('sender', ?, 'customer', ?),"
+                " note = '' where id = ?",
+                [sender, customer, event_id],
+            )

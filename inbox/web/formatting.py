@@ -15,18 +15,12 @@ from banco.inbox.i18n.catalogs import N_
 from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.i18n.money import locale_of
 from banco.inbox.i18n.words import duration, number, say
-from banco.inbox.orders.pipeline import STATUS_WORDS
+from banco.inbox.orders.history import PAYMENT_WORDS, EventWords, event_words, status_label
 from banco.inbox.replies.outbox import state_words
 from banco.inbox.replies.templates import format_price
 from banco.inbox.routines.plan import format_day, format_hours
 from banco.inbox.shop import Shop
 
-PAYMENT_WORDS = {
-    "none": N_("nothing paid yet"),
-    "deposit_paid": N_("deposit paid"),
-    "paid": N_("paid in full"),
-    "refunded": N_("refunded"),
-}
 CHANNEL_WORDS = {"email": N_("email"), "telegram": N_("Telegram"), "form": N_("order form")}
 MESSAGE_STATUS_WORDS = {"unreadable": N_("unreadable"), "too_large": N_("too large")}
 
@@ -123,7 +117,7 @@ class Formats:
 
     @staticmethod
     def status(status: str) -> str:
-        return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status.replace("_", " ")
+        return status_label(status)
 
     @staticmethod
     def payment(payment: str | None) -> str:
@@ -177,37 +171,6 @@ class Formats:
             return text or "", ""
         return body, "\n".join(lines[head:])
 
-    def change(self, event: dict[str, Any]) -> str:
-        """One line of an order's history: a status move, changed fields, a note."""
-        if event["to_status"]:
-            start = self.status(event["from_status"]) if event["from_status"] else ""
-            moved = f"{start} → {self.status(event['to_status'])}" if start else ""
-            return moved or _("created as {status}").format(status=self.status(event["to_status"]))
-        if event["kind"] == "fields" and event["data"]:
-            changes = json.loads(event["data"])
-            return "; ".join(
-                f"{self.field_name(name)}: {self._value(old)} → {self._value(new)}"
-                for name, (old, new) in changes.items()
-            )
-        return _("note") if event["kind"] == "note" else event["kind"].replace("_", " ")
-
-    @staticmethod
-    def field_name(name: str) -> str:
-        words = FIELD_WORDS.get(name)
-        return _(words) if words else name.replace("_", " ")
-
-    def _value(self, value: Any) -> str:
-        if value is None or value == "":
-            return "—"
-        if isinstance(value, float | int) and not isinstance(value, bool):
-            return number(value, self.lang)
-        return str(value).replace("_", " ")
-
-
-FIELD_WORDS = {
-    "deadline": N_("deadline"),
-    "estimated_hours": N_("hours of work"),
-    "price": N_("price"),
-    "payment": N_("payment"),
-    "title": N_("title"),
-}
+    def event(self, event: dict[str, Any]) -> EventWords:
+        """One line of an order's history: what happened (``.change``), and its ``.note``."""
+        return event_words(event, self.shop.config.shop.currency, self.day)

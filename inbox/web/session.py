@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from banco.inbox.i18n.catalogs import gettext as _
+from banco.inbox.orders.history import IN_REPLY_SESSION
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES, update_fields
 from banco.inbox.orders.status import change_status
 from banco.inbox.replies.language import set_language
@@ -166,7 +167,7 @@ def status(ctx: Ctx) -> Response:
     if wanted not in STATUSES:
         raise FormProblem(_("pick a status"))
     _keep_draft(ctx, item)
-    moved = change_status(ctx.shop, item.order["ref"], wanted, "in the reply session")
+    moved = change_status(ctx.shop, item.order["ref"], wanted, IN_REPLY_SESSION)
     return ctx.back(
         f"{HOME}?key={item.key}",
         _("{ref} is now {status}.").format(ref=moved["ref"], status=_(STATUS_WORDS[wanted])),
@@ -187,7 +188,7 @@ def price(ctx: Ctx) -> Response:
         item.order["ref"],
         {"price": amount},
         ctx.shop.clock.now(),
-        "in the reply session",
+        IN_REPLY_SESSION,
     )
     return ctx.back(
         f"{HOME}?key={item.key}", _("{ref}: price saved.").format(ref=item.order["ref"])
