@@ -19,6 +19,7 @@ from babel.core import get_global
 from babel.numbers import get_territory_currencies, is_currency
 
 from .options import Option, Problem, check_options, suggest
+from .sentence import Sentence
 
 ROUTINES = ("collect", "reply", "status", "plan", "digest")
 LANGUAGES = ("en", "it", "fr")
@@ -29,80 +30,119 @@ SLOT = re.compile(
 
 SECTIONS: dict[str, dict[str, Option]] = {
     "shop": {
-        "name": Option("str", "My shop", "the shop's name, used in replies and the digest"),
-        "owner": Option("str", "", "your name, used to sign replies"),
-        "addresses": Option(
-            "list", [], "your own email addresses, so your sent mail counts as yours"
+        "name": Option(
+            "str", "My shop", Sentence("the shop's name, used in replies and the digest")
         ),
-        "timezone": Option("str", "UTC", 'an IANA time zone such as "Europe/Rome"'),
-        "languages": Option("list", ["en"], 'your languages, yours first: "en", "it" or "fr"'),
-        "order_prefix": Option("str", "B", "the letters before order numbers, as in B-0042"),
-        "owner_chat": Option("int", 0, "your own Telegram chat id, for the digest and replies"),
+        "owner": Option("str", "", Sentence("your name, used to sign replies")),
+        "addresses": Option(
+            "list", [], Sentence("your own email addresses, so your sent mail counts as yours")
+        ),
+        "timezone": Option("str", "UTC", Sentence('an IANA time zone such as "Europe/Rome"')),
+        "languages": Option(
+            "list", ["en"], Sentence('your languages, yours first: "en", "it" or "fr"')
+        ),
+        "order_prefix": Option(
+            "str", "B", Sentence("the letters before order numbers, as in B-0042")
+        ),
+        "owner_chat": Option(
+            "int", 0, Sentence("your own Telegram chat id, for the digest and replies")
+        ),
         "currency": Option(
-            "str", "", 'your prices\' currency, such as "EUR" or "GBP"; empty: your country\'s'
+            "str",
+            "",
+            Sentence('your prices\' currency, such as "EUR" or "GBP"; empty: your country\'s'),
         ),
     },
     "schedule": {
-        r: Option("list", [], f'times for the {r} routine, e.g. ["08:00"]') for r in ROUTINES
+        r: Option(
+            "list", [], Sentence('times for the {routine} routine, e.g. ["08:00"]', routine=r)
+        )
+        for r in ROUTINES
     },
     "digest": {
-        "skip_empty": Option("bool", True, "skip the digest on a day with nothing to say"),
-        "due_days": Option("int", 7, "how many days ahead deadlines are shown"),
-        "email_to": Option("list", [], "addresses the digest is emailed to (default: yours)"),
-        "telegram": Option("bool", True, "also send the digest to your Telegram chat"),
+        "skip_empty": Option(
+            "bool", True, Sentence("skip the digest on a day with nothing to say")
+        ),
+        "due_days": Option("int", 7, Sentence("how many days ahead deadlines are shown")),
+        "email_to": Option(
+            "list", [], Sentence("addresses the digest is emailed to (default: yours)")
+        ),
+        "telegram": Option("bool", True, Sentence("also send the digest to your Telegram chat")),
     },
     "plan": {
         "hours": Option(
             "table",
             {"mon": 6, "tue": 6, "wed": 6, "thu": 6, "fri": 6},
-            "hours of work per weekday, e.g. { mon = 6, sat = 3 }",
+            Sentence("hours of work per weekday, e.g. { mon = 6, sat = 3 }"),
         ),
-        "day_starts": Option("str", "09:00", "when your working day starts"),
-        "days_off": Option("list", [], 'dates you do not work, e.g. ["2026-12-24"]'),
-        "weeks": Option("int", 2, "how many weeks `banco plan` shows"),
+        "day_starts": Option("str", "09:00", Sentence("when your working day starts")),
+        "days_off": Option("list", [], Sentence('dates you do not work, e.g. ["2026-12-24"]')),
+        "weeks": Option("int", 2, Sentence("how many weeks `banco plan` shows")),
     },
     "status": {
-        "quote_days": Option("int", 5, "days without an answer after a quote before a reminder"),
-        "waiting_days": Option("int", 4, "days waiting on a customer before a reminder"),
-        "checkin_months": Option(
-            "ints", [3, 6, 12], "months after an order to check in with a past client"
+        "quote_days": Option(
+            "int", 5, Sentence("days without an answer after a quote before a reminder")
         ),
-        "checkins_per_week": Option("int", 2, "at most this many past-client suggestions a week"),
+        "waiting_days": Option("int", 4, Sentence("days waiting on a customer before a reminder")),
+        "checkin_months": Option(
+            "ints", [3, 6, 12], Sentence("months after an order to check in with a past client")
+        ),
+        "checkins_per_week": Option(
+            "int", 2, Sentence("at most this many past-client suggestions a week")
+        ),
         "tasks": Option(
             "table",
             {},
-            'tasks created when an order enters a status, e.g. { booked = ["Buy clay"] }',
+            Sentence('tasks created when an order enters a status, e.g. { booked = ["Buy clay"] }'),
         ),
     },
     "web": {
-        "enabled": Option("bool", False, "also serve the web page while `banco run` runs"),
-        "host": Option(
-            "str", "127.0.0.1", "where the page listens; another address needs a password"
+        "enabled": Option(
+            "bool", False, Sentence("also serve the web page while `banco run` runs")
         ),
-        "port": Option("int", 8765, "the page's port"),
+        "host": Option(
+            "str", "127.0.0.1", Sentence("where the page listens; another address needs a password")
+        ),
+        "port": Option("int", 8765, Sentence("the page's port")),
         "password": Option(
-            "secret", None, 'the page\'s password, e.g. {env = "BANCO_WEB_PASSWORD"}'
+            "secret", None, Sentence('the page\'s password, e.g. {env = "BANCO_WEB_PASSWORD"}')
         ),
     },
     "templates": {
-        "dir": Option("path", Path("templates"), "folder of your own reply templates"),
-        "language": Option("str", "", "language of suggested replies (default: your first)"),
+        "dir": Option("path", Path("templates"), Sentence("folder of your own reply templates")),
+        "language": Option(
+            "str", "", Sentence("language of suggested replies (default: your first)")
+        ),
     },
 }
 ACCOUNT_COMMON = {
-    "name": Option("str", help="a short name for this account, such as shop-mail"),
-    "kind": Option("str", help="the kind of account"),
-    "enabled": Option("bool", True, "set to false to pause this account"),
+    "name": Option("str", help=Sentence("a short name for this account, such as shop-mail")),
+    "kind": Option("str", help=Sentence("the kind of account")),
+    "enabled": Option("bool", True, Sentence("set to false to pause this account")),
 }
 
 
 class ConfigError(Exception):
-    """The config file is missing or wrong. ``problems`` holds one line per problem."""
+    """The config file is missing or wrong. ``problems`` holds one line per problem.
 
-    def __init__(self, path: Path, problems: list[Problem]):
+    ``language`` is the maker's language as far as the file could be read (``shop.languages[0]``
+    when Banco speaks it), else "" (no file, not TOML, no language of Banco's): the command and
+    the page say the problems in it, else in the language they speak already (the command: the
+    computer's language when Banco speaks it, else English)."""
+
+    def __init__(self, path: Path, problems: list[Problem], language: str = ""):
         self.path = path
         self.problems = problems
-        super().__init__("\n".join(f"{path}: {p}" for p in problems))
+        self.language = language
+        super().__init__("\n".join(self.lines))
+
+    @property
+    def lines(self) -> list[Sentence]:
+        """One sentence per problem: the file, the key path, what is wrong."""
+        return [
+            Sentence("{path}: {problem}", path=str(self.path), problem=p.sentence)
+            for p in self.problems
+        ]
 
 
 @dataclass(frozen=True)
@@ -190,8 +230,10 @@ class Config:
             [
                 Problem(
                     "",
-                    f'no account named "{name}"{suggest(name, known)} (accounts: '
-                    f"{', '.join(known) or 'none yet'})",
+                    'no account named "{name}"{hint} (accounts: {accounts})',
+                    name=name,
+                    hint=suggest(name, known),
+                    accounts=", ".join(known) or Sentence("none yet"),
                 )
             ],
         )
@@ -206,9 +248,11 @@ def load_config(path: Path, kinds: Mapping[str, Mapping[str, Option]]) -> Config
             path, [Problem("", "no config file here; run `banco init` to write one")]
         ) from None
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(path, [Problem("", f"not valid TOML: {e}")]) from None
+        raise ConfigError(path, [Problem("", "not valid TOML: {error}", error=str(e))]) from None
     except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(path, [Problem("", f"cannot read the file: {e}")]) from None
+        raise ConfigError(
+            path, [Problem("", "cannot read the file: {error}", error=str(e))]
+        ) from None
     return parse_config(path, data, kinds)
 
 
@@ -221,13 +265,13 @@ def parse_config(
     for name, options in SECTIONS.items():
         value = data.get(name, {})
         if not isinstance(value, dict):
-            problems.append(Problem(name, f"expected a [{name}] section"))
+            problems.append(Problem(name, "expected a [{name}] section", name=name))
             value = {}
         sections[name] = check_options(value, options, f"{name}.", base, problems)
     for name in data:
         if name not in SECTIONS and name != "accounts":
             known = [*SECTIONS, "accounts"]
-            problems.append(Problem(name, f"unknown section{suggest(name, known)}"))
+            problems.append(Problem(name, "unknown section{hint}", hint=suggest(name, known)))
 
     shop = _shop(sections["shop"], problems)
     accounts = _accounts(data.get("accounts", []), kinds, base, problems)
@@ -238,7 +282,7 @@ def parse_config(
     _check_plan(sections["plan"], problems)
     _check_tasks(sections["status"]["tasks"], problems)
     if problems:
-        raise ConfigError(path, problems)
+        raise ConfigError(path, problems, _named_language(data))
     return Config(
         path=path,
         shop=shop,
@@ -252,6 +296,14 @@ def parse_config(
     )
 
 
+def _named_language(data: Mapping[str, Any]) -> str:
+    """``shop.languages[0]`` as banco.toml writes it, when Banco speaks it; else ""."""
+    shop = data.get("shop")
+    languages = shop.get("languages") if isinstance(shop, dict) else None
+    first = languages[0] if isinstance(languages, list) and languages else None
+    return first if isinstance(first, str) and first in LANGUAGES else ""
+
+
 def _shop(values: dict[str, Any], problems: list[Problem]) -> ShopConfig:
     try:
         zone = ZoneInfo(values["timezone"])
@@ -259,8 +311,8 @@ def _shop(values: dict[str, Any], problems: list[Problem]) -> ShopConfig:
         problems.append(
             Problem(
                 "shop.timezone",
-                f'"{values["timezone"]}" is not a time zone; '
-                'use a name such as "Europe/Rome" or "America/New_York"',
+                '"{zone}" is not a time zone; use a name such as "Europe/Rome" or "America/New_York"',
+                zone=values["timezone"],
             )
         )
         zone = ZoneInfo("UTC")
@@ -268,7 +320,12 @@ def _shop(values: dict[str, Any], problems: list[Problem]) -> ShopConfig:
     for lang in languages:
         if lang not in LANGUAGES:
             problems.append(
-                Problem("shop.languages", f'"{lang}" is not available; use {", ".join(LANGUAGES)}')
+                Problem(
+                    "shop.languages",
+                    '"{language}" is not available; use {languages}',
+                    language=lang,
+                    languages=", ".join(LANGUAGES),
+                )
             )
     prefix = values["order_prefix"]
     if not re.fullmatch(r"[A-Z]{1,3}", prefix):
@@ -278,7 +335,8 @@ def _shop(values: dict[str, Any], problems: list[Problem]) -> ShopConfig:
         problems.append(
             Problem(
                 "shop.currency",
-                f'"{values["currency"]}" is not a currency; use a code such as "EUR"',
+                '"{currency}" is not a currency; use a code such as "EUR"',
+                currency=values["currency"],
             )
         )
     return ShopConfig(
@@ -329,7 +387,9 @@ def _accounts(
         if name is not None:
             prefix = f"accounts[{i}] ({name})."
             if name in seen:
-                problems.append(Problem(f"{prefix}name", f'"{name}" is used by two accounts'))
+                problems.append(
+                    Problem(f"{prefix}name", '"{name}" is used by two accounts', name=name)
+                )
             seen.add(name)
         if kind is None:
             continue
@@ -337,8 +397,10 @@ def _accounts(
             problems.append(
                 Problem(
                     f"{prefix}kind",
-                    f'unknown kind "{kind}"{suggest(kind, sorted(kinds))} '
-                    f"(known kinds: {', '.join(sorted(kinds))})",
+                    'unknown kind "{kind}"{hint} (known kinds: {kinds})',
+                    kind=kind,
+                    hint=suggest(kind, sorted(kinds)),
+                    kinds=", ".join(sorted(kinds)),
                 )
             )
             continue
@@ -355,23 +417,36 @@ def _check_plan(plan: dict[str, Any], problems: list[Problem]) -> None:
         if day not in DAYS:
             problems.append(
                 Problem(
-                    f"plan.hours.{day}", f"not a day{suggest(day, DAYS)}; use {', '.join(DAYS)}"
+                    f"plan.hours.{day}",
+                    "not a day{hint}; use {days}",
+                    hint=suggest(day, DAYS),
+                    days=", ".join(DAYS),
                 )
             )
         elif not isinstance(hours, int | float) or isinstance(hours, bool) or not 0 <= hours <= 24:
             problems.append(
-                Problem(f"plan.hours.{day}", f"is {hours!r}; expected hours from 0 to 24")
+                Problem(
+                    f"plan.hours.{day}",
+                    "is {value}; expected hours from 0 to 24",
+                    value=repr(hours),
+                )
             )
     for text in plan["days_off"]:
         try:
             date.fromisoformat(text)
         except ValueError:
             problems.append(
-                Problem("plan.days_off", f'"{text}" is not a date; write it as "2026-12-24"')
+                Problem(
+                    "plan.days_off", '"{text}" is not a date; write it as "2026-12-24"', text=text
+                )
             )
     if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", plan["day_starts"]):
         problems.append(
-            Problem("plan.day_starts", f'"{plan["day_starts"]}" is not a time such as "09:00"')
+            Problem(
+                "plan.day_starts",
+                '"{text}" is not a time such as "09:00"',
+                text=plan["day_starts"],
+            )
         )
 
 
@@ -385,14 +460,25 @@ def _check_tasks(tasks: dict[str, Any], problems: list[Problem]) -> None:
 
 def _slot(text: str, key: str, problems: list[Problem]) -> Slot:
     match = SLOT.match(text.strip().lower())
-    hint = 'expected a time such as "08:30", "mon 08:45" or "mon-fri 17:00"'
     if not match or int(match["h"]) > 23 or int(match["m"]) > 59:
-        problems.append(Problem(key, f'"{text}" is not a time; {hint}'))
+        problems.append(
+            Problem(
+                key,
+                '"{text}" is not a time; expected a time such as "08:30", "mon 08:45" or "mon-fri 17:00"',
+                text=text,
+            )
+        )
         return Slot(text, "", 0, 0)
     days = match["days"] or ""
     for part in re.split(r"[,-]", days) if days else []:
         if part not in DAYS:
             problems.append(
-                Problem(key, f'"{part}" in "{text}" is not a day; use {", ".join(DAYS)}')
+                Problem(
+                    key,
+                    '"{day}" in "{text}" is not a day; use {days}',
+                    day=part,
+                    text=text,
+                    days=", ".join(DAYS),
+                )
             )
     return Slot(text, days, int(match["h"]), int(match["m"]))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .secrets import parse_reference
+from .sentence import Sentence
 
 
 class _Required:
@@ -23,16 +24,16 @@ class _Required:
 REQUIRED: Any = _Required()
 
 TYPE_WORDS = {
-    "str": "text in quotes",
-    "int": "a whole number",
-    "number": "a number",
-    "bool": "true or false",
-    "list": 'a list of text, such as ["a", "b"]',
-    "ints": "a list of whole numbers, such as [3, 6, 12]",
-    "path": "a path in quotes",
-    "secret": 'a reference such as {env = "NAME"}',
-    "table": "a table of keys and values",
-    "any": "a value",
+    "str": Sentence("text in quotes"),
+    "int": Sentence("a whole number"),
+    "number": Sentence("a number"),
+    "bool": Sentence("true or false"),
+    "list": Sentence('a list of text, such as ["a", "b"]'),
+    "ints": Sentence("a list of whole numbers, such as [3, 6, 12]"),
+    "path": Sentence("a path in quotes"),
+    "secret": Sentence('a reference such as {env = "NAME"}'),
+    "table": Sentence("a table of keys and values"),
+    "any": Sentence("a value"),
 }
 
 
@@ -50,20 +51,35 @@ class Option:
         return self.default is REQUIRED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Problem:
-    """One thing wrong with the config, located by its key path (``accounts[2].password``)."""
+    """One thing wrong with the config, located by its key path (``accounts[2].password``):
+    ``Problem(key, "is {value}; expected {expected}", value=..., expected=...)``. The message is a
+    :class:`Sentence`, so the inbox says it in the maker's language (the key path and the values
+    stay as written)."""
 
     key: str
-    message: str
+    message: Sentence
+
+    def __init__(self, key: str, template: str, /, **values: Any) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "message", Sentence(template, **values))
+
+    @property
+    def sentence(self) -> Sentence:
+        """The whole line: the key path, then what is wrong."""
+        if not self.key:
+            return self.message
+        return Sentence("{key}: {problem}", key=self.key, problem=self.message)
 
     def __str__(self) -> str:
-        return f"{self.key}: {self.message}" if self.key else self.message
+        return str(self.sentence)
 
 
 def suggest(word: str, known: list[str] | tuple[str, ...]) -> str:
+    """'; did you mean "name"?' for a word close to a known one, else ""."""
     close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
-    return f'; did you mean "{close[0]}"?' if close else ""
+    return Sentence('; did you mean "{known}"?', known=close[0]) if close else ""
 
 
 def check_options(
@@ -80,23 +96,21 @@ def check_options(
         if key in ignore:
             continue
         if key not in options:
-            known = sorted(options)
-            problems.append(
-                Problem(
-                    f"{prefix}{key}",
-                    f"unknown key{suggest(key, known)}"
-                    + ("" if suggest(key, known) else f" (known keys: {', '.join(known)})"),
-                )
-            )
+            problems.append(_unknown_key(f"{prefix}{key}", key, sorted(options)))
             continue
         converted = _convert(value, options[key], f"{prefix}{key}", base_dir, problems)
         if converted is not None:
             result[key] = converted
     for key, option in options.items():
-        if key in result or key in values:
+        if key in result:
             continue
         if option.required:
-            problems.append(Problem(f"{prefix}{key}", f"missing; expected {_expected(option)}"))
+            if key not in values:
+                problems.append(
+                    Problem(
+                        f"{prefix}{key}", "missing; expected {expected}", expected=_expected(option)
+                    )
+                )
         elif option.type == "path":
             result[key] = _convert(str(option.default), option, key, base_dir, problems)
         else:
@@ -104,11 +118,19 @@ def check_options(
     return result
 
 
-def _expected(option: Option) -> str:
+def _unknown_key(path: str, key: str, known: list[str]) -> Problem:
+    if hint := suggest(key, known):
+        return Problem(path, "unknown key{hint}", hint=hint)
+    return Problem(path, "unknown key (known keys: {keys})", keys=", ".join(known))
+
+
+def _expected(option: Option) -> Sentence:
     if option.choices:
-        return "one of " + ", ".join(f'"{c}"' for c in option.choices)
+        return Sentence("one of {choices}", choices=", ".join(f'"{c}"' for c in option.choices))
     words = TYPE_WORDS[option.type]
-    return f"{words} ({option.help})" if option.help else words
+    if not option.help:
+        return words
+    return Sentence("{words} ({help})", words=words, help=Sentence(option.help))
 
 
 def _convert(value: Any, option: Option, key: str, base_dir: Path, problems: list[Problem]) -> Any:
@@ -116,7 +138,7 @@ def _convert(value: Any, option: Option, key: str, base_dir: Path, problems: lis
     ok = True
     if kind == "secret":
         parsed = parse_reference(value, base_dir)
-        if isinstance(parsed, str):
+        if isinstance(parsed, Sentence):
             problems.append(Problem(key, parsed))
             return None
         return parsed
@@ -141,7 +163,14 @@ def _convert(value: Any, option: Option, key: str, base_dir: Path, problems: lis
     if option.choices and value not in option.choices:
         ok = False
     if not ok:
-        problems.append(Problem(key, f"is {value!r}; expected {_expected(option)}"))
+        problems.append(
+            Problem(
+                key,
+                "is {value}; expected {expected}",
+                value=repr(value),
+                expected=_expected(option),
+            )
+        )
         return None
     if kind == "path":
         path = Path(value).expanduser()

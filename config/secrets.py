@@ -17,13 +17,25 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from .sentence import Sentence
 
 KINDS = ("env", "file", "command")
 COMMAND_TIMEOUT_SECONDS = 60
+EXAMPLE = Sentence(
+    'a reference such as {env = "NAME"}, {file = "path"} or {command = "pass show ..."}'
+)
 
 
 class SecretError(Exception):
-    """A secret reference could not be read (missing variable, unreadable file, failing command)."""
+    """A secret reference could not be read (missing variable, unreadable file, failing command).
+    ``sentence`` is its text for the maker, a template and its values (``banco.config.sentence``):
+    a connector passes it on as a value of its own sentence."""
+
+    def __init__(self, text: str, /, **values: Any) -> None:
+        self.sentence = Sentence(text, **values)
+        super().__init__(self.sentence)
 
 
 @dataclass(frozen=True)
@@ -42,7 +54,7 @@ class Secret:
         if self.kind == "env":
             value = os.environ.get(self.source)
             if value is None:
-                raise SecretError(f"the environment variable {self.source} is not set")
+                raise SecretError("the environment variable {name} is not set", name=self.source)
             return value
         if self.kind == "file":
             path = Path(self.source).expanduser()
@@ -51,7 +63,9 @@ class Secret:
             try:
                 return path.read_text(encoding="utf-8").rstrip("\r\n")
             except OSError as e:
-                raise SecretError(f"cannot read the secret file {path}: {e.strerror}") from None
+                raise SecretError(
+                    "cannot read the secret file {path}: {error}", path=str(path), error=e.strerror
+                ) from None
         try:
             done = subprocess.run(
                 self.source,
@@ -63,23 +77,26 @@ class Secret:
             )
         except subprocess.TimeoutExpired:
             raise SecretError(
-                f"the command {self.source!r} did not finish in {COMMAND_TIMEOUT_SECONDS} seconds"
+                "the command {command} did not finish in {seconds} seconds",
+                command=repr(self.source),
+                seconds=COMMAND_TIMEOUT_SECONDS,
             ) from None
         if done.returncode != 0:
             # stderr may hold a hint ("gpg: decryption failed"), never the secret itself.
             hint = done.stderr.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
-            raise SecretError(f"the command {self.source!r} failed: {hint[0]}")
+            raise SecretError(
+                "the command {command} failed: {hint}", command=repr(self.source), hint=hint[0]
+            )
         return done.stdout.strip()
 
 
-def parse_reference(value: object, base_dir: Path | None) -> Secret | str:
+def parse_reference(value: object, base_dir: Path | None) -> Secret | Sentence:
     """Return a Secret for a well-formed reference, or a sentence saying what is wrong."""
-    example = 'a reference such as {env = "NAME"}, {file = "path"} or {command = "pass show ..."}'
     if isinstance(value, str):
-        return f"secrets are never written in banco.toml; use {example}"
+        return Sentence("secrets are never written in banco.toml; use {example}", example=EXAMPLE)
     if not isinstance(value, dict) or len(value) != 1:
-        return f"expected {example}"
+        return Sentence("expected {example}", example=EXAMPLE)
     ((kind, source),) = value.items()
     if kind not in KINDS or not isinstance(source, str) or not source:
-        return f"expected {example}"
+        return Sentence("expected {example}", example=EXAMPLE)
     return Secret(kind, source, base_dir)

@@ -13,7 +13,15 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "N_": None,
+    "Sentence": None,
+    "Problem": (2,),
+    "SecretError": None,
+}
 PLACEHOLDER = re.compile(r"{(\w*)[^}]*}")
 
 

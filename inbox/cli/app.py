@@ -20,7 +20,7 @@ from babel.dates import format_date, format_time
 from banco.config import ConfigError
 from banco.inbox.clock import parse_iso
 from banco.inbox.errors import is_said
-from banco.inbox.i18n.catalogs import _, current_language, speaking
+from banco.inbox.i18n.catalogs import _, current_language, said, speaking
 from banco.inbox.i18n.money import locale_of
 from banco.inbox.shop import Shop
 
@@ -46,10 +46,11 @@ class BancoGroup(click.Group):
         ctx.with_resource(speaking(system_language(os.environ)))  # until the shop is open
         try:
             return super().invoke(ctx)
-        except ConfigError as e:
-            for problem in e.problems:
-                click.echo(f"{e.path}: {problem}", err=True)
-            click.echo(_("Fix banco.toml, then run the command again."), err=True)
+        except ConfigError as e:  # said in the language banco.toml names, if it got that far
+            with speaking(e.language or current_language()):
+                for line in e.lines:
+                    click.echo(said(line), err=True)
+                click.echo(_("Fix banco.toml, then run the command again."), err=True)
             raise click.exceptions.Exit(2) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise

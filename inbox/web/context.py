@@ -221,11 +221,16 @@ def page(handler: Handler) -> Endpoint:
 def _run(handler: Handler, web: Web, request: Request, form: FormData | None) -> Response:
     try:
         shop = web.open_shop()
-    except ConfigError as e:
-        lines = [f"{e.path}: {problem}" for problem in e.problems]
-        return error_page(
-            web, request, 500, _("banco.toml needs fixing."), [*lines, _("Fix it, then reload.")]
-        )
+    except ConfigError as e:  # said in the language banco.toml names, if it got that far
+        with speaking(e.language or catalogs.current_language()):
+            lines = [catalogs.said(line) for line in e.lines]
+            return error_page(
+                web,
+                request,
+                500,
+                _("banco.toml needs fixing."),
+                [*lines, _("Fix it, then reload.")],
+            )
     except StoreError as e:
         return error_page(web, request, 500, _("Banco cannot open its store."), [str(e)])
     ctx = Ctx(request, web, shop, form)
