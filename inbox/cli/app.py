@@ -7,12 +7,13 @@ English."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Self, TypeVar
 
 import click
 from babel.dates import format_date, format_time
@@ -20,24 +21,94 @@ from babel.dates import format_date, format_time
 from banco.config import ConfigError
 from banco.inbox.clock import parse_iso
 from banco.inbox.errors import is_said
-from banco.inbox.i18n.catalogs import _, current_language, said, speaking
+from banco.inbox.i18n.catalogs import N_, _, current_language, said, speaking
 from banco.inbox.i18n.money import locale_of
 from banco.inbox.shop import Shop
+
+T = TypeVar("T")
 
 
 class Problem(click.ClickException):
     """A one-line error for the maker; exit status 1."""
 
 
-class BancoGroup(click.Group):
-    """Turns every failure into plain lines and an exit status; never a traceback. Click's own
-    words (usage, errors of the command line) are in the maker's language too."""
+#: the --help option's text (click writes its own once, in the language of that moment)
+HELP_OPTION = N_("Show this message and exit.")
+
+
+class BancoCommand(click.Command):
+    """A command whose help (its text, its line in a listing, its options') is said in the
+    language spoken when it is shown. The texts are msgids (``help=N_("...")``); the command and
+    its options are shared by every language, so each showing formats a said copy of them."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super(BancoCommand, self.said(ctx)).format_help(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return super(BancoCommand, self.said()).get_short_help_str(limit)
+
+    def said(self, ctx: click.Context | None = None) -> Self:
+        """A copy of this command in the current language; with ``ctx``, its options too."""
+        spoken = replace_copy(
+            self,
+            help=said_text(self.help),
+            short_help=said_text(self.short_help),
+            epilog=said_text(self.epilog),
+        )
+        if ctx is not None:
+            help_option = self.get_help_option(ctx)
+            spoken.params = [
+                replace_copy(p, help=said_text(HELP_OPTION if p is help_option else p.help))
+                for p in self.get_params(ctx)
+            ]
+            spoken.add_help_option = False  # it is among the params above
+        return spoken
+
+
+class Group(BancoCommand, click.Group):
+    """A group of commands whose help is said in the maker's language, as are its commands'."""
+
+    command_class = BancoCommand
+
+
+Group.group_class = Group  # its subgroups too (and never of the root's class below)
+
+
+def said_text(text: str | None) -> str | None:
+    return _(text) if text else text
+
+
+def replace_copy(thing: T, **attributes: Any) -> T:
+    """A shallow copy of ``thing`` with ``attributes`` set; ``thing`` itself is left alone."""
+    twin = copy.copy(thing)
+    for name, value in attributes.items():
+        setattr(twin, name, value)
+    return twin
+
+
+def command(
+    name: str | None = None, **attributes: Any
+) -> Callable[[Callable[..., Any]], BancoCommand]:
+    """``click.command`` for a command whose help is said in the maker's language."""
+    return click.command(name, cls=BancoCommand, **attributes)
+
+
+def group(name: str | None = None, **attributes: Any) -> Callable[[Callable[..., Any]], Group]:
+    """``click.group`` for a group whose help is said in the maker's language."""
+    return click.group(name, cls=Group, **attributes)
+
+
+class BancoGroup(Group):
+    """The ``banco`` group. Turns every failure into plain lines and an exit status; never a
+    traceback. Click's own words (usage, errors of the command line) and Banco's help are in the
+    maker's language too, from the moment click reads the command line."""
 
     def main(self, args: Sequence[str] | None = None, *more: Any, **options: Any) -> Any:
         from banco.inbox.cli.click_language import click_speaking, peeked_language
 
         argv = list(sys.argv[1:] if args is None else args)
-        with click_speaking(peeked_language(argv, os.environ)):
+        lang = peeked_language(argv, os.environ)
+        with click_speaking(lang), speaking(lang):
             return super().main(argv, *more, **options)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -140,9 +211,11 @@ def _json_default(value: Any) -> Any:
 
 
 json_option = click.option(
-    "--json", "as_json", is_flag=True, help="Print every matching row as JSON."
+    "--json", "as_json", is_flag=True, help=N_("Print every matching row as JSON.")
 )
-limit_option = click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
+limit_option = click.option(
+    "--limit", type=click.IntRange(min=1), help=N_("Show at most this many.")
+)
 
 
 def one_line(text: str | None, width: int = 60) -> str:

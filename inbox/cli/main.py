@@ -10,23 +10,27 @@ import click
 from banco.inbox.cli import messages, orders, outbox, routines, shop
 from banco.inbox.cli.app import BancoGroup
 from banco.inbox.clock import SystemClock
+from banco.inbox.i18n.catalogs import N_
 from banco.inbox.shop import default_home
 
 
-@click.group(cls=BancoGroup)
+@click.group(
+    "banco",
+    cls=BancoGroup,
+    help=N_(
+        "Banco: your orders from email, Telegram and forms, in one place.\n\n"
+        "New here? Run `banco demo` to see a made-up shop, then `banco init` to set up yours."
+    ),
+)
 @click.option(
     "--home",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="BANCO_HOME",
-    help="The shop folder (default: $BANCO_HOME, else your user data folder).",
+    help=N_("The shop folder (default: $BANCO_HOME, else your user data folder)."),
 )
-@click.version_option(package_name="banco")
+@click.version_option(package_name="banco", help=N_("Show the version and exit."))
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None) -> None:
-    """Banco: your orders from email, Telegram and forms, in one place.
-
-    New here? Run `banco demo` to see a made-up shop, then `banco init` to set up yours.
-    """
     ctx.ensure_object(dict)
     ctx.obj["home"] = (home or default_home()).expanduser().resolve()
     ctx.obj.setdefault("clock", SystemClock())

@@ -10,6 +10,8 @@ import click
 
 from banco.inbox.cli.app import (
     Problem,
+    command,
+    group,
     json_option,
     limit_option,
     local,
@@ -20,19 +22,24 @@ from banco.inbox.cli.app import (
 )
 from banco.inbox.cli.outbox import delivery_line
 from banco.inbox.clock import iso
-from banco.inbox.i18n.catalogs import _
+from banco.inbox.i18n.catalogs import N_, _
 from banco.inbox.shop import Shop
 from banco.inbox.store import queries
 
 
-@click.group(invoke_without_command=True)
-@click.option("--waiting", is_flag=True, help="Only messages waiting for your reply.")
-@click.option("--unreadable", is_flag=True, help="Only messages Banco could not read or download.")
-@click.option(
-    "--channel", type=click.Choice(["email", "telegram", "form"]), help="Only this channel."
+@group(
+    invoke_without_command=True,
+    help=N_("List messages, oldest first. `banco messages show ID` shows one."),
 )
-@click.option("--account", help="Only this account.")
-@click.option("--order", "order_ref", help="Only messages of this order (e.g. B-0042).")
+@click.option("--waiting", is_flag=True, help=N_("Only messages waiting for your reply."))
+@click.option(
+    "--unreadable", is_flag=True, help=N_("Only messages Banco could not read or download.")
+)
+@click.option(
+    "--channel", type=click.Choice(["email", "telegram", "form"]), help=N_("Only this channel.")
+)
+@click.option("--account", help=N_("Only this account."))
+@click.option("--order", "order_ref", help=N_("Only messages of this order (e.g. B-0042)."))
 @json_option
 @limit_option
 @click.pass_context
@@ -46,7 +53,6 @@ def messages(
     as_json: bool,
     limit: int | None,
 ) -> None:
-    """List messages, oldest first. `banco messages show ID` shows one."""
     if ctx.invoked_subcommand:
         return
     shop = open_shop(ctx)
@@ -79,12 +85,11 @@ def _flag(word: str | None) -> str:
     return f" [{word}]" if word else ""
 
 
-@messages.command("show")
+@messages.command("show", help=N_("Show one message in full."))
 @click.argument("message_id", type=int)
 @json_option
 @with_shop
 def message_show(shop: Shop, message_id: int, as_json: bool) -> None:
-    """Show one message in full."""
     row = queries.get_message(shop.store, message_id)
     if row is None:
         raise Problem(no_message(message_id))
@@ -119,11 +124,15 @@ def message_show(shop: Shop, message_id: int, as_json: bool) -> None:
     click.echo(row["text"] or "")
 
 
-@messages.command("raw")
+@messages.command(
+    "raw",
+    help=N_(
+        "Print a message exactly as it was received (save it as .eml to open it in a mail program)."
+    ),
+)
 @click.argument("message_id", type=int)
 @with_shop
 def message_raw(shop: Shop, message_id: int) -> None:
-    """Print a message exactly as it was received (save it as .eml to open it in a mail program)."""
     row = queries.get_message(shop.store, message_id)
     if row is None:
         raise Problem(no_message(message_id))
@@ -131,18 +140,19 @@ def message_raw(shop: Shop, message_id: int) -> None:
     sys.stdout.flush()
 
 
-@messages.command("reply")
-@click.argument("message_id", type=int)
-@click.option("--text", help="The reply (default: write it in your editor).")
-@click.option(
-    "--send/--queue", "send_now", default=True, help="Send now (default) or only queue it."
+@messages.command(
+    "reply", help=N_("Answer a message on the channel it came from, through the outbox.")
 )
-@click.option("--at", "at", help='Send it then, not now: "tomorrow 09:00", "friday 17:00".')
+@click.argument("message_id", type=int)
+@click.option("--text", help=N_("The reply (default: write it in your editor)."))
+@click.option(
+    "--send/--queue", "send_now", default=True, help=N_("Send now (default) or only queue it.")
+)
+@click.option("--at", "at", help=N_('Send it then, not now: "tomorrow 09:00", "friday 17:00".'))
 @with_shop
 def message_reply(
     shop: Shop, message_id: int, text: str | None, send_now: bool, at: str | None
 ) -> None:
-    """Answer a message on the channel it came from, through the outbox."""
     from banco.inbox.replies.outbox import deliver, queue_reply
 
     send_at = send_time(shop, at) if at is not None else None
@@ -198,10 +208,9 @@ def send_time(shop: Shop, text: str) -> datetime:
         raise Problem(str(e)) from None
 
 
-@click.command()
+@command(help=N_("Hold a reply session: every message waiting for you, one order at a time."))
 @with_shop
 def reply(shop: Shop) -> None:
-    """Hold a reply session: every message waiting for you, one order at a time."""
     from banco.inbox.replies.terminal import run_terminal_session
 
     run_terminal_session(shop, click.echo, click.prompt, click.edit)

@@ -10,7 +10,9 @@ from babel.numbers import format_decimal
 
 from banco.inbox.cli.app import (
     Problem,
+    command,
     day_text,
+    group,
     json_option,
     limit_option,
     local,
@@ -26,10 +28,12 @@ from banco.inbox.store import queries
 from banco.inbox.store.tasks import mark_done, open_tasks
 
 
-@click.group(invoke_without_command=True)
-@click.option("--status", type=click.Choice(STATUSES), help="Only orders in this status.")
+@group(
+    invoke_without_command=True, help=N_("List open orders. Subcommands show one and change it.")
+)
+@click.option("--status", type=click.Choice(STATUSES), help=N_("Only orders in this status."))
 @click.option(
-    "--all", "include_closed", is_flag=True, help="Include completed, lost and cancelled."
+    "--all", "include_closed", is_flag=True, help=N_("Include completed, lost and cancelled.")
 )
 @json_option
 @limit_option
@@ -37,7 +41,6 @@ from banco.inbox.store.tasks import mark_done, open_tasks
 def orders(
     ctx: click.Context, status: str | None, include_closed: bool, as_json: bool, limit: int | None
 ) -> None:
-    """List open orders. Subcommands show one and change it."""
     if ctx.invoked_subcommand:
         return
     shop = open_shop(ctx)
@@ -79,12 +82,11 @@ PAYMENT_WORDS = {
 }
 
 
-@orders.command("show")
+@orders.command("show", help=N_("Show an order with its whole conversation across channels."))
 @click.argument("ref")
 @json_option
 @with_shop
 def order_show(shop: Shop, ref: str, as_json: bool) -> None:
-    """Show an order with its whole conversation across channels."""
     from banco.inbox.cli.show import order_text
 
     detail = queries.order_detail(shop.store, ref)
@@ -94,25 +96,27 @@ def order_show(shop: Shop, ref: str, as_json: bool) -> None:
         click.echo(order_text(detail, lambda t: local(shop, t), shop.config.shop.currency))
 
 
-@orders.command("status")
+@orders.command(
+    "status", help=N_("Move an order to another status (new, quoted, booked, in_progress, ...).")
+)
 @click.argument("ref")
 @click.argument("status", type=click.Choice(STATUSES), metavar="STATUS")
-@click.option("--note", default="", help="Why, in a few words (kept in the history).")
+@click.option("--note", default="", help=N_("Why, in a few words (kept in the history)."))
 @with_shop
 def order_status(shop: Shop, ref: str, status: str, note: str) -> None:
-    """Move an order to another status (new, quoted, booked, in_progress, ...)."""
     from banco.inbox.orders.status import change_status
 
     order = change_status(shop, ref, status, note)
     click.echo(_("{ref} is now {status}.").format(ref=order["ref"], status=_(STATUS_WORDS[status])))
 
 
-@orders.command("deadline")
+@orders.command(
+    "deadline", help=N_("Set the date an order must be ready (2026-12-20 or 20/12/2026).")
+)
 @click.argument("ref")
 @click.argument("day", metavar="DATE", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]))
 @with_shop
 def order_deadline(shop: Shop, ref: str, day: datetime) -> None:
-    """Set the date an order must be ready (2026-12-20 or 20/12/2026)."""
     from banco.inbox.orders.pipeline import update_fields
 
     order = update_fields(shop.store, ref, {"deadline": day.date()}, shop.clock.now())
@@ -121,12 +125,11 @@ def order_deadline(shop: Shop, ref: str, day: datetime) -> None:
     )
 
 
-@orders.command("estimate")
+@orders.command("estimate", help=N_("Set how many hours of work an order needs."))
 @click.argument("ref")
 @click.argument("hours", type=click.FloatRange(min=0))
 @with_shop
 def order_estimate(shop: Shop, ref: str, hours: float) -> None:
-    """Set how many hours of work an order needs."""
     from banco.inbox.orders.pipeline import update_fields
 
     order = update_fields(shop.store, ref, {"estimated_hours": hours}, shop.clock.now())
@@ -135,14 +138,18 @@ def order_estimate(shop: Shop, ref: str, hours: float) -> None:
     )
 
 
-@orders.command("price")
+@orders.command(
+    "price",
+    help=N_(
+        "Set an order's price, written as you write numbers (1.250,50 in Italian), and,"
+        " optionally, what has been paid."
+    ),
+)
 @click.argument("ref")
 @click.argument("amount")
 @click.option("--payment", type=click.Choice(list(PAYMENT_WORDS)))
 @with_shop
 def order_price(shop: Shop, ref: str, amount: str, payment: str | None) -> None:
-    """Set an order's price, written as you write numbers (1.250,50 in Italian), and, optionally,
-    what has been paid."""
     from banco.inbox.orders.pipeline import update_fields
 
     currency = shop.config.shop.currency
@@ -161,36 +168,36 @@ def order_price(shop: Shop, ref: str, amount: str, payment: str | None) -> None:
     )
 
 
-@orders.command("task")
+@orders.command("task", help=N_("Add a task to an order."))
 @click.argument("ref")
 @click.argument("title")
-@click.option("--due", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), help="When it is due.")
+@click.option("--due", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), help=N_("When it is due."))
 @with_shop
 def order_task(shop: Shop, ref: str, title: str, due: datetime | None) -> None:
-    """Add a task to an order."""
     from banco.inbox.orders.pipeline import add_task
 
     add_task(shop.store, ref, title, shop.clock.now(), due.date() if due else None)
     click.echo(_("Task added to {ref}: {title}").format(ref=ref.upper(), title=title))
 
 
-@orders.command("note")
+@orders.command("note", help=N_("Add a note to an order's history."))
 @click.argument("ref")
 @click.argument("text")
 @with_shop
 def order_note(shop: Shop, ref: str, text: str) -> None:
-    """Add a note to an order's history."""
     from banco.inbox.orders.pipeline import add_note
 
     add_note(shop.store, ref, text, shop.clock.now())
     click.echo(_("Note added to {ref}.").format(ref=ref.upper()))
 
 
-@orders.command("link")
+@orders.command(
+    "link",
+    help=N_("Link a new sender to the customer of the order their message is on (same person)."),
+)
 @click.argument("message_id", type=int)
 @with_shop
 def order_link(shop: Shop, message_id: int) -> None:
-    """Link a new sender to the customer of the order their message is on (same person)."""
     from banco.inbox.orders.pipeline import link_sender
 
     linked = link_sender(shop.store, message_id, shop.clock.now())
@@ -201,11 +208,13 @@ def order_link(shop: Shop, message_id: int) -> None:
     )
 
 
-@click.group(invoke_without_command=True)
+@group(
+    invoke_without_command=True,
+    help=N_("Open tasks of open orders, the ones due first. `banco tasks done ID` ticks one off."),
+)
 @json_option
 @click.pass_context
 def tasks(ctx: click.Context, as_json: bool) -> None:
-    """Open tasks of open orders, the ones due first. `banco tasks done ID` ticks one off."""
     if ctx.invoked_subcommand:
         return
     shop = open_shop(ctx)
@@ -220,21 +229,19 @@ def tasks(ctx: click.Context, as_json: bool) -> None:
         click.echo(_("No open tasks."))
 
 
-@tasks.command("done")
+@tasks.command("done", help=N_("Mark a task as done."))
 @click.argument("task_id", type=int)
 @with_shop
 def task_done(shop: Shop, task_id: int) -> None:
-    """Mark a task as done."""
     if not mark_done(shop.store, task_id, shop.clock.now()):
         raise Problem(_("no open task {id}; `banco tasks` lists them").format(id=task_id))
     click.echo(_("Task {id} done.").format(id=task_id))
 
 
-@click.command()
+@command(help=N_("Every open order: what is next, who is waiting on whom and since when."))
 @json_option
 @with_shop
 def status(shop: Shop, as_json: bool) -> None:
-    """Every open order: what is next, who is waiting on whom and since when."""
     from dataclasses import asdict
 
     from banco.inbox.orders.status import check_orders

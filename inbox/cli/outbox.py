@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from banco.inbox.cli.app import json_option, local, one_line, open_shop, print_json, with_shop
+from banco.inbox.cli.app import (
+    group,
+    json_option,
+    local,
+    one_line,
+    open_shop,
+    print_json,
+    with_shop,
+)
 from banco.inbox.i18n.catalogs import N_, _
 from banco.inbox.shop import Shop
 from banco.inbox.store.outbox import listed_replies
@@ -38,12 +46,13 @@ DELIVERY_WORDS = {
 }
 
 
-@click.group(invoke_without_command=True)
+@group(
+    invoke_without_command=True, help=N_("Replies waiting to go out, and what happened to them.")
+)
 @json_option
-@click.option("--all", "include_sent", is_flag=True, help="Include sent and cancelled replies.")
+@click.option("--all", "include_sent", is_flag=True, help=N_("Include sent and cancelled replies."))
 @click.pass_context
 def outbox(ctx: click.Context, as_json: bool, include_sent: bool) -> None:
-    """Replies waiting to go out, and what happened to them."""
     if ctx.invoked_subcommand:
         return
     from banco.inbox.replies.outbox import state_words
@@ -74,10 +83,9 @@ def outbox(ctx: click.Context, as_json: bool, include_sent: bool) -> None:
         click.echo(_("The outbox is empty."))
 
 
-@outbox.command("send")
+@outbox.command("send", help=N_("Send every queued reply now."))
 @with_shop
 def outbox_send(shop: Shop) -> None:
-    """Send every queued reply now."""
     from banco.inbox.replies.outbox import deliver
 
     results = deliver(shop)
@@ -87,33 +95,37 @@ def outbox_send(shop: Shop) -> None:
         click.echo(_("Nothing to send."))
 
 
-@outbox.command("cancel")
+@outbox.command(
+    "cancel", help=N_("Take a reply out of the outbox without sending it (a scheduled one too).")
+)
 @click.argument("outbox_id", type=int)
 @with_shop
 def outbox_cancel(shop: Shop, outbox_id: int) -> None:
-    """Take a reply out of the outbox without sending it (a scheduled one too)."""
     from banco.inbox.replies.outbox import decide
 
     decide(shop, outbox_id, "cancel")
     click.echo(_("Reply {id} cancelled.").format(id=outbox_id))
 
 
-@outbox.command("resend")
+@outbox.command(
+    "resend", help=N_("Send a refused or maybe-sent reply again (you checked: it did not arrive).")
+)
 @click.argument("outbox_id", type=int)
 @with_shop
 def outbox_resend(shop: Shop, outbox_id: int) -> None:
-    """Send a refused or maybe-sent reply again (you checked: it did not arrive)."""
     from banco.inbox.replies.outbox import decide
 
     decide(shop, outbox_id, "resend")
     click.echo(_("Reply {id} queued again; `banco outbox send` sends it.").format(id=outbox_id))
 
 
-@outbox.command("mark-sent")
+@outbox.command(
+    "mark-sent",
+    help=N_("A reply that may have been sent did arrive: record it as sent, never send it again."),
+)
 @click.argument("outbox_id", type=int)
 @with_shop
 def outbox_mark_sent(shop: Shop, outbox_id: int) -> None:
-    """A reply that may have been sent did arrive: record it as sent, never send it again."""
     from banco.inbox.replies.outbox import decide
 
     decide(shop, outbox_id, "mark_sent")

@@ -9,16 +9,17 @@ import click
 from babel.dates import format_datetime
 
 from banco.config import ConfigError
-from banco.inbox.cli.app import Problem, open_shop, with_shop
-from banco.inbox.i18n.catalogs import _, current_language, ngettext
+from banco.inbox.cli.app import Problem, command, group, open_shop, with_shop
+from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext
 from banco.inbox.i18n.money import locale_of
 from banco.inbox.shop import Shop
 
 
-@click.command("run")
+@command(
+    "run", help=N_("Run your day: every routine at its time in [schedule], until stopped (Ctrl-C).")
+)
 @click.pass_context
 def run_command(ctx: click.Context) -> None:
-    """Run your day: every routine at its time in [schedule], until stopped (Ctrl-C)."""
     import logging
 
     from banco.inbox.routines import day as routines
@@ -97,11 +98,10 @@ def run_command(ctx: click.Context) -> None:
     click.echo(_("Stopped."))
 
 
-@click.command()
+@command(help=N_("Run one routine now, as the schedule would."))
 @click.argument("name", type=click.Choice(["collect", "reply", "status", "plan", "digest"]))
 @with_shop
 def routine(shop: Shop, name: str) -> None:
-    """Run one routine now, as the schedule would."""
     from banco.inbox.routines import day as routines
 
     if not routines.run(shop, name):
@@ -109,11 +109,14 @@ def routine(shop: Shop, name: str) -> None:
     click.echo(_("{name}: done.").format(name=name))
 
 
-@click.command()
-@click.option("--ics", "as_ics", is_flag=True, help="Print the calendar file (plan.ics) instead.")
+@command(
+    help=N_("Your work laid out over the next weeks, earliest deadline first; writes plan.ics.")
+)
+@click.option(
+    "--ics", "as_ics", is_flag=True, help=N_("Print the calendar file (plan.ics) instead.")
+)
 @with_shop
 def plan(shop: Shop, as_ics: bool) -> None:
-    """Your work laid out over the next weeks, earliest deadline first; writes plan.ics."""
     from banco.inbox.i18n.words import say
     from banco.inbox.routines.ics import plan_ics, write_plan_ics
     from banco.inbox.routines.plan import build_plan, render_plan_text
@@ -129,15 +132,21 @@ def plan(shop: Shop, as_ics: bool) -> None:
     click.echo("\n" + say(config.shop.language, "plan_calendar_file", path=path))
 
 
-@click.command("serve")
+@command(
+    "serve",
+    help=N_("Open Banco's page in your browser: today, inbox, orders, replies, plan, accounts."),
+)
 @click.option(
     "--host",
-    help="Where to listen (default [web] host, 127.0.0.1); another address needs [web] password.",
+    help=N_(
+        "Where to listen (default [web] host, 127.0.0.1); another address needs [web] password."
+    ),
 )
-@click.option("--port", type=click.IntRange(0, 65535), help="The port (default [web] port, 8765).")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), help=N_("The port (default [web] port, 8765).")
+)
 @with_shop
 def serve_command(shop: Shop, host: str | None, port: int | None) -> None:
-    """Open Banco's page in your browser: today, inbox, orders, replies, plan, accounts."""
     from banco.inbox.web import WebError, serve
 
     web = shop.config.web
@@ -155,10 +164,9 @@ def serve_command(shop: Shop, host: str | None, port: int | None) -> None:
         raise Problem(str(e)) from None
 
 
-@click.command()
+@command(help=N_("When each routine runs next, in your time zone."))
 @with_shop
 def schedule(shop: Shop) -> None:
-    """When each routine runs next, in your time zone."""
     from banco.inbox.routines.day import frequent_accounts
     from banco.scheduler.runner import FREQUENT_COLLECT_MINUTES, upcoming
 
@@ -183,15 +191,19 @@ def schedule(shop: Shop) -> None:
         )
 
 
-@click.group()
+@group(help=N_("Start `banco run` with your computer."))
 def service() -> None:
-    """Start `banco run` with your computer."""
+    """The group of `banco service install`; nothing to do before its command."""
 
 
-@service.command("install")
+@service.command(
+    "install",
+    help=N_(
+        "Write the service that starts `banco run` at login (systemd; instructions for a Mac)."
+    ),
+)
 @with_shop
 def service_install(shop: Shop) -> None:
-    """Write the service that starts `banco run` at login (systemd; instructions for a Mac)."""
     from banco.scheduler import service as svc
 
     if sys.platform == "darwin":

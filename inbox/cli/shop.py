@@ -12,6 +12,8 @@ import click
 from banco.connectors import load_registry
 from banco.inbox.cli.app import (
     Problem,
+    command,
+    group,
     json_option,
     limit_option,
     local,
@@ -31,10 +33,9 @@ EXAMPLE_CONFIG = "banco.example.toml"
 
 
 # Setting up -------------------------------------------------------------------------------------
-@click.command()
+@command(help=N_("Write a commented banco.toml in the shop folder to fill in."))
 @click.pass_context
 def init(ctx: click.Context) -> None:
-    """Write a commented banco.toml in the shop folder to fill in."""
     home: Path = ctx.obj["home"]
     path = home / CONFIG_NAME
     if path.exists():
@@ -47,13 +48,12 @@ def init(ctx: click.Context) -> None:
     click.echo(_("Open it in a text editor, add your accounts, then run `banco check`."))
 
 
-@click.command()
+@command(help=N_("Check the config and reach every account; say what works and what to fix."))
 @click.option(
-    "--fix", is_flag=True, help="Also repair what can be repaired (e.g. a Telegram webhook)."
+    "--fix", is_flag=True, help=N_("Also repair what can be repaired (e.g. a Telegram webhook).")
 )
 @with_shop
 def check(shop: Shop, fix: bool) -> None:
-    """Check the config and reach every account; say what works and what to fix."""
     from banco.inbox.collect.checks import run_checks
 
     ok = run_checks(shop, click.echo, fix=fix)
@@ -61,11 +61,10 @@ def check(shop: Shop, fix: bool) -> None:
         raise Problem(_("some accounts need attention (see above)"))
 
 
-@click.command()
+@command(help=N_("Sign in to an account that needs your permission once (e.g. a Google sheet)."))
 @click.argument("account")
 @with_shop
 def auth(shop: Shop, account: str) -> None:
-    """Sign in to an account that needs your permission once (e.g. a Google sheet)."""
     connector = shop.connector(account)
     try:
         authorize = getattr(connector, "authorize", None)
@@ -78,11 +77,10 @@ def auth(shop: Shop, account: str) -> None:
         connector.close()
 
 
-@click.command()
-@click.option("--account", "accounts", multiple=True, help="Only this account (repeatable).")
+@command(help=N_("Fetch everything new from every account."))
+@click.option("--account", "accounts", multiple=True, help=N_("Only this account (repeatable)."))
 @with_shop
 def collect(shop: Shop, accounts: tuple[str, ...]) -> None:
-    """Fetch everything new from every account."""
     from banco.inbox.collect.progress import ProgressLine
     from banco.inbox.collect.sync import collect as run_collect
 
@@ -127,13 +125,12 @@ def collected_line(account: str, c: Counts) -> str:
     return f"{account}: " + ", ".join(parts)
 
 
-@click.command()
+@command(help=N_("Search every message and order (words, names, references)."))
 @click.argument("query")
 @json_option
 @limit_option
 @with_shop
 def search(shop: Shop, query: str, as_json: bool, limit: int | None) -> None:
-    """Search every message and order (words, names, references)."""
     if not query.strip():
         raise Problem(_('say what to look for, for example: banco search "blue mugs"'))
     rows = queries.search(shop.store, query, limit)
@@ -154,11 +151,12 @@ def search(shop: Shop, query: str, as_json: bool, limit: int | None) -> None:
         click.echo(_('Nothing found for "{query}".').format(query=query))
 
 
-@click.command()
-@click.option("--html", "as_html", is_flag=True, help="Print the HTML version.")
+@command(
+    help=N_("Print today's digest: new orders, who is waiting, deadlines, today's plan, problems.")
+)
+@click.option("--html", "as_html", is_flag=True, help=N_("Print the HTML version."))
 @with_shop
 def digest(shop: Shop, as_html: bool) -> None:
-    """Print today's digest: new orders, who is waiting, deadlines, today's plan, problems."""
     from banco.inbox.routines.digest_delivery import daily_digest
 
     facts = daily_digest(shop)
@@ -166,31 +164,36 @@ def digest(shop: Shop, as_html: bool) -> None:
     click.echo(render(facts, shop.config.shop.language, today(shop)), nl=False)
 
 
-@click.command()
+@command(
+    help=N_("Build a made-up shop, collect it and show its digest. Nothing of yours is touched.")
+)
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--language",
     type=click.Choice(SUPPORTED),
-    help="The demo maker's language (default: this computer's, if Banco speaks it, else en).",
+    help=N_("The demo maker's language (default: this computer's, if Banco speaks it, else en)."),
 )
 @click.pass_context
 def demo(ctx: click.Context, folder: Path | None, language: str | None) -> None:
-    """Build a made-up shop, collect it and show its digest. Nothing of yours is touched."""
     from banco.inbox.cli.demo import run_demo, system_language
 
     run_demo(folder, ctx.obj["clock"], click.echo, language or system_language(os.environ))
 
 
-@click.group()
+@group(help=N_("Order forms: see how Banco reads your form's columns."))
 def forms() -> None:
-    """Order forms: see how Banco reads your form's columns."""
+    """The group of `banco forms headers`; nothing to do before its command."""
 
 
-@forms.command("headers")
+@forms.command(
+    "headers",
+    help=N_(
+        "Print the form's columns and the mapping Banco guesses, ready to paste into banco.toml."
+    ),
+)
 @click.argument("account")
 @with_shop
 def forms_headers(shop: Shop, account: str) -> None:
-    """Print the form's columns and the mapping Banco guesses, ready to paste into banco.toml."""
     from banco.connectors.forms.mapping import guess_mapping, mapping_as_toml
 
     connector = shop.connector(account)
