@@ -17,14 +17,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
+from functools import reduce
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from banco.config import Option
+from banco.config.sentence import Sentence
 
 #: Kinds of handle a contact can be reached or recognised by.
 HANDLE_KINDS = ("email", "phone", "telegram", "telegram_username")
@@ -157,6 +159,31 @@ def encode_text(text: str) -> bytes:
 
 def decode_text(data: bytes) -> str:
     return data.decode("utf-8", "surrogatepass")
+
+
+def joined(parts: Sequence[str], separator: str) -> str:
+    """``parts`` joined by ``separator``, each kept a Sentence the inbox says in her language."""
+    if not parts:
+        return ""
+    return reduce(
+        lambda one, other: Sentence(
+            "{one}{separator}{other}", one=one, separator=separator, other=other
+        ),
+        parts,
+    )
+
+
+def folder_counts(counts: dict[str, int]) -> Sentence:
+    """The counts of a mailbox in words, such as "12 messages in INBOX, 3 in Sent"."""
+    if not counts:
+        return Sentence("no folders to read")
+    (first, n), *rest = counts.items()
+    if n == 1:
+        words = Sentence("1 message in {folder}", folder=first)
+    else:
+        words = Sentence("{n} messages in {folder}", n=n, folder=first)
+    others = [Sentence("{n} in {folder}", n=m, folder=folder) for folder, m in rest]
+    return Sentence(joined([words, *others], ", "))
 
 
 def unreadable_record(

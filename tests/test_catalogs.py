@@ -21,6 +21,11 @@ KEYWORDS = {
     "Sentence": None,
     "Problem": (2,),
     "SecretError": None,
+    **dict.fromkeys(
+        ("ConnectorError", "NeedsUser", "TryLater", "Rejected", "MayHaveBeenSent", "BadRecord"),
+    ),
+    "SessionLost": None,
+    "FolderMissing": None,
 }
 PLACEHOLDER = re.compile(r"{(\w*)[^}]*}")
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from banco.config import Option
+from banco.config.sentence import Sentence
 from banco.connectors.base import CheckResult, Context, Page, Record
 from banco.connectors.errors import NeedsUser
 from banco.connectors.forms import DATE_ORDERS, numbered_records, unique_headers
@@ -33,7 +34,7 @@ from banco.connectors.forms.answers import (
 
 FALLBACK_ENCODING = "cp1252"
 DELIMITERS = (",", ";", "\t")
-DOWNLOAD_HINT = 'In the form, open Responses and choose "Download responses (.csv)".'
+DOWNLOAD_HINT = Sentence('In the form, open Responses and choose "Download responses (.csv)".')
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,20 @@ class CsvConnector:
         csv_file = self._read()
         mapping = self._mapping(csv_file.headers)
         answers = len(self._numbered(csv_file, mapping))
-        noun = "answer" if answers == 1 else "answers"
+        columns = ", ".join(mapping) or Sentence("none")
+        if answers == 1:
+            summary = Sentence(
+                "CSV {path}: 1 answer, columns mapped: {columns}", path=self.path, columns=columns
+            )
+        else:
+            summary = Sentence(
+                "CSV {path}: {n} answers, columns mapped: {columns}",
+                path=self.path,
+                n=answers,
+                columns=columns,
+            )
         return CheckResult(
-            summary=f"CSV {self.path}: {answers} {noun}, columns mapped: "
-            + (", ".join(mapping) or "none"),
+            summary=summary,
             counts={STREAM: answers},
             warnings=self._warnings(csv_file, mapping),
         )
@@ -112,15 +123,17 @@ class CsvConnector:
         data = self._bytes()
         if b"\x00" in data or data.lstrip().startswith(b"<"):
             raise NeedsUser(
-                f"{self.path} is not a CSV file (it looks like a spreadsheet or a web page). "
-                + DOWNLOAD_HINT
+                "{path} is not a CSV file (it looks like a spreadsheet or a web page). {hint}",
+                path=self.path,
+                hint=DOWNLOAD_HINT,
             )
         text, fallback = self._decode(data)
         table = self._table(text.removeprefix("\ufeff"))
         if not table or not any(cell.strip() for cell in table[0]):
             raise NeedsUser(
-                f"{self.path} has no header row: its first line should hold the form's "
-                f"questions. {DOWNLOAD_HINT}"
+                "{path} has no header row: its first line should hold the form's questions. {hint}",
+                path=self.path,
+                hint=DOWNLOAD_HINT,
             )
         return _CsvFile(hashlib.sha256(data).hexdigest(), table[0], table[1:], fallback)
 
@@ -129,17 +142,23 @@ class CsvConnector:
             return self.path.read_bytes()
         except FileNotFoundError:
             raise NeedsUser(
-                f"There is no file at {self.path}. {DOWNLOAD_HINT} Save it there, or change "
-                f'the path of "{self.name}" in banco.toml.'
+                "There is no file at {path}. {hint} Save it there, or change "
+                'the path of "{name}" in banco.toml.',
+                path=self.path,
+                hint=DOWNLOAD_HINT,
+                name=self.name,
             ) from None
         except IsADirectoryError:
             raise NeedsUser(
-                f"{self.path} is a folder: set the path of {self.name} to the CSV file itself."
+                "{path} is a folder: set the path of {name} to the CSV file itself.",
+                path=self.path,
+                name=self.name,
             ) from None
         except OSError as e:
             raise NeedsUser(
-                f"Banco cannot read {self.path} ({e.strerror}). Check that the file is yours "
-                "and readable."
+                "Banco cannot read {path} ({reason}). Check that the file is yours and readable.",
+                path=self.path,
+                reason=e.strerror,
             ) from None
 
     def _decode(self, data: bytes) -> tuple[str, bool]:
@@ -148,15 +167,21 @@ class CsvConnector:
             return data.decode(self.encoding), False
         except LookupError:
             raise NeedsUser(
-                f'The encoding "{self.encoding}" of {self.name} is not one Banco knows; '
-                'use "utf-8-sig" (the default) or "cp1252".'
+                'The encoding "{encoding}" of {name} is not one Banco knows; '
+                'use "utf-8-sig" (the default) or "cp1252".',
+                encoding=self.encoding,
+                name=self.name,
             ) from None
         except UnicodeDecodeError:
             pass
         if codecs.lookup(self.encoding).name != codecs.lookup(FALLBACK_ENCODING).name:
             with contextlib.suppress(UnicodeDecodeError):
                 return data.decode(FALLBACK_ENCODING), True
-        raise NeedsUser(f"{self.path} is not a text CSV file. {DOWNLOAD_HINT}")
+        raise NeedsUser(
+            "{path} is not a text CSV file. {hint}",
+            path=self.path,
+            hint=DOWNLOAD_HINT,
+        )
 
     def _table(self, text: str) -> list[list[str]]:
         try:
@@ -165,7 +190,10 @@ class CsvConnector:
             return [[cell.replace("\r\n", "\n") for cell in row] for row in reader]
         except csv.Error as e:
             raise NeedsUser(
-                f"{self.path} is not a readable CSV file ({e}). {DOWNLOAD_HINT}"
+                "{path} is not a readable CSV file ({said}). {hint}",
+                path=self.path,
+                said=str(e),
+                hint=DOWNLOAD_HINT,
             ) from None
 
     # Records ---------------------------------------------------------------------------------
@@ -186,8 +214,13 @@ class CsvConnector:
         warnings: list[str] = []
         if csv_file.fallback:
             warnings.append(
-                f"{self.path} is not {self.encoding} text, so Banco read it as Windows text "
-                f'(cp1252). If accents look wrong, set encoding for "{self.name}" in banco.toml.'
+                Sentence(
+                    "{path} is not {encoding} text, so Banco read it as Windows text "
+                    '(cp1252). If accents look wrong, set encoding for "{name}" in banco.toml.',
+                    path=self.path,
+                    encoding=self.encoding,
+                    name=self.name,
+                )
             )
         return warnings + mapping_warnings(mapping)
 

@@ -29,6 +29,7 @@ from typing import AnyStr
 
 import html2text
 
+from banco.config.sentence import Sentence
 from banco.connectors.base import (
     OWN_NOTE,
     Attachment,
@@ -54,7 +55,7 @@ _BARE_CR = re.compile(rb"\r(?!\n)")
 _BARE_CR_TEXT = re.compile(r"\r(?!\n)")
 _HEADER_NAME = re.compile(r"[\041-\071\073-\176]+:")  # what the stdlib parser takes as a field name
 _MAX_DEPTH = 20
-_NO_HEADERS = "no email headers found"
+_NO_HEADERS = Sentence("no email headers found")
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+")
@@ -103,7 +104,7 @@ def decode_header_value(value: str) -> str:
 
 def _parse_message(raw: bytes, external_id: str, direction: str) -> Record:
     if not raw or raw.isspace():  # (strip() would copy the whole message)
-        return _unreadable(raw, external_id, direction, "the message is empty")
+        return _unreadable(raw, external_id, direction, Sentence("the message is empty"))
     msg = _message_from_bytes(raw)
     record = _from_headers(msg, raw, external_id, direction)
     if record.problem != _NO_HEADERS:
@@ -238,7 +239,7 @@ def _parse_headers_only(header_bytes: bytes, external_id: str, size: int, direct
     record = _from_headers(msg, header_bytes, external_id, direction)
     if record.status == "ok":
         record.status = "too_large"
-        record.problem = f"too large to download ({size / MB:.1f} MB)"
+        record.problem = Sentence("too large to download ({size:.1f} MB)", size=size / MB)
     return record
 
 
@@ -266,7 +267,7 @@ def _from_headers(msg: Message, raw: bytes, external_id: str, direction: str) ->
         auto=OWN_NOTE if own == "note" else _auto(headers, _content_type(msg), from_pairs),
     )
     if record.sender is None:
-        record.status, record.problem = "unreadable", "no sender address"
+        record.status, record.problem = "unreadable", Sentence("no sender address")
     return record
 
 
@@ -276,9 +277,10 @@ def _unreadable(raw: bytes, external_id: str, direction: str, problem: str) -> R
     return record
 
 
-def _failure(error: Exception) -> str:
+def _failure(error: Exception) -> Sentence:
     detail = " ".join(str(error).split())[:120]
-    return f"could not read this email ({type(error).__name__}{': ' + detail if detail else ''})"
+    said = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+    return Sentence("could not read this email ({said})", said=said)
 
 
 # --- headers ---------------------------------------------------------------------------------

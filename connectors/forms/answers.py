@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from banco.connectors.base import Page, Record
+from banco.config.sentence import Sentence
+from banco.connectors.base import Page, Record, joined
 from banco.connectors.errors import NeedsUser
 
 from .mapping import check_mapping, guess_mapping
@@ -29,9 +30,11 @@ def answer_mapping(
     problems = check_mapping(configured, headers)
     if problems:
         raise NeedsUser(
-            f"The mapping of {account} in banco.toml does not fit {source}: "
-            + "; ".join(problems)
-            + f". Run `banco forms headers {account}` to see the columns."
+            "The mapping of {account} in banco.toml does not fit {source}: {problems}. Run"
+            " `banco forms headers {account}` to see the columns.",
+            account=account,
+            source=source,
+            problems=joined(problems, "; "),
         )
     return dict(configured)
 
@@ -64,15 +67,19 @@ def answer_pages(
 
 
 def mapping_warnings(mapping: Mapping[str, str]) -> list[str]:
-    warnings: list[str] = []
+    warnings: list[str] = []  # Sentences, said in the maker's language
     if not {"email", "phone", "telegram"} & set(mapping):
         warnings.append(
-            "no column for the customer's email or phone: orders will have no way to reach them"
+            Sentence(
+                "no column for the customer's email or phone: orders will have no way to reach them"
+            )
         )
     if "timestamp" not in mapping:
         warnings.append(
-            "no Timestamp column: Banco tells answers apart by the customer's name and email, "
-            "and a customer's second answer by all its answers, so editing one of those in the "
-            "sheet makes it a new order"
+            Sentence(
+                "no Timestamp column: Banco tells answers apart by the customer's name and email, "
+                "and a customer's second answer by all its answers, so editing one of those in the "
+                "sheet makes it a new order"
+            )
         )
     return warnings

@@ -20,6 +20,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from banco.config.sentence import Sentence
+
 from .rows import unique_headers
 from .text import fold
 
@@ -160,26 +162,41 @@ def _split_bare_name(mapping: dict[str, str]) -> None:
         mapping["last_name"] = mapping.pop("name")
 
 
-def check_mapping(mapping: Mapping[str, Any], headers: Sequence[str]) -> list[str]:
+def check_mapping(mapping: Mapping[str, Any], headers: Sequence[str]) -> list[Sentence]:
     """One sentence per problem of a mapping written by hand; empty when it fits the sheet."""
     names = unique_headers(headers)
-    problems: list[str] = []
+    problems: list[Sentence] = []
     for field, column in mapping.items():
         if field not in FIELDS:
             problems.append(
-                f'"{field}" is not one of Banco\'s fields{_did_you_mean(field, FIELDS)}'
-                f" (fields: {', '.join(FIELDS)})"
+                Sentence(
+                    '"{field}" is not one of Banco\'s fields{did_you_mean} (fields: {fields})',
+                    field=field,
+                    did_you_mean=_did_you_mean(field, FIELDS),
+                    fields=", ".join(FIELDS),
+                )
             )
         elif not isinstance(column, str):
-            problems.append(f"{field} should be a column name in quotes, not {column!r}")
+            problems.append(
+                Sentence(
+                    "{field} should be a column name in quotes, not {column!r}",
+                    field=field,
+                    column=column,
+                )
+            )
         elif column not in names:
             problems.append(
-                f'{field} = "{column}": the sheet has no such column{_did_you_mean(column, names)}'
+                Sentence(
+                    '{field} = "{column}": the sheet has no such column{did_you_mean}',
+                    field=field,
+                    column=column,
+                    did_you_mean=_did_you_mean(column, names),
+                )
             )
     return problems
 
 
-def _did_you_mean(word: str, known: Sequence[str]) -> str:
+def _did_you_mean(word: str, known: Sequence[str]) -> Sentence | str:
     """'; did you mean "X"?' for the closest of ``known``, ignoring case and accents: one that
     contains ``word`` ("Nome" -> "Nome e cognome"), else the most similar."""
     folded = fold(word)
@@ -187,7 +204,7 @@ def _did_you_mean(word: str, known: Sequence[str]) -> str:
     containing = [name for name in known if folded and f" {folded} " in f" {fold(name)} "]
     close = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.6)
     best = containing[0] if containing else by_fold[close[0]] if close else ""
-    return f'; did you mean "{best}"?' if best else ""
+    return Sentence('; did you mean "{best}"?', best=best) if best else ""
 
 
 def mapping_as_toml(headers: Sequence[str], mapping: Mapping[str, str]) -> str:

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 import gspread
 
 from banco.config import Option, Secret
+from banco.config.sentence import Sentence
 from banco.connectors.base import CheckResult, Context, Page, Record
 from banco.connectors.errors import NeedsUser
 from banco.connectors.forms import DATE_ORDERS, numbered_records, unique_headers
@@ -117,10 +118,24 @@ class GsheetConnector:
         sheet = self._read()
         mapping = self._mapping(sheet.headers)
         answers = len(self._numbered(sheet, mapping))
-        noun = "answer" if answers == 1 else "answers"
+        columns = ", ".join(mapping) or Sentence("none")
+        if answers == 1:
+            summary = Sentence(
+                "Google sheet '{title}' / '{worksheet}': 1 answer, columns mapped: {columns}",
+                title=sheet.title,
+                worksheet=sheet.worksheet,
+                columns=columns,
+            )
+        else:
+            summary = Sentence(
+                "Google sheet '{title}' / '{worksheet}': {n} answers, columns mapped: {columns}",
+                title=sheet.title,
+                worksheet=sheet.worksheet,
+                n=answers,
+                columns=columns,
+            )
         return CheckResult(
-            summary=f"Google sheet '{sheet.title}' / '{sheet.worksheet}': {answers} {noun}, "
-            "columns mapped: " + (", ".join(mapping) or "none"),
+            summary=summary,
             counts={STREAM: answers},
             warnings=self._warnings(sheet, mapping),
         )
@@ -147,10 +162,11 @@ class GsheetConnector:
         """Sign in once with the maker's own Google account and save the sign-in."""
         if self.credentials is not None:
             raise NeedsUser(
-                f'"{self.name}" signs in with the service account in its credentials: there is '
+                '"{name}" signs in with the service account in its credentials: there is '
                 "nothing to sign in to. To use your own Google account instead, remove "
                 "credentials from its block in banco.toml and run `banco auth "
-                f"{self.name}` again."
+                "{name}` again.",
+                name=self.name,
             )
         client = oauth.load_client(self.name, self.oauth_client)
         attempt = oauth.new_attempt()
@@ -176,8 +192,8 @@ class GsheetConnector:
         check_api_url(self.name, self.api_url)
         if self.timeout <= 0:
             raise NeedsUser(
-                f'The timeout_seconds of "{self.name}" in banco.toml should be more than 0, '
-                "such as 30."
+                'The timeout_seconds of "{name}" in banco.toml should be more than 0, such as 30.',
+                name=self.name,
             )
         sign_in = self._signed_in()
         where = Where(self.name, key, sign_in.service_account)
@@ -217,8 +233,12 @@ class GsheetConnector:
         warnings = mapping_warnings(mapping)
         if sheet_zone(sheet.time_zone) is None:
             warnings.append(
-                f"the spreadsheet's time zone ({sheet.time_zone or 'none'}) is not one Banco "
-                f"knows, so Timestamps are read in the shop's ({self.shop_timezone.key}); set it "
-                'in the sheet: "File", "Settings", "Time zone"'
+                Sentence(
+                    "the spreadsheet's time zone ({zone}) is not one Banco "
+                    "knows, so Timestamps are read in the shop's ({shop_zone}); set it "
+                    'in the sheet: "File", "Settings", "Time zone"',
+                    zone=sheet.time_zone or Sentence("none"),
+                    shop_zone=self.shop_timezone.key,
+                )
             )
         return warnings

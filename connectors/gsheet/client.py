@@ -32,11 +32,12 @@ from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 
 from banco.config import Secret, SecretError
+from banco.config.sentence import Sentence
 from banco.connectors.errors import NeedsUser
 
 GOOGLE_API = "https://sheets.googleapis.com"
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
-SERVICE_ACCOUNT_HELP = (
+SERVICE_ACCOUNT_HELP = Sentence(
     "It should be the JSON key of a Google service account (Google Cloud console: IAM & Admin, "
     'Service accounts, your account, Keys, "Add key", JSON)'
 )
@@ -62,8 +63,10 @@ def check_api_url(account: str, api_url: str) -> None:
     parts = urlsplit(api_url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise NeedsUser(
-            f'The api_url of "{account}" in banco.toml is not a web address (such as '
-            f'"{GOOGLE_API}"): remove it to use Google\'s.'
+            'The api_url of "{account}" in banco.toml is not a web address (such as '
+            '"{default}"): remove it to use Google\'s.',
+            account=account,
+            default=GOOGLE_API,
         )
 
 
@@ -123,27 +126,32 @@ def load_sign_in(name: str, secret: Secret | None, token_file: Path) -> SignIn:
     if token_file.exists():
         return _from_token_file(name, token_file)
     raise NeedsUser(
-        f'Banco has no way to sign in to Google for "{name}". Either set credentials = '
-        '{file = "service-account.json"} in its [[accounts]] block (the JSON key of a service '
+        'Banco has no way to sign in to Google for "{name}". Either set credentials = '
+        '{{file = "service-account.json"}} in its [[accounts]] block (the JSON key of a service '
         "account the sheet is shared with), or run `banco auth "
-        f"{name}` once to sign in with your own Google account."
+        "{name}` once to sign in with your own Google account.",
+        name=name,
     )
 
 
 def _from_credentials(name: str, secret: Secret) -> SignIn:
-    where = f'credentials of "{name}"'
+    where = Sentence('credentials of "{name}"', name=name)
     try:
         text = secret.reveal()
     except SecretError as e:
-        raise NeedsUser(f"Banco cannot read the {where} in banco.toml: {e}.") from None
+        raise NeedsUser(
+            "Banco cannot read the {where} in banco.toml: {said}.", where=where, said=str(e)
+        ) from None
     info = _json_object(text)
     path = _as_path(text, secret.base_dir)
     if info is None and path is not None:  # {env = "GOOGLE_APPLICATION_CREDENTIALS"}: a path
         info = _json_object(_read_path(where, path))
     if info is None:
         raise NeedsUser(
-            f"The {where} in banco.toml are not a Google key file (they are not JSON). "
-            f'{SERVICE_ACCOUNT_HELP}; write credentials = {{file = "path/to/key.json"}}.'
+            "The {where} in banco.toml are not a Google key file (they are not JSON). "
+            '{help}; write credentials = {{file = "path/to/key.json"}}.',
+            where=where,
+            help=SERVICE_ACCOUNT_HELP,
         )
     kind = info.get("type")
     if kind == "service_account":
@@ -151,27 +159,37 @@ def _from_credentials(name: str, secret: Secret) -> SignIn:
             found = service_account.Credentials.from_service_account_info(info, scopes=SCOPES)
         except (ValueError, MalformedError) as e:
             raise NeedsUser(
-                f"The {where} in banco.toml are an incomplete service account key ({e}). "
-                "Download a new JSON key for the service account and point credentials at it."
+                "The {where} in banco.toml are an incomplete service account key ({said}). "
+                "Download a new JSON key for the service account and point credentials at it.",
+                where=where,
+                said=str(e),
             ) from None
         return SignIn(found, service_account=str(info.get("client_email", "")))
     if kind == "authorized_user":
         return SignIn(_user_credentials(name, info, f"the {where}"))
     if isinstance(info.get("installed"), Mapping) or isinstance(info.get("web"), Mapping):
         raise NeedsUser(
-            f"The {where} in banco.toml are an OAuth client, not a service account key. Write "
-            f"it as oauth_client instead and run `banco auth {name}`, or use a service "
-            "account's JSON key as credentials."
+            "The {where} in banco.toml are an OAuth client, not a service account key. Write "
+            "it as oauth_client instead and run `banco auth {name}`, or use a service "
+            "account's JSON key as credentials.",
+            where=where,
+            name=name,
         )
     raise NeedsUser(
-        f"The {where} in banco.toml are not a service account key. {SERVICE_ACCOUNT_HELP}."
+        "The {where} in banco.toml are not a service account key. {help}.",
+        where=where,
+        help=SERVICE_ACCOUNT_HELP,
     )
 
 
 def _from_token_file(name: str, path: Path) -> SignIn:
     info = _json_object(_read_path(f"sign-in of {name}", path))
     if info is None:
-        raise NeedsUser(f"The sign-in saved in {path} is damaged: run `banco auth {name}` again.")
+        raise NeedsUser(
+            "The sign-in saved in {path} is damaged: run `banco auth {name}` again.",
+            path=path,
+            name=name,
+        )
     return SignIn(_user_credentials(name, info, str(path)))
 
 
@@ -184,7 +202,9 @@ def _user_credentials(
         )
     except (ValueError, DefaultCredentialsError, MalformedError):
         raise NeedsUser(
-            f"The Google sign-in in {where} is incomplete: run `banco auth {name}` again."
+            "The Google sign-in in {where} is incomplete: run `banco auth {name}` again.",
+            where=where,
+            name=name,
         ) from None
     return found
 
@@ -213,7 +233,12 @@ def _read_path(where: str, path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         reason = e.strerror if isinstance(e, OSError) else "it is not text"
-        raise NeedsUser(f"Banco cannot read {path}, the {where} ({reason}).") from None
+        raise NeedsUser(
+            "Banco cannot read {path}, the {where} ({reason}).",
+            path=path,
+            where=where,
+            reason=reason,
+        ) from None
 
 
 def build_client(

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 import requests
 
 from banco.config import Secret, SecretError
+from banco.config.sentence import Sentence
 from banco.connectors.errors import NeedsUser, TryLater
 
 from .client import SCOPES, RedirectSession
@@ -35,7 +36,7 @@ from .client import SCOPES, RedirectSession
 AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
 TOKEN_URI = "https://oauth2.googleapis.com/token"
 REDIRECT_URI = "http://localhost"
-CLIENT_HELP = (
+CLIENT_HELP = Sentence(
     'In the Google Cloud console open "APIs & Services", "Credentials", "Create credentials", '
     '"OAuth client ID", choose "Desktop app", download its JSON file, and write '
     'oauth_client = {file = "path/to/client.json"} in the account\'s block of banco.toml.'
@@ -74,15 +75,20 @@ def load_client(account: str, secret: Secret | None) -> OAuthClient:
     """The OAuth client in ``oauth_client``."""
     if secret is None:
         raise NeedsUser(
-            f'To sign in with your own Google account, "{account}" needs an OAuth client. '
-            + CLIENT_HELP
-            + f" Then run `banco auth {account}` again (or use a service account: see"
-            " credentials)."
+            'To sign in with your own Google account, "{account}" needs an OAuth client. '
+            "{help} Then run `banco auth {account}` again (or use a service account: see"
+            " credentials).",
+            account=account,
+            help=CLIENT_HELP,
         )
     try:
         text = secret.reveal()
     except SecretError as e:
-        raise NeedsUser(f'Banco cannot read the oauth_client of "{account}": {e}.') from None
+        raise NeedsUser(
+            'Banco cannot read the oauth_client of "{account}": {said}.',
+            account=account,
+            said=str(e),
+        ) from None
     try:
         info = json.loads(text)
     except ValueError:
@@ -90,8 +96,10 @@ def load_client(account: str, secret: Secret | None) -> OAuthClient:
     body = _client_body(info)
     if body is None:
         raise NeedsUser(
-            f'The oauth_client of "{account}" in banco.toml is not a Google OAuth client file. '
-            + CLIENT_HELP
+            'The oauth_client of "{account}" in banco.toml is not a Google OAuth client file. '
+            "{help}",
+            account=account,
+            help=CLIENT_HELP,
         )
     redirects = body.get("redirect_uris")
     redirect = next(
@@ -144,7 +152,8 @@ def code_from_answer(answer: str, attempt: Attempt) -> str:
     if query.get("error"):
         raise NeedsUser(
             "Google says access was not allowed "
-            f'({query["error"][0]}). Run `banco auth` again and click "Allow".'
+            '({said}). Run `banco auth` again and click "Allow".',
+            said=query["error"][0],
         )
     if query.get("state", [attempt.state])[0] != attempt.state:
         raise NeedsUser(
@@ -185,16 +194,20 @@ def exchange_code(
         answer = {}
     if response.status_code >= 500 or response.status_code == 429:
         raise TryLater(
-            f"Google could not finish the sign-in (error {response.status_code}); run `banco "
-            "auth` again in a few minutes."
+            "Google could not finish the sign-in (error {status}); run `banco "
+            "auth` again in a few minutes.",
+            status=response.status_code,
         )
     if not response.ok or not isinstance(answer, Mapping):
         said = answer if isinstance(answer, Mapping) else {}
-        reason = said.get("error_description") or said.get("error")
+        reason = (
+            said.get("error_description") or said.get("error") or f"error {response.status_code}"
+        )
         raise NeedsUser(
-            f"Google did not accept that code ({reason or f'error {response.status_code}'}). "
+            "Google did not accept that code ({reason}). "
             "Codes work once and for a few minutes: run `banco auth` again and paste the "
-            "whole address right away."
+            "whole address right away.",
+            reason=reason,
         )
     if not answer.get("refresh_token"):
         raise NeedsUser(

@@ -23,9 +23,10 @@ import requests
 from google.auth.exceptions import RefreshError, TransportError
 from gspread.exceptions import APIError
 
+from banco.config.sentence import Sentence
 from banco.connectors.errors import ConnectorError, NeedsUser, TryLater
 
-LIMITED = "Google is limiting requests; Banco will try again at the next collect"
+LIMITED = Sentence("Google is limiting requests; Banco will try again at the next collect")
 RATE_REASONS = {"RATE_LIMIT_EXCEEDED", "rateLimitExceeded", "userRateLimitExceeded"}
 SHEETS_API_PAGE = "https://console.cloud.google.com/apis/library/sheets.googleapis.com"
 _URL = re.compile(r"https://\S+[^\s.,;)]")
@@ -67,8 +68,8 @@ def google_errors(where: Where) -> Iterator[None]:
         ) from None
     except requests.exceptions.RequestException as e:
         raise TryLater(
-            f"Banco lost its connection to Google ({type(e).__name__}); it will try again at the "
-            "next collect"
+            "Banco lost its connection to Google ({error}); it will try again at the next collect",
+            error=type(e).__name__,
         ) from None
 
 
@@ -87,29 +88,36 @@ def api_problem(error: APIError, where: Where) -> ConnectorError:
         return TryLater(LIMITED)
     if status == 408 or status >= 500:
         return TryLater(
-            f"Google Sheets is not answering properly (error {status}); Banco will try again at "
-            "the next collect"
+            "Google Sheets is not answering properly (error {status}); Banco will try again at "
+            "the next collect",
+            status=status,
         )
     if status == 403:
         return _forbidden(where, message, reasons)
     if status == 404:
         return NeedsUser(
-            f'Google has no spreadsheet "{where.key}" (the spreadsheet of "{where.account}" in '
+            'Google has no spreadsheet "{key}" (the spreadsheet of "{account}" in '
             "banco.toml), or it was deleted. Open the sheet of answers in your browser and copy "
-            "its address from the address bar into spreadsheet."
+            "its address from the address bar into spreadsheet.",
+            key=where.key,
+            account=where.account,
         )
     if status == 401:
         return NeedsUser(_refused_sign_in(where, message))
     if status == 400:
         return NeedsUser(
-            f'Google cannot read the spreadsheet of "{where.account}" as a Google sheet '
-            f"({message or 'error 400'}). If it is an Excel file kept in Google Drive, open it and "
-            'choose "File", "Save as Google Sheets", then use the new sheet\'s address.'
+            'Google cannot read the spreadsheet of "{account}" as a Google sheet '
+            "({said}). If it is an Excel file kept in Google Drive, open it and "
+            'choose "File", "Save as Google Sheets", then use the new sheet\'s address.',
+            account=where.account,
+            said=message or "error 400",
         )
+    said = f": {message}" if message else ""
     return NeedsUser(
-        f'Google refused to read the spreadsheet of "{where.account}" (error {status}'
-        + (f": {message}" if message else "")
-        + ")."
+        'Google refused to read the spreadsheet of "{account}" (error {status}{said}).',
+        account=where.account,
+        status=status,
+        said=said,
     )
 
 
@@ -118,20 +126,24 @@ def _forbidden(where: Where, message: str, reasons: set[str]) -> NeedsUser:
         link = _URL.search(message)
         return NeedsUser(
             "The Google Sheets API is turned off in the Google Cloud project of the credentials "
-            f'of "{where.account}". Turn it on at {link[0] if link else SHEETS_API_PAGE} (click '
-            '"Enable"), wait a few minutes, then run `banco check`.'
+            'of "{account}". Turn it on at {page} (click '
+            '"Enable"), wait a few minutes, then run `banco check`.',
+            account=where.account,
+            page=link[0] if link else SHEETS_API_PAGE,
         )
     if where.service_account:
         return NeedsUser(
-            f"The sheet is not shared with Banco's service account {where.service_account}. "
+            "The sheet is not shared with Banco's service account {service_account}. "
             'Open the sheet in Google Sheets, click "Share", paste '
-            f'{where.service_account}, choose "Viewer", untick "Notify people", click "Share", '
-            "then run `banco check`."
+            '{service_account}, choose "Viewer", untick "Notify people", click "Share", '
+            "then run `banco check`.",
+            service_account=where.service_account,
         )
     return NeedsUser(
-        f'The Google account you signed in with for "{where.account}" cannot open this sheet. '
+        'The Google account you signed in with for "{account}" cannot open this sheet. '
         "Share the sheet with that account, or run `banco auth "
-        f"{where.account}` again and sign in as the account that owns the form."
+        "{account}` again and sign in as the account that owns the form.",
+        account=where.account,
     )
 
 
@@ -144,17 +156,21 @@ def sign_in_problem(error: RefreshError, where: Where) -> ConnectorError:
     return NeedsUser(_refused_sign_in(where, _description(error)))
 
 
-def _refused_sign_in(where: Where, reason: str) -> str:
+def _refused_sign_in(where: Where, reason: str) -> Sentence:
     why = f" ({reason})" if reason else ""
     if where.service_account:
-        return (
-            f'Google refused the service account key in the credentials of "{where.account}"'
-            f"{why}. The key may have been deleted or the service account disabled: create a new "
-            "JSON key for it in the Google Cloud console and point credentials at the new file."
+        return Sentence(
+            'Google refused the service account key in the credentials of "{account}"'
+            "{why}. The key may have been deleted or the service account disabled: create a new "
+            "JSON key for it in the Google Cloud console and point credentials at the new file.",
+            account=where.account,
+            why=why,
         )
-    return (
-        f'Google no longer accepts the sign-in saved for "{where.account}"{why}: it was '
-        f"withdrawn or it expired. Run `banco auth {where.account}` again."
+    return Sentence(
+        'Google no longer accepts the sign-in saved for "{account}"{why}: it was '
+        "withdrawn or it expired. Run `banco auth {account}` again.",
+        account=where.account,
+        why=why,
     )
 
 

@@ -57,9 +57,10 @@ def spreadsheet_key(account: str, spreadsheet: str) -> str:
     text = spreadsheet.strip()
     if "docs.google.com/forms/" in text or "forms.gle/" in text:
         raise NeedsUser(
-            f'The spreadsheet of "{account}" in banco.toml is the address of the form itself. '
+            'The spreadsheet of "{account}" in banco.toml is the address of the form itself. '
             'In the form, open "Responses" and click "View in Sheets" (or "Link to Sheets"), '
-            "then copy the address of that sheet."
+            "then copy the address of that sheet.",
+            account=account,
         )
     found = _KEY_IN_URL.search(text) or _KEY_PARAM.search(text)
     if found:
@@ -67,9 +68,10 @@ def spreadsheet_key(account: str, spreadsheet: str) -> str:
     if _KEY.fullmatch(text):
         return text
     raise NeedsUser(
-        f'The spreadsheet of "{account}" in banco.toml should be the address of the sheet of '
+        'The spreadsheet of "{account}" in banco.toml should be the address of the sheet of '
         "answers, copied from your browser's address bar (it starts with "
-        "https://docs.google.com/spreadsheets/d/), or the key in it."
+        "https://docs.google.com/spreadsheets/d/), or the key in it.",
+        account=account,
     )
 
 
@@ -86,9 +88,12 @@ def read_sheet(client: gspread.Client, key: str, worksheet: str, account: str) -
     cells = [[_text(cell) for cell in row] for row in values.get("values") or []]
     if not cells or not any(cell.strip() for cell in cells[0]):
         raise NeedsUser(
-            f'The first row of "{tab}" in the spreadsheet "{title}" is empty: Banco needs the '
+            'The first row of "{tab}" in the spreadsheet "{title}" is empty: Banco needs the '
             "form's questions there. If the answers are in another tab, set worksheet of "
-            f'"{account}" in banco.toml to its name.'
+            '"{account}" in banco.toml to its name.',
+            tab=tab,
+            title=title,
+            account=account,
         )
     digest = hashlib.sha256(
         json.dumps(cells, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -116,7 +121,11 @@ def _tabs(metadata: Mapping[str, Any]) -> list[str]:
 def _worksheet(account: str, title: str, tabs: Sequence[str], wanted: str) -> str:
     """The tab to read: ``wanted`` (exactly, else ignoring case and spaces), or the first."""
     if not tabs:
-        raise NeedsUser(f'The spreadsheet "{title}" of "{account}" has no worksheet to read.')
+        raise NeedsUser(
+            'The spreadsheet "{title}" of "{account}" has no worksheet to read.',
+            title=title,
+            account=account,
+        )
     if not wanted.strip():
         return tabs[0]
     if wanted in tabs:
@@ -126,9 +135,13 @@ def _worksheet(account: str, title: str, tabs: Sequence[str], wanted: str) -> st
         return folded[0]
     names = ", ".join(f'"{tab}"' for tab in tabs)
     raise NeedsUser(
-        f'The spreadsheet "{title}" has no worksheet named "{wanted}"; its worksheets are: '
-        f'{names}. Set worksheet of "{account}" in banco.toml to one of them, or remove it to '
-        "read the first."
+        'The spreadsheet "{title}" has no worksheet named "{wanted}"; its worksheets are: '
+        '{names}. Set worksheet of "{account}" in banco.toml to one of them, or remove it to '
+        "read the first.",
+        title=title,
+        wanted=wanted,
+        names=names,
+        account=account,
     )
 
 

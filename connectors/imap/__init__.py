@@ -28,7 +28,17 @@ from typing import Any, ClassVar
 from imapclient import IMAPClient
 
 from banco.config import Option
-from banco.connectors.base import CheckResult, Context, HandingOver, Outgoing, Page, Receipt
+from banco.config.sentence import Sentence
+from banco.connectors.base import (
+    CheckResult,
+    Context,
+    HandingOver,
+    Outgoing,
+    Page,
+    Receipt,
+    folder_counts,
+    joined,
+)
 from banco.connectors.email import parse_message
 from banco.connectors.email.parse import MB
 from banco.connectors.errors import ConnectorError, NeedsUser, Rejected
@@ -89,13 +99,18 @@ class ImapConnector:
                     counts[folder] = status.get(b"MESSAGES", 0)
                 else:
                     counts[folder] = count_window(client, examine(client, folder), window)
-        warnings = []
+        warnings: list[str] = []
         try:
             check_smtp(replace(settings.smtp, timeout=min(settings.timeout, SMTP_CHECK_SECONDS)))
         except ConnectorError as e:
-            warnings.append(f"replies cannot be sent yet: {e}")
+            warnings.append(Sentence("replies cannot be sent yet: {problem}", problem=e.sentence))
         return CheckResult(
-            summary=f"IMAP {settings.login.username} at {settings.host}: {_counted(counts)}",
+            summary=Sentence(
+                "IMAP {username} at {host}: {counts}",
+                username=settings.login.username,
+                host=settings.host,
+                counts=folder_counts(counts),
+            ),
             counts=counts,
             warnings=warnings,
         )
@@ -109,7 +124,7 @@ class ImapConnector:
             window_start=settings.window_start(self._today()),
             helper_from=self.HELPER_FROM,
         )
-        missing: list[str] = []
+        missing: list[Sentence] = []
         with self._talking():
             for folder, direction in settings.streams.items():
                 client = self._session()
@@ -126,9 +141,9 @@ class ImapConnector:
                 try:
                     yield from sync.pages(cursors.get(folder))
                 except FolderMissing as e:  # the other folders go on
-                    missing.append(str(e))
+                    missing.append(e.sentence)
         if missing:
-            raise NeedsUser(" ".join(missing))
+            raise NeedsUser(joined(missing, " "))
 
     def close(self) -> None:
         client, self._client = self._client, None
@@ -139,11 +154,12 @@ class ImapConnector:
     def send(self, message: Outgoing, handing_over: HandingOver) -> Receipt:
         settings = self._ready()
         if message.to.kind != "email":
-            raise Rejected(f"{message.to.value} is not an email address")
+            raise Rejected("{address} is not an email address", address=message.to.value)
         if "@" not in settings.from_address:
             raise NeedsUser(
                 "Banco does not know which address to send from: add `from_address` to the"
-                f' account "{self.name}".'
+                ' account "{name}".',
+                name=self.name,
             )
         when = self.context.now()
         data = compose(message, settings.from_address, settings.from_name, when)
@@ -217,12 +233,3 @@ class ImapConnector:
 
 def _key(direction: str) -> str:
     return "sent_folder" if direction == "out" else "folders"
-
-
-def _counted(counts: dict[str, int]) -> str:
-    """The counts in words, such as "12 messages in INBOX, 3 in Sent"."""
-    if not counts:
-        return "no folders to read"
-    (first, n), *rest = counts.items()
-    words = [f"{n} {'message' if n == 1 else 'messages'} in {first}"]
-    return ", ".join(words + [f"{m} in {folder}" for folder, m in rest])

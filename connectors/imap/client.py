@@ -24,6 +24,7 @@ from imapclient.exceptions import (
     LoginError,
 )
 
+from banco.config.sentence import Sentence
 from banco.connectors.errors import ConnectorError, NeedsUser, TryLater
 
 from .settings import ImapSettings
@@ -108,8 +109,10 @@ def _log_in(client: IMAPClient, settings: ImapSettings) -> None:
         text = str(e)
         if _DROPPED.search(text) or any(code in text for code in _PASSING_LOGIN_CODES):
             raise SessionLost(
-                f"The mail server {settings.host} could not log you in just now ({_said(text)});"
-                " Banco will try again."
+                "The mail server {host} could not log you in just now ({said});"
+                " Banco will try again.",
+                host=settings.host,
+                said=_said(text),
             ) from None
         raise
 
@@ -118,66 +121,91 @@ def _log_in(client: IMAPClient, settings: ImapSettings) -> None:
 def imap_errors(settings: ImapSettings) -> Iterator[None]:
     """Translate whatever the network or the server raises into NeedsUser or TryLater."""
     host = settings.host
-    where = f'the account "{settings.account}"'
+    where = Sentence('the account "{account}"', account=settings.account)
     try:
         yield
     except ConnectorError:
         raise
     except LoginError as e:
-        how = "OAuth2 token" if settings.login.token else "user name or password"
+        how = (
+            Sentence("OAuth2 token") if settings.login.token else Sentence("user name or password")
+        )
         raise NeedsUser(
-            f"The mail server {host} refused the {how} of {where} ({_said(str(e))}). Check"
+            "The mail server {host} refused the {how} of {where} ({said}). Check"
             " `username` and `password` in banco.toml; Gmail and Microsoft 365 need an app"
-            " password or `oauth2_token`."
+            " password or `oauth2_token`.",
+            host=host,
+            how=how,
+            where=where,
+            said=_said(str(e)),
         ) from None
     except CapabilityError as e:
         raise NeedsUser(
-            f"The mail server {host} does not offer what {where} asks for ({_said(str(e))}):"
-            ' try `security = "ssl"` with port 993.'
+            "The mail server {host} does not offer what {where} asks for ({said}):"
+            ' try `security = "ssl"` with port 993.',
+            host=host,
+            where=where,
+            said=_said(str(e)),
         ) from None
     except IMAPClientAbortError as e:
         raise SessionLost(
-            f"The connection to the mail server {host} was lost ({_said(str(e))}); Banco will"
-            " try again."
+            "The connection to the mail server {host} was lost ({said}); Banco will try again.",
+            host=host,
+            said=_said(str(e)),
         ) from None
     except IMAPClientError as e:
         raise SessionLost(
-            f"The mail server {host} answered with an error ({_said(str(e))}); Banco will try"
-            " again."
+            "The mail server {host} answered with an error ({said}); Banco will try again.",
+            host=host,
+            said=_said(str(e)),
         ) from None
     except ssl.SSLCertVerificationError as e:
         raise NeedsUser(
-            f"The security certificate of the mail server {host} cannot be trusted"
-            f" ({e.verify_message}). Check `host` in {where}."
+            "The security certificate of the mail server {host} cannot be trusted"
+            " ({reason}). Check `host` in {where}.",
+            host=host,
+            reason=e.verify_message,
+            where=where,
         ) from None
     except ssl.SSLError as e:
         if any(code in str(e) for code in _MISMATCH):
             raise NeedsUser(
-                f"Banco could not open a secure connection to {host} on port {settings.port}:"
-                f' check `security` and `port` in {where} ("ssl" goes with port 993, "starttls"'
-                " with 143)."
+                "Banco could not open a secure connection to {host} on port {port}:"
+                ' check `security` and `port` in {where} ("ssl" goes with port 993, "starttls"'
+                " with 143).",
+                host=host,
+                port=settings.port,
+                where=where,
             ) from None
         raise SessionLost(
-            f"The secure connection to the mail server {host} failed ({e}); Banco will try again."
+            "The secure connection to the mail server {host} failed ({said}); Banco will try again.",
+            host=host,
+            said=str(e),
         ) from None
     except TimeoutError:
         raise SessionLost(
-            f"The mail server {host} took too long to answer; Banco will try again."
+            "The mail server {host} took too long to answer; Banco will try again.", host=host
         ) from None
     except socket.gaierror:
         raise SessionLost(
-            f"Banco could not find the mail server {host}: check the internet connection, and"
-            f" `host` in {where} if this lasts."
+            "Banco could not find the mail server {host}: check the internet connection, and"
+            " `host` in {where} if this lasts.",
+            host=host,
+            where=where,
         ) from None
     except ConnectionRefusedError:
         raise SessionLost(
-            f"The mail server {host} refused the connection on port {settings.port}; Banco will"
-            f" try again (check `port` in {where} if this lasts)."
+            "The mail server {host} refused the connection on port {port}; Banco will"
+            " try again (check `port` in {where} if this lasts).",
+            host=host,
+            port=settings.port,
+            where=where,
         ) from None
     except OSError as e:
         raise SessionLost(
-            f"Banco could not reach the mail server {host} ({(e.strerror or str(e)).lower()});"
-            " Banco will try again."
+            "Banco could not reach the mail server {host} ({reason}); Banco will try again.",
+            host=host,
+            reason=(e.strerror or str(e)).lower(),
         ) from None
 
 

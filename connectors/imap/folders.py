@@ -196,6 +196,10 @@ def _unchanged(cursor: FolderCursor, status: dict[bytes, int]) -> bool:
 def _missing(client: IMAPClient, folder: str, account: str, key: str) -> FolderMissing:
     names = sorted(name for _, _, name in client.list_folders() if isinstance(name, str))
     return FolderMissing(
-        f'There is no folder "{folder}" in the mailbox of the account "{account}" (its folders'
-        f" are: {', '.join(names)}). Check `{key}` in banco.toml."
+        'There is no folder "{folder}" in the mailbox of the account "{account}" (its folders'
+        " are: {folders}). Check `{key}` in banco.toml.",
+        folder=folder,
+        account=account,
+        folders=", ".join(names),
+        key=key,
     )

@@ -98,7 +98,8 @@ def read_in_helper(job: Job) -> Iterator[Read]:
             message = arrived.get()
             if message is None:
                 raise TryLater(
-                    f'Reading the folder "{job.folder}" stopped unexpectedly; Banco will try again.'
+                    'Reading the folder "{folder}" stopped unexpectedly; Banco will try again.',
+                    folder=job.folder,
                 )
             kind, item = pickle.loads(message)
             if kind == _END:
@@ -170,8 +171,10 @@ def _send_failure(sending: Connection, error: BaseException) -> None:
     except BrokenPipeError:
         pass
     except Exception:  # an error that cannot be pickled: its words are enough
-        words = f"reading the mailbox failed ({error}); Banco will try again"
-        sending.send((_FAILED, TryLater(words)))
+        failed = TryLater(
+            "reading the mailbox failed ({said}); Banco will try again", said=str(error)
+        )
+        sending.send((_FAILED, failed))
 
 
 class _Sessions:

@@ -24,6 +24,7 @@ from typing import Any
 
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 
+from banco.config.sentence import Sentence
 from banco.connectors.base import Record, unreadable_record
 from banco.connectors.email import parse_headers_only, parse_message
 from banco.connectors.email.parse import CHANNEL, RAW_TYPE
@@ -170,14 +171,18 @@ class MessageReader:
             return dict(self.session.client.fetch([uid], list(items)))
         except IMAPClientAbortError as e:
             self.session.reopen()
-            return {uid: f"the server drops the connection when asked for it: {_reason(e)}"}
+            return {
+                uid: Sentence(
+                    "the server drops the connection when asked for it: {reason}", reason=_reason(e)
+                )
+            }
         except IMAPClientError as e:
             return {uid: _reason(e)}
 
     def _record(self, envelope: Envelope, content: bytes | str, headers_only: bool) -> Record:
         external_id = self.prefix + str(envelope.uid)
         if isinstance(content, str):
-            problem = f"the mail server could not send this message ({content})"
+            problem = Sentence("the mail server could not send this message ({said})", said=content)
             record = unreadable_record(external_id, CHANNEL, b"", RAW_TYPE, problem)
             record.direction, record.size = self.direction, envelope.size
         elif headers_only:

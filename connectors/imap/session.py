@@ -62,6 +62,7 @@ def examine_again(client: IMAPClient, folder: str, uidvalidity: int) -> None:
     """Select ``folder`` read-only in another session; TryLater if it was renumbered meanwhile."""
     if examine(client, folder).uidvalidity != uidvalidity:
         raise TryLater(
-            f'The folder "{folder}" was renumbered by the mail server while Banco read it; Banco'
-            " will read it again at the next collect."
+            'The folder "{folder}" was renumbered by the mail server while Banco read it; Banco'
+            " will read it again at the next collect.",
+            folder=folder,
         )

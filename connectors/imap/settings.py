@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from banco.config import Option, Secret, SecretError
+from banco.config.sentence import Sentence
 from banco.connectors.email.parse import MB
 from banco.connectors.errors import NeedsUser
 
@@ -78,9 +79,12 @@ class Login:
         try:
             return kind, secret.reveal()
         except SecretError as e:
-            what = "OAuth2 token" if kind == "oauth2" else "password"
+            what = Sentence("OAuth2 token") if kind == "oauth2" else Sentence("password")
             raise NeedsUser(
-                f'Banco could not read the {what} of the account "{self.account}": {e}.'
+                'Banco could not read the {what} of the account "{account}": {said}.',
+                what=what,
+                account=self.account,
+                said=str(e),
             ) from None
 
 
@@ -125,7 +129,7 @@ def read_settings(account: str, settings: Mapping[str, Any]) -> ImapSettings:
     def get(key: str) -> Any:
         return settings.get(key, OPTIONS[key].default)
 
-    where = f'in the account "{account}" in banco.toml'
+    where = Sentence('in the account "{account}" in banco.toml', account=account)
     security = get("security")
     port = get("port") or IMAP_PORTS[security]
     _check_port(port, security, where)
@@ -140,7 +144,7 @@ def read_settings(account: str, settings: Mapping[str, Any]) -> ImapSettings:
     )
     timeout = float(get("timeout_seconds"))
     if timeout <= 0:
-        raise NeedsUser(f"`timeout_seconds` must be more than 0 {where}.")
+        raise NeedsUser("`timeout_seconds` must be more than 0 {where}.", where=where)
     sent = get("sent_folder")
     streams = {folder: "in" for folder in get("folders") if folder != sent}
     if sent:
@@ -177,13 +181,15 @@ def _login(
 ) -> Login:
     if password is None and token is None:
         raise NeedsUser(
-            f"Banco needs a way to log in to the mailbox: add `password` (or `oauth2_token`"
-            f" for Gmail and Microsoft 365) {where}."
+            "Banco needs a way to log in to the mailbox: add `password` (or `oauth2_token`"
+            " for Gmail and Microsoft 365) {where}.",
+            where=where,
         )
     if password is not None and token is not None:
         raise NeedsUser(
-            f"Both `password` and `oauth2_token` are set {where}: keep only the one your"
-            " mail provider uses."
+            "Both `password` and `oauth2_token` are set {where}: keep only the one your"
+            " mail provider uses.",
+            where=where,
         )
     return Login(username, password, token, account)
 
@@ -193,8 +199,12 @@ def _check_port(port: int, security: str, where: str) -> None:
     if (port == 993 and security != "ssl") or (port == 143 and security == "ssl"):
         right = "ssl" if port == 993 else "starttls"
         raise NeedsUser(
-            f'Port {port} goes with `security = "{right}"`, not "{security}" {where}: change one'
-            " of the two."
+            'Port {port} goes with `security = "{right}"`, not "{security}" {where}: change one'
+            " of the two.",
+            port=port,
+            right=right,
+            security=security,
+            where=where,
         )
 
 
@@ -204,5 +214,7 @@ def _backfill_days(value: Any, where: str) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
     raise NeedsUser(
-        f'`backfill_days` is {value!r} {where}: write a number of days, such as 90, or "all".'
+        '`backfill_days` is {value!r} {where}: write a number of days, such as 90, or "all".',
+        value=value,
+        where=where,
     )

@@ -18,6 +18,7 @@ import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from banco.config.sentence import Sentence
 from banco.connectors.errors import ConnectorError, MayHaveBeenSent, NeedsUser, Rejected, TryLater
 
 from .client import tls_context
@@ -71,11 +72,14 @@ def _envelope(smtp: smtplib.SMTP, sender: str, recipient: str, size: int) -> Non
 
 
 def _may_have_been_sent(settings: SmtpSettings, error: OSError) -> MayHaveBeenSent:
-    what = "took too long to answer" if _timed_out(error) else "closed the connection"
+    what = _dropped(error)
     return MayHaveBeenSent(
-        f"The mail server {settings.host}:{settings.port} {what} after the reply was handed to"
+        "The mail server {host}:{port} {what} after the reply was handed to"
         " it, so it may have gone out. Look in your Sent folder or ask the customer, then resend"
-        " it or mark it sent."
+        " it or mark it sent.",
+        host=settings.host,
+        port=settings.port,
+        what=what,
     )
 
 
@@ -137,87 +141,130 @@ def _close(smtp: smtplib.SMTP) -> None:
 @contextmanager
 def smtp_errors(settings: SmtpSettings, sender: str) -> Iterator[None]:
     host = f"{settings.host}:{settings.port}"
-    where = f'the account "{settings.login.account}"'
+    where = Sentence('the account "{account}"', account=settings.login.account)
     try:
         yield
     except ConnectorError:
         raise
     except smtplib.SMTPAuthenticationError as e:
         raise NeedsUser(
-            f"The mail server {host} refused the login for sending replies ({_said(e)}). Check"
-            f" `smtp_username` and `smtp_password` (or `username` and `password`) in {where}."
+            "The mail server {host} refused the login for sending replies ({said}). Check"
+            " `smtp_username` and `smtp_password` (or `username` and `password`) in {where}.",
+            host=host,
+            said=_said(e),
+            where=where,
         ) from None
     except smtplib.SMTPNotSupportedError as e:
         raise NeedsUser(
-            f"The mail server {host} does not offer what sending needs ({e}). Check"
-            f' `smtp_security` in {where}: "ssl" goes with port 465, "starttls" with 587.'
+            "The mail server {host} does not offer what sending needs ({said}). Check"
+            ' `smtp_security` in {where}: "ssl" goes with port 465, "starttls" with 587.',
+            host=host,
+            said=str(e),
+            where=where,
         ) from None
     except smtplib.SMTPRecipientsRefused as e:
         address, (code, text) = next(iter(e.recipients.items()))
         reason = _text(text)
         if code >= 500:
-            raise Rejected(f"The mail server refused the address {address}: {reason}") from None
+            raise Rejected(
+                "The mail server refused the address {address}: {reason}",
+                address=address,
+                reason=reason,
+            ) from None
         raise TryLater(
-            f"The mail server cannot take mail for {address} just now ({reason}); Banco will"
-            " try again."
+            "The mail server cannot take mail for {address} just now ({reason}); Banco will"
+            " try again.",
+            address=address,
+            reason=reason,
         ) from None
     except smtplib.SMTPSenderRefused as e:
         if e.smtp_code == 530:  # "authentication required"
             raise NeedsUser(
-                f"The mail server {host} wants a login before sending, and did not offer one"
-                f' on this connection. Check `smtp_security` in {where}: "ssl" goes with port'
-                ' 465, "starttls" with 587.'
+                "The mail server {host} wants a login before sending, and did not offer one"
+                ' on this connection. Check `smtp_security` in {where}: "ssl" goes with port'
+                ' 465, "starttls" with 587.',
+                host=host,
+                where=where,
             ) from None
         if e.smtp_code >= 500:
             raise NeedsUser(
-                f"The mail server {host} refuses to send from {sender} ({_said(e)}). Check"
-                f" `from_address` in {where}."
+                "The mail server {host} refuses to send from {sender} ({said}). Check"
+                " `from_address` in {where}.",
+                host=host,
+                sender=sender,
+                said=_said(e),
+                where=where,
             ) from None
         raise TryLater(
-            f"The mail server {host} cannot send just now ({_said(e)}); Banco will try again."
+            "The mail server {host} cannot send just now ({said}); Banco will try again.",
+            host=host,
+            said=_said(e),
         ) from None
     except smtplib.SMTPDataError as e:
         if e.smtp_code >= 500:
-            raise Rejected(f"The mail server refused this message: {_said(e)}") from None
+            raise Rejected("The mail server refused this message: {said}", said=_said(e)) from None
         raise TryLater(
-            f"The mail server {host} cannot send just now ({_said(e)}); Banco will try again."
+            "The mail server {host} cannot send just now ({said}); Banco will try again.",
+            host=host,
+            said=_said(e),
         ) from None
     except smtplib.SMTPServerDisconnected as e:
-        what = "took too long to answer" if _timed_out(e) else "closed the connection"
-        raise TryLater(f"The mail server {host} {what}; Banco will try again.") from None
+        what = _dropped(e)
+        raise TryLater(
+            "The mail server {host} {what}; Banco will try again.", host=host, what=what
+        ) from None
     except smtplib.SMTPResponseException as e:
         raise TryLater(
-            f"The mail server {host} answered with an error ({_said(e)}); Banco will try again."
+            "The mail server {host} answered with an error ({said}); Banco will try again.",
+            host=host,
+            said=_said(e),
         ) from None
     except ssl.SSLCertVerificationError as e:
         raise NeedsUser(
-            f"The security certificate of the mail server {host} cannot be trusted"
-            f" ({e.verify_message}). Check `smtp_host` in {where}."
+            "The security certificate of the mail server {host} cannot be trusted"
+            " ({reason}). Check `smtp_host` in {where}.",
+            host=host,
+            reason=e.verify_message,
+            where=where,
         ) from None
     except ssl.SSLError as e:
         if "WRONG_VERSION_NUMBER" in str(e) or "UNKNOWN_PROTOCOL" in str(e):
             raise NeedsUser(
-                f"Banco could not open a secure connection to {host} for sending: check"
-                f' `smtp_security` and `smtp_port` in {where} ("ssl" goes with port 465,'
-                ' "starttls" with 587).'
+                "Banco could not open a secure connection to {host} for sending: check"
+                ' `smtp_security` and `smtp_port` in {where} ("ssl" goes with port 465,'
+                ' "starttls" with 587).',
+                host=host,
+                where=where,
             ) from None
         raise TryLater(
-            f"The secure connection to {host} failed ({e}); Banco will try again."
+            "The secure connection to {host} failed ({said}); Banco will try again.",
+            host=host,
+            said=str(e),
         ) from None
     except TimeoutError:
         raise TryLater(
-            f"The mail server {host} took too long to answer; Banco will try again."
+            "The mail server {host} took too long to answer; Banco will try again.", host=host
         ) from None
     except socket.gaierror:
         raise TryLater(
-            f"Banco could not find the mail server {settings.host}: check the internet"
-            f" connection, and `smtp_host` in {where} if this lasts."
+            "Banco could not find the mail server {host}: check the internet"
+            " connection, and `smtp_host` in {where} if this lasts.",
+            host=settings.host,
+            where=where,
         ) from None
     except OSError as e:
         raise TryLater(
-            f"Banco could not reach the mail server {host} ({(e.strerror or str(e)).lower()});"
-            " Banco will try again."
+            "Banco could not reach the mail server {host} ({reason}); Banco will try again.",
+            host=host,
+            reason=(e.strerror or str(e)).lower(),
         ) from None
+
+
+def _dropped(error: OSError) -> Sentence:
+    """What the server did when the connection ended without an answer."""
+    if _timed_out(error):
+        return Sentence("took too long to answer")
+    return Sentence("closed the connection")
 
 
 def _timed_out(error: OSError) -> bool:

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from banco.config import Option
-from banco.connectors.base import CheckResult, Context, Page, Record, unreadable_record
+from banco.config.sentence import Sentence
+from banco.connectors.base import (
+    CheckResult,
+    Context,
+    Page,
+    Record,
+    folder_counts,
+    unreadable_record,
+)
 from banco.connectors.email import parse_headers_only, parse_message
 from banco.connectors.email.parse import CHANNEL, MB, RAW_TYPE
 from banco.connectors.errors import NeedsUser
@@ -62,7 +70,12 @@ class MaildirConnector:
 
     def check(self) -> CheckResult:
         counts = {folder: len(list_messages(path)) for folder, path in self._folders().items()}
-        return CheckResult(summary=f"Maildir {self.root}: {_counted(counts)}", counts=counts)
+        return CheckResult(
+            summary=Sentence(
+                "Maildir {root}: {counts}", root=self.root, counts=folder_counts(counts)
+            ),
+            counts=counts,
+        )
 
     def fetch(self, cursors: Mapping[str, Any]) -> Iterator[Page]:
         for folder, directory in self._folders().items():
@@ -102,7 +115,7 @@ class MaildirConnector:
                     return None
                 file = moved
             except OSError as e:
-                problem = f"the file could not be read: {_reason(e)}"
+                problem = Sentence("the file could not be read: {reason}", reason=_reason(e))
                 record = unreadable_record(file.unique, CHANNEL, b"", RAW_TYPE, problem)
                 record.direction, record.size = direction, file.size
                 return record
@@ -120,17 +133,21 @@ class MaildirConnector:
         return {folder: self._folder_path(folder) for folder in self.streams}
 
     def _require_maildir(self) -> None:
-        where = f'Check `path` in the account "{self.name}".'
+        where = Sentence('Check `path` in the account "{name}".', name=self.name)
         if not self.root.exists():
-            raise NeedsUser(f"The mail folder {self.root} does not exist. {where}")
+            raise NeedsUser(
+                "The mail folder {root} does not exist. {where}", root=self.root, where=where
+            )
         if not os.access(self.root, os.R_OK | os.X_OK):
             raise NeedsUser(
-                f"Banco may not read the mail folder {self.root}: let your user read it."
+                "Banco may not read the mail folder {root}: let your user read it.", root=self.root
             )
         if not is_maildir(self.root):
             raise NeedsUser(
-                f"{self.root} is not a mail folder in Maildir format: it should contain cur, new"
-                f" and tmp folders. {where}"
+                "{root} is not a mail folder in Maildir format: it should contain cur, new"
+                " and tmp folders. {where}",
+                root=self.root,
+                where=where,
             )
 
     def _folder_path(self, folder: str) -> Path:
@@ -140,8 +157,13 @@ class MaildirConnector:
         key = "sent_folder" if self.streams[folder] == "out" else "folders"
         there = ", ".join(existing_folders(self.root))
         raise NeedsUser(
-            f'There is no folder "{folder}" in the mail folder {self.root} (its folders are: '
-            f'{there}). Check `{key}` in the account "{self.name}".'
+            'There is no folder "{folder}" in the mail folder {root} (its folders are: '
+            '{there}). Check `{key}` in the account "{name}".',
+            folder=folder,
+            root=self.root,
+            there=there,
+            key=key,
+            name=self.name,
         )
 
 
@@ -152,15 +174,6 @@ def _cursor_key(cursor: Any) -> tuple[int, str] | None:
         if isinstance(mtime_ns, int) and isinstance(name, str):
             return (mtime_ns, name)
     return None
-
-
-def _counted(counts: dict[str, int]) -> str:
-    """The counts in words, such as "12 messages in INBOX, 3 in Sent"."""
-    if not counts:
-        return "no folders to read"
-    (first, n), *rest = counts.items()
-    words = [f"{n} {'message' if n == 1 else 'messages'} in {first}"]
-    return ", ".join(words + [f"{m} in {folder}" for folder, m in rest])
 
 
 def _reason(error: OSError) -> str:

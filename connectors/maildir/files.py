@@ -83,7 +83,8 @@ def _scan(directory: Path, only: str | None = None) -> list[MaildirFile]:
         return []
     except PermissionError as e:
         raise NeedsUser(
-            f"Banco may not read the mail folder {directory}: let your user read it."
+            "Banco may not read the mail folder {directory}: let your user read it.",
+            directory=directory,
         ) from e
 
 

@@ -29,6 +29,7 @@ from telegram import (
 from telegram.error import RetryAfter, TelegramError
 
 from banco.config import Option
+from banco.config.sentence import Sentence
 from banco.connectors import (
     Attachment,
     CheckResult,
@@ -147,18 +148,24 @@ class TelegramConnector:
         info = self._call(session, bot.get_webhook_info, reading=True)
         self._webhook_url = info.url or ""
         username = bot.username
-        warnings = []
+        warnings: list[str] = []
         if info.url:
             warnings.append(WEBHOOK_SET)
         if (self.chats.groups or self.chats.chat_ids) and not bot.bot.can_read_all_group_messages:
             warnings.append(
-                "in groups this bot only sees commands and replies to it (privacy mode): to read"
-                " every group message, send /setprivacy to @BotFather and choose Disable"
+                Sentence(
+                    "in groups this bot only sees commands and replies to it (privacy mode): to read"
+                    " every group message, send /setprivacy to @BotFather and choose Disable"
+                )
             )
         waiting = info.pending_update_count
-        summary = f"the bot @{username} answers" + (
-            f"; {waiting} update(s) waiting to be collected" if waiting else ""
-        )
+        summary = Sentence("the bot @{username} answers", username=username)
+        if waiting:
+            summary = Sentence(
+                "the bot @{username} answers; {n} update(s) waiting to be collected",
+                username=username,
+                n=waiting,
+            )
         details = {}
         if username:  # every bot has one; the link lets a customer claim an order in one tap
             details = {
@@ -178,8 +185,11 @@ class TelegramConnector:
         url, self._webhook_url = self._webhook_url, ""
         self._call(session, lambda: bot.delete_webhook(drop_pending_updates=False), reading=True)
         return [
-            f"removed the webhook ({url}); Banco now reads this bot's messages itself, and the"
-            " messages waiting at Telegram were kept"
+            Sentence(
+                "removed the webhook ({url}); Banco now reads this bot's messages itself, and the"
+                " messages waiting at Telegram were kept",
+                url=url,
+            )
         ]
 
     # Collecting ---------------------------------------------------------------------------------
@@ -233,7 +243,8 @@ class TelegramConnector:
         for attachment in message.attachments:
             if attachment.data is None:
                 raise Rejected(
-                    f"the file {attachment.filename} is not in Banco, so it cannot be sent"
+                    "the file {filename} is not in Banco, so it cannot be sent",
+                    filename=attachment.filename,
                 )
         parts = split_text(message.text)
         keyboard = _keyboard(message.buttons)
@@ -265,17 +276,20 @@ class TelegramConnector:
                         self.sleep(wait)
                         continue
                     if sent:
-                        why = f"then Telegram asked Banco to wait {duration_words(wait)}"
+                        why = Sentence(
+                            "then Telegram asked Banco to wait {wait}", wait=duration_words(wait)
+                        )
                         raise _partly_sent(len(sent), len(steps), why) from None
                     raise TryLater(
-                        f"Telegram asks Banco to wait {duration_words(wait)} before sending more;"
-                        " the reply stays in the outbox and goes with the next delivery"
+                        "Telegram asks Banco to wait {wait} before sending more;"
+                        " the reply stays in the outbox and goes with the next delivery",
+                        wait=duration_words(wait),
                     ) from None
                 except TelegramError as e:
                     if not telegram_answered(e):
                         raise _may_have_been_sent(len(sent), len(steps)) from None
                     if sent:
-                        why = f"then Telegram answered: {session.reason(e)}"
+                        why = Sentence("then Telegram answered: {reason}", reason=session.reason(e))
                         raise _partly_sent(len(sent), len(steps), why) from None
                     raise session.sending_error(e) from None
         record = sent_record(message, sent, bot.id, bot.first_name, target)
@@ -329,10 +343,15 @@ async def _send_file(
 
 def _may_have_been_sent(done: int, total: int) -> MayHaveBeenSent:
     """The request left and Telegram's answer never came."""
-    which = "this reply" if total == 1 else f"part {done + 1} of the {total} parts of this reply"
+    which = (
+        Sentence("this reply")
+        if total == 1
+        else Sentence("part {n} of the {total} parts of this reply", n=done + 1, total=total)
+    )
     return MayHaveBeenSent(
-        f"Telegram did not answer in time after Banco handed over {which}, so it may have"
-        " reached the chat. Look at the chat, then resend it or mark it sent."
+        "Telegram did not answer in time after Banco handed over {which}, so it may have"
+        " reached the chat. Look at the chat, then resend it or mark it sent.",
+        which=which,
     )
 
 
@@ -340,8 +359,11 @@ def _partly_sent(done: int, total: int, why: str) -> Rejected:
     """Some parts of a long reply went out and the rest cannot go now. Sending it all again
     would repeat the first parts to the customer, so the maker decides."""
     return Rejected(
-        f"only the first {done} of the {total} parts of this reply reached the chat ({why});"
-        " look at the chat, then send the rest yourself or resend the whole reply"
+        "only the first {done} of the {total} parts of this reply reached the chat ({why});"
+        " look at the chat, then send the rest yourself or resend the whole reply",
+        done=done,
+        total=total,
+        why=why,
     )
 
 

@@ -30,6 +30,7 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
+from banco.config.sentence import Sentence
 from banco.connectors.errors import ConnectorError, NeedsUser, Rejected, TryLater
 
 # RetryAfter.retry_after is a timedelta when this is set (it is read at each access); without it
@@ -44,30 +45,31 @@ logging.getLogger("telegram").addHandler(logging.NullHandler())
 T = TypeVar("T")
 
 OFFICIAL_API_URL = "https://api.telegram.org"
-WEBHOOK_SET = (
+WEBHOOK_SET = Sentence(
     "This bot has a webhook set, so Banco cannot read its messages: run `banco check --fix`"
     " to remove it"
 )
-OTHER_READER = (
+OTHER_READER = Sentence(
     "another program is reading this bot's messages at the same time (Telegram allows only one):"
     " stop it, or give Banco a bot of its own, so that no message goes to the other program"
 )
-BAD_TOKEN = (
+BAD_TOKEN = Sentence(
     "Telegram did not accept the bot token: check `token` for this account (copy it again from"
     " @BotFather, it looks like 123456789:AAH...)"
 )
 
 
-def duration_words(seconds: float) -> str:
+def duration_words(seconds: float) -> Sentence:
     """``1 second``, ``3 minutes``, ``2 hours``: how long Telegram asked Banco to wait."""
     seconds = max(1, round(seconds))
+    if seconds == 1:
+        return Sentence("1 second")
     if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return Sentence("{n} seconds", n=seconds)
     minutes = -(-seconds // 60)
     if minutes < 90:
-        return f"{minutes} minutes"
-    hours = -(-minutes // 60)
-    return f"{hours} hours"
+        return Sentence("{n} minutes", n=minutes)
+    return Sentence("{n} hours", n=-(-minutes // 60))
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -146,36 +148,43 @@ class Session:
     def reading_error(self, error: TelegramError) -> ConnectorError:
         """A failure while reading updates or files, as NeedsUser or TryLater."""
         if isinstance(error, Conflict):
-            return NeedsUser(WEBHOOK_SET if "webhook" in error.message.lower() else OTHER_READER)
+            webhook = "webhook" in error.message.lower()
+            return NeedsUser(WEBHOOK_SET if webhook else OTHER_READER)
         if isinstance(error, InvalidToken):
             if self.api_url != OFFICIAL_API_URL:
                 return NeedsUser(
-                    f"{BAD_TOKEN}, and that `api_url` ({self.api_url}) is a Bot API server"
+                    "{bad_token}, and that `api_url` ({api_url}) is a Bot API server",
+                    bad_token=BAD_TOKEN,
+                    api_url=self.api_url,
                 )
             return NeedsUser(BAD_TOKEN)
         if isinstance(error, RetryAfter):
             return TryLater(
-                f"Telegram asks Banco to wait {duration_words(retry_seconds(error))} before"
-                " asking again; Banco will try again then"
+                "Telegram asks Banco to wait {wait} before asking again; Banco will try again then",
+                wait=duration_words(retry_seconds(error)),
             )
         if isinstance(error, Forbidden):
             return NeedsUser(
-                f"Telegram refused to let this bot read its messages ({self.reason(error)}):"
-                " check `token` for this account"
+                "Telegram refused to let this bot read its messages ({reason}):"
+                " check `token` for this account",
+                reason=self.reason(error),
             )
         if isinstance(error, TimedOut):
             return TryLater("Telegram took too long to answer; Banco will try again")
         if isinstance(error, BadRequest):
             return TryLater(
-                f"Telegram refused a request ({self.reason(error)}); Banco will try again"
+                "Telegram refused a request ({reason}); Banco will try again",
+                reason=self.reason(error),
             )
         if isinstance(error, NetworkError):
             return TryLater(
-                f"could not reach Telegram at {self.api_url} ({self.reason(error)});"
-                " Banco will try again"
+                "could not reach Telegram at {api_url} ({reason}); Banco will try again",
+                api_url=self.api_url,
+                reason=self.reason(error),
             )
         return TryLater(
-            f"Telegram answered with an error ({self.reason(error)}); Banco will try again"
+            "Telegram answered with an error ({reason}); Banco will try again",
+            reason=self.reason(error),
         )
 
     def sending_error(self, error: TelegramError) -> ConnectorError:
@@ -195,9 +204,11 @@ class Session:
                     "this Telegram chat no longer exists (or the bot was removed from it), so"
                     " the reply cannot be delivered"
                 )
-            return Rejected(f"Telegram refused this reply ({self.reason(error)})")
+            return Rejected("Telegram refused this reply ({reason})", reason=self.reason(error))
         if isinstance(error, Conflict):  # only getUpdates conflicts; never a reason to give up
-            return TryLater(f"Telegram answered with a conflict ({self.reason(error)})")
+            return TryLater(
+                "Telegram answered with a conflict ({reason})", reason=self.reason(error)
+            )
         return self.reading_error(error)
 
 

@@ -53,7 +53,7 @@ def target_of(message: Outgoing) -> Target:
             found = (int(message.to.value), None)
         except ValueError:
             raise Rejected(
-                f"{message.to.value!r} is not a Telegram chat Banco can write to"
+                "{address!r} is not a Telegram chat Banco can write to", address=message.to.value
             ) from None
     chat_id, connection = found
     reply_to = None

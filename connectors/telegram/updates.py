@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from banco.config.sentence import Sentence
 from banco.connectors import Handle, NeedsUser, Person, Record, unreadable_record
 
 from .media import Fetched, MediaRef, media_of
@@ -111,8 +112,9 @@ class ChatFilter:
                 ids.add(int(entry.strip()))
             except ValueError:
                 raise NeedsUser(
-                    f'chats: "{entry}" is not "private", "groups" or a chat id such as'
-                    ' "-1001234567890"; fix it in banco.toml'
+                    'chats: "{entry}" is not "private", "groups" or a chat id such as'
+                    ' "-1001234567890"; fix it in banco.toml',
+                    entry=entry,
                 ) from None
         return cls("private" in words, "groups" in words, frozenset(ids), channel_posts)
 
@@ -206,7 +208,11 @@ def read_update(data: JSON, bot_id: int, chats: ChatFilter) -> Parsed | None:
     except Exception as e:  # kept raw; the other updates of the page go on
         problem = str(e) if isinstance(e, Unreadable) else f"{type(e).__name__}: {e}"
         return Parsed(
-            unreadable(data, raw, f"Banco could not read this Telegram update ({problem})")
+            unreadable(
+                data,
+                raw,
+                Sentence("Banco could not read this Telegram update ({said})", said=problem),
+            )
         )
 
 

@@ -49,6 +49,7 @@ from banco.connectors import Handle, OrderFields, Page, Record
 from banco.connectors.base import OWN_NOTE
 from banco.inbox.clock import iso
 from banco.inbox.collect.form_ids import adopt_earlier_form_id
+from banco.inbox.i18n.catalogs import _, said
 from banco.inbox.orders.pipeline import add_event, create_order, may_hold_ref, ref_pattern
 from banco.inbox.store import contacts, messages, threads
 from banco.inbox.store.accounts import save_cursor
@@ -152,7 +153,8 @@ class Ingest:
                 self._save(record, stream, counts, save_file)
         except Exception as e:  # a bug on one record must not cost the page: keep it raw
             if messages.message_id_of(self.store, self.account, record.external_id) is None:
-                self._quarantine(record, stream, f"Banco could not file this message ({e})")
+                problem = _("Banco could not file this message ({error})").format(error=e)
+                self._quarantine(record, stream, problem)
             counts.unreadable += 1
 
     def _save(self, record: Record, stream: str, counts: Counts, save_file: SaveFile) -> None:
@@ -226,7 +228,7 @@ class Ingest:
             "text": record.text,
             "raw": record.raw,
             "status": record.status,
-            "problem": record.problem,
+            "problem": said(record.problem),
             "content_hash": digest,
             "order_fields": _to_json(new_fields) if new_fields else None,
         }
@@ -498,7 +500,6 @@ class Ingest:
         fields = record.order
         title = (fields.title if fields else "") or record.subject or _first_line(record.text)
         extra = order_columns(fields) if fields else {}
-        how = "the order form" if fields else f"a {record.channel} message"
         return create_order(
             self.store,
             self.order_prefix,
@@ -565,7 +566,7 @@ class Ingest:
                 "subject": record.subject,
                 "text": record.text,
                 "status": record.status,
-                "problem": record.problem,
+                "problem": said(record.problem),
                 "auto": record.auto,
                 "size": _size(record),
                 "message_key": record.message_key,

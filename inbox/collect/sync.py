@@ -16,7 +16,7 @@ from datetime import datetime
 from banco.inbox.clock import iso
 from banco.inbox.collect.ingest import Counts, Ingest
 from banco.inbox.errors import BUG, kind_of
-from banco.inbox.i18n.catalogs import _, said
+from banco.inbox.i18n.catalogs import _, said, speaking
 from banco.inbox.shop import Shop
 from banco.inbox.store import accounts, messages
 from banco.inbox.store.accounts import CollectOutcome, failures_in_a_row, save_collect_outcome
@@ -64,6 +64,15 @@ def classify(error: BaseException) -> tuple[str, str]:
 
 def collect(
     shop: Shop, accounts: list[str] | None = None, progress: Progress | None = None
+) -> list[AccountResult]:
+    """Collect ``accounts`` (every enabled one by default). What goes wrong is recorded in the
+    shop's language, so the Accounts page, the digest and `banco collect` read it in hers."""
+    with speaking(shop.config.shop.language):
+        return _collect(shop, accounts, progress)
+
+
+def _collect(
+    shop: Shop, accounts: list[str] | None, progress: Progress | None
 ) -> list[AccountResult]:
     names = accounts or [a.name for a in shop.config.accounts if a.enabled]
     for name in names:

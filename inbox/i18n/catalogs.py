@@ -7,7 +7,12 @@ chosen for a stretch of work with ``speaking(lang)`` (a context variable, so a w
 chat message in one language never leaks into another); ``_`` and ``ngettext`` then translate.
 
 Write ``_("Reply {id} sent").format(id=n)``: an f-string inside ``_()`` cannot be looked up.
-``N_`` marks a constant for extraction; translate it with ``_`` where it is shown.
+``N_`` marks a constant for extraction; translate it with ``_`` where it is shown. The strings
+to translate are what tests/test_catalogs.py extracts, the same as::
+
+    pybabel extract -F babel.cfg -k N_ -k Sentence -k Problem:2 -k SecretError -k ConnectorError
+        -k NeedsUser -k TryLater -k Rejected -k MayHaveBeenSent -k BadRecord -k SessionLost
+        -k FolderMissing -o /tmp/banco.pot .
 """
 
 from __future__ import annotations
