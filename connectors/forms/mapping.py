@@ -207,14 +207,19 @@ def _did_you_mean(word: str, known: Sequence[str]) -> Sentence | str:
     return Sentence('; did you mean "{best}"?', best=best) if best else ""
 
 
-def mapping_as_toml(headers: Sequence[str], mapping: Mapping[str, str]) -> str:
-    """The mapping as a banco.toml line, then comments naming the columns kept as custom fields."""
+def mapping_as_toml(
+    headers: Sequence[str],
+    mapping: Mapping[str, str],
+    kept_heading: str = "Kept as custom fields of each order:",
+) -> str:
+    """The mapping as a banco.toml line, then comments naming the columns kept as custom fields
+    under ``kept_heading`` (the caller's, in the maker's language)."""
     pairs = [f"{field} = {_toml_string(mapping[field])}" for field in FIELDS if field in mapping]
     lines = [f"mapping = {{ {', '.join(pairs)} }}" if pairs else "mapping = {}"]
     mapped = set(mapping.values())
     kept = [name for name in unique_headers(headers) if name not in mapped]
     if kept:
-        lines.append("# Kept as custom fields of each order:")
+        lines.append(f"# {kept_heading}")
         lines += [f"#   {_toml_string(name)}" for name in kept]
     return "\n".join(lines) + "\n"
 

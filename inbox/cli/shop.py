@@ -202,4 +202,4 @@ def forms_headers(shop: Shop, account: str) -> None:
         raise Problem(_("{account} is not an order form account").format(account=account))
     columns = headers()
     mapping = dict(shop.config.account(account).settings.get("mapping") or guess_mapping(columns))
-    click.echo(mapping_as_toml(columns, mapping))
+    click.echo(mapping_as_toml(columns, mapping, _("Kept as custom fields of each order:")))
