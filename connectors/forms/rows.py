@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
+from banco.config.sentence import Sentence
 from banco.connectors.base import Handle, OrderFields, Person, Record
 
 from .identity import FORM_ROW, WHO_FIELDS, row_ids
@@ -282,7 +283,7 @@ def _record(sheet: _Sheet, cells: list[str], external_id: str, stream: str) -> R
         direction="in",
         sent_at=sent_at,
         sender=sender,
-        subject=f"Order form: {item}" if item else "Order form",
+        subject=Sentence("Order form: {item}", item=item) if item else Sentence("Order form"),
         text="\n".join(
             f"{name}: {value}" for name, value in zip(sheet.names, values, strict=True) if value
         ),
@@ -343,7 +344,7 @@ def _order_fields(sheet: _Sheet, answers: Mapping[str, str], failed: dict[str, s
     for field, parsed in (("quantity", quantity), ("deadline", deadline), ("links", links)):
         _keep_if_unread(field, answers, parsed, failed)
     return OrderFields(
-        title=_one_line(item) or _one_line(notes)[:NOTES_IN_TITLE] or "Order form",
+        title=_one_line(item) or _one_line(notes)[:NOTES_IN_TITLE] or Sentence("Order form"),
         details="\n\n".join(part for part in (item, notes) if part),
         quantity=quantity,
         deadline=deadline,

@@ -224,7 +224,7 @@ class Ingest:
     def _replace(self, existing: StoredMessage, record: Record, digest: str) -> None:
         new_fields = _fields_json(record.order) if record.order else None
         content: NewContent = {
-            "subject": record.subject,
+            "subject": said(record.subject),
             "text": record.text,
             "raw": record.raw,
             "status": record.status,
@@ -388,7 +388,7 @@ class Ingest:
                     "account": self.account,
                     "channel": record.channel,
                     "key": key,
-                    "subject": record.subject,
+                    "subject": said(record.subject),
                     "contact_id": contact_id,
                     "order_id": order_id,
                     "created_at": self._now_iso(),
@@ -499,13 +499,14 @@ class Ingest:
     def _new_order(self, record: Record, contact_id: int) -> int:
         fields = record.order
         title = (fields.title if fields else "") or record.subject or _first_line(record.text)
+        # a connector's own words for a title ("Order form") are said in her language
         extra = order_columns(fields) if fields else {}
         return create_order(
             self.store,
             self.order_prefix,
             self.now,
             contact_id=contact_id,
-            title=title or "New inquiry",
+            title=said(title) or _("New inquiry"),
             account=self.account,
             fields=extra,
             via="form" if fields else record.channel,
@@ -563,7 +564,7 @@ class Ingest:
                 "recipients": _recipients_json(record),
                 "sent_at": sent,
                 "collected_at": self._now_iso(),
-                "subject": record.subject,
+                "subject": said(record.subject),
                 "text": record.text,
                 "status": record.status,
                 "problem": said(record.problem),
@@ -665,7 +666,7 @@ def order_columns(fields: OrderFields) -> dict[str, Any]:
     if fields.links:
         custom.setdefault("links", " ".join(fields.links))
     return {
-        "title": fields.title[:200],
+        "title": said(fields.title)[:200],
         "details": fields.details,
         "quantity": fields.quantity,
         "deadline": fields.deadline.isoformat() if fields.deadline else None,
