@@ -2,19 +2,25 @@
 English phrase of Banco's own, amounts and numbers are written her way (and read her way in the
 price field), and no template holds a word outside ``_()`` / ``{% trans %}``."""
 
+# ruff: noqa: F811 (browser, a fixture, is a parameter by name)
+
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import Result
 from conftest import NOW
-from fixtures_web import seed_demo
+from fixtures_web import DESKTOP, browser, new_tab, seed_demo  # noqa: F401
+from playwright.sync_api import Browser, Page, Route
 from test_catalogs import PLACEHOLDER, english
+from test_every_command_language import WORD as WORDS
+from test_every_command_language import data_text, english_phrases
 
 from banco.connectors import load_registry
 from banco.inbox.clock import FixedClock
@@ -138,3 +144,92 @@ def test_no_template_holds_a_word_outside_the_catalog(template: str) -> None:
     literal = visible_text(JINJA.sub(" ", source))
     leftovers = [word for word in WORD.findall(literal) if word not in ("Banco", "plan", "ics")]
     assert leftovers == [], f"{template}: untranslated words {leftovers}"
+
+
+# In a browser ------------------------------------------------------------------------------------
+PASSWORD = "terracotta-42"
+#: what the maker did to B-0005 before reading its page: its history has each kind of change
+CHANGES = [
+    ["orders", "status", "B-0005", "booked", "--note", "Acconto ricevuto"],
+    ["orders", "price", "B-0005", "1250"],
+    ["orders", "deadline", "B-0005", "2026-12-20"],
+    ["orders", "note", "B-0005", "Smalto blu cobalto"],
+]
+
+
+def her_words(lang: str) -> str:
+    """Every word of Banco's in ``lang``, as data_text writes them: "messages" is French too."""
+    catalog = translations(lang)
+    said = " ".join(catalog.gettext(m) for m in english()).lower()
+    return " ".join(WORDS.findall(said)) + " "
+
+
+def _signed_in(page: Page, url: str, read: dict[str, str]) -> None:
+    """Sign in at ``url`` (a page that asks to), reading the sign-in page and its refusal."""
+    page.goto(url + "/orders/B-0005")
+    read["/login"] = page.inner_text("body")
+    page.fill("#password", "not-the-password")
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_selector(".flash.error")
+    read["/login, refused"] = page.inner_text("body")
+    page.fill("#password", PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url(url + "/orders/B-0005")
+
+
+def _script_words(page: Page, url: str, read: dict[str, str]) -> None:
+    """What app.js writes into the page: a move the server refuses, a reply on its way."""
+    page.route("**/orders/*/status", lambda route: route.fulfill(status=500, body=""))
+    page.goto(url + "/orders")
+    move = page.locator(".card form.move").first
+    status = move.locator("select")
+    status.select_option(
+        [
+            v
+            for v in status.locator("option").evaluate_all("options => options.map(o => o.value)")
+            if v != status.input_value()
+        ][0]
+    )
+    move.locator("button").click()
+    read["/orders, a move that failed"] = page.inner_text(".flash.error")
+    page.unroute("**/orders/*/status")
+    held: list[Route] = []  # the reply never reaches the server: the button says it is going
+    page.route("**/session/*/send", lambda route: held.append(route))
+    page.goto(url + "/session")
+    page.fill("form[data-send] textarea", "Grazie!")
+    # the demo's accounts cannot send, so its page has no Send button: one like it stands in;
+    # the script names it while the form goes (the submit event runs before requestSubmit returns)
+    read["/session, sending"] = page.locator("form[data-send]").evaluate(
+        """form => {
+            form.insertAdjacentHTML("beforeend", "<button type=submit id=send>…</button>");
+            const button = document.getElementById("send");
+            form.requestSubmit(button);
+            return button.textContent;
+        }"""
+    )
+    page.unroute_all(behavior="ignoreErrors")
+
+
+@pytest.mark.parametrize("lang", ["it", "fr"])
+def test_a_browser_reads_no_english_phrase_of_banco_on_any_page(
+    lang: str, tmp_path: Path, browser: Browser, run: Callable[..., Result]
+) -> None:
+    clock = FixedClock(NOW)
+    home = seed_demo(tmp_path / "demo", clock, load_registry(), lang)
+    for change in CHANGES:
+        assert run("--home", str(home), *change).exit_code == 0
+    server = start(
+        home, host="127.0.0.2", port=0, clock=clock, registry=load_registry(), password=PASSWORD
+    )
+    tab = new_tab(browser, DESKTOP)
+    read: dict[str, str] = {}
+    with server_stopped(server):
+        _signed_in(tab.page, server.url, read)
+        for url in [*PAGES, "/no-such-page"]:
+            tab.page.goto(server.url + url)
+            read[url] = tab.page.inner_text("body")
+        _script_words(tab.page, server.url, read)
+        tab.page.context.close()
+    data = data_text(home) + her_words(lang)
+    found = {url: english_phrases(text, data) for url, text in read.items()}
+    assert {url: phrases for url, phrases in found.items() if phrases} == {}

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import HTTPConnection, Request
@@ -16,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from banco.connectors import Registry, load_registry
 from banco.inbox.clock import Clock, SystemClock
-from banco.inbox.i18n.catalogs import N_
+from banco.inbox.i18n.catalogs import N_, speaking
 from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.store.database import Store
 from banco.inbox.web import accounts, board, inbox, login, plan, session, today
@@ -62,9 +63,10 @@ def create_app(
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
-        return error_page(
-            web, request, status, _(HTTP_WORDS.get(status, N_("Something went wrong."))), []
-        )
+        with speaking(await run_in_threadpool(web.language)):
+            return error_page(
+                web, request, status, _(HTTP_WORDS.get(status, N_("Something went wrong."))), []
+            )
 
     async def crash(request: Request, exc: Exception) -> Response:
         # Pages catch their own failures (context.page); this is for the machinery around them.

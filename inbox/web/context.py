@@ -82,6 +82,20 @@ class Web:
     def open_shop(self) -> Shop:
         return Shop.open(self.home, clock=self.clock, registry=self.registry)
 
+    def language(self) -> str:
+        """The maker's language, for a page that opens no shop (signing in, a missing page): the
+        one banco.toml names, even when it needs fixing; else the current one."""
+        try:
+            shop = self.open_shop()
+        except ConfigError as e:
+            return e.language or catalogs.current_language()
+        except StoreError:
+            return catalogs.current_language()
+        try:
+            return shop.config.shop.language
+        finally:
+            shop.close()
+
     def use_nonce(self, nonce: str) -> bool:
         """True the first time ``nonce`` is used."""
         with self.lock:

@@ -10,7 +10,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from banco.inbox.i18n.catalogs import gettext as _
-from banco.inbox.i18n.catalogs import ngettext
+from banco.inbox.i18n.catalogs import ngettext, speaking
 from banco.inbox.web.auth import CsrfError, check_csrf, password_matches, safe_next, signed_in
 from banco.inbox.web.context import Web, error_page, render_page
 
@@ -37,6 +37,12 @@ async def login(request: Request) -> Response:
     web: Web = request.app.state.web
     if not web.login_required or signed_in(request):
         return RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
+    with speaking(await run_in_threadpool(web.language)):
+        return await _sign_in(request, web)
+
+
+async def _sign_in(request: Request, web: Web) -> Response:
+    """The sign-in page, or the password it was sent checked."""
     if request.method == "GET":
         return _form(request, web)
     form = await request.form()

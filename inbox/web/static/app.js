@@ -1,7 +1,8 @@
 // Banco's own script. Everything on the page works without it; with it, cards on the order board
 // can be dragged to another status (or moved with the select without reloading the page), a
 // reply form cannot be sent twice by a double click, and Enter in a reply's "send later" time
-// schedules it.
+// schedules it. It writes no words of its own: each text it shows comes from the page (a data-*
+// attribute the template fills in the maker's language) or from the server's answer.
 "use strict";
 
 (function () {
@@ -23,7 +24,7 @@
     main.prepend(note);
   }
 
-  async function move(ref, status) {
+  async function move(board, ref, status) {
     const body = new FormData();
     body.set("csrf", token());
     body.set("status", status);
@@ -40,7 +41,7 @@
       answer = null;
     }
     if (!response.ok || !answer || !answer.ok) {
-      throw new Error((answer && answer.error) || "The order could not be moved; reload the page and try again.");
+      throw new Error((answer && answer.error) || board.dataset.moveFailed);
     }
     return answer;
   }
@@ -75,7 +76,7 @@
     if (!card || card.dataset.status === status) return;
     const ref = card.dataset.ref;
     try {
-      const answer = await move(ref, status);
+      const answer = await move(board, ref, status);
       place(board, card, status);
       say(answer.message);
       const select = card.isConnected && card.querySelector("select[name=status]");
@@ -140,7 +141,7 @@
         const button = event.submitter;
         if (button && !button.hasAttribute("formaction")) {
           form.dataset.sent = "1";
-          button.textContent = button.dataset.busy || "Sending…";
+          button.textContent = button.dataset.busy || form.dataset.busy;
           // disabled after this event, so the button's own value still goes with the form
           setTimeout(() => { button.disabled = true; }, 0);
         }
