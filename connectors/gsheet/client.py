@@ -140,7 +140,7 @@ def _from_credentials(name: str, secret: Secret) -> SignIn:
         text = secret.reveal()
     except SecretError as e:
         raise NeedsUser(
-            "Banco cannot read the {where} in banco.toml: {said}.", where=where, said=str(e)
+            "Banco cannot read the {where} in banco.toml: {said}.", where=where, said=e.sentence
         ) from None
     info = _json_object(text)
     path = _as_path(text, secret.base_dir)
@@ -162,7 +162,7 @@ def _from_credentials(name: str, secret: Secret) -> SignIn:
                 "The {where} in banco.toml are an incomplete service account key ({said}). "
                 "Download a new JSON key for the service account and point credentials at it.",
                 where=where,
-                said=str(e),
+                said=e.sentence,
             ) from None
         return SignIn(found, service_account=str(info.get("client_email", "")))
     if kind == "authorized_user":

@@ -87,7 +87,7 @@ def load_client(account: str, secret: Secret | None) -> OAuthClient:
         raise NeedsUser(
             'Banco cannot read the oauth_client of "{account}": {said}.',
             account=account,
-            said=str(e),
+            said=e.sentence,
         ) from None
     try:
         info = json.loads(text)

@@ -84,7 +84,7 @@ class Login:
                 'Banco could not read the {what} of the account "{account}": {said}.',
                 what=what,
                 account=self.account,
-                said=str(e),
+                said=e.sentence,
             ) from None
 
 

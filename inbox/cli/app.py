@@ -127,7 +127,7 @@ class BancoGroup(Group):
             raise
         except Exception as e:
             if is_said(e):  # needs you, will retry, wrong input: its own sentence
-                raise Problem(str(e)) from None
+                raise Problem(said(e)) from None
             if os.environ.get("BANCO_DEBUG"):
                 raise
             click.echo(

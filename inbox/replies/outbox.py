@@ -58,7 +58,7 @@ from banco.inbox.clock import iso
 from banco.inbox.collect.ingest import Ingest
 from banco.inbox.collect.sync import classify
 from banco.inbox.errors import WrongInput
-from banco.inbox.i18n.catalogs import N_, _
+from banco.inbox.i18n.catalogs import N_, _, said, speaking
 from banco.inbox.orders.pipeline import ref_pattern
 from banco.inbox.shop import Shop
 from banco.inbox.store import outbox as store_outbox
@@ -233,7 +233,13 @@ def deliver(shop: Shop, ids: list[int] | None = None, *, due_only: bool = False)
     """Send every reply that is due (or the given ones): each is claimed first, so a reply held by
     another process is left to it. Replies left mid-handover by a process that is gone become
     "may have been sent" (or sent, when the channel proves it). ``due_only``: only scheduled
-    replies whose time has come (the minute loop of ``banco run``)."""
+    replies whose time has come (the minute loop of ``banco run``). What it records (why a reply
+    waits or failed) is said in the maker's language."""
+    with speaking(shop.config.shop.language):
+        return _deliver(shop, ids, due_only)
+
+
+def _deliver(shop: Shop, ids: list[int] | None, due_only: bool) -> list[Delivery]:
     store = shop.store
     now = shop.clock.now()
     results = _settle_interrupted(shop, now)
@@ -244,7 +250,7 @@ def deliver(shop: Shop, ids: list[int] | None = None, *, due_only: bool = False)
         me = _claim(shop, row, now)
         if me is None:
             if ids is not None:
-                results.append(Delivery(row["id"], "elsewhere", "another Banco is sending it"))
+                results.append(Delivery(row["id"], "elsewhere", _("another Banco is sending it")))
             continue
         results.append(_deliver_claimed(shop, row, me))
     return results
@@ -301,7 +307,7 @@ def _claim(shop: Shop, row: dict[str, Any], now: datetime) -> str | None:
 def _handing_over(shop: Shop, outbox_id: int, me: str) -> None:
     """Committed before the bytes leave: from here on, nothing is retried by itself."""
     if not store_outbox.hand_over(shop.store, outbox_id, me, shop.clock.now()):
-        raise ClaimLost(f"reply {outbox_id} was taken over by another Banco")
+        raise ClaimLost(_("reply {id} was taken over by another Banco").format(id=outbox_id))
 
 
 # Sending --------------------------------------------------------------------------------------
@@ -320,22 +326,26 @@ def _deliver_claimed(shop: Shop, row: dict[str, Any], me: str) -> Delivery:
 
     try:
         if not isinstance(connector, Sender):
-            return _release(shop, outbox_id, f"the {row['account']} account cannot send replies")
+            return _release(
+                shop,
+                outbox_id,
+                _("the {account} account cannot send replies").format(account=row["account"]),
+            )
         try:
             receipt = connector.send(outgoing(shop, row), handing_over)
         except ClaimLost as e:
             return Delivery(outbox_id, "elsewhere", str(e))
         except Rejected as e:
-            _set(shop, outbox_id, status="failed", error=str(e), claimed_by=None)
-            return Delivery(outbox_id, "failed", str(e))
+            _set(shop, outbox_id, status="failed", error=said(e), claimed_by=None)
+            return Delivery(outbox_id, "failed", said(e))
         except MayHaveBeenSent as e:
-            return _may_have_been_sent(shop, outbox_id, str(e))
+            return _may_have_been_sent(shop, outbox_id, said(e))
         except ConnectorError as e:  # NeedsUser, TryLater: the channel did not take it
             return _release(shop, outbox_id, classify(e)[1], needs_you=isinstance(e, NeedsUser))
         except Exception as e:
             if handed:  # what happened to the bytes is unknown
                 return _may_have_been_sent(
-                    shop, outbox_id, f"Banco could not tell whether it went out ({e})"
+                    shop, outbox_id, _("Banco could not tell whether it went out ({e})").format(e=e)
                 )
             return _release(shop, outbox_id, classify(e)[1])
         _record_sent(shop, row, receipt.record)
@@ -348,8 +358,9 @@ def _deliver_claimed(shop: Shop, row: dict[str, Any], me: str) -> Delivery:
 
 def _release(shop: Shop, outbox_id: int, error: str, needs_you: bool = False) -> Delivery:
     """Nothing left Banco: back in the queue, for the next delivery."""
-    prefix = "needs you: " if needs_you else "will retry: "
-    _set(shop, outbox_id, status="queued", error=prefix + error, claimed_by=None)
+    # "<what happens next>: <why>", read apart by the terminal session
+    prefix = _("needs you") if needs_you else _("will retry")
+    _set(shop, outbox_id, status="queued", error=f"{prefix}: {error}", claimed_by=None)
     return Delivery(outbox_id, "queued", error)
 
 

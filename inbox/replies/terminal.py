@@ -639,4 +639,4 @@ def _outbox_error(shop: Shop, outbox_id: int) -> str:
     """ "will retry (the server is busy)" from the outbox's "will retry: the server is busy"."""
     error = reply_error(shop.store, outbox_id)
     what, _, why = error.partition(": ")
-    return f"{what} ({why})" if why else what or "will retry"
+    return f"{what} ({why})" if why else what or _("will retry")

@@ -17,14 +17,16 @@ import uvicorn
 from banco.config import Secret, SecretError
 from banco.connectors import Registry
 from banco.inbox.clock import Clock
+from banco.inbox.i18n.catalogs import N_, _, said
 from banco.inbox.web.app import create_app
 from banco.inbox.web.auth import is_local
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-PASSWORD_HINT = (
-    'Set one in banco.toml: [web] password = {env = "BANCO_WEB_PASSWORD"}'
-    " (or {file = ...} or {command = ...}, like an account's password)"
+EXAMPLE_PASSWORD = '{env = "BANCO_WEB_PASSWORD"}'
+PASSWORD_HINT = N_(
+    "Set one in banco.toml: [web] password = {example} (or {{file = ...}} or {{command = ...}},"
+    " like an account's password)"
 )
 
 
@@ -52,7 +54,9 @@ def _password(password: str | Secret | None) -> str | None:
         try:
             return password.reveal() or None
         except SecretError as e:
-            raise WebError(f"the page's password cannot be read: {e}") from None
+            raise WebError(
+                _("the page's password cannot be read: {reason}").format(reason=said(e))
+            ) from None
     return password or None
 
 
@@ -67,8 +71,10 @@ def _prepare(
     secret = _password(password)
     if not is_local(host) and not secret:
         raise WebError(
-            f"Banco's page on {host} could be opened from other computers, so it needs a password."
-            f" {PASSWORD_HINT}, or leave out --host to keep the page on this computer only."
+            _(
+                "Banco's page on {host} could be opened from other computers, so it needs a"
+                " password. {hint}, or leave out --host to keep the page on this computer only."
+            ).format(host=host, hint=_(PASSWORD_HINT).format(example=EXAMPLE_PASSWORD))
         )
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
@@ -91,8 +97,12 @@ def _bind(host: str, port: int) -> socket.socket:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as e:
-        raise WebError(f'"{host}" is not an address of this computer ({e.strerror})') from None
-    family, kind, proto, _, address = infos[0]
+        raise WebError(
+            _('"{host}" is not an address of this computer ({reason})').format(
+                host=host, reason=e.strerror
+            )
+        ) from None
+    family, kind, proto, _name, address = infos[0]
     sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -101,10 +111,16 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.close()
         if e.errno in (98, 48):  # EADDRINUSE on Linux and macOS
             raise WebError(
-                f"port {port} on {host} is already in use (is Banco's page already open?);"
-                " choose another with --port"
+                _(
+                    "port {port} on {host} is already in use (is Banco's page already open?);"
+                    " choose another with --port"
+                ).format(port=port, host=host)
             ) from None
-        raise WebError(f"cannot open the page on {host}:{port}: {e.strerror}") from None
+        raise WebError(
+            _("cannot open the page on {host}:{port}: {reason}").format(
+                host=host, port=port, reason=e.strerror
+            )
+        ) from None
     sock.listen(128)
     return sock
 
@@ -147,6 +163,6 @@ def start(
     while not server.started:
         if not thread.is_alive():
             sock.close()
-            raise WebError("the page stopped while starting; see the messages above")
+            raise WebError(_("the page stopped while starting; see the messages above"))
         thread.join(timeout=0.02)
     return RunningServer(url, server, thread, sock)
