@@ -150,3 +150,12 @@ def test_an_old_stores_history_is_still_shown(write_shop, run: Callable[..., Res
         "Mallory (email: m@example.net) riconosciuto come Anna",
         "nota: She wants them by Christmas",  # her own words, as she wrote them
     ]
+
+
+def test_linking_a_message_that_is_not_there_is_refused_in_her_language(
+    write_shop, run: Callable[..., Result]
+) -> None:
+    home = write_shop(header=SHOP_HEADER.replace('languages = ["en"]', 'languages = ["it"]'))
+    refused = run("--home", str(home), "orders", "link", "999")
+    assert refused.exit_code != 0
+    assert "il messaggio 999 non c'è; `banco messages` li elenca tutti" in refused.output

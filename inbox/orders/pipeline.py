@@ -10,6 +10,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
+from banco.config.sentence import Sentence
 from banco.inbox.clock import iso
 from banco.inbox.i18n.catalogs import N_
 from banco.inbox.store.contacts import contact_name, handles_of, merge_contact
@@ -119,7 +120,13 @@ def set_status(
     store: Store, ref: str, status: str, now: datetime, note: str = ""
 ) -> dict[str, Any]:
     if status not in STATUSES:
-        raise OrderError(f'unknown status "{status}"; use one of: {", ".join(STATUSES)}')
+        raise OrderError(
+            Sentence(
+                'unknown status "{status}"; use one of: {choices}',
+                status=status,
+                choices=", ".join(STATUSES),
+            )
+        )
     order = find_order(store, ref)
     if order["status"] == status:
         return order
@@ -152,7 +159,11 @@ def update_fields(
     order = find_order(store, ref)
     if "payment" in changes and changes["payment"] not in PAYMENTS:
         raise OrderError(
-            f'unknown payment state "{changes["payment"]}"; use one of: {", ".join(PAYMENTS)}'
+            Sentence(
+                'unknown payment state "{payment}"; use one of: {choices}',
+                payment=changes["payment"],
+                choices=", ".join(PAYMENTS),
+            )
         )
     values = {k: v.isoformat() if isinstance(v, date) else v for k, v in changes.items()}
     diff = {k: [order[k], v] for k, v in values.items() if order[k] != v}
@@ -189,9 +200,13 @@ def link_sender(store: Store, message_id: int, now: datetime) -> Linked:
     and later messages from those addresses are the customer's."""
     message = new_sender_of(store, message_id)
     if message is None:
-        raise OrderError(f"no message {message_id}; `banco messages` lists them")
+        raise OrderError(Sentence("no message {id}; `banco messages` lists them", id=message_id))
     if not message["new_sender"]:
-        raise OrderError(f"message {message_id} is not from a new sender; there is nothing to link")
+        raise OrderError(
+            Sentence(
+                "message {id} is not from a new sender; there is nothing to link", id=message_id
+            )
+        )
     # a new sender's message always has its contact and is always on an order
     sender, order_id = message["contact_id"], message["order_id"]
     assert sender is not None and order_id is not None

@@ -276,7 +276,7 @@ def _answer(handler: Handler, ctx: Ctx) -> Response:
 
 def sentence(error: Exception) -> str:
     """A refusal as one sentence for the maker: capitalised, with its full stop."""
-    text = str(error).strip() or type(error).__name__
+    text = catalogs.said(error).strip() or type(error).__name__
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
 
