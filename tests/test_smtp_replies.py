@@ -313,3 +313,39 @@ def test_a_reply_kept_in_sent_is_not_reported_as_a_gap(
     deliver(shop)
     collect(shop)
     assert "at the source" not in run("--home", str(shop.home), "digest").output
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("it", "riproverà: Il server di posta in questo momento non può accettare posta per"),
+        ("fr", "réessaiera"),
+    ],
+)
+def test_why_a_reply_waits_is_recorded_in_the_makers_language(
+    mailbox: Mailbox,
+    write_shop: Callable[..., Path],
+    open_shop: Callable[[Path], Shop],
+    smtp_server: SmtpServer,
+    lang: str,
+    said: str,
+) -> None:
+    from conftest import SHOP_HEADER
+
+    mailbox.append("INBOX", [QUESTION])
+    mailbox.append("Sent", [])
+    account = mailbox.account(
+        sent_folder="Sent", from_address="giulia@shop.example", **smtp_server.account()
+    )
+    header = SHOP_HEADER.replace('languages = ["en"]', f'languages = ["{lang}"]')
+    shop = open_shop(write_shop(f'\n[[accounts]]\nname = "mail"\n{account}', header=header))
+    [result] = collect(shop)
+    assert result.ok, result.error
+    smtp_server.recorder.refuse["anna@example.com"] = "451 4.3.0 Mailbox busy"
+    outbox_id = queue_reply(shop, 1, "Ciao")
+
+    [delivery] = deliver(shop)
+
+    error = shop.store.scalar("select error from outbox where id = ?", [outbox_id])
+    assert delivery.status == "queued" and error.startswith(said), error
+    assert "4.3.0 Mailbox busy" in error  # the server's own words stay as it wrote them
