@@ -233,3 +233,4 @@ def test_a_browser_reads_no_english_phrase_of_banco_on_any_page(
     data = data_text(home) + her_words(lang)
     found = {url: english_phrases(text, data) for url, text in read.items()}
     assert {url: phrases for url, phrases in found.items() if phrases} == {}
+    assert read["/session, sending"] == translations(lang).gettext("Sending…") != "Sending…"
