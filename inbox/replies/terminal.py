@@ -638,5 +638,5 @@ def _replies_line(shop: Shop, summary: SessionSummary) -> str:
 def _outbox_error(shop: Shop, outbox_id: int) -> str:
     """ "will retry (the server is busy)" from the outbox's "will retry: the server is busy"."""
     error = reply_error(shop.store, outbox_id)
-    what, _, why = error.partition(": ")
+    what, _sep, why = error.partition(": ")
     return f"{what} ({why})" if why else what or _("will retry")
