@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -13,9 +12,8 @@ from listsource import ListConnector
 
 from banco.connectors import Registry
 from banco.inbox.collect.sync import collect
-from banco.inbox.store import database as store_module
 from banco.inbox.store.accounts import cursors
-from banco.inbox.store.database import CACHE_KB, LONG_RUN_CACHE_KB, Store
+from banco.inbox.store.database import Store
 
 
 @pytest.fixture
@@ -126,84 +124,25 @@ def test_a_failure_after_a_check_kept_the_accounts_details_counts_one(
     assert shop.store.scalar("select failures from account_state") == 1
 
 
-VIEW_INDEXES = set(store_module.VIEW_INDEXES)
-
-
-def _view_indexes(shop) -> set[str]:  # type: ignore[no-untyped-def]
-    names = shop.store.all("select name from sqlite_master where type = 'index'")
-    return {row["name"] for row in names} & VIEW_INDEXES
-
-
-def _long_run(write_shop, open_shop, monkeypatch):  # type: ignore[no-untyped-def]
-    """A shop whose first collect (10 items) is a long run."""
-    monkeypatch.setattr("banco.inbox.collect.sync.LONG_RUN", 4)
-    home = write_shop(accounts(("a", "")))
-    write_items(home, "a", items(10))
-    return home, open_shop(home)
-
-
-def test_a_long_run_is_filed_without_the_view_indexes_and_they_are_built_after(
-    write_shop, open_shop, monkeypatch
-) -> None:
-    home, shop = _long_run(write_shop, open_shop, monkeypatch)
-    seen: list[set[str]] = []
-    [result] = collect(shop, progress=lambda *_: seen.append(_view_indexes(shop)))
-    assert result.ok and result.counts.new == 10
-    assert seen[0] == set() and seen[-1] == set()  # while filing
-    assert _view_indexes(shop) == VIEW_INDEXES
-    plan = shop.store.all("explain query plan select id from messages where contact_id = 1")
-    assert "idx_messages_contact_id" in plan[0]["detail"]
-    # A run shorter than what the store holds keeps the indexes: building them again would cost
-    # more than it saves.
-    write_items(home, "a", items(18))
-    collect(shop, progress=lambda *_: seen.append(_view_indexes(shop)))
-    assert seen[-1] == VIEW_INDEXES
-    assert shop.store.scalar("select count(*) from set_aside_indexes") == 0
-
-
-def test_a_long_run_is_filed_with_a_larger_page_cache_given_back_after(
-    write_shop, open_shop, monkeypatch
-) -> None:
-    home, shop = _long_run(write_shop, open_shop, monkeypatch)
-    seen: list[int] = []
-    collect(shop, progress=lambda *_: seen.append(shop.store.scalar("pragma cache_size")))
-    assert set(seen) == {-LONG_RUN_CACHE_KB}
-    assert shop.store.scalar("pragma cache_size") == -CACHE_KB and LONG_RUN_CACHE_KB > CACHE_KB
-    write_items(home, "a", items(12))  # a short run
-    collect(shop, progress=lambda *_: seen.append(shop.store.scalar("pragma cache_size")))
-    assert seen[-1] == -CACHE_KB
-
-
-def test_the_view_indexes_come_back_when_a_long_run_fails(write_shop, open_shop, monkeypatch):
-    monkeypatch.setattr("banco.inbox.collect.sync.LONG_RUN", 4)
-    home = write_shop(accounts(("a", "after_first_page")))
-    write_items(home, "a", items(10))
-    shop = open_shop(home)
-    [result] = collect(shop)
-    assert result.error_kind == "will_retry" and result.counts.new == 2
-    assert _view_indexes(shop) == VIEW_INDEXES
-
-
-def test_indexes_set_aside_by_a_stopped_process_are_built_at_the_next_opening(
+def test_indexes_an_earlier_banco_set_aside_are_built_when_the_store_opens(
     write_shop, open_shop
 ) -> None:
+    # Banco used to file a first collect without three view indexes, keeping their definitions
+    # in set_aside_indexes until it built them again; a process stopped in between left them so.
     home = write_shop(accounts(("a", "")))
-    open_shop(home).close()
-    child = os.fork()
-    if child == 0:  # a process that stops in the middle of a long run
-        try:
-            aside = Store(home).view_indexes_set_aside()
-            aside.__enter__()  # the block never ends
-        finally:
-            os._exit(0)
-    os.waitpid(child, 0)
+    Store(home).close()
     with sqlite3.connect(home / "banco.db") as db:
-        assert db.execute("select count(*) from set_aside_indexes").fetchone() == (
-            len(VIEW_INDEXES),
-        )
-    again = open_shop(home)
-    assert _view_indexes(again) == VIEW_INDEXES
-    assert again.store.scalar("select count(*) from set_aside_indexes") == 0
+        sql = db.execute(
+            "select sql from sqlite_master where name = 'idx_messages_contact_id'"
+        ).fetchone()[0]
+        db.execute("create table set_aside_indexes (name text primary key, sql text not null)")
+        db.execute("insert into set_aside_indexes values ('idx_messages_contact_id', ?)", [sql])
+        db.execute("drop index idx_messages_contact_id")
+        db.execute("delete from _sqlite_migrations where name = 'm017_no_indexes_set_aside'")
+    shop = open_shop(home)
+    plan = shop.store.all("explain query plan select id from messages where contact_id = 1")
+    assert "idx_messages_contact_id" in plan[0]["detail"]
+    assert "set_aside_indexes" not in shop.store.db.table_names()
 
 
 def test_a_long_run_keeps_the_log_short(write_shop, open_shop, monkeypatch) -> None:

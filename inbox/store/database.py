@@ -25,17 +25,8 @@ DB_NAME = "banco.db"
 sqlite3.register_adapter(Decimal, float)
 ATTACHMENTS = "attachments"
 
-#: SQLite's page cache, in kB, for most work and while filing a long run of mail (measured at
-#: 100k mails: with 4 MB, 31 s of system time in the kernel, mostly pages read again, and
-#: 1,499-1,519 msg/s; with 12 MB, 25 s and 1,650-1,708 msg/s; more was no faster)
+#: SQLite's page cache, in kB (see ``Store.__init__``)
 CACHE_KB = 4_000
-LONG_RUN_CACHE_KB = 12_000
-
-#: Indexes that filing mail never reads: the maker's views (a contact's messages, what is waiting)
-#: and the conversations of an order (read only if an order is deleted). A long run of new mail is
-#: filed without them, and they are built after it in one sorted pass: filing 100,000 mails
-#: otherwise rewrote a page of each for nearly every mail, as their keys come in no order.
-VIEW_INDEXES = ("idx_messages_contact_id", "idx_messages_waiting_sent_at", "idx_threads_order_id")
 
 #: keeps bytes in the attachment folder: (sha256, path relative to the home)
 SaveFile = Callable[[bytes], tuple[str, str]]
@@ -74,9 +65,8 @@ class Store:
             # A page of mail (two megabytes or so) and the index pages it touches fit in 4 MB of
             # page cache; in SQLite's default 2 MB, filing it wrote pages out before the commit
             # and inserting a mail took a third longer.
-            self._cache_kb(CACHE_KB)
+            self.db.execute(f"PRAGMA cache_size = -{CACHE_KB}")
             migrations.apply(self.db)
-            self.restore_indexes()  # set aside by a long filing that was stopped
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path} cannot be opened as a Banco store: {e}") from None
         # WAL side files hold the same data: keep them as private as the database.
@@ -107,64 +97,10 @@ class Store:
 
     @contextmanager
     def long_run(self) -> Iterator[Checkpointer]:
-        """For filing a long run of mail: the view indexes set aside, a larger page cache, and
-        the log copied into the database on a thread. Call ``filed()`` on what it gives after
-        each commit."""
-        with (
-            self.view_indexes_set_aside(),
-            self._larger_cache(),
-            Checkpointer(self.path, self.db.conn) as checkpoints,
-        ):
+        """For filing a long run of mail: the log copied into the database on a thread. Call
+        ``filed()`` on what it gives after each commit."""
+        with Checkpointer(self.path, self.db.conn) as checkpoints:
             yield checkpoints
-
-    @contextmanager
-    def _larger_cache(self) -> Iterator[None]:
-        """:data:`LONG_RUN_CACHE_KB` of page cache for the block: the pages of the mail being
-        filed push the index pages out of a smaller one, to be read again for the next mail."""
-        self._cache_kb(LONG_RUN_CACHE_KB)
-        try:
-            yield
-        finally:
-            self._cache_kb(CACHE_KB)  # SQLite frees what is over
-
-    def _cache_kb(self, size: int) -> None:
-        self.db.execute(f"PRAGMA cache_size = -{size}")
-
-    @contextmanager
-    def view_indexes_set_aside(self) -> Iterator[None]:
-        """Drop :data:`VIEW_INDEXES` for the block and build them again after it, however it
-        ends (or at the next opening of the store, if the process is stopped)."""
-        with self.writing():
-            marks = ", ".join("?" * len(VIEW_INDEXES))
-            for found in self.all(
-                f"select name, sql from sqlite_master where type = 'index' and name in ({marks})",
-                VIEW_INDEXES,
-            ):
-                self.db.conn.execute(
-                    "insert or replace into set_aside_indexes (name, sql) values (?, ?)",
-                    [found["name"], found["sql"]],
-                )
-                self.db.conn.execute(f'drop index "{found["name"]}"')
-        try:
-            yield
-        finally:
-            self.restore_indexes()
-
-    def restore_indexes(self) -> None:
-        """Build every index set aside and not built yet."""
-        if not self.scalar("select count(*) from set_aside_indexes"):
-            return
-        with self.writing():
-            for aside in self.all("select name, sql from set_aside_indexes"):
-                built = self.scalar(
-                    "select 1 from sqlite_master where type = 'index' and name = ?",
-                    [aside["name"]],
-                )
-                if not built:
-                    self.db.conn.execute(aside["sql"])
-                self.db.conn.execute(
-                    "delete from set_aside_indexes where name = ?", [aside["name"]]
-                )
 
     def save_file(self, data: bytes) -> tuple[str, str]:
         """Keep ``data`` once, named by its SHA-256. Returns (sha256, path relative to the home)."""

@@ -481,3 +481,16 @@ def m016_order_history_values(db: Database) -> None:
                 " note = '' where id = ?",
                 [sender, customer, event_id],
             )
+
+
+@migrations()
+def m017_no_indexes_set_aside(db: Database) -> None:
+    """A first collect no longer files mail without the view indexes (measured: it bought 8% of
+    a 10k collect's speed). Build any a stopped collect left set aside, and drop their table."""
+    if "set_aside_indexes" not in db.table_names():
+        return
+    built = {row[0] for row in db.execute("select name from sqlite_master where type = 'index'")}
+    for name, sql in db.execute("select name, sql from set_aside_indexes").fetchall():
+        if name not in built:
+            db.execute(sql)
+    db.table("set_aside_indexes").drop()
