@@ -162,7 +162,7 @@ def _from_credentials(name: str, secret: Secret) -> SignIn:
                 "The {where} in banco.toml are an incomplete service account key ({said}). "
                 "Download a new JSON key for the service account and point credentials at it.",
                 where=where,
-                said=e.sentence,
+                said=str(e),
             ) from None
         return SignIn(found, service_account=str(info.get("client_email", "")))
     if kind == "authorized_user":
