@@ -56,12 +56,12 @@ SAID = {
         "Sistema banco.toml, poi rilancia il comando.",
     ],
     "fr": [
-        'shop.nmae : clé inconnue ; tu voulais dire "name" ?',
+        'shop.nmae : clé inconnue ; vouliez-vous dire "name" ?',
         "digest.due_days : vaut 'seven' ; il faut un nombre entier"
         " (combien de jours à l'avance les échéances s'affichent)",
-        "web.password : les secrets ne s'écrivent jamais dans banco.toml ; utilise une référence"
+        "web.password : les secrets ne s'écrivent jamais dans banco.toml ; utilisez une référence"
         ' comme {env = "NAME"}, {file = "chemin"} ou {command = "pass show ..."}',
-        "Corrige banco.toml, puis relance la commande.",
+        "Corrigez banco.toml, puis relancez la commande.",
     ],
 }
 ENGLISH_COMPUTER = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}

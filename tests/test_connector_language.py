@@ -26,7 +26,7 @@ REFUSED = {
 NO_CSV = {
     "en": "There is no file at {path}. In the form, open Responses",
     "it": "Non c'è nessun file in {path}. Nel modulo apri Risposte",
-    "fr": "Il n'y a aucun fichier à {path}. Dans le formulaire, ouvre Réponses",
+    "fr": "Il n'y a aucun fichier à {path}. Dans le formulaire, ouvrez Réponses",
 }
 
 
