@@ -22,6 +22,7 @@ from banco.inbox.cli.app import (
 )
 from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext
 from banco.inbox.i18n.money import format_money, locale_of, parse_amount
+from banco.inbox.orders.history import PAYMENT_WORDS
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES
 from banco.inbox.shop import Shop
 from banco.inbox.store import queries
@@ -71,15 +72,6 @@ def hours_text(hours: float) -> str:
     return _("{hours} hours").format(
         hours=format_decimal(hours, locale=locale_of(current_language()))
     )
-
-
-#: an order's payment, in words
-PAYMENT_WORDS = {
-    "none": N_("none"),
-    "deposit_paid": N_("deposit paid"),
-    "paid": N_("paid"),
-    "refunded": N_("refunded"),
-}
 
 
 @orders.command("show", help=N_("Show an order with its whole conversation across channels."))

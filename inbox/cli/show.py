@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from banco.inbox.cli.app import day_text
-from banco.inbox.cli.orders import PAYMENT_WORDS, due_text, hours_text
+from banco.inbox.cli.orders import due_text, hours_text
 from banco.inbox.i18n.catalogs import _, current_language, ngettext
 from banco.inbox.i18n.money import format_money, stored_amount
-from banco.inbox.orders.history import event_words
+from banco.inbox.orders.history import PAYMENT_WORDS, event_words
 from banco.inbox.orders.pipeline import STATUS_WORDS
 
 
