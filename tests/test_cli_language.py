@@ -60,7 +60,7 @@ def english_runs(lang: str) -> list[str]:
     ("lang", "words"),
     [
         ("it", ["nuovi ordini", "Conversazione (", "Stato:", "consegna"]),
-        ("fr", ["nouvelles commandes", "Conversation (", "État :", "pour le"]),
+        ("fr", ["nouvelles commandes", "Conversation (", "Statut :", "pour le"]),
     ],
 )
 def test_every_listing_speaks_the_makers_language(
