@@ -145,7 +145,7 @@ def test_an_old_stores_history_is_still_shown(write_shop, run: Callable[..., Res
     shown = run("--home", str(home), "orders", "show", "B-0001").output
     assert history_of(shown) == [
         "nuovo ordine arrivato per email",
-        "nuova richiesta → preventivo inviato: mentre rispondevi ai messaggi",
+        "nuova richiesta → preventivo inviato: durante la sessione di risposte",
         "risposte cambiate nel modulo d'ordine: quantità: 40 → 50",
         "Mallory (email: m@example.net) riconosciuto come Anna",
         "nota: She wants them by Christmas",  # her own words, as she wrote them

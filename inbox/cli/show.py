@@ -60,13 +60,7 @@ def order_text(
             lines.append(f"  [{mark}] {t['title']}{due}")
     lines += ["", _("History:")]
     for e in order["events"]:
-        said = event_words(e, currency, day_text)
-        line = (
-            _("{change}: {note}").format(change=said.change, note=said.note)
-            if said.note
-            else said.change
-        )
-        lines.append(f"  {when(e['at'])}  {line}")
+        lines.append(f"  {when(e['at'])}  {event_words(e, currency, day_text).line}")
     count = len(order["conversation"])
     lines += [
         "",

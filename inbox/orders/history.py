@@ -60,6 +60,15 @@ class EventWords:
     change: str
     note: str
 
+    @property
+    def line(self) -> str:
+        """ "new inquiry → booked: deposit received", as her language joins the two."""
+        return (
+            _("{change}: {note}").format(change=self.change, note=self.note)
+            if self.note
+            else self.change
+        )
+
 
 def event_words(event: Mapping[str, Any], currency: str, day: Callable[[str], str]) -> EventWords:
     """``event`` (a row of ``order_events``) in the current language; ``day`` writes a stored

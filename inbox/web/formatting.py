@@ -172,5 +172,5 @@ class Formats:
         return body, "\n".join(lines[head:])
 
     def event(self, event: dict[str, Any]) -> EventWords:
-        """One line of an order's history: what happened (``.change``), and its ``.note``."""
+        """One line of an order's history (``.line``): what happened, and its note."""
         return event_words(event, self.shop.config.shop.currency, self.day)
