@@ -7,7 +7,7 @@
 * ``smtp_server``: aiosmtpd accepting the mailbox's login (PLAIN, LOGIN and XOAUTH2), keeping
   what it receives; ``refuse`` makes it refuse a recipient with a chosen answer, ``hold`` makes
   it keep a message and not answer until released.
-* ``source_imap``: the contract-test harness (``tests/test_contract.py``).
+* ``source_imap``: the contract-test harness (``tests/connectors/test_contract.py``).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from sources import email_bytes
 from banco.config import Secret
 from banco.connectors.base import Context
 from banco.connectors.imap import ImapConnector
+from banco.inbox.collect.sync import collect
 from banco.inbox.shop import Shop
 
 sys.path.append(str(Path(__file__).resolve().parent.parent / "bench"))
@@ -399,3 +400,38 @@ class ImapSource:
 @pytest.fixture
 def source_imap(mailbox: Mailbox) -> ImapSource:
     return ImapSource(mailbox, 23)
+
+
+def reply_shop(
+    imap_shop: ImapShop, mailbox: Mailbox, smtp: SmtpServer, *inbox: bytes, **settings: Any
+) -> Shop:
+    """A shop whose account reads INBOX and Sent and sends through ``smtp``; collected once."""
+    mailbox.append("INBOX", list(inbox or [QUESTION]))
+    mailbox.append("Sent", [])
+    keys: dict[str, Any] = {
+        "sent_folder": "Sent",
+        "from_address": "giulia@shop.example",
+        "from_name": "Giulia Ceramiche",
+        **smtp.account(),
+        **settings,
+    }
+    shop, _ = imap_shop(**keys)
+    [result] = collect(shop)
+    assert result.ok, result.error
+    return shop
+
+
+ImapShop = Callable[..., tuple[Shop, Path]]
+
+
+QUESTION = (
+    b"From: Anna Bianchi <anna@example.com>\r\n"
+    b"To: giulia@shop.example\r\n"
+    b"Subject: Sei tazze blu\r\n"
+    b"Date: Mon, 16 Nov 2026 10:00:00 +0100\r\n"
+    b"Message-ID: <m2@example.com>\r\n"
+    b"In-Reply-To: <m1@example.com>\r\n"
+    b"References: <m0@example.com> <m1@example.com>\r\n"
+    b"\r\n"
+    b"Ciao Giulia, vorrei sei tazze blu per Natale.\r\n"
+)

@@ -18,7 +18,7 @@ key of the key it wrote, and runs the "installed app" code flow with PKCE for ``
 google-auth's look-up of a service account's allowed regions is answered too. The connector sends
 Google's addresses here because the account's ``api_url`` points here.
 
-``source_gsheet`` is the connector contract harness (see ``tests/test_contract.py``).
+``source_gsheet`` is the connector contract harness (see ``tests/connectors/test_contract.py``).
 """
 
 from __future__ import annotations

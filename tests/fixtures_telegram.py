@@ -38,6 +38,8 @@ from urllib.parse import parse_qsl, unquote
 
 import pytest
 
+from banco.inbox.collect.sync import collect
+
 TOKEN = "123456789:AAH-test-token_for_banco"
 BOT_ID = 123456789
 TOKEN_ENV = "BANCO_TEST_TELEGRAM_TOKEN"
@@ -565,3 +567,26 @@ def serve_backlog(n: int) -> None:  # pragma: no cover - run by bench/telegram_b
 
 if __name__ == "__main__":  # pragma: no cover
     serve_backlog(int(os.environ.get("BACKLOG", "10000")))
+
+
+def collected(tg_shop: Any, bot_api: BotApi, *texts: str, **settings: Any) -> Any:
+    shop, home = tg_shop(**settings)
+    for text in texts:
+        bot_api.message(ANNA, text)
+    [result] = collect(shop, ["tg"])
+    assert result.ok, result.error
+    return shop, home
+
+
+def outbox_row(shop: Any, outbox_id: int) -> dict[str, Any]:
+    row: dict[str, Any] = shop.store.one("select * from outbox where id = ?", [outbox_id])
+    return row
+
+
+ANNA = {
+    "id": 1001,
+    "is_bot": False,
+    "first_name": "Anna",
+    "last_name": "Bianchi",
+    "username": "anna_b",
+}

@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -166,3 +168,39 @@ def screenshot(tab: Tab, name: str) -> Path:
     path = SCREENSHOTS / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower()).strip('-')}.png"
     tab.page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@contextmanager
+def server_stopped(server: RunningServer) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        server.stop()
+
+
+def visible_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+class _Text(HTMLParser):
+    """The text a reader sees: text nodes and the attributes read aloud or shown."""
+
+    SHOWN = ("title", "alt", "placeholder", "aria-label", "data-label", "data-busy")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._skip += tag in ("script", "style")
+        self.parts += [value or "" for name, value in attrs if name in self.SHOWN]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)

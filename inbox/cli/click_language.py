@@ -4,7 +4,7 @@ language.
 Click marks them with the stdlib's global gettext: the "messages" domain, in the language of
 ``$LANGUAGE`` (then ``LC_ALL``, ``LC_MESSAGES``, ``LANG``), read at every call, and ships no
 catalogs. Banco's are ``i18n/locale/<lang>/click.po``, holding the msgids of the installed click
-(``tests/test_cli_language.py`` fails when a click upgrade adds one). They are compiled at first use
+(``tests/cli/test_cli_language.py`` fails when a click upgrade adds one). They are compiled at first use
 into Banco's cache folder, the "messages" domain is bound there, and ``$LANGUAGE`` names the
 maker's language while a command runs (then it is put back). No click code is replaced.
 

@@ -8,7 +8,7 @@ chat message in one language never leaks into another); ``_`` and ``ngettext`` t
 
 Write ``_("Reply {id} sent").format(id=n)``: an f-string inside ``_()`` cannot be looked up.
 ``N_`` marks a constant for extraction; translate it with ``_`` where it is shown. The strings
-to translate are what tests/test_catalogs.py extracts, the same as::
+to translate are what tests/i18n/test_catalogs.py extracts, the same as::
 
     pybabel extract -F babel.cfg -k N_ -k Sentence -k Problem:2 -k SecretError -k ConnectorError
         -k NeedsUser -k TryLater -k Rejected -k MayHaveBeenSent -k BadRecord -k SessionLost

@@ -107,7 +107,7 @@ def test_a_price_typed_in_the_italian_session_is_kept_to_the_cent(write_shop, cl
 
     from conftest import SHOP_HEADER
     from listsource import ListConnector
-    from test_reply_session import ITEMS, Script
+    from sessions import ITEMS, Script
 
     from banco.connectors import Registry
     from banco.inbox.collect.sync import collect

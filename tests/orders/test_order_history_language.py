@@ -13,10 +13,9 @@ import httpx
 import pytest
 from click.testing import Result
 from conftest import NOW, SHOP_HEADER
-from fixtures_web import seed_demo
+from fixtures_web import seed_demo, server_stopped, visible_text
+from language import data_text, english_phrases
 from sqlite_utils import Database
-from test_every_command_language import data_text, english_phrases
-from test_web_language import server_stopped, visible_text
 
 from banco.connectors import load_registry
 from banco.inbox.clock import FixedClock

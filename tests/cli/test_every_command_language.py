@@ -9,33 +9,12 @@ customers write in English too) does not hold."""
 
 from __future__ import annotations
 
-import csv
-import email
-import email.policy
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
-
-ENGLISH = {
-    "the", "your", "and", "will", "with", "from", "this", "that", "have", "has", "not", "been",
-    "of", "to", "is", "are", "was", "for", "no", "yet", "an", "it", "its", "at", "or", "be",
-    "by", "can", "cannot", "any", "every", "each", "one", "which", "what", "when", "who",
-    # and the nouns Banco says most, which no Italian or French sentence holds
-    # ("message" is French too, "account" is Italian too)
-    "answers", "columns", "collected", "found", "order", "orders", "reply", "replies", "waiting",
-    "customer", "last", "new",
-}  # fmt: skip
-# Not Banco's words: a file's path, a command (`banco messages raw 21`, a listing's `  orders  `),
-# an option (--waiting) and its choices ([new|quoted|...]), a placeholder of the usage line (REF),
-# a routine's name in banco.toml's [schedule].
-NOT_WORDS = re.compile(
-    r"\S*/\S*|banco(?: [a-z-]+)+|^\s*[a-z-]+(?=\s{2})|--[a-z-]+|[\[{][^\]}]*\|[^\]}]*[\]}]"
-    r"|\b[A-Z][A-Z_]+\b"
-)
-WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+from language import data_text, english_phrases
 
 # (arguments, whether it may fail): every command and subcommand, after `--home <shop>`.
 COMMANDS: list[list[str]] = [
@@ -83,37 +62,6 @@ def help_of_every_command(run: Callable[..., Result], home: list[str]) -> list[l
         for sub in getattr(command, "commands", {}):
             calls.append([name, sub, "--help"])
     return calls
-
-
-def data_text(shop: Path) -> str:
-    """Every word the demo's customers and the maker wrote: the mail and the form's answers."""
-    parts = []
-    for path in sorted((shop / "Maildir").rglob("*")):
-        if path.is_file() and path.parent.name in {"cur", "new"}:
-            mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            parts += [str(mail["subject"] or ""), str(mail["from"] or "")]
-            parts += [p.get_content() for p in mail.walk() if p.get_content_maintype() == "text"]
-    parts.append((shop / "banco.toml").read_text(encoding="utf-8"))  # her account names
-    with (shop / "form-responses.csv").open(encoding="utf-8") as answers:
-        parts += [" ".join(row) for row in csv.reader(answers)]
-    return " " + " ".join(" ".join(WORD.findall(part.lower())) for part in parts) + " "
-
-
-def english_phrases(screen: str, data: str) -> list[str]:
-    """One finding per line: three words, one of them an English function word, of which neither
-    pair of neighbours is in the data ("Sarah Mitchell: The plates" is the data's own)."""
-    found = []
-    for line in screen.splitlines():
-        if line.startswith("$ banco"):
-            continue
-        words = WORD.findall(NOT_WORDS.sub(" ", line).lower())
-        for i in range(len(words) - 2):
-            three = words[i : i + 3]
-            pairs = (" ".join(three[:2]), " ".join(three[1:]))
-            if ENGLISH & set(three) and not any(f" {pair} " in data for pair in pairs):
-                found.append(f"{' '.join(three)!r} in {line.strip()!r}")
-                break
-    return found
 
 
 @pytest.mark.parametrize("lang", ["it", "fr"])

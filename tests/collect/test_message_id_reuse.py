@@ -28,7 +28,7 @@ from banco.inbox.shop import Shop
 from banco.inbox.store.database import DB_NAME, Store
 from banco.inbox.store.migrations import migrations
 
-CORPUS = Path(__file__).parent / "data" / "email" / "reused_message_id"
+CORPUS = Path(__file__).parent.parent / "data" / "email" / "reused_message_id"
 REUSED = "contact-form@shop.example"
 Run = Callable[..., Result]
 

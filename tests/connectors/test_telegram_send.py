@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from crashed import crash_while_sending
-from fixtures_telegram import BOT_ID, BotApi
+from fixtures_telegram import ANNA, BOT_ID, collected, outbox_row
 
 from banco.connectors import Attachment, Context, Handle, Outgoing, Rejected, TryLater
 from banco.connectors.telegram import TelegramConnector
@@ -15,28 +15,7 @@ from banco.connectors.telegram.send import split_text, telegram_length
 from banco.inbox.collect.sync import collect
 from banco.inbox.replies.outbox import deliver, queue_reply
 
-ANNA = {
-    "id": 1001,
-    "is_bot": False,
-    "first_name": "Anna",
-    "last_name": "Bianchi",
-    "username": "anna_b",
-}
 GROUP = {"id": -100555, "type": "supergroup", "title": "Mercatino di Natale"}
-
-
-def collected(tg_shop: Any, bot_api: BotApi, *texts: str, **settings: Any) -> Any:
-    shop, home = tg_shop(**settings)
-    for text in texts:
-        bot_api.message(ANNA, text)
-    [result] = collect(shop, ["tg"])
-    assert result.ok, result.error
-    return shop, home
-
-
-def outbox_row(shop: Any, outbox_id: int) -> dict[str, Any]:
-    row: dict[str, Any] = shop.store.one("select * from outbox where id = ?", [outbox_id])
-    return row
 
 
 def connector(shop: Any, sleeps: list[float]) -> TelegramConnector:

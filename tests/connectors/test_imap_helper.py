@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from crashed import BANCO, collect_until_killed, stored
 from fixtures_imap import Mailbox, mail
-from test_crash import BANCO, collect_until_killed, stored
 
 from banco.connectors.base import Attachment, Handle, OrderFields, Person, Record
 from banco.connectors.errors import TryLater

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from conftest import SHOP_HEADER
 from fixtures_imap import Mailbox, mail
-from test_every_command_language import data_text, english_phrases
+from language import data_text, english_phrases
 
 from banco.connectors.errors import NeedsUser
 from banco.inbox.i18n.catalogs import said, speaking

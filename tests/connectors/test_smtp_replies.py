@@ -11,45 +11,12 @@ from typing import Any
 
 import pytest
 from crashed import crash_while_sending
-from fixtures_imap import Mailbox, SmtpServer, mail
+from fixtures_imap import QUESTION, ImapShop, Mailbox, SmtpServer, mail, reply_shop
 
 from banco.connectors.base import Sender
 from banco.inbox.collect.sync import collect
 from banco.inbox.replies.outbox import OutboxError, deliver, outgoing, queue_reply
 from banco.inbox.shop import Shop
-
-ImapShop = Callable[..., tuple[Shop, Path]]
-
-QUESTION = (
-    b"From: Anna Bianchi <anna@example.com>\r\n"
-    b"To: giulia@shop.example\r\n"
-    b"Subject: Sei tazze blu\r\n"
-    b"Date: Mon, 16 Nov 2026 10:00:00 +0100\r\n"
-    b"Message-ID: <m2@example.com>\r\n"
-    b"In-Reply-To: <m1@example.com>\r\n"
-    b"References: <m0@example.com> <m1@example.com>\r\n"
-    b"\r\n"
-    b"Ciao Giulia, vorrei sei tazze blu per Natale.\r\n"
-)
-
-
-def reply_shop(
-    imap_shop: ImapShop, mailbox: Mailbox, smtp: SmtpServer, *inbox: bytes, **settings: Any
-) -> Shop:
-    """A shop whose account reads INBOX and Sent and sends through ``smtp``; collected once."""
-    mailbox.append("INBOX", list(inbox or [QUESTION]))
-    mailbox.append("Sent", [])
-    keys: dict[str, Any] = {
-        "sent_folder": "Sent",
-        "from_address": "giulia@shop.example",
-        "from_name": "Giulia Ceramiche",
-        **smtp.account(),
-        **settings,
-    }
-    shop, _ = imap_shop(**keys)
-    [result] = collect(shop)
-    assert result.ok, result.error
-    return shop
 
 
 def parsed(data: bytes) -> email.message.EmailMessage:

@@ -15,7 +15,7 @@ from crashed import DEAD_CLAIM, outbox_status
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from listsource import ListConnector
-from test_reply_session import ITEMS, Script, make, peer
+from sessions import ITEMS, Script, make, peer
 
 from banco.connectors import Registry
 from banco.inbox.clock import FixedClock

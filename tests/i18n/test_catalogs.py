@@ -4,45 +4,10 @@ the way `pybabel extract -F babel.cfg` does, so a new English string fails here 
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-
-ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {
-    "_": None,
-    "gettext": None,
-    "ngettext": (1, 2),
-    "N_": None,
-    "Sentence": None,
-    "Problem": (2,),
-    "SecretError": None,
-    **dict.fromkeys(
-        ("ConnectorError", "NeedsUser", "TryLater", "Rejected", "MayHaveBeenSent", "BadRecord"),
-    ),
-    "SessionLost": None,
-    "FolderMissing": None,
-}
-PLACEHOLDER = re.compile(r"{(\w*)[^}]*}")
-
-
-def english() -> dict[str, tuple[str, ...]]:
-    """msgid -> its English forms, from the files babel.cfg names."""
-    found: dict[str, tuple[str, ...]] = {}
-    with (ROOT / "babel.cfg").open() as config:
-        from babel.messages.frontend import parse_mapping_cfg
-
-        method_map, options_map = parse_mapping_cfg(config)
-    for _, _, message, _, _ in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords=KEYWORDS
-    ):
-        forms = message if isinstance(message, tuple) else (message,)
-        found[forms[0]] = forms
-    return found
+from language import PLACEHOLDER, ROOT, english
 
 
 def test_the_extraction_finds_the_translated_screens() -> None:
@@ -87,7 +52,7 @@ def test_the_terminal_session_speaks_the_makers_language(
 
     from conftest import SHOP_HEADER
     from listsource import ListConnector
-    from test_reply_session import ITEMS, Script
+    from sessions import ITEMS, Script
 
     from banco.connectors import Registry, load_registry
     from banco.inbox.collect.sync import collect

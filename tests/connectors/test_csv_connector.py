@@ -16,7 +16,7 @@ from banco.connectors.base import Connector, Context, Page
 from banco.connectors.csvfile import CsvConnector
 from banco.connectors.errors import NeedsUser
 
-DATA = Path(__file__).parent / "data" / "forms"
+DATA = Path(__file__).parent.parent / "data" / "forms"
 HEADER = "Timestamp,Name,Email,What would you like?\n"
 
 

@@ -328,7 +328,9 @@ def test_french_text_and_calendar(shop: Shop) -> None:
     calendar = Calendar.from_ical(plan_ics(plan, "Atelier", ROME, lang="fr"))
 
     assert text.startswith("Planning du ven. 20 nov. au jeu. 26 nov.\n")
-    assert "B-0001 (Assiettes) ne peut pas être prêt pour le 23 novembre : il manque 1 heure" in text
+    assert (
+        "B-0001 (Assiettes) ne peut pas être prêt pour le 23 novembre : il manque 1 heure" in text
+    )
     assert str(calendar["X-WR-CALNAME"]) == "Atelier : planning"
     summaries = sorted(str(e["SUMMARY"]) for e in calendar.walk("VEVENT"))
     assert summaries[-1] == "Échéance : B-0001 Assiettes"

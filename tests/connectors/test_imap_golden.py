@@ -5,7 +5,7 @@ This covers what the transport adds to the parser: CRLF from the server, the UID
 arrival time when the Date header is missing or wrong, a key for mail without a Message-ID, the
 size limit (``oversize_*`` files exceed it), and messages the parser cannot read, kept as they came.
 
-Regenerate after a deliberate change with ``BANCO_UPDATE_GOLDEN=1 pytest tests/test_imap_golden.py``
+Regenerate after a deliberate change with ``BANCO_UPDATE_GOLDEN=1 pytest tests/connectors/test_imap_golden.py``
 and review the diff.
 """
 
@@ -20,7 +20,7 @@ from fixtures_imap import Mailbox
 
 from banco.connectors.base import Person, Record
 
-DATA = Path(__file__).parent / "data" / "imap"
+DATA = Path(__file__).parent.parent / "data" / "imap"
 CASES = sorted(DATA.glob("*.eml"))
 #: the files' arrival times: 2026-11-15 09:00 UTC, one second apart
 ARRIVED = 1_794_733_200

@@ -21,7 +21,7 @@ import banco.connectors.email.parse as parse_module
 from banco.connectors.base import Person, Record
 from banco.connectors.email import decode_header_value, parse_headers_only, parse_message
 
-DATA = Path(__file__).parent / "data" / "email"
+DATA = Path(__file__).parent.parent / "data" / "email"
 CASES = sorted(DATA.glob("*.eml"))
 TOO_LARGE_SIZE = 32_715_000
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from icalendar import Calendar
-from test_catalogs import PLACEHOLDER, english
+from language import PLACEHOLDER, english
 
 from banco.inbox.cli.demo import system_language
 from banco.inbox.clock import FixedClock

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import signal
 import sqlite3
 import subprocess
-import sys
-import time
 from pathlib import Path
 
+from crashed import BANCO, collect_until_killed, stored
 from sources import CsvSource, MaildirSource
 
-BANCO = [sys.executable, "-c", "from banco.inbox.cli.main import main; main()"]
 MESSAGES = 1500
 ANSWERS = 300
 
@@ -25,31 +22,6 @@ def make_shop(home: Path, mail: Path, answers: Path) -> Path:
         f'[[accounts]]\nname = "form"\nkind = "csv"\npath = "{answers}"\n'
     )
     return home
-
-
-def stored(home: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{home / 'banco.db'}?mode=ro", uri=True, timeout=5) as db:
-            return int(db.execute("select count(*) from messages").fetchone()[0])
-    except sqlite3.OperationalError:  # not created yet, or the schema is still being written
-        return 0
-
-
-def collect_until_killed(home: Path, at_least: int) -> None:
-    """Start `banco collect`, and SIGKILL it as soon as ``at_least`` messages are stored."""
-    proc = subprocess.Popen(
-        [*BANCO, "--home", str(home), "collect"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    try:
-        while stored(home) < at_least and proc.poll() is None:
-            assert time.monotonic() < deadline, "collect made no progress"
-            time.sleep(0.005)  # polling the store for progress, not waiting for time to pass
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
 
 
 def snapshot(home: Path) -> dict[str, object]:

@@ -7,27 +7,24 @@ price field), and no template holds a word outside ``_()`` / ``{% trans %}``."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from html.parser import HTMLParser
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 from click.testing import Result
 from conftest import NOW
-from fixtures_web import DESKTOP, browser, new_tab, seed_demo  # noqa: F401
+from fixtures_web import DESKTOP, browser, new_tab, seed_demo, server_stopped, visible_text  # noqa: F401
+from language import PLACEHOLDER, data_text, english, english_phrases
+from language import WORD as WORDS
 from playwright.sync_api import Browser, Page, Route
-from test_catalogs import PLACEHOLDER, english
-from test_every_command_language import WORD as WORDS
-from test_every_command_language import data_text, english_phrases
 
 from banco.connectors import load_registry
 from banco.inbox.clock import FixedClock
 from banco.inbox.i18n.catalogs import translations
-from banco.inbox.web import RunningServer, start
+from banco.inbox.web import start
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "inbox/web/templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "inbox/web/templates"
 PAGES = [
     "/",
     "/inbox",
@@ -44,42 +41,6 @@ PAGES = [
 ]
 JINJA = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
 WORD = re.compile(r"[A-Za-z]{2,}")
-
-
-class _Text(HTMLParser):
-    """The text a reader sees: text nodes and the attributes read aloud or shown."""
-
-    SHOWN = ("title", "alt", "placeholder", "aria-label", "data-label", "data-busy")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._skip += tag in ("script", "style")
-        self.parts += [value or "" for name, value in attrs if name in self.SHOWN]
-
-    def handle_endtag(self, tag: str) -> None:
-        self._skip -= tag in ("script", "style")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-@contextmanager
-def server_stopped(server: RunningServer) -> Iterator[None]:
-    try:
-        yield
-    finally:
-        server.stop()
-
-
-def visible_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
 
 
 @pytest.fixture(scope="module", params=["it", "fr"])

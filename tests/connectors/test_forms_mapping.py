@@ -25,7 +25,7 @@ from banco.connectors.forms import (
 )
 from banco.connectors.forms.rows import column_letter
 
-DATA = Path(__file__).parent / "data" / "forms"
+DATA = Path(__file__).parent.parent / "data" / "forms"
 ROME = ZoneInfo("Europe/Rome")
 
 

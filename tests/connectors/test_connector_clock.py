@@ -27,7 +27,7 @@ from banco.inbox.shop import Shop
 ImapShop = Callable[..., tuple[Shop, Path]]
 
 SHOP_NOW = datetime(2021, 6, 1, 9, 0, tzinfo=UTC)
-CONNECTORS = Path(__file__).resolve().parent.parent / "connectors"
+CONNECTORS = Path(__file__).resolve().parents[2] / "connectors"
 
 
 @pytest.fixture

@@ -14,10 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixtures_imap import Mailbox, SmtpServer
-from fixtures_telegram import BotApi
-from test_smtp_replies import reply_shop
-from test_telegram_send import collected, outbox_row
+from fixtures_imap import Mailbox, SmtpServer, reply_shop
+from fixtures_telegram import BotApi, collected, outbox_row
 
 from banco.inbox.replies.outbox import deliver, queue_reply
 from banco.inbox.shop import Shop

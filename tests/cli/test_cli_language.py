@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import SHOP_HEADER
+from language import PLACEHOLDER, english
 from sources import CsvSource, MaildirSource
-from test_catalogs import PLACEHOLDER, english
 
 from banco.inbox.cli.main import cli
 from banco.inbox.i18n.catalogs import translations
