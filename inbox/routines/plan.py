@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from banco.inbox.i18n.money import locale_of
-from banco.inbox.i18n.words import hours as hours_words
 from banco.inbox.i18n.words import day_and_month, number, say
+from banco.inbox.i18n.words import hours as hours_words
 from banco.inbox.store import orders
 from banco.inbox.store.database import Store
 from banco.inbox.store.tasks import open_tasks_due_between
