@@ -112,9 +112,7 @@ class BancoGroup(Group):
             return super().main(argv, *more, **options)
 
     def invoke(self, ctx: click.Context) -> Any:
-        from banco.inbox.cli.demo import system_language
-
-        ctx.with_resource(speaking(system_language(os.environ)))  # until the shop is open
+        # Until the shop is open, the language peeked from its banco.toml (``main``) is spoken.
         try:
             return super().invoke(ctx)
         except ConfigError as e:  # said in the language banco.toml names, if it got that far

@@ -137,7 +137,7 @@ def serve(
     """Serve the page until stopped. Raises WebError (a sentence for the maker) when it cannot."""
     server, sock, url = _prepare(home, host, port, clock, registry, password)
     if ready is not None:
-        ready(f"Banco's page is open at {url} (Ctrl-C stops it).")
+        ready(_("Banco's page is open at {url} (Ctrl-C stops it).").format(url=url))
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # Ctrl-C: uvicorn has finished the requests under way; stop quietly

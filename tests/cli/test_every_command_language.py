@@ -9,11 +9,14 @@ customers write in English too) does not hold."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from crashed import BANCO
 from language import data_text, english_phrases
 
 # (arguments, whether it may fail): every command and subcommand, after `--home <shop>`.
@@ -77,3 +80,27 @@ def test_no_command_prints_english_of_its_own(
         screens.append(f"$ banco {' '.join(args)}\n{result.output}")
     found = english_phrases("\n".join(screens), data_text(shop))
     assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("it", "La pagina di Banco"), ("fr", "La page de Banco")]
+)
+def test_banco_serve_says_where_the_page_is_in_her_language(
+    lang: str, words: str, tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    shop = tmp_path / "demo"
+    assert run("demo", str(shop), "--language", lang).exit_code == 0
+    serving = subprocess.Popen(
+        [*BANCO, "--home", str(shop), "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "BROWSER": "true"},  # no browser window from the test
+    )
+    try:
+        assert serving.stdout is not None
+        first = serving.stdout.readline()
+    finally:
+        serving.terminate()
+        serving.wait()
+    assert first.startswith(words), first
