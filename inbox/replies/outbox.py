@@ -475,9 +475,9 @@ def uncertain(shop: Shop) -> list[dict[str, Any]]:
 # The maker's decisions ------------------------------------------------------------------------
 #: decision -> (the state it leads to, the states it is allowed from, how the refusal says it)
 DECISIONS = {
-    "cancel": ("cancelled", ("queued", "failed", "may_have_been_sent"), "cancelled"),
-    "resend": ("queued", ("failed", "may_have_been_sent"), "sent again"),
-    "mark_sent": ("sent", ("may_have_been_sent",), "marked sent"),
+    "cancel": ("cancelled", ("queued", "failed", "may_have_been_sent"), N_("cancelled")),
+    "resend": ("queued", ("failed", "may_have_been_sent"), N_("sent again")),
+    "mark_sent": ("sent", ("may_have_been_sent",), N_("marked sent")),
 }
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from banco.inbox.clock import iso
+from banco.inbox.i18n.catalogs import _
 from banco.inbox.orders.pipeline import update_fields
 from banco.inbox.orders.status import change_status as status_change
 from banco.inbox.replies.language import (
@@ -232,14 +233,22 @@ def _context(shop: Shop, messages: list[dict[str, Any]]) -> list[dict[str, Any]]
 
 
 # What the maker decides ---------------------------------------------------------------------------
-def answer(shop: Shop, item: SessionItem, text: str, send_at: datetime | None = None) -> int:
+def answer(
+    shop: Shop,
+    item: SessionItem,
+    text: str,
+    send_at: datetime | None = None,
+    *,
+    confirmed: bool = False,
+) -> int:
     """Queue ``text`` as the reply to the item, on the channel of its latest message (with
     ``send_at``, to go then). Returns the outbox id; ``outbox.deliver`` sends it. Raises
-    OutboxError (empty text, nobody to answer, no account can send it) or ReplyError when it was
+    OutboxError (empty text, nobody to answer, no account can send it; NobodyReads for a bounce or
+    a no-reply address not ``confirmed``) or ReplyError when it was
     answered meanwhile (in another session, or from the mailbox)."""
     if not waiting_unanswered(shop.store, item.latest["id"]):
-        raise ReplyError("this message was answered meanwhile, so nothing more is sent")
-    return queue_reply(shop, item.latest["id"], text, send_at=send_at)
+        raise ReplyError(_("this message was answered meanwhile, so nothing more is sent"))
+    return queue_reply(shop, item.latest["id"], text, send_at=send_at, confirmed=confirmed)
 
 
 def send_time(shop: Shop, text: str) -> datetime:
@@ -295,7 +304,9 @@ def set_price(shop: Shop, item: SessionItem, price: Decimal) -> SessionItem:
 
 def _require_order(item: SessionItem) -> dict[str, Any]:
     if item.order is None:
-        raise ReplyError("this message has no order; it can only be answered, snoozed or skipped")
+        raise ReplyError(
+            _("this message has no order; it can only be answered, snoozed or skipped")
+        )
     return item.order
 
 

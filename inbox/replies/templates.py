@@ -22,7 +22,7 @@ import jinja2
 
 from banco.config.load import LANGUAGES
 from banco.inbox.errors import WrongInput
-from banco.inbox.i18n.catalogs import N_
+from banco.inbox.i18n.catalogs import N_, _
 from banco.inbox.i18n.money import format_money, stored_amount
 from banco.inbox.i18n.words import day_and_month
 from banco.inbox.shop import Shop
@@ -163,9 +163,17 @@ def render(
     """The reply for ``purpose`` in ``language``. A broken template of the maker's adds a line to
     ``problems`` and Banco's own template is used."""
     if purpose not in PURPOSES:
-        raise ReplyError(f'no template "{purpose}"; use one of: {", ".join(PURPOSES)}')
+        raise ReplyError(
+            _('no template "{purpose}"; use one of: {known}').format(
+                purpose=purpose, known=", ".join(PURPOSES)
+            )
+        )
     if language not in LANGUAGES:
-        raise ReplyError(f'no templates in "{language}"; use one of: {", ".join(LANGUAGES)}')
+        raise ReplyError(
+            _('no templates in "{language}"; use one of: {known}').format(
+                language=language, known=", ".join(LANGUAGES)
+            )
+        )
     values = placeholders(shop, language, order, contact)
     name = f"{language}/{purpose}.txt"
     own_dir = templates_dir(shop)

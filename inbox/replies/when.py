@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import dateparser
 
 from banco.inbox.errors import WrongInput
+from banco.inbox.i18n.catalogs import _
 
 if TYPE_CHECKING:
     from banco.inbox.shop import Shop
@@ -73,7 +74,11 @@ def parse_send_time(
     moment = found.replace(tzinfo=zone)
     if moment <= now:
         when = moment.strftime("%Y-%m-%d %H:%M")
-        raise WhenError(f"{when} has already passed; write a time to come, such as tomorrow 09:00")
+        raise WhenError(
+            _("{when} has already passed; write a time to come, such as tomorrow 09:00").format(
+                when=when
+            )
+        )
     return moment
 
 
@@ -84,7 +89,11 @@ def _clock(text: str) -> tuple[int, int] | None:
         return None
     hour, minute = int(match[1]), int(match[2])
     if hour > 23 or minute > 59:
-        raise WhenError(f"{match[0]} is not a time of day; write a time such as 09:00 or 17:30")
+        raise WhenError(
+            _("{time} is not a time of day; write a time such as 09:00 or 17:30").format(
+                time=match[0]
+            )
+        )
     return hour, minute
 
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, TypedDict, cast
 
+from banco.config.sentence import Sentence
 from banco.inbox.errors import WrongInput
 from banco.inbox.store.database import Store
 
@@ -25,6 +26,9 @@ STATUSES = (
 )
 CLOSED = ("completed", "lost", "cancelled")
 PAYMENTS = ("none", "deposit_paid", "paid", "refunded")
+#: SQLite's integers are 64-bit: no row (order, message, task, reply) has a larger id, and
+#: asking for one raises OverflowError
+LARGEST_ID = 2**63 - 1
 
 
 class OrderError(WrongInput):
@@ -34,9 +38,10 @@ class OrderError(WrongInput):
 def find_order(store: Store, ref: str) -> dict[str, Any]:
     """The order a maker means by ``B-0042``, ``b-42`` or ``42``."""
     match = re.fullmatch(r"\s*(?:[A-Za-z]{1,3}-)?0*(\d+)\s*", ref)
-    row = store.one("select * from orders where id = ?", [int(match[1])]) if match else None
+    held = match is not None and int(match[1]) <= LARGEST_ID
+    row = store.one("select * from orders where id = ?", [int(match[1])]) if held else None
     if row is None:
-        raise OrderError(f'no order "{ref}"; `banco orders` lists them')
+        raise OrderError(Sentence('no order "{ref}"; `banco orders` lists them', ref=ref))
     return row
 
 

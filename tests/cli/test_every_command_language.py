@@ -104,3 +104,27 @@ def test_banco_serve_says_where_the_page_is_in_her_language(
         serving.terminate()
         serving.wait()
     assert first.startswith(words), first
+
+
+# Wrong input: each refusal is one line in her language.
+REFUSALS = [
+    ["outbox", "cancel", "999"],
+    ["orders", "show", "B-9999"],
+    ["messages", "reply", "1", "--text", "Grazie!", "--at", "2020-01-01 09:00"],
+    ["messages", "reply", "1", "--text", "Grazie!", "--at", "25:70"],
+]
+
+
+@pytest.mark.parametrize("lang", ["it", "fr"])
+def test_a_refusal_is_said_in_her_language(
+    lang: str, tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    shop = tmp_path / "demo"
+    assert run("demo", str(shop), "--language", lang).exit_code == 0
+    screens = []
+    for args in REFUSALS:
+        result = run("--home", str(shop), *args)
+        assert result.exit_code != 0, result.output
+        screens.append(result.output)
+    found = english_phrases("\n".join(screens), data_text(shop))
+    assert found == [], "\n".join(screens)
