@@ -107,6 +107,13 @@ SECTIONS: dict[str, dict[str, Option]] = {
         "password": Option(
             "secret", None, Sentence('the page\'s password, e.g. {env = "BANCO_WEB_PASSWORD"}')
         ),
+        "tls_cert": Option(
+            "str", "", Sentence("a certificate file, to serve the page over HTTPS (with tls_key)")
+        ),
+        "tls_key": Option("str", "", Sentence("the certificate's private key file")),
+        "trusted_proxies": Option(
+            "list", [], Sentence("addresses of proxies whose X-Forwarded-For Banco believes")
+        ),
     },
     "templates": {
         "dir": Option("path", Path("templates"), Sentence("folder of your own reply templates")),

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import NOW
@@ -80,11 +81,16 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def web_server(clock: FixedClock, registry: Registry) -> Iterator[Callable[..., RunningServer]]:
-    """``web_server(home, host="127.0.0.1", password=None)``: the page, running, on a free port."""
+    """``web_server(home, host="127.0.0.1", password=None, **options)``: the page, running, on a
+    free port (``options``: ``start``'s, such as ``tls`` or ``trusted_proxies``)."""
     started: list[RunningServer] = []
 
-    def serve(home: Path, host: str = "127.0.0.1", password: str | None = None) -> RunningServer:
-        server = start(home, host=host, port=0, clock=clock, registry=registry, password=password)
+    def serve(
+        home: Path, host: str = "127.0.0.1", password: str | None = None, **options: Any
+    ) -> RunningServer:
+        server = start(
+            home, host=host, port=0, clock=clock, registry=registry, password=password, **options
+        )
         started.append(server)
         return server
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 import click
 from babel.dates import format_datetime
@@ -62,7 +63,7 @@ def run_command(ctx: click.Context) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     page = None
     if shop.config.web["enabled"]:
-        from banco.inbox.web import WebError, start
+        from banco.inbox.web import Tls, WebError, start
 
         web = shop.config.web
         try:
@@ -73,10 +74,14 @@ def run_command(ctx: click.Context) -> None:
                 clock=obj["clock"],
                 registry=obj.get("registry"),
                 password=web["password"],
+                tls=Tls.configured(web, home),
+                trusted_proxies=web["trusted_proxies"],
             )
         except WebError as e:
-            raise Problem(str(e)) from None
+            _page_refused(e)
         click.echo(_("Banco's page: {url}").format(url=page.url))
+        if page.notice:
+            click.echo(page.notice)
     try:
         serve(
             home,
@@ -147,7 +152,7 @@ def plan(shop: Shop, as_ics: bool) -> None:
 )
 @with_shop
 def serve_command(shop: Shop, host: str | None, port: int | None) -> None:
-    from banco.inbox.web import WebError, serve
+    from banco.inbox.web import Tls, WebError, serve
 
     web = shop.config.web
     try:
@@ -159,9 +164,21 @@ def serve_command(shop: Shop, host: str | None, port: int | None) -> None:
             registry=shop.registry,
             password=web["password"],
             ready=click.echo,
+            tls=Tls.configured(web, shop.home),
+            trusted_proxies=web["trusted_proxies"],
         )
     except WebError as e:
-        raise Problem(str(e)) from None
+        _page_refused(e)
+
+
+def _page_refused(e: Exception) -> NoReturn:
+    """The page cannot start: a wrong [web] value in banco.toml exits 2, like any wrong value."""
+    from banco.inbox.web import SettingError
+
+    if isinstance(e, SettingError):
+        click.echo(str(e), err=True)
+        raise click.exceptions.Exit(2)
+    raise Problem(str(e)) from None
 
 
 @command(help=N_("When each routine runs next, in your time zone."))

@@ -7,12 +7,23 @@ cards on the board; every action also works as a plain form without it.
 from __future__ import annotations
 
 from banco.inbox.web.app import create_app
-from banco.inbox.web.server import DEFAULT_HOST, DEFAULT_PORT, RunningServer, WebError, serve, start
+from banco.inbox.web.server import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    RunningServer,
+    SettingError,
+    Tls,
+    WebError,
+    serve,
+    start,
+)
 
 __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
     "RunningServer",
+    "SettingError",
+    "Tls",
     "WebError",
     "create_app",
     "serve",

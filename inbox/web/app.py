@@ -15,15 +15,19 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from banco.config import Secret, load_config
 from banco.connectors import Registry, load_registry
 from banco.inbox.clock import Clock, SystemClock
 from banco.inbox.i18n.catalogs import N_, speaking
 from banco.inbox.i18n.catalogs import gettext as _
+from banco.inbox.shop import CONFIG_NAME
 from banco.inbox.store.database import Store
 from banco.inbox.web import accounts, board, inbox, login, plan, session, today
-from banco.inbox.web.auth import Gate, Sessions, load_secret, sign
+from banco.inbox.web.auth import Gate, LoginLimiter, sign
 from banco.inbox.web.context import CRASH, Web, environment, error_page
+from banco.inbox.web.password import PagePassword
 from banco.inbox.web.safety import SecurityHeaders
+from banco.inbox.web.sessions import SessionKey, Sessions
 
 log = logging.getLogger("banco.web")
 STATIC = Path(__file__).parent / "static"
@@ -41,19 +45,29 @@ def create_app(
     password: str | None = None,
 ) -> Starlette:
     """Banco's page for the shop in ``home``. With a ``password``, every page needs signing in;
-    without one it answers only on the loopback names (``serve`` makes sure of that)."""
+    without one it answers only on the loopback names (``serve`` makes sure of that). A new
+    password in banco.toml replaces ``password`` at the next request (``password.py``)."""
     home = Path(home)
     Store(home).close()  # the store's migrations run once now, not in two requests at a time
-    secret = load_secret(home)
+    clock = clock or SystemClock()
+    registry = registry or load_registry()
+    config = home / CONFIG_NAME
+
+    def configured_password() -> Secret | None:
+        password: Secret | None = load_config(config, registry.options()).web["password"]
+        return password
+
+    page_password = PagePassword(password or None, config, configured_password)
     web = Web(
         home=home,
-        clock=clock or SystemClock(),
-        registry=registry or load_registry(),
-        password=password or None,
-        secret=secret,
+        clock=clock,
+        registry=registry,
+        password=page_password,
+        sessions=SessionKey(home, page_password.current),
         templates=environment(),
+        limiter=LoginLimiter(clock),
     )
-    calendar = sign(secret, plan.CALENDAR)
+    calendar = sign(web.secret, plan.CALENDAR)
 
     def calendar_with_key(connection: HTTPConnection) -> bool:
         given = connection.query_params.get("key", "")
@@ -86,7 +100,7 @@ def create_app(
         ],
         middleware=[
             Middleware(SecurityHeaders),
-            Middleware(Sessions, secret=secret),
+            Middleware(Sessions, key=web.sessions),
             Middleware(Gate, login_required=web.login_required, open_path=calendar_with_key),
         ],
         exception_handlers={HTTPException: http_error, Exception: crash},

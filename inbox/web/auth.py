@@ -1,13 +1,13 @@
 """Who may use the page, and proof that a form came from it.
 
-* Sessions: a cookie signed with a key generated once and kept in the shop folder (``web-secret``,
-  readable by the maker only, never in banco.toml). HttpOnly, SameSite=Lax, and Secure when the page
-  is served over https (directly or behind a local proxy that says so).
+* Sessions: signed cookies whose key follows the password and ends with signing out
+  (``sessions.py``).
 * CSRF: every session holds a random token; every POST must carry it (a hidden ``csrf`` field, or
   the ``X-CSRF-Token`` header for Banco's own script) and, when the browser says where it comes
   from, come from this page's own origin. This holds on loopback too.
 * Login: with a password, every page but the login page needs a signed-in session. Wrong passwords
-  are limited per address (``LoginLimiter``).
+  are limited per connecting address (``LoginLimiter``); the address is the one the connection
+  came from, or the one a trusted proxy forwards (``[web] trusted_proxies``; uvicorn reads it).
 * Without a password the page answers only to the loopback names (127.0.0.1, localhost, [::1]), so a
   web site cannot reach it by pointing a name of its own at 127.0.0.1 (DNS rebinding).
 """
@@ -15,25 +15,22 @@
 from __future__ import annotations
 
 import hmac
-import os
 import secrets
 import threading
-import time
-from collections import deque
 from collections.abc import Callable
-from pathlib import Path
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from starlette.datastructures import FormData
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import PlainTextResponse, RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-SECRET_FILE = "web-secret"
-COOKIE = "banco_session"
-SESSION_DAYS = 14
+from banco.inbox.clock import Clock
+
+#: A day without a wrong password from an address starts its count again.
+FORGET = timedelta(days=1)
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 #: Reached without signing in: the login page itself and Banco's own CSS, script and icon.
 OPEN_PATHS = ("/login", "/static/")
@@ -48,44 +45,9 @@ def is_local(host: str) -> bool:
     return host.strip("[]").lower() in LOCAL_HOSTS
 
 
-def load_secret(home: Path) -> str:
-    """The key that signs session cookies: made once, kept in the shop folder, owner-only."""
-    path = home / SECRET_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        os.chmod(path, 0o600)
-        key = path.read_text(encoding="ascii").strip()
-        if len(key) >= 32:
-            return key
-        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
-    key = secrets.token_urlsafe(48)
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(key + "\n")
-    return key
-
-
 def sign(secret: str, purpose: str) -> str:
     """A stable token for ``purpose`` (the calendar link), valid as long as the secret."""
     return hmac.new(secret.encode(), purpose.encode(), "sha256").hexdigest()[:32]
-
-
-class Sessions:
-    """Starlette's signed-cookie sessions, with the Secure flag when the request came over https."""
-
-    def __init__(self, app: ASGIApp, secret: str) -> None:
-        options: dict[str, Any] = {
-            "secret_key": secret,
-            "session_cookie": COOKIE,
-            "max_age": SESSION_DAYS * 86400,
-            "same_site": "lax",
-        }
-        self.plain = SessionMiddleware(app, https_only=False, **options)
-        self.secure = SessionMiddleware(app, https_only=True, **options)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        chosen = self.secure if scope.get("scheme") in ("https", "wss") else self.plain
-        await chosen(scope, receive, send)
 
 
 # CSRF ---------------------------------------------------------------------------------------------
@@ -113,42 +75,47 @@ def check_csrf(request: Request, form: FormData) -> None:
 
 # Login --------------------------------------------------------------------------------------------
 class LoginLimiter:
-    """At most ``attempts`` wrong passwords per address in ``window`` seconds."""
+    """Wrong passwords per connecting address: ``free`` of them, then a wait before each next try
+    that doubles with every further wrong one (5 minutes, 10, 20, ... at most ``longest``). A right
+    password, or a day without a wrong one, starts the count again. Time is the page's clock."""
 
     def __init__(
         self,
-        attempts: int = 5,
-        window: float = 300.0,
-        monotonic: Callable[[], float] = time.monotonic,
+        clock: Clock,
+        free: int = 5,
+        first_wait: timedelta = timedelta(minutes=5),
+        longest: timedelta = timedelta(hours=1),
     ) -> None:
-        self.attempts = attempts
-        self.window = window
-        self.monotonic = monotonic
-        self.failures: dict[str, deque[float]] = {}
+        self.clock = clock
+        self.free = free
+        self.first_wait = first_wait
+        self.longest = longest
+        #: address -> (wrong passwords in a row, when the last one came)
+        self.failures: dict[str, tuple[int, datetime]] = {}
         self.lock = threading.Lock()
 
-    def wait_seconds(self, address: str) -> int:
-        """0 when ``address`` may try now, else how long until it may."""
+    def may_try_at(self, address: str) -> datetime | None:
+        """When ``address`` may try again; None when it may try now."""
         with self.lock:
-            recent = self._recent(address)
-            if len(recent) < self.attempts:
-                return 0
-            return max(1, int(recent[0] + self.window - self.monotonic()) + 1)
+            count, last = self.failures.get(address, (0, self.clock.now()))
+            if count < self.free:
+                return None
+            doublings = min(count - self.free, 16)  # past ``longest`` already; no overflow
+            until = last + min(self.first_wait * 2**doublings, self.longest)
+            return until if self.clock.now() < until else None
 
     def failed(self, address: str) -> None:
+        now = self.clock.now()
         with self.lock:
-            self._recent(address).append(self.monotonic())
+            # Forget addresses quiet for a day, so a stream of new ones cannot fill the memory.
+            for old in [a for a, (_, last) in self.failures.items() if now - last > FORGET]:
+                del self.failures[old]
+            count, _last = self.failures.get(address, (0, now))
+            self.failures[address] = (count + 1, now)
 
     def succeeded(self, address: str) -> None:
         with self.lock:
             self.failures.pop(address, None)
-
-    def _recent(self, address: str) -> deque[float]:
-        recent = self.failures.setdefault(address, deque())
-        cutoff = self.monotonic() - self.window
-        while recent and recent[0] < cutoff:
-            recent.popleft()
-        return recent
 
 
 def password_matches(expected: str, given: str) -> bool:

@@ -42,6 +42,8 @@ from banco.inbox.web.auth import (
     signed_in,
 )
 from banco.inbox.web.formatting import Formats
+from banco.inbox.web.password import PagePassword
+from banco.inbox.web.sessions import SessionKey
 
 log = logging.getLogger("banco.web")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -67,17 +69,22 @@ class Web:
     home: Path
     clock: Clock
     registry: Registry
-    password: str | None
-    secret: str
+    password: PagePassword
+    sessions: SessionKey
     templates: jinja2.Environment
-    limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    limiter: LoginLimiter
     #: one-time tokens of reply forms already sent (a double click must not answer twice)
     used_nonces: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def login_required(self) -> bool:
-        return self.password is not None
+        return self.password.required
+
+    @property
+    def secret(self) -> str:
+        """The shop's own secret (``web-secret``): it signs the calendar link."""
+        return self.sessions.secret
 
     def open_shop(self) -> Shop:
         return Shop.open(self.home, clock=self.clock, registry=self.registry)

@@ -1,8 +1,10 @@
-"""Signing in (when the page has a password) and out."""
+"""Signing in (when the page has a password) and out: signing out ends every session, on every
+device (``sessions.py``)."""
 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -54,9 +56,9 @@ async def _sign_in(request: Request, web: Web) -> Response:
             request, web, 403, _("The page was out of date; type the password again."), target
         )
     address = _client(request)
-    wait = web.limiter.wait_seconds(address)
-    if wait:
-        minutes = -(-wait // 60)
+    until = web.limiter.may_try_at(address)
+    if until is not None:
+        minutes = -(-(until - web.clock.now()) // timedelta(minutes=1))
         return _form(
             request,
             web,
@@ -69,8 +71,12 @@ async def _sign_in(request: Request, web: Web) -> Response:
             target,
         )
     given = form.get("password")
-    assert web.password is not None
-    ok = isinstance(given, str) and await run_in_threadpool(password_matches, web.password, given)
+    expected = await run_in_threadpool(web.password.current)
+    ok = (
+        isinstance(given, str)
+        and expected is not None
+        and await run_in_threadpool(password_matches, expected, given)
+    )
     if not ok:
         web.limiter.failed(address)
         return _form(request, web, 401, _("That is not the password. Try again."), target)
@@ -90,6 +96,8 @@ async def logout(request: Request) -> Response:
         return error_page(
             web, request, 403, _("This form is out of date."), [_("Reload and try again.")]
         )
+    # Every session ends, on every device: the key that signed them is gone (sessions.py).
+    await run_in_threadpool(web.sessions.end_all)
     request.session.clear()
     return RedirectResponse("/login" if web.login_required else "/", status_code=303)
 

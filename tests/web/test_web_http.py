@@ -20,7 +20,7 @@ from fixtures_web import demo_home, demo_server, open_shop_at, web_server  # noq
 from banco.connectors import Registry
 from banco.inbox.clock import FixedClock
 from banco.inbox.web import RunningServer
-from banco.inbox.web.auth import SECRET_FILE
+from banco.inbox.web.sessions import SECRET_FILE
 
 
 @pytest.fixture

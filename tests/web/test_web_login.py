@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -24,6 +25,7 @@ from fixtures_web import (  # noqa: F401 (fixtures)
 from playwright.sync_api import expect
 
 from banco.config import Secret
+from banco.inbox.clock import FixedClock
 from banco.inbox.web import RunningServer, WebError, serve
 from banco.inbox.web.auth import LoginLimiter, safe_next
 from banco.inbox.web.plan import calendar_key
@@ -143,14 +145,19 @@ def test_after_signing_in_she_only_goes_back_to_this_site(target: str, goes_to: 
     assert safe_next(target) == goes_to
 
 
-def test_the_limit_lifts_after_its_window() -> None:
-    now = [1000.0]
-    limiter = LoginLimiter(attempts=2, window=60, monotonic=lambda: now[0])
+def test_the_limit_lifts_after_its_wait_and_grows_with_each_wrong_password() -> None:
+    clock = FixedClock(datetime(2026, 11, 20, 10, 0, tzinfo=UTC))
+    limiter = LoginLimiter(clock, free=2, first_wait=timedelta(minutes=1))
     limiter.failed("a")
     limiter.failed("a")
-    assert limiter.wait_seconds("a") == 61 and limiter.wait_seconds("b") == 0
-    now[0] += 61
-    assert limiter.wait_seconds("a") == 0
+    assert limiter.may_try_at("a") == clock.at + timedelta(minutes=1)
+    assert limiter.may_try_at("b") is None
+    clock.at += timedelta(minutes=1)
+    assert limiter.may_try_at("a") is None
+    limiter.failed("a")
+    assert limiter.may_try_at("a") == clock.at + timedelta(minutes=2)
+    limiter.succeeded("a")
+    assert limiter.may_try_at("a") is None
 
 
 def test_a_calendar_app_reads_the_plan_with_its_key(
@@ -175,7 +182,7 @@ def test_a_calendar_app_reads_the_plan_with_its_key(
 def test_the_cookie_is_secure_behind_an_https_proxy(
     demo_home: Path, web_server: Callable[..., RunningServer]
 ) -> None:
-    server = web_server(demo_home, host=BEYOND, password=PASSWORD)
+    server = web_server(demo_home, host=BEYOND, password=PASSWORD, trusted_proxies=["127.0.0.1"])
     plain = httpx.get(server.url + "/login")
     assert "secure" not in plain.headers["set-cookie"].lower()
     proxied = httpx.get(server.url + "/login", headers={"X-Forwarded-Proto": "https"})
