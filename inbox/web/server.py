@@ -10,6 +10,7 @@ in ``[web] trusted_proxies`` (none by default): anyone else could write them.
 from __future__ import annotations
 
 import ipaddress
+import json
 import socket
 import ssl
 import threading
@@ -118,7 +119,7 @@ def _password(password: str | Secret | None) -> str | None:
         ) from None
 
 
-def _proxies(addresses: Sequence[str]) -> list[str]:
+def checked_proxies(addresses: Sequence[str]) -> list[str]:
     """``[web] trusted_proxies`` checked: addresses or networks (``192.168.1.0/24``)."""
     for address in addresses:
         try:
@@ -126,8 +127,10 @@ def _proxies(addresses: Sequence[str]) -> list[str]:
         except ValueError:
             raise SettingError(
                 _(
-                    '[web] trusted_proxies: "{value}" is not an address, such as "192.168.1.10".'
-                ).format(value=address)
+                    '[web] trusted_proxies: {value} is not an address, such as "192.168.1.10".'
+                ).format(
+                    value=json.dumps(address)  # in quotes, and on one line whatever it holds
+                )
             ) from None
     return list(addresses)
 
@@ -158,7 +161,7 @@ def _prepare(
                 " password. {hint}, or leave out --host to keep the page on this computer only."
             ).format(host=host, hint=_(PASSWORD_HINT).format(example=EXAMPLE_PASSWORD))
         )
-    proxies = _proxies(trusted_proxies)
+    proxies = checked_proxies(trusted_proxies)
     if tls is not None:
         tls.check()
     sock = _bind(host, port)

@@ -28,10 +28,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from fixtures_web import demo_home, web_server  # noqa: F401 (fixtures)
+from hypothesis import given
+from hypothesis import strategies as st
 
 from banco.config import Secret
 from banco.inbox.clock import FixedClock
-from banco.inbox.web import RunningServer, Tls
+from banco.inbox.web import RunningServer, SettingError, Tls
+from banco.inbox.web.server import checked_proxies
+from banco.inbox.web.sessions import GENERATION_FILE, kept_word
 
 PASSWORD = "terracotta-42"
 #: Another loopback address: not 127.0.0.1, so Banco treats it as reachable from elsewhere.
@@ -77,18 +81,48 @@ def with_web(home: Path, lines: str) -> None:
     config.write_text(config.read_text(encoding="utf-8") + "\n[web]\n" + lines, encoding="utf-8")
 
 
+@pytest.fixture
+def serving() -> Iterator[Callable[..., list[str]]]:
+    """``serving(home, *options, lines=2)``: `banco serve` in a process of its own (stopped with
+    Ctrl-C after the test); its first ``lines`` lines."""
+    started: list[subprocess.Popen[str]] = []
+
+    def serve(home: Path, *options: str, lines: int = 2) -> list[str]:
+        process = subprocess.Popen(
+            [BANCO, "--home", str(home), "serve", "--port", "0", *options],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        started.append(process)
+        assert process.stdout is not None
+        return [process.stdout.readline().rstrip("\n") for _ in range(lines)]
+
+    yield serve
+    for process in started:
+        process.send_signal(signal.SIGINT)  # Ctrl-C
+        process.communicate(timeout=60)
+
+
 # Ending sessions ----------------------------------------------------------------------------------
 def test_signing_out_ends_the_session_on_every_device_and_in_every_process(
-    demo_home: Path, web_server: Callable[..., RunningServer]
+    demo_home: Path,
+    web_server: Callable[..., RunningServer],
+    monkeypatch: pytest.MonkeyPatch,
+    serving: Callable[..., list[str]],
 ) -> None:
+    monkeypatch.setenv("BANCO_TEST_PASSWORD", PASSWORD)
+    with_web(demo_home, 'password = {env = "BANCO_TEST_PASSWORD"}\n')
     page = web_server(demo_home, host=BEYOND, password=PASSWORD)
-    # `banco run` serving the same shop beside `banco serve`: the same sessions hold on both
-    other = web_server(demo_home, host=BEYOND, password=PASSWORD)
+    # another Banco process serving the same shop (`banco run` beside `banco serve`)
+    [opened] = serving(demo_home, "--host", BEYOND, lines=1)
+    other = re.search(r"http://\S+\d", opened)
+    assert other, opened
     with client(page.url, LAPTOP) as laptop, client(page.url, PHONE) as phone:
         assert sign_in(laptop).status_code == 303 and sign_in(phone).status_code == 303
         assert signed_in(laptop) and signed_in(phone)
         stolen = dict(phone.cookies)
-        with client(other.url, PHONE) as elsewhere:
+        with client(other[0], PHONE) as elsewhere:
             elsewhere.cookies.update(stolen)
             assert signed_in(elsewhere)
 
@@ -132,6 +166,39 @@ def test_a_broken_banco_toml_keeps_the_password_it_had(
         config.write_text(config.read_text() + "\n[web\n")
         answer = laptop.get("/orders")
         assert answer.status_code == 500 and "banco.toml needs fixing" in answer.text
+
+
+def test_a_sign_out_killed_while_writing_leaves_a_whole_generation(tmp_path: Path) -> None:
+    """kill -9 while Banco writes new generations: the file always holds a whole one."""
+    path = tmp_path / GENERATION_FILE
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from banco.inbox.web.sessions import new_word\n"
+            "while True:\n new_word(Path(sys.argv[1])); print(flush=True)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdout is not None
+    for _ in range(200):
+        writer.stdout.readline()
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    word = path.read_text()
+    assert re.fullmatch(r"[A-Za-z0-9_-]{64}\n", word), word
+    assert kept_word(path) == word.strip()  # kept, not made again: the sessions signed stay valid
+
+
+@given(st.lists(st.text(max_size=40), max_size=4))
+def test_trusted_proxies_are_addresses_or_one_plain_line(addresses: list[str]) -> None:
+    try:
+        assert checked_proxies(addresses) == addresses
+    except SettingError as refused:
+        [line] = str(refused).splitlines()
+        assert line.startswith("[web] trusted_proxies: ") and line.endswith('"192.168.1.10".')
 
 
 # Throttling ---------------------------------------------------------------------------------------
@@ -285,31 +352,9 @@ NOTICES = {
 }
 
 
-@pytest.fixture
-def serving() -> Iterator[Callable[[Path], list[str]]]:
-    """``serving(home)``: `banco serve` started in a process of its own; its first two lines."""
-    started: list[subprocess.Popen[str]] = []
-
-    def serve(home: Path) -> list[str]:
-        process = subprocess.Popen(
-            [BANCO, "--home", str(home), "serve", "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        started.append(process)
-        assert process.stdout is not None
-        return [process.stdout.readline().rstrip("\n") for _ in range(2)]
-
-    yield serve
-    for process in started:
-        process.send_signal(signal.SIGINT)  # Ctrl-C
-        process.communicate(timeout=60)
-
-
 @pytest.mark.parametrize("lang", ["en", "it", "fr"])
 def test_a_page_without_a_password_says_anyone_on_this_computer_can_open_it(
-    lang: str, write_shop: Callable[..., Path], serving: Callable[[Path], list[str]]
+    lang: str, write_shop: Callable[..., Path], serving: Callable[..., list[str]]
 ) -> None:
     from conftest import SHOP_HEADER
 
