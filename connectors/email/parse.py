@@ -1,9 +1,13 @@
 """RFC 822 bytes to :class:`Record`, shared by every email source (Maildir, IMAP).
 
 The stdlib ``policy.default`` re-parses Content-Type on every access and runs at about a quarter of
-the speed, so messages are parsed with ``compat32`` and headers are decoded here. Nothing in this
-module raises on bad input: a message that cannot be read becomes an "unreadable" record that keeps
-its bytes and says why.
+the speed, so messages are parsed with ``compat32`` (unfolding a value when it is read, as
+``policy.default`` does) and headers are decoded here. Nothing in this module raises on bad input:
+a message that cannot be read becomes an "unreadable" record that keeps its bytes and says why. A
+mail without a usable sender is read all the same (nobody can answer it).
+
+``tests/connectors/test_email_differential.py`` holds it to what ``policy.default`` reads on the
+test mails of other mail parsers.
 
 Mail Banco sent itself carries its ``X-Banco`` header and a Message-ID of its own making: found in
 any folder, it is outgoing, and its note to the maker (the digest) is marked ``OWN_NOTE``.
@@ -15,6 +19,7 @@ import base64
 import binascii
 import codecs
 import email
+import email.headerregistry
 import email.parser
 import email.policy
 import email.utils
@@ -25,7 +30,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.message import Message
 from functools import lru_cache
-from typing import AnyStr
+from typing import AnyStr, cast
 
 import html2text
 
@@ -49,11 +54,24 @@ OWN_HEADER = "X-Banco"
 OWN_KEY_PREFIX = "banco."
 NOTE_KEY_PREFIX = OWN_KEY_PREFIX + "digest."
 
-_POLICY = email.policy.compat32
+
+class _UnfoldingPolicy(type(email.policy.compat32)):  # type: ignore[misc]
+    """compat32, but a header value is unfolded when read, as ``policy.default`` reads it: a
+    boundary or a filename folded inside its quotes is then found (RFC 5322 2.2.3: unfolding
+    drops the line break and keeps the space after it)."""
+
+    def header_fetch_parse(self, name: str, value: str) -> object:
+        if "\n" in value:
+            value = _FOLD.sub("", value)
+        return super().header_fetch_parse(name, value)
+
+
+_POLICY = _UnfoldingPolicy()
 _HEADER_PARSER = email.parser.HeaderParser(policy=_POLICY)
 _BARE_CR = re.compile(rb"\r(?!\n)")
 _BARE_CR_TEXT = re.compile(r"\r(?!\n)")
 _HEADER_NAME = re.compile(r"[\041-\071\073-\176]+:")  # what the stdlib parser takes as a field name
+_OBSOLETE_COLON = re.compile(rb"^([\041-\071\073-\176]+)[ \t]+:", re.MULTILINE)
 _MAX_DEPTH = 20
 _NO_HEADERS = Sentence("no email headers found")
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
@@ -63,6 +81,9 @@ _SIMPLE_ADDRESS = re.compile(  # no two neighbouring parts can match the same te
     r'(?:\s*"([^"\\\r\n]*)"\s*|([^"<>()@,;:\\\[\]]*))<([^<>\s@",;]+@[^<>\s@",;]+)>\s*'
     r'|\s*([^<>\s@",;()]+@[^<>\s@",;()]+)\s*'
 )
+_ADDRESS_IN_TEXT = re.compile(r"[^@\s<>()\[\]\\,;:\"]+@[^@\s<>()\[\]\\,;:\"]+")
+_ADDRESS_PARSER = email.headerregistry.HeaderRegistry()
+_MAX_ADDRESS_LIST = 4000
 _BRACKETED = re.compile(r"<([^<>]*)>")
 _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/]")
 # Text codecs Python knows that are not mail charsets (punycode is also quadratic on long input).
@@ -114,7 +135,19 @@ def _parse_message(raw: bytes, external_id: str, direction: str) -> Record:
 
 def _message_from_bytes(raw: bytes) -> Message:
     # What BytesParser does: 8-bit bytes kept as surrogates.
-    return _quick_parse(raw, 0) or email.message_from_string(_text(raw), policy=_POLICY)
+    return _quick_parse(raw, 0) or email.message_from_string(
+        _text(_obsolete_colons(raw)), policy=_POLICY
+    )
+
+
+def _obsolete_colons(raw: bytes) -> bytes:
+    """The header block without the spaces RFC 5322's obsolete syntax allows before a field's
+    colon (``Subject  : hi``), which the stdlib parser takes for the start of the body."""
+    end = _header_end(raw)
+    block = raw[: end[0]] if end else raw
+    if not _OBSOLETE_COLON.search(block):
+        return raw
+    return _OBSOLETE_COLON.sub(rb"\1:", block) + raw[len(block) :]
 
 
 def _text(data: bytes) -> str:
@@ -244,7 +277,8 @@ def _parse_headers_only(header_bytes: bytes, external_id: str, size: int, direct
 
 
 def _from_headers(msg: Message, raw: bytes, external_id: str, direction: str) -> Record:
-    """A record with every header field filled in; "unreadable" when there is no usable sender."""
+    """A record with every header field filled in. Without a usable sender it is still read and
+    shown (nobody can answer it): "unreadable" only without any header."""
     headers = _header_map(msg)
     if not headers:
         return _unreadable(raw, external_id, direction, _NO_HEADERS)
@@ -258,7 +292,7 @@ def _from_headers(msg: Message, raw: bytes, external_id: str, direction: str) ->
         sent_at=_date(_first(headers, "date")),
         sender=_sender(from_pairs, _address_pairs(headers.get("reply-to", []))),
         recipients=_recipients(headers),
-        subject=decode_header_value(_first(headers, "subject")),
+        subject=decode_header_value(headers.get("subject", [""])[0]),
         raw=raw,
         raw_type=RAW_TYPE,
         size=len(raw),
@@ -266,8 +300,6 @@ def _from_headers(msg: Message, raw: bytes, external_id: str, direction: str) ->
         reply_keys=_reply_keys(headers),
         auto=OWN_NOTE if own == "note" else _auto(headers, _content_type(msg), from_pairs),
     )
-    if record.sender is None:
-        record.status, record.problem = "unreadable", Sentence("no sender address")
     return record
 
 
@@ -297,34 +329,45 @@ def _header_map(msg: Message) -> dict[str, list[str]]:
 
 def _first(headers: dict[str, list[str]], name: str) -> str:
     values = headers.get(name)
-    return _unfold(values[0]) if values else ""
+    return _raw_text(_unfold(values[0])) if values else ""
 
 
 def _unfold(value: str) -> str:
-    """Unfold a raw header value and turn bytes smuggled in as surrogates back into text."""
+    """A raw header value unfolded; 8-bit bytes stay surrogates."""
     if "\n" in value or "\r" in value:
         value = _FOLD.sub("", value).replace("\r", " ").replace("\n", " ")
+    return value
+
+
+def _raw_text(value: str) -> str:
+    """Text with the 8-bit bytes the parser smuggled in as surrogates decoded (as UTF-8 where
+    they are, else as Windows-1252, byte by byte)."""
     if value.isascii():
         return value
     try:
-        data = value.encode("ascii", "surrogateescape")
-    except UnicodeEncodeError:  # already real text
-        return value
+        data = _raw_bytes(value)
+    except UnicodeEncodeError:  # a lone surrogate that stands for no byte
+        return value.encode("utf-8", "replace").decode("utf-8")
     return _decode_bytes(data, None)
+
+
+def _raw_bytes(text: str) -> bytes:
+    """The bytes of text that may hold surrogates for raw 8-bit bytes (and real letters too)."""
+    return text.encode("utf-8", "surrogateescape")
 
 
 def _decode_encoded_words(text: str) -> str:
     """Decode RFC 2047 words. Neighbouring words of one charset are joined as bytes first, so a
     character Outlook split across two words comes out whole."""
     if "=?" not in text:
-        return text
+        return _raw_text(text)
     pieces: list[tuple[bytes, str] | str] = []
     position = 0
     for match in _ENCODED_WORD.finditer(text):
         between = text[position : match.start()]
         after_word = bool(pieces) and isinstance(pieces[-1], tuple)
         if between and not (after_word and between.isspace()):
-            pieces.append(between)
+            pieces.append(_raw_text(between))
         charset = match.group(1).split("*", 1)[0].lower()  # drop an RFC 2231 language tag
         data = _word_bytes(match.group(2), match.group(3))
         last = pieces[-1] if pieces else None
@@ -333,13 +376,14 @@ def _decode_encoded_words(text: str) -> str:
         else:
             pieces.append((data, charset))
         position = match.end()
-    pieces.append(text[position:])
+    pieces.append(_raw_text(text[position:]))
     return "".join(p if isinstance(p, str) else _decode_bytes(p[0], p[1]) for p in pieces)
 
 
 def _word_bytes(encoding: str, text: str) -> bytes:
     if encoding in "qQ":
-        return binascii.a2b_qp(text.encode("ascii", "replace"), header=True)
+        # raw 8-bit bytes inside a word are bytes of its charset, as the stdlib reads them
+        return binascii.a2b_qp(_raw_bytes(text), header=True)
     letters = _NOT_BASE64.sub("", text)
     letters = letters[: len(letters) - 1] if len(letters) % 4 == 1 else letters
     return base64.b64decode(letters + "=" * (-len(letters) % 4))
@@ -347,16 +391,40 @@ def _word_bytes(encoding: str, text: str) -> bytes:
 
 def _address_pairs(values: list[str]) -> list[tuple[str, str]]:
     """(display name, address) pairs as written, names decoded, nothing validated."""
+    if not values:
+        return []
     values = [_unfold(value) for value in values]
     simple = _SIMPLE_ADDRESS.fullmatch(values[0]) if len(values) == 1 else None
-    if simple:  # the usual lone "Name <address>": skip the slow general parser
+    if simple:  # the usual lone "Name <address>": skip the slow general parsers
         name = simple.group(1) or simple.group(2) or ""
-        return [(decode_header_value(name), simple.group(3) or simple.group(4))]
+        pairs = [(name, simple.group(3) or simple.group(4))]
+    else:
+        pairs = _general_pairs(values)
+    return [(decode_header_value(name), _raw_text(address.strip())) for name, address in pairs]
+
+
+def _general_pairs(values: list[str]) -> list[tuple[str, str]]:
+    """getaddresses, which is quick; where it garbles comments into a name (``Pete(a nice chap)
+    <pete@x>``) or finds no address (two without a comma), the RFC 5322 parser of
+    ``policy.default``, which is ten times slower and recursive (so only on a value of sensible
+    length). getaddresses keeps the old ``address (Name)`` form's name, which the other drops."""
     try:
         pairs = email.utils.getaddresses(values)
     except Exception:  # older getaddresses can trip on odd quoting; treat as no address
-        return []
-    return [(decode_header_value(name), address.strip()) for name, address in pairs]
+        pairs = []
+    joined = ", ".join(values)
+    garbled = any("(" in name or ")" in name for name, _ in pairs)
+    if (_valid(pairs) and not garbled) or len(joined) > _MAX_ADDRESS_LIST:
+        return pairs
+    try:
+        header = cast(email.headerregistry.AddressHeader, _ADDRESS_PARSER("to", joined))
+        found = [(address.display_name, address.addr_spec) for address in header.addresses]
+    except Exception:  # it raises on some broken lists (IndexError, RecursionError)
+        return pairs
+    if _valid(found):
+        return found
+    # neither found one: a bare address after a name without brackets (``Anna anna@x.it``)
+    return pairs if _valid(pairs) else [("", a) for a in _ADDRESS_IN_TEXT.findall(joined)]
 
 
 def _valid(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -466,21 +534,16 @@ def _content_type(part: Message) -> str:
 
 
 def _body(msg: Message) -> tuple[str, list[Attachment]]:
-    """The readable text (plain parts, else HTML as text) and every other leaf as an attachment."""
+    """The readable text (plain parts, else HTML as text) and every other leaf as an attachment.
+    A text part with a filename but not marked as an attachment is the text when no part without
+    a filename is (some mail programs name the only text part), else an attachment."""
     plain: list[str] = []
     html: list[str] = []
     attachments: list[Attachment] = []
-    for part in _leaves(msg):
-        _repair_8bit_headers(part)
-        content_type = _content_type(part)
-        if content_type.startswith("multipart/"):  # a multipart without a boundary: read as text
-            content_type = "text/plain"
-        filename = _filename(part)
-        if (
-            filename is None
-            and content_type in _BODY_TYPES
-            and part.get_content_disposition() != "attachment"
-        ):
+    leaves = [_leaf(part) for part in _leaves(msg)]
+    named_is_text = not any(inline and filename is None for _, _, filename, inline in leaves)
+    for part, content_type, filename, inline in leaves:
+        if inline and (filename is None or named_is_text):
             (html if content_type == "text/html" else plain).append(_part_text(part))
         else:
             attachments.append(_attachment(part, content_type, filename, len(attachments) + 1))
@@ -488,6 +551,16 @@ def _body(msg: Message) -> tuple[str, list[Attachment]]:
     if not text:
         text = "\n\n".join(t for t in map(_html_to_text, html) if t)
     return text, attachments
+
+
+def _leaf(part: Message) -> tuple[Message, str, str | None, bool]:
+    """A leaf with its content type, filename, and whether it is inline text."""
+    _repair_8bit_headers(part)
+    content_type = _content_type(part)
+    if content_type.startswith("multipart/"):  # a multipart without a boundary: read as text
+        content_type = "text/plain"
+    inline = content_type in _BODY_TYPES and part.get_content_disposition() != "attachment"
+    return part, content_type, _filename(part), inline
 
 
 def _leaves(msg: Message) -> Iterator[Message]:
@@ -511,7 +584,7 @@ def _repair_8bit_headers(part: Message) -> None:
     """Turn raw 8-bit Content-Type/Disposition values into text, so parameters read correctly."""
     for name, value in part.raw_items():
         if name.lower() in ("content-type", "content-disposition") and not value.isascii():
-            part.replace_header(name, _unfold(value))
+            part.replace_header(name, _raw_text(_unfold(value)))
 
 
 def _filename(part: Message) -> str | None:
@@ -666,12 +739,20 @@ def _decode_bytes(data: bytes, charset: str | None) -> str:
     codec = _codec(charset) if charset else None
     if codec:
         return data.decode(codec, "replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # cp1252 rather than latin-1: same letters, plus the quotes and euro sign that
-        # mislabelled Windows mail really holds in 0x80-0x9f.
-        return data.decode("cp1252", "replace")
+    return data.decode("utf-8", _UTF8_ELSE_CP1252)
+
+
+def _bytes_as_cp1252(error: UnicodeError) -> tuple[str, int]:
+    """Read the bytes that are not UTF-8 as Windows-1252, one by one: one stray byte in UTF-8
+    text costs one letter, not the whole text, and Latin-1 text reads as it did. cp1252 rather
+    than latin-1: same letters, plus the quotes and euro sign that mislabelled Windows mail
+    really holds in 0x80-0x9f."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("cp1252", "replace"), error.end
+
+
+_UTF8_ELSE_CP1252 = "banco-utf8-else-cp1252"
+codecs.register_error(_UTF8_ELSE_CP1252, _bytes_as_cp1252)
 
 
 @lru_cache(maxsize=256)

@@ -182,10 +182,23 @@ def test_direction_is_kept() -> None:
     assert parse_headers_only(raw, "x", 10, direction="out").direction == "out"
 
 
-def test_headers_only_without_sender_is_unreadable() -> None:
+def test_headers_only_without_sender_is_too_large_like_any_other() -> None:
     size = 40 * 1024 * 1024
     record = parse_headers_only(b"Subject: hi\n", "x", size)
-    assert (record.status, record.problem, record.size) == ("unreadable", "no sender address", size)
+    assert (record.status, record.sender, record.subject, record.size) == (
+        "too_large",
+        None,
+        "hi",
+        size,
+    )
+
+
+@pytest.mark.parametrize("name", ["no_from", "from_without_domain"])
+def test_mail_without_a_sender_is_read_and_shown(name: str) -> None:
+    """Nobody can answer it, but its text is the maker's to read: not "unreadable"."""
+    record = parse_message((DATA / f"{name}.eml").read_bytes(), name)
+    assert (record.status, record.sender, record.problem) == ("ok", None, "")
+    assert record.text
 
 
 @pytest.mark.parametrize(
@@ -198,6 +211,12 @@ def test_headers_only_without_sender_is_unreadable() -> None:
         ("=?x-unknown?q?=E8?=", "è"),
         ("Caff\udcc3\udca8", "Caffè"),  # raw 8-bit UTF-8, as the bytes parser hands it over
         ("Caff\udce8", "Caffè"),  # raw 8-bit latin-1
+        # raw 8-bit bytes inside an encoded word are bytes of its charset
+        ("=?iso-8859-1?q?Fr\udcfcsche?=", "Früsche"),
+        ("=?utf-8?q?Fr\udcc3\udcbcchte?= =?utf-8?q?_\udcc3?= =?utf-8?q?\udca8?=", "Früchte è"),
+        # one stray byte in UTF-8 costs one letter, not the whole value
+        ("Cr\udcc3\udca8me br\udcc3\udcbbl\udce9e", "Crème brûlée"),
+        ("caf\udcc3\udca9 \udcff ok", "café ÿ ok"),
     ],
 )
 def test_decode_header_value(value: str, expected: str) -> None:
@@ -261,9 +280,8 @@ HEADER_BLOCKS = [
 @pytest.mark.parametrize("block", HEADER_BLOCKS)
 def test_header_blocks_read_as_the_stdlib_reads_them(block: str) -> None:
     import email.parser
-    import email.policy
 
-    stdlib = email.parser.HeaderParser(policy=email.policy.compat32).parsestr(block)
+    stdlib = email.parser.HeaderParser(policy=parse_module._POLICY).parsestr(block)
     ours = parse_module._plain_headers(block)
     if stdlib.defects or stdlib.get_payload() or stdlib.get_unixfrom():
         assert ours is None  # the stdlib parser repairs these; it still reads them
@@ -284,3 +302,33 @@ def test_base64_bodies_decode_as_the_stdlib_decodes_them(encoded: bytes | str) -
 
     data = encoded.encode() if isinstance(encoded, str) else encoded
     assert _base64_payload(data) == decode_b(data)[0]
+
+
+@settings(max_examples=500, deadline=None)  # the machine is shared: no timed assertions
+@given(st.text(max_size=80), st.binary(max_size=3), st.integers(min_value=0, max_value=80))
+def test_a_stray_byte_in_utf8_costs_at_most_the_letters_it_touches(
+    text: str, stray: bytes, at: int
+) -> None:
+    data = text.encode("utf-8")
+    at = min(at, len(data))
+    while at and (data[at] & 0xC0 == 0x80 if at < len(data) else False):
+        at -= 1  # between two characters, not inside one
+    before, after = data[:at].decode("utf-8"), data[at:].decode("utf-8")
+    decoded = parse_module._decode_bytes(data[:at] + stray + data[at:], None)
+    assert decoded.startswith(before) and decoded.endswith(after)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.binary(max_size=120))
+def test_any_header_bytes_decode_to_text_without_surrogates(value: bytes) -> None:
+    """Surrogates could not be stored: whatever the bytes, names and subjects are real text."""
+    raw = b"From: " + value.replace(b"\n", b" ") + b"\nSubject: " + value + b"\n\nhi\n"
+    record = parse_message(raw, "x")
+    said = [record.subject, record.text] + [
+        part
+        for p in [record.sender, *record.recipients]
+        if p
+        for part in (p.name, p.handles[0].value)
+    ]
+    for text in said:
+        text.encode("utf-8")
