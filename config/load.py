@@ -1,7 +1,9 @@
 """Read ``banco.toml`` into frozen dataclasses, reporting every problem at once.
 
 Every problem names the file, the key path and what was expected; the CLI prints them and exits
-with status 2. Nothing here touches the network or reads a secret's value.
+with status 2. Every key is typed and every number ranged here, at load, so a wrong value never
+reaches a command, the page or ``banco run``. Nothing here touches the network or reads a secret's
+value.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel.core import get_global
 from babel.numbers import get_territory_currencies, is_currency
 
-from .options import Option, Problem, check_options, suggest
+from .options import Option, Problem, check_options, one_line, shown, shown_key, suggest
 from .sentence import Sentence
 
 ROUTINES = ("collect", "reply", "status", "plan", "digest")
@@ -31,11 +33,11 @@ SLOT = re.compile(
 SECTIONS: dict[str, dict[str, Option]] = {
     "shop": {
         "name": Option(
-            "str", "My shop", Sentence("the shop's name, used in replies and the digest")
+            "name", "My shop", Sentence("the shop's name, used in replies and the digest")
         ),
         "owner": Option("str", "", Sentence("your name, used to sign replies")),
         "addresses": Option(
-            "list", [], Sentence("your own email addresses, so your sent mail counts as yours")
+            "addresses", [], Sentence("your own email addresses, so your sent mail counts as yours")
         ),
         "timezone": Option("str", "UTC", Sentence('an IANA time zone such as "Europe/Rome"')),
         "languages": Option(
@@ -45,7 +47,7 @@ SECTIONS: dict[str, dict[str, Option]] = {
             "str", "B", Sentence("the letters before order numbers, as in B-0042")
         ),
         "owner_chat": Option(
-            "int", 0, Sentence("your own Telegram chat id, for the digest and replies")
+            "chat", 0, Sentence("your own Telegram chat id, for the digest and replies")
         ),
         "currency": Option(
             "str",
@@ -63,9 +65,11 @@ SECTIONS: dict[str, dict[str, Option]] = {
         "skip_empty": Option(
             "bool", True, Sentence("skip the digest on a day with nothing to say")
         ),
-        "due_days": Option("int", 7, Sentence("how many days ahead deadlines are shown")),
+        "due_days": Option(
+            "int", 7, Sentence("how many days ahead deadlines are shown"), minimum=0, maximum=366
+        ),
         "email_to": Option(
-            "list", [], Sentence("addresses the digest is emailed to (default: yours)")
+            "addresses", [], Sentence("addresses the digest is emailed to (default: yours)")
         ),
         "telegram": Option("bool", True, Sentence("also send the digest to your Telegram chat")),
     },
@@ -77,18 +81,38 @@ SECTIONS: dict[str, dict[str, Option]] = {
         ),
         "day_starts": Option("str", "09:00", Sentence("when your working day starts")),
         "days_off": Option("list", [], Sentence('dates you do not work, e.g. ["2026-12-24"]')),
-        "weeks": Option("int", 2, Sentence("how many weeks `banco plan` shows")),
+        "weeks": Option(
+            "int", 2, Sentence("how many weeks `banco plan` shows"), minimum=1, maximum=52
+        ),
     },
     "status": {
         "quote_days": Option(
-            "int", 5, Sentence("days without an answer after a quote before a reminder")
+            "int",
+            5,
+            Sentence("days without an answer after a quote before a reminder"),
+            minimum=1,
+            maximum=366,
         ),
-        "waiting_days": Option("int", 4, Sentence("days waiting on a customer before a reminder")),
+        "waiting_days": Option(
+            "int",
+            4,
+            Sentence("days waiting on a customer before a reminder"),
+            minimum=1,
+            maximum=366,
+        ),
         "checkin_months": Option(
-            "ints", [3, 6, 12], Sentence("months after an order to check in with a past client")
+            "ints",
+            [3, 6, 12],
+            Sentence("months after an order to check in with a past client"),
+            minimum=1,
+            maximum=120,
         ),
         "checkins_per_week": Option(
-            "int", 2, Sentence("at most this many past-client suggestions a week")
+            "int",
+            2,
+            Sentence("at most this many past-client suggestions a week"),
+            minimum=0,
+            maximum=100,
         ),
         "tasks": Option(
             "table",
@@ -103,7 +127,7 @@ SECTIONS: dict[str, dict[str, Option]] = {
         "host": Option(
             "str", "127.0.0.1", Sentence("where the page listens; another address needs a password")
         ),
-        "port": Option("int", 8765, Sentence("the page's port")),
+        "port": Option("int", 8765, Sentence("the page's port"), minimum=1, maximum=65535),
         "password": Option(
             "secret", None, Sentence('the page\'s password, e.g. {env = "BANCO_WEB_PASSWORD"}')
         ),
@@ -123,7 +147,7 @@ SECTIONS: dict[str, dict[str, Option]] = {
     },
 }
 ACCOUNT_COMMON = {
-    "name": Option("str", help=Sentence("a short name for this account, such as shop-mail")),
+    "name": Option("name", help=Sentence("a short name for this account, such as shop-mail")),
     "kind": Option("str", help=Sentence("the kind of account")),
     "enabled": Option("bool", True, Sentence("set to false to pause this account")),
 }
@@ -248,25 +272,42 @@ class Config:
 
 def load_config(path: Path, kinds: Mapping[str, Mapping[str, Option]]) -> Config:
     """Load and check ``path``. ``kinds`` maps each known account kind to its options."""
+    return parse_config(path, read_document(path), kinds)
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """``path`` read as TOML, unchecked; a ConfigError says plainly why it cannot be read."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark, which some Windows editors write first, is skipped
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(
             path, [Problem("", "no config file here; run `banco init` to write one")]
         ) from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(path, [Problem("", "not valid TOML: {error}", error=str(e))]) from None
+    except RecursionError:
+        raise ConfigError(path, [Problem("", "values nested too deeply to read")]) from None
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(
             path, [Problem("", "cannot read the file: {error}", error=str(e))]
         ) from None
-    return parse_config(path, data, kinds)
+    except ValueError:  # a whole number of more than 4300 digits, which Python refuses to read
+        raise ConfigError(path, [Problem("", "a number too long to read")]) from None
 
 
 def parse_config(
     path: Path, data: Mapping[str, Any], kinds: Mapping[str, Mapping[str, Option]]
 ) -> Config:
     problems: list[Problem] = []
+    if not data:
+        problems.append(
+            Problem(
+                "",
+                "the file is empty; write at least a [shop] section with your shop's name and"
+                " time zone (or delete it and run `banco init` for an example)",
+            )
+        )
     base = path.parent
     sections: dict[str, dict[str, Any]] = {}
     for name, options in SECTIONS.items():
@@ -278,7 +319,9 @@ def parse_config(
     for name in data:
         if name not in SECTIONS and name != "accounts":
             known = [*SECTIONS, "accounts"]
-            problems.append(Problem(name, "unknown section{hint}", hint=suggest(name, known)))
+            problems.append(
+                Problem(shown_key(name), "unknown section{hint}", hint=suggest(name, known))
+            )
 
     shop = _shop(sections["shop"], problems)
     accounts = _accounts(data.get("accounts", []), kinds, base, problems)
@@ -314,12 +357,12 @@ def _named_language(data: Mapping[str, Any]) -> str:
 def _shop(values: dict[str, Any], problems: list[Problem]) -> ShopConfig:
     try:
         zone = ZoneInfo(values["timezone"])
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, such as "Europe"
         problems.append(
             Problem(
                 "shop.timezone",
                 '"{zone}" is not a time zone; use a name such as "Europe/Rome" or "America/New_York"',
-                zone=values["timezone"],
+                zone=one_line(values["timezone"]),
             )
         )
         zone = ZoneInfo("UTC")
@@ -330,7 +373,7 @@ def _shop(values: dict[str, Any], problems: list[Problem]) -> ShopConfig:
                 Problem(
                     "shop.languages",
                     '"{language}" is not available; use {languages}',
-                    language=lang,
+                    language=one_line(lang),
                     languages=", ".join(LANGUAGES),
                 )
             )
@@ -343,7 +386,7 @@ def _shop(values: dict[str, Any], problems: list[Problem]) -> ShopConfig:
             Problem(
                 "shop.currency",
                 '"{currency}" is not a currency; use a code such as "EUR"',
-                currency=values["currency"],
+                currency=one_line(values["currency"]),
             )
         )
     return ShopConfig(
@@ -424,7 +467,7 @@ def _check_plan(plan: dict[str, Any], problems: list[Problem]) -> None:
         if day not in DAYS:
             problems.append(
                 Problem(
-                    f"plan.hours.{day}",
+                    f"plan.hours.{shown_key(day)}",
                     "not a day{hint}; use {days}",
                     hint=suggest(day, DAYS),
                     days=", ".join(DAYS),
@@ -435,7 +478,7 @@ def _check_plan(plan: dict[str, Any], problems: list[Problem]) -> None:
                 Problem(
                     f"plan.hours.{day}",
                     "is {value}; expected hours from 0 to 24",
-                    value=repr(hours),
+                    value=shown(hours),
                 )
             )
     for text in plan["days_off"]:
@@ -444,7 +487,9 @@ def _check_plan(plan: dict[str, Any], problems: list[Problem]) -> None:
         except ValueError:
             problems.append(
                 Problem(
-                    "plan.days_off", '"{text}" is not a date; write it as "2026-12-24"', text=text
+                    "plan.days_off",
+                    '"{text}" is not a date; write it as "2026-12-24"',
+                    text=one_line(text),
                 )
             )
     if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", plan["day_starts"]):
@@ -452,7 +497,7 @@ def _check_plan(plan: dict[str, Any], problems: list[Problem]) -> None:
             Problem(
                 "plan.day_starts",
                 '"{text}" is not a time such as "09:00"',
-                text=plan["day_starts"],
+                text=one_line(plan["day_starts"]),
             )
         )
 
@@ -461,7 +506,10 @@ def _check_tasks(tasks: dict[str, Any], problems: list[Problem]) -> None:
     for status, titles in tasks.items():
         if not isinstance(titles, list) or not all(isinstance(t, str) for t in titles):
             problems.append(
-                Problem(f"status.tasks.{status}", 'expected a list of tasks, e.g. ["Buy clay"]')
+                Problem(
+                    f"status.tasks.{shown_key(status)}",
+                    'expected a list of tasks, e.g. ["Buy clay"]',
+                )
             )
 
 
@@ -472,7 +520,7 @@ def _slot(text: str, key: str, problems: list[Problem]) -> Slot:
             Problem(
                 key,
                 '"{text}" is not a time; expected a time such as "08:30", "mon 08:45" or "mon-fri 17:00"',
-                text=text,
+                text=one_line(text),
             )
         )
         return Slot(text, "", 0, 0)
@@ -484,7 +532,7 @@ def _slot(text: str, key: str, problems: list[Problem]) -> Slot:
                     key,
                     '"{day}" in "{text}" is not a day; use {days}',
                     day=part,
-                    text=text,
+                    text=one_line(text),
                     days=", ".join(DAYS),
                 )
             )

@@ -2,13 +2,20 @@
 
 A connector declares ``options = {"path": Option("path", help=...), ...}`` and the loader checks every
 ``[[accounts]]`` table against it, so each problem is reported with its key path and a suggestion.
+Every number has a range (a port, a timeout, a size, a count), checked at load: a value past it
+would otherwise reach a socket, a timer or a date sum and fail there, or lose mail for good.
+A value is quoted back as banco.toml writes it (:func:`shown`), on one line, cut short.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +32,9 @@ REQUIRED: Any = _Required()
 
 TYPE_WORDS = {
     "str": Sentence("text in quotes"),
+    "name": Sentence("a name in quotes, not empty"),
+    "addresses": Sentence('a list of email addresses, such as ["you@example.com"]'),
+    "chat": Sentence("a chat id: a whole number such as 123456789, not a @username"),
     "int": Sentence("a whole number"),
     "number": Sentence("a number"),
     "bool": Sentence("true or false"),
@@ -37,14 +47,27 @@ TYPE_WORDS = {
 }
 
 
+#: what an email address needs: something, an @, a domain; no spaces, no second @
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+#: a key written bare in TOML; any other is quoted back
+BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 @dataclass(frozen=True)
 class Option:
-    """One accepted key: its type, its default (REQUIRED if none) and a line of help."""
+    """One accepted key: its type, its default (REQUIRED if none) and a line of help.
+
+    A number (``int``, ``number``, each of ``ints``) lies from ``minimum`` to ``maximum``, or,
+    when ``positive``, above 0 and at most ``maximum`` (a timeout, a size: 0 would never wait, or
+    keep no message)."""
 
     type: str
     default: Any = REQUIRED
     help: str = ""
     choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    positive: bool = False
 
     @property
     def required(self) -> bool:
@@ -76,6 +99,74 @@ class Problem:
         return str(self.sentence)
 
 
+def shown(value: Any) -> str:
+    """``value`` as banco.toml writes it ("seven", 2026-01-01, [1, 2]), on one line and cut short,
+    whatever it holds (a control character, a deep nesting, a huge number)."""
+    text = _toml(value, 0)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _toml(value: Any, depth: int) -> str:
+    if depth > 3:
+        return "…"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{_escaped(value)}"'
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, int) and abs(value) >= 10**60:
+        # str() refuses a number of over 4300 digits: its first forty or so, then "…"
+        shift = abs(value).bit_length() * 3 // 10 - 40
+        return ("-" if value < 0 else "") + str(abs(value) // 10**shift) + "…"
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v, depth + 1) for v in value) + "]"
+    if isinstance(value, dict):
+        items = (f"{shown_key(str(k))} = {_toml(v, depth + 1)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    return str(value)
+
+
+def one_line(text: str) -> str:
+    """Text the maker wrote, for a sentence that quotes it: on one line, cut short."""
+    escaped = _escaped(text)
+    return escaped if len(escaped) <= 60 else escaped[:59] + "…"
+
+
+def _escaped(text: str) -> str:
+    """``text`` with its quotes and control characters escaped as TOML escapes them: one line."""
+    return "".join(_ESCAPES.get(c) or (_code(c) if _is_control(c) else c) for c in text)
+
+
+def _is_control(char: str) -> bool:
+    """A control character or a line or paragraph separator: what would break a line, or say
+    nothing, in a terminal or the page (a non-breaking space, an emoji's joiner are fine)."""
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp")
+
+
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def _code(char: str) -> str:
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def shown_key(key: str) -> str:
+    """A key as TOML writes it: bare when it can be, else in quotes (on one line)."""
+    return key if BARE_KEY.fullmatch(key) else _toml(key, 0)
+
+
 def suggest(word: str, known: list[str] | tuple[str, ...]) -> str:
     """'; did you mean "name"?' for a word close to a known one, else ""."""
     close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
@@ -96,7 +187,7 @@ def check_options(
         if key in ignore:
             continue
         if key not in options:
-            problems.append(_unknown_key(f"{prefix}{key}", key, sorted(options)))
+            problems.append(_unknown_key(f"{prefix}{shown_key(key)}", key, sorted(options)))
             continue
         converted = _convert(value, options[key], f"{prefix}{key}", base_dir, problems)
         if converted is not None:
@@ -128,9 +219,47 @@ def _expected(option: Option) -> Sentence:
     if option.choices:
         return Sentence("one of {choices}", choices=", ".join(f'"{c}"' for c in option.choices))
     words = TYPE_WORDS[option.type]
+    if option.maximum is not None and option.type == "ints":
+        words = Sentence("{words}, each {range}", words=words, range=_range(option))
+    elif option.maximum is not None:
+        words = Sentence("{words} {range}", words=words, range=_range(option))
     if not option.help:
         return words
     return Sentence("{words} ({help})", words=words, help=Sentence(option.help))
+
+
+def _range(option: Option) -> Sentence:
+    if option.positive:
+        return Sentence("more than 0 and at most {maximum}", maximum=_number(option.maximum))
+    return Sentence(
+        "from {minimum} to {maximum}",
+        minimum=_number(option.minimum),
+        maximum=_number(option.maximum),
+    )
+
+
+def _number(bound: float | None) -> str:
+    return f"{bound:g}" if isinstance(bound, float) else str(bound)
+
+
+def _in_range(value: float, option: Option) -> bool:
+    """``value`` lies in the option's range (nan and inf never do)."""
+    if option.maximum is None:
+        return True
+    if option.positive:
+        return 0 < value <= option.maximum
+    minimum = -math.inf if option.minimum is None else option.minimum
+    return minimum <= value <= option.maximum
+
+
+def _is_name(value: Any) -> bool:
+    """Text that names something: not blank, on one line, no control characters."""
+    return isinstance(value, str) and value.strip() != "" and not any(_is_control(c) for c in value)
+
+
+def _is_number(value: Any, whole: bool) -> bool:
+    types = int if whole else int | float
+    return isinstance(value, types) and not isinstance(value, bool)
 
 
 def _convert(value: Any, option: Option, key: str, base_dir: Path, problems: list[Problem]) -> Any:
@@ -144,19 +273,29 @@ def _convert(value: Any, option: Option, key: str, base_dir: Path, problems: lis
         return parsed
     if kind == "any":
         return value
-    if kind in ("str", "path"):
+    if kind == "str":
         ok = isinstance(value, str)
-    elif kind == "int":
-        ok = isinstance(value, int) and not isinstance(value, bool)
-    elif kind == "number":
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif kind == "path":
+        # a NUL cannot be in a path: the system refuses it
+        ok = isinstance(value, str) and "\0" not in value
+    elif kind == "name":
+        ok = _is_name(value)
+    elif kind == "chat":
+        # Telegram's ids fit in 52 bits (a group's is negative); 0: none
+        ok = _is_number(value, True) and abs(value) < 2**52
+    elif kind in ("int", "number"):
+        ok = _is_number(value, kind == "int") and _in_range(value, option)
     elif kind == "bool":
         ok = isinstance(value, bool)
     elif kind == "list":
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    elif kind == "addresses":
+        ok = isinstance(value, list) and all(
+            _is_name(v) and EMAIL.fullmatch(v.strip()) for v in value
+        )
     elif kind == "ints":
         ok = isinstance(value, list) and all(
-            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value
+            _is_number(v, True) and _in_range(v, option) for v in value
         )
     elif kind == "table":
         ok = isinstance(value, dict)
@@ -167,7 +306,7 @@ def _convert(value: Any, option: Option, key: str, base_dir: Path, problems: lis
             Problem(
                 key,
                 "is {value}; expected {expected}",
-                value=repr(value),
+                value=shown(value),
                 expected=_expected(option),
             )
         )

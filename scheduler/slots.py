@@ -1,5 +1,8 @@
 """Time slots to fire times: ``"mon-fri 08:30"`` in the shop's zone, exactly once per slot.
 
+A slot is read once, by the config (``banco.config.slot_days``); this module only turns its days
+into fire times, so ``banco check``, ``banco schedule`` and ``banco run`` agree on "fri-mon".
+
 APScheduler's CronTrigger handles days and zones but fires twice in the repeated hour when clocks
 go back (02:30 at +02:00 and again at +01:00); ``SlotTrigger`` drops the second. A slot inside the
 hour skipped when clocks go forward fires once, just after the jump.
@@ -13,7 +16,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
-from banco.config import Slot
+from banco.config import Slot, slot_days
 from banco.config.load import DAYS
 
 
@@ -22,8 +25,10 @@ class SlotTrigger(BaseTrigger):
         self.slot = slot
         self.zone = zone
         # Day names, never numbers: APScheduler counts Monday as 0, cron counts Sunday as 0.
+        # The days come from the config's one reading of a slot (slot_days), which knows a range
+        # that wraps past Sunday ("fri-mon"); APScheduler's own ranges refuse it.
         self.cron = CronTrigger(
-            day_of_week=slot.days or ",".join(DAYS),
+            day_of_week=",".join(DAYS[d] for d in slot_days(slot)),
             hour=slot.hour,
             minute=slot.minute,
             timezone=zone,

@@ -84,7 +84,9 @@ class GsheetConnector:
             "spreadsheet's locale",
             DATE_ORDERS,
         ),
-        "timeout_seconds": Option("number", 30, "how long to wait for Google to answer"),
+        "timeout_seconds": Option(
+            "number", 30, "how long to wait for Google to answer", positive=True, maximum=3600
+        ),
     }
     #: Records per page; tests lower it to get many cursors.
     PAGE_SIZE: ClassVar[int] = 200

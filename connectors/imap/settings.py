@@ -23,7 +23,9 @@ SMTP_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
 
 OPTIONS: Mapping[str, Option] = {
     "host": Option("str", help="the IMAP server, such as imap.example.com"),
-    "port": Option("int", 0, "the IMAP port; 0 means 993 with ssl, 143 otherwise"),
+    "port": Option(
+        "int", 0, "the IMAP port; 0 means 993 with ssl, 143 otherwise", minimum=0, maximum=65535
+    ),
     "security": Option("str", "ssl", "how the connection is protected", choices=SECURITY),
     "username": Option("str", help="the login name, usually your email address"),
     "password": Option("secret", None, "the password (or app password) of the mailbox"),
@@ -40,10 +42,20 @@ OPTIONS: Mapping[str, Option] = {
         "any", 90, 'how many days back the first collect reaches: a number, or "all"'
     ),
     "max_message_mb": Option(
-        "number", 25, "a message larger than this many MB is kept as its headers only"
+        "number",
+        25,
+        "a message larger than this many MB is kept as its headers only",
+        positive=True,
+        maximum=2048,
     ),
     "smtp_host": Option("str", "", "the server replies are sent through; default: host"),
-    "smtp_port": Option("int", 0, "0 means 465 with ssl, 587 with starttls, 25 with none"),
+    "smtp_port": Option(
+        "int",
+        0,
+        "0 means 465 with ssl, 587 with starttls, 25 with none",
+        minimum=0,
+        maximum=65535,
+    ),
     "smtp_security": Option(
         "str", "", "how the sending connection is protected; default: security", ("", *SECURITY)
     ),
@@ -57,7 +69,13 @@ OPTIONS: Mapping[str, Option] = {
         "keep a copy of each reply in sent_folder; set to false if your provider already does"
         " (Gmail, Microsoft 365)",
     ),
-    "timeout_seconds": Option("number", 60, "how long to wait for the server before giving up"),
+    "timeout_seconds": Option(
+        "number",
+        60,
+        "how long to wait for the server before giving up",
+        positive=True,
+        maximum=3600,
+    ),
     # Not in the docs: only for servers with a self-signed certificate (the tests use one).
     "tls_verify": Option("bool", True, "check the server's certificate"),
 }

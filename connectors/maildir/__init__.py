@@ -49,7 +49,11 @@ class MaildirConnector:
             "str", "", "the folder with the mail you sent, such as Sent; empty for none"
         ),
         "max_message_mb": Option(
-            "number", 25, "a message larger than this many MB is kept as its headers only"
+            "number",
+            25,
+            "a message larger than this many MB is kept as its headers only",
+            positive=True,
+            maximum=2048,
         ),
     }
     #: Records per page; tests lower it to get many cursors.

@@ -79,8 +79,20 @@ class TelegramConnector:
         ),
         "channel_posts": Option("bool", False, help="also read posts of channels the bot is in"),
         "download_media": Option("bool", True, help="download photos, documents and voice"),
-        "max_file_mb": Option("number", 20, help="larger files are listed, not downloaded"),
-        "timeout_seconds": Option("number", 30, help="how long to wait for Telegram to answer"),
+        "max_file_mb": Option(
+            "number",
+            20,
+            help="larger files are listed, not downloaded",
+            positive=True,
+            maximum=2048,
+        ),
+        "timeout_seconds": Option(
+            "number",
+            30,
+            help="how long to wait for Telegram to answer",
+            positive=True,
+            maximum=3600,
+        ),
     }
     #: Telegram forgets updates nobody fetched within a day
     max_quiet_hours: ClassVar[int] = 24

@@ -19,7 +19,6 @@ import gettext
 import hashlib
 import os
 import tempfile
-import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -29,6 +28,8 @@ import platformdirs
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from banco.config import ConfigError
+from banco.config.load import read_document
 from banco.inbox.cli.demo import system_language
 from banco.inbox.i18n.catalogs import LOCALE_DIR, SUPPORTED, language_of
 from banco.inbox.shop import CONFIG_NAME, default_home
@@ -55,10 +56,9 @@ def peeked_language(args: Sequence[str], environ: Mapping[str, str]) -> str:
     """The maker's language from the banco.toml of the shop ``args`` name (``--home``), before
     click reads them; else the computer's language (the shop itself is checked when opened)."""
     try:
-        with (home_of(args) / CONFIG_NAME).open("rb") as config:
-            languages = tomllib.load(config)["shop"]["languages"]
+        languages = read_document(home_of(args) / CONFIG_NAME)["shop"]["languages"]
         return language_of(str(languages[0]))
-    except (OSError, tomllib.TOMLDecodeError, KeyError, IndexError, TypeError):
+    except (ConfigError, KeyError, IndexError, TypeError):
         return system_language(environ)
 
 

@@ -41,7 +41,7 @@ password = "hunter2"
 SAID = {
     "en": [
         'shop.nmae: unknown key; did you mean "name"?',
-        "digest.due_days: is 'seven'; expected a whole number"
+        'digest.due_days: is "seven"; expected a whole number from 0 to 366'
         " (how many days ahead deadlines are shown)",
         "web.password: secrets are never written in banco.toml; use a reference such as"
         ' {env = "NAME"}, {file = "path"} or {command = "pass show ..."}',
@@ -49,7 +49,7 @@ SAID = {
     ],
     "it": [
         'shop.nmae: chiave sconosciuta; forse intendevi "name"?',
-        "digest.due_days: vale 'seven'; ci vuole un numero intero"
+        'digest.due_days: vale "seven"; ci vuole un numero intero da 0 a 366'
         " (quanti giorni prima si vedono le scadenze)",
         "web.password: i segreti non si scrivono mai in banco.toml; usa un riferimento come"
         ' {env = "NAME"}, {file = "percorso"} o {command = "pass show ..."}',
@@ -57,7 +57,7 @@ SAID = {
     ],
     "fr": [
         'shop.nmae : clé inconnue ; vouliez-vous dire "name" ?',
-        "digest.due_days : vaut 'seven' ; il faut un nombre entier"
+        'digest.due_days : vaut "seven" ; il faut un nombre entier de 0 à 366'
         " (combien de jours à l'avance les échéances s'affichent)",
         "web.password : les secrets ne s'écrivent jamais dans banco.toml ; utilisez une référence"
         ' comme {env = "NAME"}, {file = "chemin"} ou {command = "pass show ..."}',
@@ -144,8 +144,10 @@ NAMES = [*SECTIONS, "accounts", "shopp", "x"]
 KEYS = sorted({key for options in SECTIONS.values() for key in options} | {"kind", "nmae", ""})
 SCALARS = st.one_of(
     st.integers(-5, 30),
+    st.integers(-(2**70), 2**70),
     st.booleans(),
-    st.floats(allow_nan=False),
+    st.floats(),
+    st.dates() | st.times() | st.datetimes(),
     st.text(max_size=12),
     st.sampled_from(
         [
@@ -159,6 +161,8 @@ SCALARS = st.one_of(
             "eur",
             "2026-12-24",
             "09:00",
+            "fri-mon 08:00",
+            "a\nb\x85c\u2028",
             *KINDS,
         ]
     ),
@@ -187,4 +191,5 @@ def test_any_banco_toml_is_plain_lines_in_every_language(data: dict[str, Any]) -
             with speaking(lang):
                 lines = [said(line) for line in e.lines]
             assert all(line.startswith("/shop/banco.toml") for line in lines)
+            assert all(len(line.splitlines()) == 1 for line in lines)  # one line each
         assert "\n".join(said(line) for line in e.lines) == str(e)  # English: as written
