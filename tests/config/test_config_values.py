@@ -366,7 +366,7 @@ def documents(wild: bool) -> st.SearchStrategy[dict[str, Any]]:
             lambda t: {**t, "kind": kind}
         )
     )
-    sections = {
+    sections: dict[str, st.SearchStrategy[Any]] = {
         **{name: table(options, wild) for name, options in SECTIONS.items()},
         "accounts": st.lists(accounts, max_size=2),
     }
