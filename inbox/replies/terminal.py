@@ -516,7 +516,7 @@ def order_line(shop: Shop, order: dict[str, Any] | None) -> str:
 
 def customer_line(item: SessionItem) -> str:
     latest = item.latest
-    name = (item.contact or {}).get("name") or latest["sender"] or "unknown sender"
+    name = (item.contact or {}).get("name") or latest["sender"] or _("unknown sender")
     handle = latest["sender_handle"] or ""
     return " · ".join(p for p in (name, handle if handle != name else "", latest["channel"]) if p)
 
