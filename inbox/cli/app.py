@@ -23,13 +23,36 @@ from banco.inbox.clock import parse_iso
 from banco.inbox.errors import is_said
 from banco.inbox.i18n.catalogs import N_, _, current_language, said, speaking
 from banco.inbox.i18n.money import locale_of
+from banco.inbox.i18n.numbers import NumberError
 from banco.inbox.shop import Shop
+from banco.inbox.store.orders import LARGEST_ID
 
 T = TypeVar("T")
 
 
 class Problem(click.ClickException):
     """A one-line error for the maker; exit status 1."""
+
+
+class WrongValue(Problem):
+    """A value typed on the command line that Banco cannot use: one line, exit status 2 like
+    click's own errors of the command line."""
+
+    exit_code = 2
+
+
+#: a command whose argument is a number she types: "-5" is that argument (refused in words),
+#: not an unknown option
+NUMBER_ARGUMENT = {"ignore_unknown_options": True}
+
+
+def typed_value(parse: Callable[[str, str], T], text: str) -> T:
+    """``parse(text, language)`` of a number typed on the command line, in the maker's language;
+    a number Banco cannot be sure of is one line and exit status 2."""
+    try:
+        return parse(text, current_language())
+    except NumberError as e:
+        raise WrongValue(str(e)) from None
 
 
 #: the --help option's text (click writes its own once, in the language of that moment)
@@ -114,7 +137,11 @@ class BancoGroup(Group):
     def invoke(self, ctx: click.Context) -> Any:
         # Until the shop is open, the language peeked from its banco.toml (``main``) is spoken.
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a reader gone (`| head`) is found here, not at the exit
+            return result
+        except BrokenPipeError:
+            raise click.exceptions.Exit(reader_gone()) from None
         except ConfigError as e:  # said in the language banco.toml names, if it got that far
             with speaking(e.language or current_language()):
                 for line in e.lines:
@@ -142,6 +169,40 @@ class BancoGroup(Group):
                 err=True,
             )
             raise click.exceptions.Exit(1) from None
+
+
+class RowId(click.ParamType):
+    """The number of a message, a task or a reply, as she types it. One larger than any the store
+    can hold names nothing: ``missing`` says so ("no message 99999999999999999999999"), exit
+    status 1 like any number that names nothing."""
+
+    name = "integer"
+
+    def __init__(self, missing: str) -> None:
+        self.missing = missing
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        number: int = value if isinstance(value, int) else click.INT.convert(value, param, ctx)
+        if abs(number) > LARGEST_ID:
+            if ctx is not None:
+                open_shop(ctx)  # from here on in her language
+            raise Problem(_(self.missing).format(id=number))
+        return number
+
+
+#: the status of a command whose reader stopped reading (``banco search tazza | head -1``): 128 +
+#: SIGPIPE, as cat, grep or git end there, so a script with ``set -o pipefail`` sees what it sees
+#: of them
+PIPE_CLOSED = 128 + 13
+
+
+def reader_gone() -> int:
+    """Stop writing to a pipe nobody reads: what is still buffered goes nowhere, quietly (else
+    Python says so on its way out)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return PIPE_CLOSED
 
 
 def open_shop(ctx: click.Context) -> Shop:

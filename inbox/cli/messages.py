@@ -10,6 +10,7 @@ import click
 
 from banco.inbox.cli.app import (
     Problem,
+    RowId,
     command,
     group,
     json_option,
@@ -25,6 +26,9 @@ from banco.inbox.clock import iso
 from banco.inbox.i18n.catalogs import N_, _
 from banco.inbox.shop import Shop
 from banco.inbox.store import queries
+
+NO_MESSAGE = N_("no message {id}; `banco messages` lists them")
+MESSAGE_ID = RowId(NO_MESSAGE)
 
 
 @group(
@@ -86,7 +90,7 @@ def _flag(word: str | None) -> str:
 
 
 @messages.command("show", help=N_("Show one message in full."))
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=MESSAGE_ID)
 @json_option
 @with_shop
 def message_show(shop: Shop, message_id: int, as_json: bool) -> None:
@@ -130,7 +134,7 @@ def message_show(shop: Shop, message_id: int, as_json: bool) -> None:
         "Print a message exactly as it was received (save it as .eml to open it in a mail program)."
     ),
 )
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=MESSAGE_ID)
 @with_shop
 def message_raw(shop: Shop, message_id: int) -> None:
     row = queries.get_message(shop.store, message_id)
@@ -143,7 +147,7 @@ def message_raw(shop: Shop, message_id: int) -> None:
 @messages.command(
     "reply", help=N_("Answer a message on the channel it came from, through the outbox.")
 )
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=MESSAGE_ID)
 @click.option("--text", help=N_("The reply (default: write it in your editor)."))
 @click.option(
     "--send/--queue", "send_now", default=True, help=N_("Send now (default) or only queue it.")
@@ -182,7 +186,7 @@ def message_reply(
 
 
 def no_message(message_id: int) -> str:
-    return _("no message {id}; `banco messages` lists them").format(id=message_id)
+    return _(NO_MESSAGE).format(id=message_id)
 
 
 def attachment_line(shop: Shop, a: dict[str, Any]) -> str:

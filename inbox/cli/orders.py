@@ -9,7 +9,9 @@ import click
 from babel.numbers import format_decimal
 
 from banco.inbox.cli.app import (
+    NUMBER_ARGUMENT,
     Problem,
+    RowId,
     command,
     day_text,
     group,
@@ -18,10 +20,13 @@ from banco.inbox.cli.app import (
     local,
     open_shop,
     print_json,
+    typed_value,
     with_shop,
 )
+from banco.inbox.cli.messages import MESSAGE_ID
 from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext
 from banco.inbox.i18n.money import format_money, locale_of, parse_amount
+from banco.inbox.i18n.numbers import parse_hours
 from banco.inbox.orders.history import PAYMENT_WORDS
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES
 from banco.inbox.shop import Shop
@@ -117,16 +122,21 @@ def order_deadline(shop: Shop, ref: str, day: datetime) -> None:
     )
 
 
-@orders.command("estimate", help=N_("Set how many hours of work an order needs."))
+@orders.command(
+    "estimate",
+    help=N_("Set how many hours of work an order needs, written as you write numbers (2,5)."),
+    context_settings=NUMBER_ARGUMENT,
+)
 @click.argument("ref")
-@click.argument("hours", type=click.FloatRange(min=0))
+@click.argument("hours")
 @with_shop
-def order_estimate(shop: Shop, ref: str, hours: float) -> None:
+def order_estimate(shop: Shop, ref: str, hours: str) -> None:
     from banco.inbox.orders.pipeline import update_fields
 
-    order = update_fields(shop.store, ref, {"estimated_hours": hours}, shop.clock.now())
+    needed = float(typed_value(parse_hours, hours))
+    order = update_fields(shop.store, ref, {"estimated_hours": needed}, shop.clock.now())
     click.echo(
-        _("{ref} needs about {hours} of work.").format(ref=order["ref"], hours=hours_text(hours))
+        _("{ref} needs about {hours} of work.").format(ref=order["ref"], hours=hours_text(needed))
     )
 
 
@@ -136,6 +146,7 @@ def order_estimate(shop: Shop, ref: str, hours: float) -> None:
         "Set an order's price, written as you write numbers (1.250,50 in Italian), and,"
         " optionally, what has been paid."
     ),
+    context_settings=NUMBER_ARGUMENT,
 )
 @click.argument("ref")
 @click.argument("amount")
@@ -145,7 +156,7 @@ def order_price(shop: Shop, ref: str, amount: str, payment: str | None) -> None:
     from banco.inbox.orders.pipeline import update_fields
 
     currency = shop.config.shop.currency
-    price = parse_amount(amount, current_language(), currency)
+    price = typed_value(lambda text, lang: parse_amount(text, lang, currency), amount)
     # the store's number holds every amount to the cent below LARGEST exactly as written back
     changes: dict[str, Any] = {"price": float(price)}
     if payment:
@@ -187,7 +198,7 @@ def order_note(shop: Shop, ref: str, text: str) -> None:
     "link",
     help=N_("Link a new sender to the customer of the order their message is on (same person)."),
 )
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=MESSAGE_ID)
 @with_shop
 def order_link(shop: Shop, message_id: int) -> None:
     from banco.inbox.orders.pipeline import link_sender
@@ -221,12 +232,15 @@ def tasks(ctx: click.Context, as_json: bool) -> None:
         click.echo(_("No open tasks."))
 
 
+NO_TASK = N_("no open task {id}; `banco tasks` lists them")
+
+
 @tasks.command("done", help=N_("Mark a task as done."))
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=RowId(NO_TASK))
 @with_shop
 def task_done(shop: Shop, task_id: int) -> None:
     if not mark_done(shop.store, task_id, shop.clock.now()):
-        raise Problem(_("no open task {id}; `banco tasks` lists them").format(id=task_id))
+        raise Problem(_(NO_TASK).format(id=task_id))
     click.echo(_("Task {id} done.").format(id=task_id))
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from banco.inbox.cli.app import (
+    RowId,
     group,
     json_option,
     local,
@@ -22,6 +23,9 @@ from banco.inbox.store.outbox import listed_replies
 
 if TYPE_CHECKING:
     from banco.inbox.replies.outbox import Delivery
+
+#: a reply's number in the outbox, as she types it
+REPLY_ID = RowId(N_("no reply {id} in the outbox; `banco outbox` lists them"))
 
 
 def delivery_line(result: Delivery) -> str:
@@ -98,7 +102,7 @@ def outbox_send(shop: Shop) -> None:
 @outbox.command(
     "cancel", help=N_("Take a reply out of the outbox without sending it (a scheduled one too).")
 )
-@click.argument("outbox_id", type=int)
+@click.argument("outbox_id", type=REPLY_ID)
 @with_shop
 def outbox_cancel(shop: Shop, outbox_id: int) -> None:
     from banco.inbox.replies.outbox import decide
@@ -110,7 +114,7 @@ def outbox_cancel(shop: Shop, outbox_id: int) -> None:
 @outbox.command(
     "resend", help=N_("Send a refused or maybe-sent reply again (you checked: it did not arrive).")
 )
-@click.argument("outbox_id", type=int)
+@click.argument("outbox_id", type=REPLY_ID)
 @with_shop
 def outbox_resend(shop: Shop, outbox_id: int) -> None:
     from banco.inbox.replies.outbox import decide
@@ -123,7 +127,7 @@ def outbox_resend(shop: Shop, outbox_id: int) -> None:
     "mark-sent",
     help=N_("A reply that may have been sent did arrive: record it as sent, never send it again."),
 )
-@click.argument("outbox_id", type=int)
+@click.argument("outbox_id", type=REPLY_ID)
 @with_shop
 def outbox_mark_sent(shop: Shop, outbox_id: int) -> None:
     from banco.inbox.replies.outbox import decide

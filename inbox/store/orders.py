@@ -38,8 +38,9 @@ class OrderError(WrongInput):
 def find_order(store: Store, ref: str) -> dict[str, Any]:
     """The order a maker means by ``B-0042``, ``b-42`` or ``42``."""
     match = re.fullmatch(r"\s*(?:[A-Za-z]{1,3}-)?0*(\d+)\s*", ref)
-    held = match is not None and int(match[1]) <= LARGEST_ID
-    row = store.one("select * from orders where id = ?", [int(match[1])]) if held else None
+    number = int(match[1]) if match else None
+    held = number is not None and number <= LARGEST_ID
+    row = store.one("select * from orders where id = ?", [number]) if held else None
     if row is None:
         raise OrderError(Sentence('no order "{ref}"; `banco orders` lists them', ref=ref))
     return row

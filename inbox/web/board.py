@@ -44,7 +44,7 @@ from banco.inbox.store.tasks import mark_done
 from banco.inbox.web.context import Ctx, FormProblem, page, sentence
 from banco.inbox.web.inbox import attachments_of
 from banco.inbox.web.sending import hand_over, replyroute, send_time
-from banco.inbox.web.values import parse_date, parse_number, parse_price
+from banco.inbox.web.values import parse_date, parse_hours_field, parse_price
 
 OPEN = tuple(s for s in STATUSES if s not in CLOSED)
 #: Outbox states that mean a message has its answer (or one on the way).
@@ -168,7 +168,7 @@ def fields(ctx: Ctx) -> Response:
     if "deadline" in form:
         changes["deadline"] = parse_date(ctx.field("deadline"))
     if "estimated_hours" in form:
-        changes["estimated_hours"] = parse_number(ctx.field("estimated_hours"), _("hours of work"))
+        changes["estimated_hours"] = parse_hours_field(ctx.field("estimated_hours"), ctx.shop)
     if "price" in form:
         changes["price"] = parse_price(ctx.field("price"), ctx.shop)
     if ctx.field("payment"):

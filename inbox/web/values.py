@@ -3,12 +3,12 @@ written the way her language writes amounts ("1.250,50" in Italian, "1 250,50" i
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date
 
 from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.i18n.money import parse_amount
+from banco.inbox.i18n.numbers import parse_hours
 from banco.inbox.shop import Shop
 from banco.inbox.web.context import FormProblem
 
@@ -27,18 +27,12 @@ def parse_date(text: str) -> date | None:
         ) from None
 
 
-def parse_number(text: str, what: str) -> float | None:
+def parse_hours_field(text: str, shop: Shop) -> float | None:
+    """Hours of work typed in the maker's language ("2,5" in Italian); HoursError says how to
+    write them, as `banco orders estimate` does."""
     if not text:
         return None
-    try:
-        value = float(text.replace("€", "").replace(" ", "").replace(",", "."))
-    except ValueError:
-        raise FormProblem(
-            _('"{text}" is not a number for the {what}').format(text=text, what=what)
-        ) from None
-    if value < 0 or not math.isfinite(value):
-        raise FormProblem(_("the {what} cannot be {text}").format(what=what, text=text))
-    return value
+    return float(parse_hours(text, shop.config.shop.language))
 
 
 def parse_price(text: str, shop: Shop) -> float | None:
