@@ -10,7 +10,6 @@ import click
 
 from banco.inbox.cli.app import (
     Problem,
-    RowId,
     command,
     group,
     json_option,
@@ -26,9 +25,6 @@ from banco.inbox.clock import iso
 from banco.inbox.i18n.catalogs import N_, _
 from banco.inbox.shop import Shop
 from banco.inbox.store import queries
-
-NO_MESSAGE = N_("no message {id}; `banco messages` lists them")
-MESSAGE_ID = RowId(NO_MESSAGE)
 
 
 @group(
@@ -90,7 +86,7 @@ def _flag(word: str | None) -> str:
 
 
 @messages.command("show", help=N_("Show one message in full."))
-@click.argument("message_id", type=MESSAGE_ID)
+@click.argument("message_id", type=int)
 @json_option
 @with_shop
 def message_show(shop: Shop, message_id: int, as_json: bool) -> None:
@@ -134,7 +130,7 @@ def message_show(shop: Shop, message_id: int, as_json: bool) -> None:
         "Print a message exactly as it was received (save it as .eml to open it in a mail program)."
     ),
 )
-@click.argument("message_id", type=MESSAGE_ID)
+@click.argument("message_id", type=int)
 @with_shop
 def message_raw(shop: Shop, message_id: int) -> None:
     row = queries.get_message(shop.store, message_id)
@@ -145,9 +141,36 @@ def message_raw(shop: Shop, message_id: int) -> None:
 
 
 @messages.command(
+    "reprocess",
+    help=N_(
+        "Read the stored email messages again with this Banco's parser: their text, subject "
+        "and attachments are replaced (the old ones kept); unreadable ones may become readable."
+    ),
+)
+@click.option("--unreadable", is_flag=True, help=N_("Only messages Banco could not read."))
+@click.option("--account", help=N_("Only this account."))
+@with_shop
+def message_reprocess(shop: Shop, unreadable: bool, account: str | None) -> None:
+    from banco.inbox.collect.reprocess import reprocess
+
+    done = reprocess(shop, unreadable=unreadable, account=account)
+    click.echo(
+        _(
+            "Read again: {read}; changed: {changed}; readable now: {readable};"
+            " still unreadable: {unreadable}."
+        ).format(
+            read=done.read,
+            changed=done.changed,
+            readable=done.now_readable,
+            unreadable=done.still_unreadable,
+        )
+    )
+
+
+@messages.command(
     "reply", help=N_("Answer a message on the channel it came from, through the outbox.")
 )
-@click.argument("message_id", type=MESSAGE_ID)
+@click.argument("message_id", type=int)
 @click.option("--text", help=N_("The reply (default: write it in your editor)."))
 @click.option(
     "--send/--queue", "send_now", default=True, help=N_("Send now (default) or only queue it.")
@@ -186,7 +209,7 @@ def message_reply(
 
 
 def no_message(message_id: int) -> str:
-    return _(NO_MESSAGE).format(id=message_id)
+    return _("no message {id}; `banco messages` lists them").format(id=message_id)
 
 
 def attachment_line(shop: Shop, a: dict[str, Any]) -> str:
