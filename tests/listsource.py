@@ -159,4 +159,5 @@ def record(item: dict[str, Any]) -> Record:
         subject=item.get("subject", ""),
         text=item.get("text", ""),
         message_key=item["id"] + "@test",
+        auto=item.get("auto"),  # "bounce", "auto_reply": as the email parser marks them
     )

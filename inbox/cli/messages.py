@@ -10,6 +10,7 @@ import click
 
 from banco.inbox.cli.app import (
     Problem,
+    RowId,
     command,
     group,
     json_option,
@@ -25,6 +26,9 @@ from banco.inbox.clock import iso
 from banco.inbox.i18n.catalogs import N_, _
 from banco.inbox.shop import Shop
 from banco.inbox.store import queries
+
+NO_MESSAGE = N_("no message {id}; `banco messages` lists them")
+MESSAGE_ID = RowId(NO_MESSAGE)
 
 
 @group(
@@ -86,7 +90,7 @@ def _flag(word: str | None) -> str:
 
 
 @messages.command("show", help=N_("Show one message in full."))
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=MESSAGE_ID)
 @json_option
 @with_shop
 def message_show(shop: Shop, message_id: int, as_json: bool) -> None:
@@ -130,7 +134,7 @@ def message_show(shop: Shop, message_id: int, as_json: bool) -> None:
         "Print a message exactly as it was received (save it as .eml to open it in a mail program)."
     ),
 )
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=MESSAGE_ID)
 @with_shop
 def message_raw(shop: Shop, message_id: int) -> None:
     row = queries.get_message(shop.store, message_id)
@@ -141,57 +145,40 @@ def message_raw(shop: Shop, message_id: int) -> None:
 
 
 @messages.command(
-    "reprocess",
-    help=N_(
-        "Read the stored email messages again with this Banco's parser: their text, subject "
-        "and attachments are replaced (the old ones kept); unreadable ones may become readable."
-    ),
-)
-@click.option("--unreadable", is_flag=True, help=N_("Only messages Banco could not read."))
-@click.option("--account", help=N_("Only this account."))
-@with_shop
-def message_reprocess(shop: Shop, unreadable: bool, account: str | None) -> None:
-    from banco.inbox.collect.reprocess import reprocess
-
-    done = reprocess(shop, unreadable=unreadable, account=account)
-    click.echo(
-        _(
-            "Read again: {read}; changed: {changed}; readable now: {readable};"
-            " still unreadable: {unreadable}."
-        ).format(
-            read=done.read,
-            changed=done.changed,
-            readable=done.now_readable,
-            unreadable=done.still_unreadable,
-        )
-    )
-
-
-@messages.command(
     "reply", help=N_("Answer a message on the channel it came from, through the outbox.")
 )
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=MESSAGE_ID)
 @click.option("--text", help=N_("The reply (default: write it in your editor)."))
 @click.option(
     "--send/--queue", "send_now", default=True, help=N_("Send now (default) or only queue it.")
 )
 @click.option("--at", "at", help=N_('Send it then, not now: "tomorrow 09:00", "friday 17:00".'))
+@click.option(
+    "--yes", is_flag=True, help=N_("Do not ask before a reply to a bounce or a no-reply address.")
+)
 @with_shop
 def message_reply(
-    shop: Shop, message_id: int, text: str | None, send_now: bool, at: str | None
+    shop: Shop, message_id: int, text: str | None, send_now: bool, at: str | None, yes: bool
 ) -> None:
-    from banco.inbox.replies.outbox import deliver, queue_reply
+    from banco.inbox.replies.editor import EditorFailed, edit
+    from banco.inbox.replies.outbox import deliver, queue_reply, warning_for
 
     send_at = send_time(shop, at) if at is not None else None
+    warning = warning_for(shop, message_id)
+    if warning and not yes:
+        click.echo(warning, err=True)
+        if not click.confirm(_("Send it anyway?"), default=False, err=True):
+            raise Problem(_("Nothing was queued."))
     if text is None:
-        text = (
-            click.edit(
+        try:
+            written = edit(
                 "\n# " + _("Write your reply above. Lines starting with # are dropped.") + "\n"
             )
-            or ""
-        )
-        text = "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
-    outbox_id = queue_reply(shop, message_id, text, send_at=send_at)
+        except EditorFailed as e:
+            raise Problem(str(e)) from None
+        text = "\n".join(line for line in (written or "").splitlines() if not line.startswith("#"))
+        text = text.strip()
+    outbox_id = queue_reply(shop, message_id, text, send_at=send_at, confirmed=bool(warning))
     if send_at is not None:
         click.echo(
             _(
@@ -209,7 +196,7 @@ def message_reply(
 
 
 def no_message(message_id: int) -> str:
-    return _("no message {id}; `banco messages` lists them").format(id=message_id)
+    return _(NO_MESSAGE).format(id=message_id)
 
 
 def attachment_line(shop: Shop, a: dict[str, Any]) -> str:
@@ -238,6 +225,7 @@ def send_time(shop: Shop, text: str) -> datetime:
 @command(help=N_("Hold a reply session: every message waiting for you, one order at a time."))
 @with_shop
 def reply(shop: Shop) -> None:
+    from banco.inbox.replies.editor import edit
     from banco.inbox.replies.terminal import run_terminal_session
 
-    run_terminal_session(shop, click.echo, click.prompt, click.edit)
+    run_terminal_session(shop, click.echo, click.prompt, edit)

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import socket
 import uuid
 from collections.abc import Mapping
@@ -60,6 +59,7 @@ from banco.inbox.collect.sync import classify
 from banco.inbox.errors import WrongInput
 from banco.inbox.i18n.catalogs import N_, _, said, speaking
 from banco.inbox.orders.pipeline import ref_pattern
+from banco.inbox.replies.recipients import reply_warning, takes_no_replies
 from banco.inbox.shop import Shop
 from banco.inbox.store import outbox as store_outbox
 from banco.inbox.store.contacts import first_handle
@@ -75,8 +75,6 @@ from banco.inbox.store.outbox import (
 )
 
 STREAM = "outbox"
-#: Addresses that never take replies (their automatic answers would start a loop).
-NO_REPLY = re.compile(r"^(no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?)\b", re.I)
 #: How long a claim holds before another process may take it over when its holder cannot be
 #: seen (a process on another computer): longer than any send, a connection's timeout included.
 LEASE = timedelta(minutes=15)
@@ -85,6 +83,11 @@ LEASE = timedelta(minutes=15)
 class OutboxError(WrongInput):
     """A reply cannot be queued or changed (unknown message, nothing to answer, no account can
     send it, automatic-reply guard, a decision that does not fit its state)."""
+
+
+class NobodyReads(OutboxError):
+    """A reply the maker wrote would reach a bounce's mail server or a no-reply address: said
+    as a warning; queued only when she confirms."""
 
 
 class ClaimLost(Exception):
@@ -122,9 +125,11 @@ def queue_reply(
     *,
     auto: bool = False,
     send_at: datetime | None = None,
+    confirmed: bool = False,
 ) -> int:
     """Queue ``text`` as the answer to message ``message_id``, on the channel it came from;
-    with ``send_at`` (a time to come), to go then and not before."""
+    with ``send_at`` (a time to come), to go then and not before. To a bounce or a no-reply
+    address only ``confirmed`` (she was warned and said yes); NobodyReads says why."""
     store = shop.store
     message = message_with_ref(store, message_id)
     if message is None:
@@ -140,6 +145,8 @@ def queue_reply(
     account, channel, to = found
     if auto:
         _check_auto_allowed(shop, message, to, now)
+    elif not confirmed and (warning := reply_warning(message, to.value)):
+        raise NobodyReads(warning)
     prefix = shop.config.shop.order_prefix
     row = {
         "order_id": message["order_id"],
@@ -156,6 +163,14 @@ def queue_reply(
         "send_at": iso(send_at) if send_at is not None and send_at > now else None,
     }
     return add_reply(store, row)
+
+
+def warning_for(shop: Shop, message_id: int) -> str | None:
+    """Why a reply to message ``message_id`` would reach nobody (a bounce, a no-reply address),
+    to warn the maker before she writes it; None when it reaches a person or cannot be sent."""
+    message = message_with_ref(shop.store, message_id)
+    found = route(shop, message) if message and message["sender_handle"] else None
+    return reply_warning(message, found[2].value) if message and found else None
 
 
 def route(shop: Shop, message: dict[str, Any]) -> tuple[str, str, Handle] | None:
@@ -194,7 +209,7 @@ def _check_auto_allowed(shop: Shop, message: dict[str, Any], to: Handle, now: da
     customer per day."""
     if message["auto"]:
         raise OutboxError("Banco never answers an automatic message automatically")
-    if NO_REPLY.match(to.value.partition("@")[0]):
+    if takes_no_replies(to.value):
         raise OutboxError(f"{to.value} does not take replies; Banco never writes to it by itself")
     if store_outbox.auto_replies_since(
         shop.store, json.dumps([to.kind, to.value]), now - timedelta(days=1)

@@ -32,6 +32,7 @@ from banco.inbox.replies.outbox import (
     deliver,
     state_words,
     uncertain,
+    warning_for,
 )
 from banco.inbox.replies.session import (
     SessionItem,
@@ -51,6 +52,8 @@ from banco.inbox.store.outbox import recipient
 PREVIEW = 700  # characters of a customer's message shown in the chat
 #: A button deciding about a reply in the outbox: "out:<decision>:<outbox id>".
 OUTBOX_BUTTON = "out:"
+#: the send button of a card that warns the reply reaches nobody (a bounce, a no-reply address)
+SEND_ANYWAY = "send!"
 #: What the maker is told after a decision (after "resend", what became of the reply).
 DECIDED = {
     "mark_sent": N_("Marked sent: Banco will not send it again."),
@@ -159,12 +162,12 @@ def _handle(shop: Shop, message: ChatMessage) -> None:
             _show(shop, item, purpose)
         elif text:
             _send_reply(shop, item, text)
-    elif button in ("send", "later"):
+    elif button in ("send", "later", SEND_ANYWAY):
         suggestion = suggestion_for(
             shop, purpose, item.suggestion.language, item.order, item.contact
         )
-        if button == "send":
-            _send_reply(shop, item, suggestion.text)
+        if button in ("send", SEND_ANYWAY):  # "send anyway": she read the warning on the card
+            _send_reply(shop, item, suggestion.text, confirmed=button == SEND_ANYWAY)
         else:
             _schedule_reply(shop, item, suggestion.text, _tomorrow_morning(shop))
     elif button.startswith("tpl:") and button[4:] in PURPOSES:
@@ -194,9 +197,9 @@ def _button(message: ChatMessage) -> str | None:
     return str(data) if data else ""
 
 
-def _send_reply(shop: Shop, item: SessionItem, text: str) -> None:
+def _send_reply(shop: Shop, item: SessionItem, text: str, confirmed: bool = False) -> None:
     try:
-        outbox_id = answer(shop, item, text)
+        outbox_id = answer(shop, item, text, confirmed=confirmed)
     except OutboxError as e:
         _say(shop, _("Not sent: {why}. Type the reply again, or use the buttons.").format(why=e))
         return
@@ -338,7 +341,9 @@ def _show(shop: Shop, item: SessionItem, purpose: str, number: int = 0, total: i
     head = f"{order['ref']} · {order['title']}" if order else _("No order yet")
     name = (item.contact or {}).get("name") or item.latest["sender"] or "?"
     waiting = "\n\n".join(f"«{_cut(m['text'] or m['subject'] or '')}»" for m in item.messages)
+    warning = warning_for(shop, item.latest["id"])
     lines = [
+        f"⚠ {warning}\n\n" if warning else "",
         _("{n} of {total}").format(n=number, total=total) + "\n" if number else "",
         _("{head}\n{name} via {channel}:").format(
             head=head, name=name, channel=item.latest["channel"]
@@ -352,7 +357,7 @@ def _show(shop: Shop, item: SessionItem, purpose: str, number: int = 0, total: i
     others = [p for p in PURPOSES if p != purpose]
     buttons = (
         (
-            (_("✓ Send this reply"), "send"),
+            (_("Send anyway"), SEND_ANYWAY) if warning else (_("✓ Send this reply"), "send"),
             (_("Send tomorrow {time}").format(time=f"{day_starts(shop):%H:%M}"), "later"),
         ),
         *(

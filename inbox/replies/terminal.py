@@ -33,6 +33,7 @@ from banco.inbox.i18n.money import (
 )
 from banco.inbox.i18n.words import duration
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES, OrderError
+from banco.inbox.replies.editor import EditorFailed
 from banco.inbox.replies.language import set_language
 from banco.inbox.replies.outbox import (
     Delivery,
@@ -41,6 +42,7 @@ from banco.inbox.replies.outbox import (
     deliver,
     state_words,
     uncertain,
+    warning_for,
 )
 from banco.inbox.replies.session import (
     CheckinItem,
@@ -83,6 +85,8 @@ UNCERTAIN_CHOICES = N_(
 )
 EDIT_HELP = N_("# Write your reply above. Lines starting with # are dropped.")
 SNIPPET = 70
+#: the first letters of "yes" in the maker's languages (y, sì, oui)
+YES = ("y", "s", "o")
 
 
 @dataclass
@@ -192,7 +196,7 @@ class _Terminal:
         choice = self.prompt(_("[s]end, [e]dit, [k]eep for later, [d]one already"), default="k")
         text = item.suggestion.text
         if choice.lower().startswith("e"):
-            text = (self.edit(text) or "").strip()
+            text = (self.edited(text) or "").strip()
             choice = "s" if text else "k"
         if choice.lower().startswith("s"):
             self.summary.queued.append(write_checkin(self.shop, item, text))
@@ -306,8 +310,11 @@ class _Terminal:
 
     # The choices ------------------------------------------------------------------------------
     def send(self, draft: _Draft) -> bool:
+        confirmed = self.warned(draft)
+        if confirmed is None:
+            return False
         try:
-            outbox_id = answer(self.shop, draft.item, draft.text)
+            outbox_id = answer(self.shop, draft.item, draft.text, confirmed=confirmed)
         except OutboxError as e:
             self.echo(_("This reply cannot be sent: {why}.").format(why=e))
             return False
@@ -318,13 +325,29 @@ class _Terminal:
         self.echo(_("Queued: it goes out when the session ends."))
         return True
 
+    def warned(self, draft: _Draft) -> bool | None:
+        """Before a reply that reaches nobody (a bounce, a no-reply address) is queued: the
+        warning and her answer. True: she wants it anyway; False: no warning; None: she does
+        not (the draft is kept)."""
+        warning = warning_for(self.shop, draft.item.latest["id"])
+        if warning is None:
+            return False
+        self.echo(f"! {warning}")
+        if self.ask(_("Send it anyway? [y/N]"), default="n").strip().lower()[:1] in YES:
+            return True
+        self.echo(_("Not queued; your reply is kept."))
+        return None
+
     def send_later(self, draft: _Draft) -> bool:
         said = self.ask(_('Send at (such as "tomorrow 09:00"; blank to go back)'), default="")
         if not said:
             return False
+        confirmed = self.warned(draft)
+        if confirmed is None:
+            return False
         try:
             at = send_time(self.shop, said)
-            outbox_id = answer(self.shop, draft.item, draft.text, send_at=at)
+            outbox_id = answer(self.shop, draft.item, draft.text, send_at=at, confirmed=confirmed)
         except (WhenError, OutboxError) as e:
             self.echo(f"{str(e)[:1].upper()}{str(e)[1:]}.")
             return False
@@ -347,7 +370,7 @@ class _Terminal:
 
     def edit_draft(self, draft: _Draft) -> None:
         quoted = "\n".join(f"# > {line}" for line in (draft.item.latest["text"] or "").splitlines())
-        result = self.edit(f"{draft.text.rstrip()}\n\n{_(EDIT_HELP)}\n{quoted}\n")
+        result = self.edited(f"{draft.text.rstrip()}\n\n{_(EDIT_HELP)}\n{quoted}\n")
         if result is None:
             self.echo(_("Nothing changed."))
             return
@@ -358,6 +381,15 @@ class _Terminal:
         draft.text, draft.edited = text + "\n", True
         self.echo(_("Your reply:"))
         self.show_text(draft.text)
+
+    def edited(self, text: str) -> str | None:
+        """``text`` as she changed it; an editor that fails is said in one line and changes
+        nothing: the session and the draft go on."""
+        try:
+            return self.edit(text)
+        except EditorFailed as e:
+            self.echo(str(e))
+            return None
 
     def pick_template(self, draft: _Draft) -> None:
         suggestion = draft.item.suggestion

@@ -27,7 +27,13 @@ from banco.inbox.orders.pipeline import (
 )
 from banco.inbox.orders.status import change_status
 from banco.inbox.replies.language import customer_language, set_language
-from banco.inbox.replies.outbox import PENDING, OutboxError, pending_for_order, queue_reply
+from banco.inbox.replies.outbox import (
+    PENDING,
+    OutboxError,
+    pending_for_order,
+    queue_reply,
+    warning_for,
+)
 from banco.inbox.replies.session import (
     LANGUAGE_NAMES,
     PURPOSE_WORDS,
@@ -108,6 +114,7 @@ def order(ctx: Ctx) -> Response:
         pending=pending,
         before_target=_written_before(ctx.shop, pending, target),
         route=replyroute(ctx.shop, target) if target else None,
+        warning=warning_for(ctx.shop, target["id"]) if target else None,
         suggestion=suggestion,
         draft=draft if isinstance(draft, str) else suggestion.text,
         purposes=[(p, _(PURPOSE_WORDS[p])) for p in PURPOSES],
@@ -232,7 +239,8 @@ def reply(ctx: Ctx) -> Response:
         set_language(ctx.shop, row["contact_id"], language)
     try:
         send_at = send_time(ctx.shop, bool(ctx.field("schedule")), ctx.field("send_at"))
-        outbox_id = queue_reply(ctx.shop, row["id"], text, send_at=send_at)
+        confirmed = ctx.field("confirmed") == "1"  # "Send anyway", under the warning
+        outbox_id = queue_reply(ctx.shop, row["id"], text, send_at=send_at, confirmed=confirmed)
     except (WhenError, OutboxError) as e:  # nothing queued: her text waits on the page
         ctx.session[f"draft:{detail['ref']}"] = text
         return ctx.back(home, sentence(e), "error")

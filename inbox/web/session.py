@@ -19,7 +19,7 @@ from banco.inbox.orders.history import IN_REPLY_SESSION
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES, update_fields
 from banco.inbox.orders.status import change_status
 from banco.inbox.replies.language import set_language
-from banco.inbox.replies.outbox import OutboxError, uncertain
+from banco.inbox.replies.outbox import OutboxError, uncertain, warning_for
 from banco.inbox.replies.session import (
     LANGUAGE_NAMES,
     PURPOSE_WORDS,
@@ -65,6 +65,7 @@ def session(ctx: Ctx) -> Response:
         item=current,
         uncertain=[x for x in uncertain(ctx.shop) if x["id"] not in shown],
         route=replyroute(ctx.shop, current.latest) if current else None,
+        warning=warning_for(ctx.shop, current.latest["id"]) if current else None,
         draft=draft if isinstance(draft, str) else None,
         position=_position(ahead, current),
         remaining=len(ahead),
@@ -124,11 +125,16 @@ def send(ctx: Ctx) -> Response:
     text = ctx.field("text")
     try:
         send_at = send_time(ctx.shop, bool(ctx.field("schedule")), ctx.field("send_at"))
-        outbox_id = answer(ctx.shop, item, text, send_at)
+        outbox_id = answer(ctx.shop, item, text, send_at, confirmed=_confirmed(ctx))
     except (WhenError, OutboxError) as e:  # nothing queued: her text waits on the page
         ctx.session[f"draft:{item.key}"] = text
         return ctx.back(f"{HOME}?key={item.key}", sentence(e), "error")
     return ctx.back(HOME, *hand_over(ctx.shop, outbox_id, send_at))
+
+
+def _confirmed(ctx: Ctx) -> bool:
+    """Whether she pressed "Send anyway" under the warning that the reply reaches nobody."""
+    return ctx.field("confirmed") == "1"
 
 
 @page
