@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from banco.inbox.cli import messages, orders, outbox, routines, shop
+from banco.inbox.cli import backup, messages, orders, outbox, routines, shop
 from banco.inbox.cli.app import BancoGroup
 from banco.inbox.clock import SystemClock
 from banco.inbox.i18n.catalogs import N_
@@ -57,6 +57,9 @@ for command in (
     routines.serve_command,
     routines.schedule,
     routines.service,
+    backup.backup_command,
+    backup.restore_command,
+    backup.export_command,
 ):
     cli.add_command(command)
 

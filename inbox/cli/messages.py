@@ -145,6 +145,33 @@ def message_raw(shop: Shop, message_id: int) -> None:
 
 
 @messages.command(
+    "reprocess",
+    help=N_(
+        "Read the stored email messages again with this Banco's parser: their text, subject "
+        "and attachments are replaced (the old ones kept); unreadable ones may become readable."
+    ),
+)
+@click.option("--unreadable", is_flag=True, help=N_("Only messages Banco could not read."))
+@click.option("--account", help=N_("Only this account."))
+@with_shop
+def message_reprocess(shop: Shop, unreadable: bool, account: str | None) -> None:
+    from banco.inbox.collect.reprocess import reprocess
+
+    done = reprocess(shop, unreadable=unreadable, account=account)
+    click.echo(
+        _(
+            "Read again: {read}; changed: {changed}; readable now: {readable};"
+            " still unreadable: {unreadable}."
+        ).format(
+            read=done.read,
+            changed=done.changed,
+            readable=done.now_readable,
+            unreadable=done.still_unreadable,
+        )
+    )
+
+
+@messages.command(
     "reply", help=N_("Answer a message on the channel it came from, through the outbox.")
 )
 @click.argument("message_id", type=MESSAGE_ID)

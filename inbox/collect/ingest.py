@@ -236,6 +236,22 @@ class Ingest:
         if record.order is not None and existing.order_id is not None:
             self._edit_order(existing.order_id, existing.order_fields, record.order)
 
+    def reparse(self, record: Record, was_unreadable: bool, save_file: SaveFile) -> bool:
+        """Give the stored message ``record`` is a new reading of (its raw bytes parsed again by
+        a better parser: ``banco messages reprocess``) the new content and attachments; the old
+        content is kept as a revision. One that could not be read before and can now waits for
+        the maker as a new message would. True when anything changed."""
+        existing = messages.stored_under(self.store, self.account, record.external_id)
+        digest = record.fingerprint()
+        if existing is None or existing.content_hash == digest:
+            return False
+        self._replace(existing, record, digest)
+        messages.drop_attachments(self.store, existing.id)
+        self._save_attachments(existing.id, record, save_file)
+        if was_unreadable:
+            messages.set_waiting(self.store, existing.id, _waits(record))
+        return True
+
     def _edit_order(self, order_id: int, stored_fields: str | None, fields: OrderFields) -> None:
         """Give the order the edited answers of its form, and note which changed."""
         before = order_columns_from_json(json.loads(stored_fields or "{}"))
@@ -547,7 +563,7 @@ class Ingest:
     ) -> int:
         sender = record.sender
         sender_handle = _sender_handle(record)
-        waiting = record.direction == "in" and not record.auto and record.status != "unreadable"
+        waiting = _waits(record)
         return messages.add_message(
             self.store,
             {
@@ -692,6 +708,11 @@ def _fields_from_json(data: dict[str, Any]) -> OrderFields:
 def _opens_order(record: Record) -> bool:
     """Whether ``record`` may open an order and a contact: a readable message from a person."""
     return record.direction == "in" and record.status != "unreadable" and not record.auto
+
+
+def _waits(record: Record) -> bool:
+    """Whether ``record`` waits for the maker's answer: a readable message from a person."""
+    return record.direction == "in" and not record.auto and record.status != "unreadable"
 
 
 def _first_line(text: str) -> str:

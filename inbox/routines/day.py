@@ -35,7 +35,27 @@ def collect(shop: Shop, accounts: list[str] | None = None) -> dict[str, Any]:
         "failed": [r.account for r in results if not r.ok],
         "replies_sent": sum(d.status == "sent" for d in sent),
         "indexed": catch_up(shop.store),
+        "backed_up": daily_backup(shop),
     }
+
+
+def daily_backup(shop: Shop) -> bool:
+    """The store backed up by the first collect of the maker's day (collect is the routine every
+    shop schedules). A failure is recorded as a run of its own: the collect itself worked."""
+    from banco.inbox.i18n.catalogs import said
+    from banco.inbox.store.backup import BackupError, backup, latest
+
+    now = shop.clock.now()
+    zone = shop.config.shop.timezone
+    last = latest(shop.home)
+    if last is not None and last.taken.astimezone(zone).date() >= now.astimezone(zone).date():
+        return False
+    try:
+        backup(shop.store, now)
+    except (BackupError, OSError) as e:  # a full or failing disk, a damaged store
+        record_run(shop.store, "backup", now, shop.clock.now(), ok=False, error=said(e))
+        return False
+    return True
 
 
 def frequent_accounts(shop: Shop) -> list[str]:

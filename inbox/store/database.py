@@ -66,6 +66,10 @@ class Store:
             # page cache; in SQLite's default 2 MB, filing it wrote pages out before the commit
             # and inserting a mail took a third longer.
             self.db.execute(f"PRAGMA cache_size = -{CACHE_KB}")
+            if migrations.applied(self.db) and migrations.pending(self.db):
+                from banco.inbox.store.backup import backup  # it builds on this module
+
+                backup(self)  # a store this Banco changes is backed up as it was first
             migrations.apply(self.db)
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path} cannot be opened as a Banco store: {e}") from None

@@ -483,3 +483,47 @@ def with_status(store: Store, status: str) -> list[dict[str, Any]]:
         " where m.status = ? order by m.sent_at",
         [status],
     )
+
+
+class StoredRaw(TypedDict):
+    """A stored message's raw bytes, for reading them again (``banco messages reprocess``)."""
+
+    id: int
+    account: str
+    stream: str
+    external_id: str
+    direction: str
+    status: str
+    raw: bytes
+
+
+def ids_kept_as(
+    store: Store, raw_type: str, *, unreadable: bool = False, account: str | None = None
+) -> list[int]:
+    """The messages kept as ``raw_type`` bytes (only unreadable ones, only one account's)."""
+    rows = store.db.conn.execute(
+        "select id from messages where raw_type = ? and raw is not null"
+        " and (? = 0 or status = 'unreadable') and (? is null or account = ?) order by id",
+        [raw_type, int(unreadable), account, account],
+    ).fetchall()
+    return [int(message_id) for (message_id,) in rows]
+
+
+def stored_raw(store: Store, message_id: int) -> StoredRaw | None:
+    row = store.one(
+        "select id, account, stream, external_id, direction, status, raw from messages"
+        " where id = ?",
+        [message_id],
+    )
+    return cast(StoredRaw | None, row)
+
+
+def drop_attachments(store: Store, message_id: int) -> None:
+    """Forget a message's attachment rows (their files stay: other messages may share them)."""
+    store.db.conn.execute("delete from attachments where message_id = ?", [message_id])
+
+
+def set_waiting(store: Store, message_id: int, waiting: bool) -> None:
+    store.db.conn.execute(
+        "update messages set waiting = ? where id = ?", [int(waiting), message_id]
+    )
