@@ -275,6 +275,9 @@ json_option = click.option(
 limit_option = click.option(
     "--limit", type=click.IntRange(min=1), help=N_("Show at most this many.")
 )
+verbose_option = click.option(
+    "-v", "--verbose", is_flag=True, help=N_("Also log Banco's own details (secrets stay hidden).")
+)
 
 
 def one_line(text: str | None, width: int = 60) -> str:

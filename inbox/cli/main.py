@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from banco.inbox import logs
 from banco.inbox.cli import backup, messages, orders, outbox, routines, shop
 from banco.inbox.cli.app import BancoGroup
 from banco.inbox.clock import SystemClock
@@ -32,6 +33,7 @@ from banco.inbox.shop import default_home
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None) -> None:
     ctx.ensure_object(dict)
+    logs.setup()  # every command: warnings to stderr, secrets hidden; run and -v ask for more
     ctx.obj["home"] = (home or default_home()).expanduser().resolve()
     ctx.obj.setdefault("clock", SystemClock())
 

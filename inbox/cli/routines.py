@@ -10,7 +10,7 @@ import click
 from babel.dates import format_datetime
 
 from banco.config import ConfigError
-from banco.inbox.cli.app import Problem, command, group, open_shop, with_shop
+from banco.inbox.cli.app import Problem, command, group, open_shop, verbose_option, with_shop
 from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext
 from banco.inbox.i18n.money import locale_of
 from banco.inbox.shop import Shop
@@ -19,10 +19,12 @@ from banco.inbox.shop import Shop
 @command(
     "run", help=N_("Run your day: every routine at its time in [schedule], until stopped (Ctrl-C).")
 )
+@verbose_option
 @click.pass_context
-def run_command(ctx: click.Context) -> None:
+def run_command(ctx: click.Context, verbose: bool) -> None:
     import logging
 
+    from banco.inbox import logs
     from banco.inbox.routines import day as routines
     from banco.inbox.store.runs import last_run
     from banco.scheduler.runner import AlreadyRunning, serve
@@ -60,7 +62,7 @@ def run_command(ctx: click.Context) -> None:
     def collect_frequent(current: Shop) -> None:
         routines.collect(current, routines.frequent_accounts(current))
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logs.setup(logging.INFO, verbose)
     page = None
     if shop.config.web["enabled"]:
         from banco.inbox.web import Tls, WebError, start

@@ -19,6 +19,7 @@ from banco.inbox.cli.app import (
     local,
     print_json,
     today,
+    verbose_option,
     with_shop,
 )
 from banco.inbox.collect.ingest import Counts
@@ -79,9 +80,13 @@ def auth(shop: Shop, account: str) -> None:
 
 @command(help=N_("Fetch everything new from every account."))
 @click.option("--account", "accounts", multiple=True, help=N_("Only this account (repeatable)."))
+@verbose_option
 @with_shop
-def collect(shop: Shop, accounts: tuple[str, ...]) -> None:
+def collect(shop: Shop, accounts: tuple[str, ...], verbose: bool) -> None:
+    from banco.inbox import logs
     from banco.inbox.collect.progress import ProgressLine
+
+    logs.setup(verbose=verbose)
     from banco.inbox.collect.sync import collect as run_collect
 
     with ProgressLine() as progress:

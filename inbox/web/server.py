@@ -171,6 +171,7 @@ def _prepare(
         app,
         log_level="warning",
         access_log=False,
+        log_config=None,  # its lines go to Banco's handlers, which hide secrets (inbox/logs.py)
         lifespan="off",
         server_header=False,
         # The client's address and scheme from a trusted proxy's headers; nobody else's.
