@@ -12,6 +12,7 @@ import click
 from banco.connectors import load_registry
 from banco.inbox.cli.app import (
     Problem,
+    WrongValue,
     command,
     group,
     json_option,
@@ -29,6 +30,7 @@ from banco.inbox.orders.pipeline import STATUS_WORDS
 from banco.inbox.routines.digest import render_html, render_text
 from banco.inbox.shop import CONFIG_NAME, Shop
 from banco.inbox.store import queries
+from banco.inbox.store.search_index import NoWords
 
 EXAMPLE_CONFIG = "banco.example.toml"
 
@@ -136,9 +138,10 @@ def collected_line(account: str, c: Counts) -> str:
 @limit_option
 @with_shop
 def search(shop: Shop, query: str, as_json: bool, limit: int | None) -> None:
-    if not query.strip():
-        raise Problem(_('say what to look for, for example: banco search "blue mugs"'))
-    rows = queries.search(shop.store, query, limit)
+    try:
+        rows = queries.search(shop.store, query, limit)
+    except NoWords:  # empty, or only punctuation or emoji
+        raise WrongValue(_('say what to look for, for example: banco search "blue mugs"')) from None
     if as_json:
         print_json(rows)
         return

@@ -494,3 +494,37 @@ def m017_no_indexes_set_aside(db: Database) -> None:
         if name not in built:
             db.execute(sql)
     db.table("set_aside_indexes").drop()
+
+
+@migrations()
+def m018_search_people(db: Database) -> None:
+    """People's own search index: a contact's name and every address and username of theirs, so
+    that a customer's name or address finds her orders and messages (see search_index.py)."""
+    db.execute(
+        "CREATE VIRTUAL TABLE people_fts USING fts5"
+        "(name, handles, tokenize='unicode61 remove_diacritics 2')"
+    )
+    person = (
+        "INSERT INTO people_fts (rowid, name, handles) SELECT c.id, c.name,"
+        " (SELECT group_concat(h.value, ' ')"
+        " FROM handles h WHERE h.contact_id = c.id) FROM contacts c"
+    )
+
+    def learn(contact: str) -> str:
+        # Forget the contact's row and write it again: a deleted contact is simply not written.
+        return f"DELETE FROM people_fts WHERE rowid = {contact}; {person} WHERE c.id = {contact};"
+
+    for name, when, body in (
+        ("contacts_people_ai", "AFTER INSERT ON contacts", learn("new.id")),
+        ("contacts_people_au", "AFTER UPDATE OF name ON contacts", learn("new.id")),
+        ("contacts_people_ad", "AFTER DELETE ON contacts", learn("old.id")),
+        ("handles_people_ai", "AFTER INSERT ON handles", learn("new.contact_id")),
+        ("handles_people_ad", "AFTER DELETE ON handles", learn("old.contact_id")),
+        (
+            "handles_people_au",
+            "AFTER UPDATE OF contact_id, value ON handles",
+            learn("old.contact_id") + " " + learn("new.contact_id"),
+        ),
+    ):
+        db.execute(f'CREATE TRIGGER "{name}" {when} BEGIN {body} END')
+    db.execute(person)  # everyone already known

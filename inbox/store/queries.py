@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, TypedDict, cast
 
 from banco.connectors.base import OWN_NOTE
 from banco.inbox.store.database import Store
 from banco.inbox.store.orders import CLOSED, find_order
 from banco.inbox.store.outbox import reply_on_its_way
-from banco.inbox.store.search_index import catch_up
+from banco.inbox.store.search_index import catch_up, match_expression
 
 MESSAGE_COLUMNS = (
     "m.id, m.account, m.channel, m.direction, m.sent_at, m.sender, m.sender_handle, m.subject,"
@@ -122,27 +123,86 @@ def order_detail(store: Store, ref: str) -> dict[str, Any]:
     return order
 
 
-def search(store: Store, query: str, limit: int | None = None) -> list[dict[str, Any]]:
-    """Messages and orders matching ``query``, best first. Any text is safe: it is quoted."""
-    if not query.strip():
-        return []  # no words, nothing to match (and FTS5 refuses an empty phrase)
+#: where FTS5 marks a matching word in a snippet: control characters, never shown as they are
+MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
+#: the best words around a match in a result's snippet
+SNIPPET = f"'{MARK_OPEN}', '{MARK_CLOSE}', '…', 12"
+
+
+def search(
+    store: Store, query: str, limit: int | None = None, *, snippets: bool = False
+) -> list[dict[str, Any]]:
+    """Orders and messages matching the words of ``query``, best first (bm25), newest first
+    among equals. An order or message also matches through its customer's name or addresses.
+    With ``snippets``, each result's ``snippet`` is its matching text in parts, the odd ones
+    the matching words (the page shows them; a snippet costs, so only a page asks for them).
+    Any text is safe (see search_index.match_expression); one without words raises NoWords."""
+    match = match_expression(query)
     catch_up(store)  # messages stored since the last search are indexed first
-    match = store.db.quote_fts(query)
     cut = f" limit {int(limit)}" if limit is not None else ""
-    messages = store.all(
-        "select 'message' as type, m.id, m.sent_at, m.sender, m.subject, m.channel, o.ref"
-        " from messages_fts f join messages m on m.id = f.rowid"
-        " left join orders o on o.id = m.order_id"
-        f" where messages_fts match ? and m.auto is not ? order by f.rank{cut}",
-        [match, OWN_NOTE],  # a digest names every customer: never a result
-    )
     orders = store.all(
-        "select 'order' as type, o.id, o.ref, o.title, o.status from orders_fts f"
-        f" join orders o on o.id = f.rowid where orders_fts match ? order by f.rank{cut}",
-        [match],
+        _ranked("orders", "o.id, o.ref, o.title, o.status, o.created_at as at, o.contact_id", cut),
+        {"match": match},
     )
-    results = orders + messages
-    return results if limit is None else results[:limit]
+    messages = store.all(
+        _ranked(
+            "messages",
+            "m.id, m.sent_at, m.sender, m.subject, m.channel, o.ref, m.sent_at as at, m.contact_id",
+            cut,
+            " left join orders o on o.id = m.order_id where m.auto is not :own",
+        ),
+        {"match": match, "own": OWN_NOTE},  # a digest names every customer: never a result
+    )
+    results = sorted(orders + messages, key=lambda r: r["at"], reverse=True)
+    results.sort(key=lambda r: r["rank"])  # stable: the newest first among equal ranks
+    results = results if limit is None else results[:limit]
+    if snippets:
+        _add_snippets(store, match, results)
+    return results
+
+
+def _ranked(table: str, columns: str, cut: str, joined: str = "") -> str:
+    """The rows of ``table`` (orders or messages) that match, or whose contact matches, each
+    with its best rank."""
+    alias = table[0]
+    return (
+        "with hits as ("
+        f"  select rowid as id, rank from {table}_fts where {table}_fts match :match"
+        f"  union all select {alias}.id, p.rank from people_fts p"
+        f"   join {table} {alias} on {alias}.contact_id = p.rowid where people_fts match :match),"
+        " best as (select id, min(rank) as rank from hits group by id)"
+        f" select '{table[:-1]}' as type, {columns}, b.rank from best b"
+        f" join {table} {alias} on {alias}.id = b.id{joined} order by b.rank, at desc{cut}"
+    )
+
+
+def _add_snippets(store: Store, match: str, results: list[dict[str, Any]]) -> None:
+    """Each result's own matching words, else its customer's (matched by name or address)."""
+    people = _snippets(store, "people", match, {r["contact_id"] for r in results})
+    for table, kind in (("orders", "order"), ("messages", "message")):
+        ids = {r["id"] for r in results if r["type"] == kind}
+        own = _snippets(store, table, match, ids)
+        for r in results:
+            if r["type"] == kind:
+                r["snippet"] = _parts(own.get(r["id"]) or people.get(r["contact_id"]) or "")
+
+
+def _snippets(store: Store, table: str, match: str, ids: set[int]) -> dict[int, str]:
+    # One pass over the matches, a snippet made only for the rows asked: a prefix query costs
+    # most in gathering its words, which a lookup by rowid would do again for every row.
+    rows = store.db.execute(
+        f"select rowid, snippet({table}_fts, -1, {SNIPPET}) from {table}_fts"
+        f" where {table}_fts match ? and +rowid in (select value from json_each(?))",
+        [match, json.dumps(sorted(i for i in ids if i is not None))],
+    )
+    return dict(rows.fetchall())
+
+
+def _parts(snippet: str) -> list[str]:
+    """A marked snippet in parts, plain and matching in turn (a mark in the text itself only
+    moves the highlight: the parts are text, never markup)."""
+    parts = re.split(f"{MARK_OPEN}(.*?){MARK_CLOSE}", snippet, flags=re.DOTALL)
+    return [part.replace(MARK_OPEN, "").replace(MARK_CLOSE, "") for part in parts]
 
 
 class InboundMessage(TypedDict):

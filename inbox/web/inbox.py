@@ -15,6 +15,7 @@ from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES
 from banco.inbox.replies.session import prepare_session
 from banco.inbox.shop import Shop
 from banco.inbox.store import queries
+from banco.inbox.store.search_index import NoWords
 from banco.inbox.web import safety
 from banco.inbox.web.context import Ctx, NotFound, page
 
@@ -43,8 +44,12 @@ def inbox(ctx: Ctx) -> Response:
     )
     results: list[dict[str, Any]] | None = None
     rows: list[dict[str, Any]] = []
+    no_words = False
     if words:
-        results = queries.search(ctx.shop.store, words, limit=PAGE_SIZE)
+        try:
+            results = queries.search(ctx.shop.store, words, limit=PAGE_SIZE, snippets=True)
+        except NoWords:  # only punctuation or emoji: said on the page
+            results, no_words = [], True
     else:
         rows = queries.list_messages(
             ctx.shop.store,
@@ -70,6 +75,7 @@ def inbox(ctx: Ctx) -> Response:
         title=_("Inbox"),
         words=words,
         results=results,
+        no_words=no_words,
         messages=shown,
         total=len(rows),
         page_number=number,
