@@ -17,6 +17,7 @@ from banco.inbox.clock import iso
 from banco.inbox.collect.ingest import Counts, Ingest
 from banco.inbox.errors import BUG, kind_of
 from banco.inbox.i18n.catalogs import _, said, speaking
+from banco.inbox.logs import redact
 from banco.inbox.shop import Shop
 from banco.inbox.store import accounts, messages
 from banco.inbox.store.accounts import CollectOutcome, failures_in_a_row, save_collect_outcome
@@ -122,7 +123,8 @@ def _collect_account(shop: Shop, name: str, progress: Progress | None) -> Accoun
         finally:
             connector.close()
     except Exception as e:  # every failure is recorded for this account; the others go on
-        result.error_kind, result.error = classify(e)
+        result.error_kind, said_error = classify(e)
+        result.error = redact(said_error)  # what is shown and stored holds no secret
     _record_state(shop, name, attempt, result)
     return result
 

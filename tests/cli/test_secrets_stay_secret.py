@@ -133,6 +133,24 @@ def test_a_hanging_secret_command_is_stopped_and_only_its_account_needs_you(
     assert not helper.exists() or helper.read_text().split(") ")[1].startswith("Z")
 
 
+def test_a_secret_in_an_accounts_error_stays_out_of_the_store(
+    write_shop: Callable[..., Path], run, tmp_path: Path
+) -> None:
+    token = "987654321:AAF" + "x" * 32  # shaped like a bot token: it was never revealed
+    script = tmp_path / "token-helper"  # outside the shop folder, as a password manager is
+    script.write_text(f"#!/bin/sh\necho 'cached token {token} has expired' >&2\nexit 2\n")
+    script.chmod(0o755)
+    home = write_shop(
+        f'\n[[accounts]]\nname = "tg"\nkind = "telegram"\ntoken = {{command = "{script}"}}\n'
+    )
+    result = run("--home", str(home), "collect")
+    assert result.exit_code == 1
+    assert f"tg: failed (needs you): the command '{script}' failed: cached token *** has" in (
+        result.output
+    )
+    assert leaks(home, [token], result.output) == []
+
+
 def test_a_secret_command_that_prints_nothing_or_fails_says_so(tmp_path: Path) -> None:
     with pytest.raises(SecretError, match="the command 'true' printed nothing"):
         Secret("command", "true").reveal()
