@@ -24,7 +24,8 @@ from banco.inbox.errors import is_said
 from banco.inbox.i18n.catalogs import N_, _, current_language, said, speaking
 from banco.inbox.i18n.money import locale_of
 from banco.inbox.i18n.numbers import NumberError
-from banco.inbox.shop import Shop
+from banco.inbox.shop import Shop, default_home
+from banco.inbox.store.database import store_error
 from banco.inbox.store.orders import LARGEST_ID
 
 T = TypeVar("T")
@@ -151,6 +152,8 @@ class BancoGroup(Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as e:
+            # the disk, the folder or the store file refused: said as that, never as a bug
+            e = store_error(e, (ctx.obj or {}).get("home") or default_home()) or e
             if is_said(e):  # needs you, will retry, wrong input: its own sentence
                 raise Problem(said(e)) from None
             if os.environ.get("BANCO_DEBUG"):

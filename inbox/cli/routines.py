@@ -131,12 +131,14 @@ def plan(shop: Shop, as_ics: bool) -> None:
     config = shop.config
     laid_out = build_plan(shop.store, config.plan, config.shop.timezone, shop.clock.now())
     data = plan_ics(laid_out, config.shop.name, config.shop.timezone, lang=config.shop.language)
-    path = write_plan_ics(shop.home, data)
     if as_ics:
         click.echo(data.decode(), nl=False)
-        return
-    click.echo(render_plan_text(laid_out, config.shop.language, config.plan["weeks"]), nl=False)
-    click.echo("\n" + say(config.shop.language, "plan_calendar_file", path=path))
+    else:
+        text = render_plan_text(laid_out, config.shop.language, config.plan["weeks"])
+        click.echo(text, nl=False)
+    path = write_plan_ics(shop.home, data)  # after the plan: a full disk refuses only the file
+    if not as_ics:
+        click.echo("\n" + say(config.shop.language, "plan_calendar_file", path=path))
 
 
 @command(

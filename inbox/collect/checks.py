@@ -1,4 +1,5 @@
-"""``banco check``: is the config right, can every account be reached, does the store hold it all."""
+"""``banco check``: is the config right, is the store whole (SQLite's own checks), can every
+account be reached, does the store hold it all."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from banco.inbox.i18n.money import locale_of
 from banco.inbox.shop import Shop
 from banco.inbox.store.accounts import account_state, save_details
 from banco.inbox.store.copies import stored_count
+from banco.inbox.store.database import damage, damaged
 
 
 def run_checks(shop: Shop, echo: Callable[[str], None], fix: bool = False) -> bool:
@@ -35,6 +37,7 @@ def run_checks(shop: Shop, echo: Callable[[str], None], fix: bool = False) -> bo
                 name=name, reason=reason
             )
         )
+    _check_store(shop, echo)
     ok = True
     for account in config.accounts:
         if not account.enabled:
@@ -61,7 +64,7 @@ def run_checks(shop: Shop, echo: Callable[[str], None], fix: bool = False) -> bo
             ok = False
             continue
         echo(_("✓ {account}: {summary}").format(account=account.name, summary=said(result.summary)))
-        if result.details:
+        if result.details and shop.store.writable:
             details = json.dumps(result.details, ensure_ascii=False)
             save_details(shop.store, account.name, account.kind, details)
         for warning in [*result.warnings, *_quiet_gap(shop, connector)]:
@@ -84,6 +87,16 @@ def run_checks(shop: Shop, echo: Callable[[str], None], fix: bool = False) -> bo
     if not config.accounts:
         echo(_("No accounts yet: add an [[accounts]] block to banco.toml."))
     return ok
+
+
+def _check_store(shop: Shop, echo: Callable[[str], None]) -> None:
+    """Say that the store is whole (SQLite's own checks), and whether it can be written. Raises
+    StoreError, which says what to do, when it cannot be opened or is damaged."""
+    if damage(shop.store):
+        raise damaged(shop.home)
+    echo(_("✓ store {path}: no damage found").format(path=shop.store.path))
+    if shop.store.refused:  # a full disk, a read-only folder: it can be read, not written
+        echo(_("  ! {warning}").format(warning=said(shop.store.refused)))
 
 
 def _quiet_gap(shop: Shop, connector: object) -> list[str]:

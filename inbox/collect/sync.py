@@ -2,6 +2,8 @@
 
 One failing account never stops the others. Its state (last success, last error, how many failures
 in a row, and whether it needs the maker or will retry by itself) is kept in ``account_state``.
+A full disk or a damaged store is no account's failure: it stops the collect (``StoreError``).
+A collect already running stops this one before it starts (``lock``).
 Killing the process at any point loses nothing: the next collect starts from the last saved cursor
 and the store ignores what it already holds.
 """
@@ -15,6 +17,7 @@ from datetime import datetime
 
 from banco.inbox.clock import iso
 from banco.inbox.collect.ingest import Counts, Ingest
+from banco.inbox.collect.lock import collecting
 from banco.inbox.errors import BUG, kind_of
 from banco.inbox.i18n.catalogs import _, said, speaking
 from banco.inbox.logs import redact
@@ -22,6 +25,7 @@ from banco.inbox.shop import Shop
 from banco.inbox.store import accounts, messages
 from banco.inbox.store.accounts import CollectOutcome, failures_in_a_row, save_collect_outcome
 from banco.inbox.store.checkpoint import Checkpointer
+from banco.inbox.store.database import store_error
 from banco.inbox.store.runs import record_run
 
 #: A fetch expecting at least this many more records, and at least as many as the store holds,
@@ -68,7 +72,7 @@ def collect(
 ) -> list[AccountResult]:
     """Collect ``accounts`` (every enabled one by default). What goes wrong is recorded in the
     shop's language, so the Accounts page, the digest and `banco collect` read it in hers."""
-    with speaking(shop.config.shop.language):
+    with speaking(shop.config.shop.language), collecting(shop):
         return _collect(shop, accounts, progress)
 
 
@@ -123,6 +127,8 @@ def _collect_account(shop: Shop, name: str, progress: Progress | None) -> Accoun
         finally:
             connector.close()
     except Exception as e:  # every failure is recorded for this account; the others go on
+        if (refused := store_error(e, shop.home)) is not None:
+            raise refused from None  # the disk or the store, not the account: the collect stops
         result.error_kind, said_error = classify(e)
         result.error = redact(said_error)  # what is shown and stored holds no secret
     _record_state(shop, name, attempt, result)

@@ -1,10 +1,17 @@
-"""Open a shop's store: one SQLite file (WAL, foreign keys on, owner-only) and its attachment folder."""
+"""Open a shop's store: one SQLite file (WAL, foreign keys on, owner-only) and its attachment folder.
+
+A store on a full disk or in a read-only folder still opens for reading (``Store.writable`` is
+then False), so every screen that only reads works; a write there, and anything SQLite or the
+disk refuses, becomes one ``StoreError`` that says why and what to do (``store_error``).
+"""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import sqlite3
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -13,7 +20,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from banco.config.sentence import Sentence
 from banco.inbox.errors import NeedsYou
+from banco.inbox.i18n.catalogs import N_
 from banco.inbox.store.checkpoint import Checkpointer
 from banco.inbox.store.migrations import migrations
 
@@ -32,8 +41,44 @@ CACHE_KB = 4_000
 SaveFile = Callable[[bytes], tuple[str, str]]
 
 
+#: less free space than this on the shop's disk is a full disk: a page of mail is about 2 MB
+NEARLY_FULL = 1 << 20
+
+# The maker's sentences (msgids: ``N_`` marks them for the catalogs, ``said`` says them).
+FULL = N_(
+    "The disk that holds the shop folder {folder} is full: free some space on it, then run the"
+    " command again."
+)
+NOT_WRITTEN = N_(
+    "Banco could not write to the disk that holds the shop folder {folder}: make sure it has"
+    " free space and works, then run the command again."
+)
+READ_ONLY = N_(
+    "The shop folder {folder} is read-only: Banco can show what it holds but not change it."
+    " Make the folder writable for you (or run Banco as the user who owns it), then run the"
+    " command again."
+)
+RESTORE = N_(
+    "The store {path} is damaged. Restore your latest backup with `banco restore {backup}`,"
+    " then run `banco collect` to fetch again what came after it."
+)
+RECOVER = N_(
+    "The store {path} is damaged and there is no backup in {folder}. Copy the shop folder"
+    " somewhere safe first, then save what can still be read with `banco export FOLDER`, or"
+    " with SQLite's own program: sqlite3 {path} .recover | sqlite3 recovered.db"
+)
+NOT_A_STORE = N_("Banco cannot open {path} as its store. Check that it is the banco.db Banco made.")
+#: the disk or the folder refuses writes: the store can still be read
+REFUSED = (FULL, NOT_WRITTEN, READ_ONLY)
+
+
 class StoreError(NeedsYou):
-    """The store file cannot be opened or is not a Banco store."""
+    """The store cannot be opened, written or read: the disk, the folder or the file itself."""
+
+    @property
+    def template(self) -> str:
+        """Which of the sentences above this is."""
+        return str(getattr(self.args[0], "template", self.args[0]))
 
 
 class Store:
@@ -44,40 +89,39 @@ class Store:
         self.path = home / DB_NAME
         self.attachments = home / ATTACHMENTS
         self._home = str(home)
+        #: why the store opened for reading only (a full disk, a read-only folder), or None
+        self.refused: StoreError | None = None
         home.mkdir(parents=True, exist_ok=True)
         _private_file(self.path)
         self.attachments.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(self.attachments, 0o700)
+        _private(self.attachments, 0o700)
         try:
-            # Autocommit at the driver level: a statement outside ``db.atomic()`` commits at once,
-            # and ``atomic()`` opens its own BEGIN, so no implicit transaction is ever left open.
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self.db = Database(conn)
-            # A new store gets 16 KB pages: a stored mail (its text and raw bytes) spans three
-            # pages instead of eleven, each one write to the log. An existing store keeps its own.
-            self.db.execute("PRAGMA page_size = 16384")
-            self.db.enable_wal()
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            # Statement journals (a trigger's insert, a savepoint) in memory, not in a temporary
-            # file: filing a mail wrote every database page it touched a second time to disk.
-            self.db.execute("PRAGMA temp_store = MEMORY")
-            # A page of mail (two megabytes or so) and the index pages it touches fit in 4 MB of
-            # page cache; in SQLite's default 2 MB, filing it wrote pages out before the commit
-            # and inserting a mail took a third longer.
-            self.db.execute(f"PRAGMA cache_size = -{CACHE_KB}")
-            if migrations.applied(self.db) and migrations.pending(self.db):
-                from banco.inbox.store.backup import backup  # it builds on this module
+            self.db = Database(_connect(str(self.path)))
+            try:
+                _set_up(self.db)
+                if migrations.applied(self.db) and migrations.pending(self.db):
+                    from banco.inbox.store.backup import backup  # it builds on this module
 
-                backup(self)  # a store this Banco changes is backed up as it was first
-            migrations.apply(self.db)
+                    backup(self)  # a store this Banco changes is backed up as it was first
+                migrations.apply(self.db)
+            except sqlite3.DatabaseError as e:
+                self.db.close()
+                refused = store_error(e, home) or _not_a_store(self.path)
+                if refused.template not in REFUSED:
+                    raise refused from None
+                self.db = _for_reading(self.path, refused)
+                self.refused = refused
         except sqlite3.DatabaseError as e:
-            raise StoreError(f"{self.path} cannot be opened as a Banco store: {e}") from None
+            raise (store_error(e, home) or _not_a_store(self.path)) from None
         # WAL side files hold the same data: keep them as private as the database.
         for suffix in ("-wal", "-shm"):
             side = self.path.with_name(self.path.name + suffix)
             if side.exists():
-                os.chmod(side, 0o600)
+                _private(side, 0o600)
+
+    @property
+    def writable(self) -> bool:
+        return self.refused is None
 
     def close(self) -> None:
         self.db.close()
@@ -98,6 +142,18 @@ class Store:
             self.db.conn.rollback()
             raise
         self.db.execute("COMMIT")
+
+    @contextmanager
+    def on_the_way(self) -> Iterator[None]:
+        """For a write a screen makes on its way to showing what the store holds (the search
+        index catching up, an order's stage tasks): where the disk or the folder refuses it, it
+        is left undone and the screen shows what is there. Outside a transaction only."""
+        try:
+            yield
+        except sqlite3.DatabaseError as e:
+            refused = store_error(e, self.home)
+            if refused is None or refused.template not in REFUSED:
+                raise
 
     @contextmanager
     def long_run(self) -> Iterator[Checkpointer]:
@@ -177,6 +233,137 @@ class Store:
         return cursor.lastrowid
 
 
+def _connect(path: str, **query: str) -> sqlite3.Connection:
+    # Autocommit at the driver level: a statement outside ``db.atomic()`` commits at once,
+    # and ``atomic()`` opens its own BEGIN, so no implicit transaction is ever left open.
+    args = "&".join(f"{k}={v}" for k, v in query.items())
+    return sqlite3.connect(
+        f"file:{urllib.parse.quote(path)}{'?' + args if args else ''}",
+        timeout=30,
+        isolation_level=None,
+        uri=True,
+    )
+
+
+def _set_up(db: Database) -> None:
+    # A new store gets 16 KB pages: a stored mail (its text and raw bytes) spans three
+    # pages instead of eleven, each one write to the log. An existing store keeps its own.
+    db.execute("PRAGMA page_size = 16384")
+    db.enable_wal()
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA synchronous = NORMAL")
+    # Statement journals (a trigger's insert, a savepoint) in memory, not in a temporary
+    # file: filing a mail wrote every database page it touched a second time to disk.
+    db.execute("PRAGMA temp_store = MEMORY")
+    # A page of mail (two megabytes or so) and the index pages it touches fit in 4 MB of
+    # page cache; in SQLite's default 2 MB, filing it wrote pages out before the commit
+    # and inserting a mail took a third longer.
+    db.execute(f"PRAGMA cache_size = -{CACHE_KB}")
+
+
+def _for_reading(path: Path, refused: StoreError) -> Database:
+    """The store opened for reading where it cannot be written, or ``refused`` raised.
+
+    A WAL store needs its shared-memory file (``-shm``) even to be read. On a full disk that
+    file cannot grow: in exclusive locking mode SQLite keeps that index in its own memory
+    instead (nobody else can have the store open then, or the file would exist at its size).
+    In a read-only folder neither side file can be made: with the side files left by a crash
+    SQLite reads read-only (``mode=ro``), and without them the file is all there is
+    (``immutable``: nobody can be writing to a read-only folder)."""
+    for query, pragmas in (
+        ({}, ["PRAGMA locking_mode = EXCLUSIVE"]),
+        ({"mode": "ro"}, []),
+        ({"immutable": "1"}, []),
+    ):
+        conn = _connect(str(path), **query)
+        try:
+            for pragma in pragmas:
+                conn.execute(pragma)
+            conn.execute("select count(*) from sqlite_master").fetchone()
+            db = Database(conn)
+            if migrations.pending(db):  # this Banco needs a newer schema: it must write
+                conn.close()
+                break
+        except sqlite3.DatabaseError:
+            conn.close()
+            continue
+        db.execute("PRAGMA foreign_keys = ON")
+        return db
+    raise refused
+
+
+def store_error(error: BaseException, home: Path) -> StoreError | None:
+    """``error`` said as the store's problem (a full disk, a read-only folder, a damaged file),
+    or None when it is not the store's."""
+    if isinstance(error, StoreError):
+        return error
+    folder = str(home)
+    code = getattr(error, "sqlite_errorname", "") if isinstance(error, sqlite3.Error) else ""
+    number = error.errno if isinstance(error, OSError) else None
+    if code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return damaged(home)
+    if code.startswith("SQLITE_FULL") or number in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return StoreError(Sentence(FULL, folder=folder))
+    ours = isinstance(error, OSError) and str(error.filename or "").startswith(folder)
+    if not (code.startswith(("SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN")) or ours):
+        return None
+    if _nearly_full(home):
+        return StoreError(Sentence(FULL, folder=folder))
+    if not _writable(home) or code.startswith("SQLITE_READONLY"):
+        return StoreError(Sentence(READ_ONLY, folder=folder))
+    return StoreError(Sentence(NOT_WRITTEN, folder=folder))
+
+
+def damaged(home: Path) -> StoreError:
+    """The store in ``home`` is damaged: which backup to restore, or how to save what is left."""
+    from banco.inbox.store.backup import BACKUPS, latest  # backups are made of this module's Store
+
+    path = str(home / DB_NAME)
+    found = latest(home)
+    if found is not None:
+        return StoreError(Sentence(RESTORE, path=path, backup=str(found.path)))
+    return StoreError(Sentence(RECOVER, path=path, folder=str(home / BACKUPS)))
+
+
+def damage(store: Store) -> bool:
+    """Whether SQLite's own checks find the store damaged: its pages and indexes (``PRAGMA
+    quick_check``), and each full-text index's own structure. A store open for reading only
+    gets the first (the second is an insert, which changes nothing)."""
+    conn = store.db.conn
+    try:
+        if [row[0] for row in conn.execute("PRAGMA quick_check")] != ["ok"]:
+            return True
+        if store.writable:
+            for (table,) in conn.execute(
+                "select name from sqlite_master where sql like 'CREATE VIRTUAL TABLE%fts5%'"
+            ).fetchall():
+                # rank 0: the index's own structure. Against its text (rank 1) it would fail
+                # for every message stored and not yet indexed (search_index.catch_up).
+                conn.execute(f"insert into {table} ({table}, rank) values ('integrity-check', 0)")
+    except sqlite3.DatabaseError as e:
+        if store_error(e, store.home) is None:
+            raise
+        return getattr(e, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+    return False
+
+
+def _not_a_store(path: Path) -> StoreError:
+    return StoreError(Sentence(NOT_A_STORE, path=str(path)))
+
+
+def _nearly_full(home: Path) -> bool:
+    try:
+        disk = os.statvfs(home)
+    except OSError:
+        return False
+    return disk.f_bavail * disk.f_frsize < NEARLY_FULL
+
+
+def _writable(home: Path) -> bool:
+    db = home / DB_NAME
+    return os.access(home, os.W_OK) and (not db.exists() or os.access(db, os.W_OK))
+
+
 def _file_name(data: bytes) -> tuple[str, str]:
     """(SHA-256 of ``data``, where the store keeps it relative to the home)."""
     digest = hashlib.sha256(data).hexdigest()
@@ -197,4 +384,11 @@ def _private_file(path: Path) -> None:
     """Create ``path`` readable by its owner only (or tighten an existing one)."""
     if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-    os.chmod(path, 0o600)
+    _private(path, 0o600)
+
+
+def _private(path: Path, mode: int) -> None:
+    """Give ``path`` ``mode``, touching it only when it differs: a read-only folder refuses
+    even a chmod that changes nothing."""
+    if path.stat().st_mode & 0o777 != mode:
+        os.chmod(path, mode)

@@ -138,7 +138,8 @@ def search(
     the matching words (the page shows them; a snippet costs, so only a page asks for them).
     Any text is safe (see search_index.match_expression); one without words raises NoWords."""
     match = match_expression(query)
-    catch_up(store)  # messages stored since the last search are indexed first
+    with store.on_the_way():  # a full disk searches what is indexed already
+        catch_up(store)  # messages stored since the last search are indexed first
     cut = f" limit {int(limit)}" if limit is not None else ""
     orders = store.all(
         _ranked("orders", "o.id, o.ref, o.title, o.status, o.created_at as at, o.contact_id", cut),
