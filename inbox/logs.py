@@ -13,7 +13,8 @@ The HTTP and API libraries log every request's URL at INFO (Telegram's carries t
 their loggers stay at WARNING whatever the level. uvicorn's loggers reach the root handler too
 (the page sets up no handler of its own) and its access log is off.
 
-It sits beside ``shop.py`` rather than in ``cli``: any room may log, the command sets it up.
+``redact`` also hides secrets in what is stored: an account's error (``collect.sync``). This module
+sits beside ``shop.py`` rather than in ``cli`` for that: any room may use it, the command sets it up.
 """
 
 from __future__ import annotations
