@@ -309,7 +309,8 @@ def store_error(error: BaseException, home: Path) -> StoreError | None:
         return None
     if _nearly_full(home):
         return StoreError(Sentence(FULL, folder=folder))
-    if not _writable(home) or code.startswith("SQLITE_READONLY"):
+    refused = number in (errno.EROFS, errno.EACCES, errno.EPERM)
+    if refused or not _writable(home) or code.startswith("SQLITE_READONLY"):
         return StoreError(Sentence(READ_ONLY, folder=folder))
     return StoreError(Sentence(NOT_WRITTEN, folder=folder))
 

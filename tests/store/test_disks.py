@@ -170,7 +170,9 @@ def read_only(tmp_path: Path) -> Iterator[Callable[[Path], None]]:
     def make(folder: Path) -> None:
         made.append(folder)
         if os.getuid() != 0:
-            folder.chmod(0o500)
+            for inside in [folder, *folder.rglob("*")]:
+                if inside.is_dir():
+                    inside.chmod(0o500)
             return
         subprocess.run(["mount", "--bind", str(folder), str(folder)], check=True)
         subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)], check=True)
@@ -179,7 +181,9 @@ def read_only(tmp_path: Path) -> Iterator[Callable[[Path], None]]:
     for folder in made:
         if os.getuid() == 0:
             subprocess.run(["umount", "-l", str(folder)], check=True)
-        folder.chmod(0o700)
+        for inside in [folder, *folder.rglob("*")]:
+            if inside.is_dir():
+                inside.chmod(0o700)
 
 
 def test_a_read_only_shop_folder_shows_everything_and_says_why_it_cannot_collect(
@@ -202,6 +206,20 @@ def test_a_read_only_shop_folder_shows_everything_and_says_why_it_cannot_collect
     assert said_once(banco(home, "plan"), str(home)) == line
     with sqlite3.connect(f"file:{home / 'banco.db'}?immutable=1", uri=True) as db:
         assert db.execute("select count(*) from messages").fetchone() == (40,)
+
+
+def test_attachments_that_cannot_be_kept_stop_the_collect_and_fail_no_account(
+    tmp_path: Path, read_only: Callable[[Path], None]
+) -> None:
+    mail = MaildirSource(tmp_path / "Maildir", 10)
+    home = make_shop(tmp_path / "shop", mail.root)
+    assert banco(home, "collect").returncode == 0
+    mail.add(20)  # two of them with an attachment
+    read_only(home / "attachments")
+
+    said_once(banco(home, "collect"), str(home), "read-only")
+    assert failures(home) == [("mail", 0)]
+    assert stored(home) == 10  # the page that holds an attachment is filed again next time
 
 
 def damage_middle(home: Path) -> None:
