@@ -174,6 +174,18 @@ def test_merging_contacts_keeps_the_people_index_right(store: Store) -> None:
     assert people_index_is_sound(store)
 
 
+def test_filing_notes_who_changed_and_a_search_indexes_them(store: Store) -> None:
+    file(store, mail(1, "un vaso", name="anna@example.com", address="anna@example.com"))
+    assert store.scalar("select count(*) from people_stale") == 1  # not indexed while filing
+    assert store.scalar("select count(*) from people_fts") == 0
+    assert [r["type"] for r in search(store, "anna@example.com")][:1] == ["order"]
+    assert store.scalar("select count(*) from people_stale") == 0
+    contact = store.scalar("select id from contacts")
+    store.db.execute("update contacts set name = 'Anna Verdi' where id = ?", [contact])
+    assert {r["type"] for r in search(store, "verdi")} == {"order", "message"}
+    assert people_index_is_sound(store)
+
+
 def test_the_migration_indexes_the_people_of_an_existing_store(tmp_path: Path) -> None:
     db = Database(tmp_path / "old.db")
     migrations.apply(db, stop_before="m018_search_people")
