@@ -1,5 +1,5 @@
 """What every command of ``banco`` shares: its errors as plain lines, the shop it opens, the
-maker's language and times, the --json and --limit options.
+maker's language and times, the --json option (a listing's bounds: listing.py).
 
 Every command speaks the maker's language (``shop.languages[0]``) once its shop is open; before
 that (``banco init``, a broken banco.toml) the computer's language when Banco speaks it, else
@@ -274,9 +274,6 @@ def _json_default(value: Any) -> Any:
 
 json_option = click.option(
     "--json", "as_json", is_flag=True, help=N_("Print every matching row as JSON.")
-)
-limit_option = click.option(
-    "--limit", type=click.IntRange(min=1), help=N_("Show at most this many.")
 )
 verbose_option = click.option(
     "-v", "--verbose", is_flag=True, help=N_("Also log Banco's own details (secrets stay hidden).")

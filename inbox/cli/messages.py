@@ -14,13 +14,13 @@ from banco.inbox.cli.app import (
     command,
     group,
     json_option,
-    limit_option,
     local,
     one_line,
     open_shop,
     print_json,
     with_shop,
 )
+from banco.inbox.cli.listing import echo_more, listing_options, rows_asked
 from banco.inbox.cli.outbox import delivery_line
 from banco.inbox.clock import iso
 from banco.inbox.i18n.catalogs import N_, _
@@ -33,7 +33,10 @@ MESSAGE_ID = RowId(NO_MESSAGE)
 
 @group(
     invoke_without_command=True,
-    help=N_("List messages, oldest first. `banco messages show ID` shows one."),
+    help=N_(
+        "List messages, newest first (with --waiting, the one waiting longest first)."
+        " `banco messages show ID` shows one."
+    ),
 )
 @click.option("--waiting", is_flag=True, help=N_("Only messages waiting for your reply."))
 @click.option(
@@ -45,7 +48,7 @@ MESSAGE_ID = RowId(NO_MESSAGE)
 @click.option("--account", help=N_("Only this account."))
 @click.option("--order", "order_ref", help=N_("Only messages of this order (e.g. B-0042)."))
 @json_option
-@limit_option
+@listing_options
 @click.pass_context
 def messages(
     ctx: click.Context,
@@ -56,18 +59,24 @@ def messages(
     order_ref: str | None,
     as_json: bool,
     limit: int | None,
+    show_all: bool,
 ) -> None:
     if ctx.invoked_subcommand:
         return
     shop = open_shop(ctx)
+    filters: dict[str, Any] = {
+        "waiting": waiting,
+        "unreadable": unreadable,
+        "channel": channel,
+        "account": account,
+        "order": order_ref,
+    }
+    asked = rows_asked(limit, show_all, as_json)
     rows = queries.list_messages(
         shop.store,
-        waiting=waiting,
-        unreadable=unreadable,
-        channel=channel,
-        account=account,
-        order=order_ref,
-        limit=limit,
+        **filters,
+        limit=asked,
+        newest_first=not waiting,  # what waits longest is the first to answer
     )
     if as_json:
         print_json(rows)
@@ -83,6 +92,7 @@ def messages(
         )
     if not rows:
         click.echo(_("No messages match."))
+    echo_more(rows, asked, lambda: queries.count_messages(shop.store, **filters))
 
 
 def _flag(word: str | None) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from babel.numbers import format_decimal
@@ -16,13 +16,13 @@ from banco.inbox.cli.app import (
     day_text,
     group,
     json_option,
-    limit_option,
     local,
     open_shop,
     print_json,
     typed_value,
     with_shop,
 )
+from banco.inbox.cli.listing import echo_more, first, limit_option, listing_options, rows_asked
 from banco.inbox.cli.messages import MESSAGE_ID
 from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext
 from banco.inbox.i18n.money import format_money, locale_of, parse_amount
@@ -33,25 +33,33 @@ from banco.inbox.shop import Shop
 from banco.inbox.store import queries
 from banco.inbox.store.tasks import mark_done, open_tasks
 
+if TYPE_CHECKING:
+    from banco.inbox.orders.status import OrderState
+
 
 @group(
-    invoke_without_command=True, help=N_("List open orders. Subcommands show one and change it.")
+    invoke_without_command=True,
+    help=N_("List open orders, newest first. Subcommands show one and change it."),
 )
 @click.option("--status", type=click.Choice(STATUSES), help=N_("Only orders in this status."))
 @click.option(
-    "--all", "include_closed", is_flag=True, help=N_("Include completed, lost and cancelled.")
+    "--all",
+    "show_all",
+    is_flag=True,
+    help=N_("Every order, however many: completed, lost and cancelled too."),
 )
 @json_option
 @limit_option
 @click.pass_context
 def orders(
-    ctx: click.Context, status: str | None, include_closed: bool, as_json: bool, limit: int | None
+    ctx: click.Context, status: str | None, show_all: bool, as_json: bool, limit: int | None
 ) -> None:
     if ctx.invoked_subcommand:
         return
     shop = open_shop(ctx)
+    asked = rows_asked(limit, show_all, as_json)
     rows = queries.list_orders(
-        shop.store, status=status, include_closed=include_closed, limit=limit
+        shop.store, status=status, include_closed=show_all, limit=asked, newest_first=True
     )
     if as_json:
         print_json(rows)
@@ -66,6 +74,11 @@ def orders(
         )
     if not rows:
         click.echo(_("No orders match."))
+    echo_more(
+        rows,
+        asked,
+        lambda: queries.count_orders(shop.store, status=status, include_closed=show_all),
+    )
 
 
 def due_text(deadline: str | None) -> str:
@@ -216,12 +229,15 @@ def order_link(shop: Shop, message_id: int) -> None:
     help=N_("Open tasks of open orders, the ones due first. `banco tasks done ID` ticks one off."),
 )
 @json_option
+@listing_options
 @click.pass_context
-def tasks(ctx: click.Context, as_json: bool) -> None:
+def tasks(ctx: click.Context, as_json: bool, limit: int | None, show_all: bool) -> None:
     if ctx.invoked_subcommand:
         return
     shop = open_shop(ctx)
-    rows = open_tasks(shop.store)
+    every = open_tasks(shop.store)
+    asked = rows_asked(limit, show_all, as_json)
+    rows = first(every, asked)
     if as_json:
         print_json(rows)
         return
@@ -230,6 +246,7 @@ def tasks(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{t['id']:>5}  {t['ref']}  {t['title']}{due}")
     if not rows:
         click.echo(_("No open tasks."))
+    echo_more(rows, asked, lambda: len(every))
 
 
 NO_TASK = N_("no open task {id}; `banco tasks` lists them")
@@ -244,15 +261,23 @@ def task_done(shop: Shop, task_id: int) -> None:
     click.echo(_("Task {id} done.").format(id=task_id))
 
 
-@command(help=N_("Every open order: what is next, who is waiting on whom and since when."))
+@command(
+    help=N_(
+        "Every open order: what is next, who is waiting on whom and since when;"
+        " the customers waiting longest for you first."
+    )
+)
 @json_option
+@listing_options
 @with_shop
-def status(shop: Shop, as_json: bool) -> None:
+def status(shop: Shop, as_json: bool, limit: int | None, show_all: bool) -> None:
     from dataclasses import asdict
 
     from banco.inbox.orders.status import check_orders
 
-    states = check_orders(shop, shop.clock.now())
+    every = sorted(check_orders(shop, shop.clock.now()), key=_urgency)
+    asked = rows_asked(limit, show_all, as_json)
+    states = first(every, asked)
     if as_json:
         print_json([asdict(s) for s in states])
         return
@@ -269,6 +294,12 @@ def status(shop: Shop, as_json: bool) -> None:
             click.echo("        " + _("overdue: {task}").format(task=title))
     if not states:
         click.echo(_("No open orders."))
+    echo_more(states, asked, lambda: len(every))
+
+
+def _urgency(state: OrderState) -> tuple[bool, str]:
+    """Customers waiting for her first, the longest waiting first; then the rest, oldest first."""
+    return state.waiting_on != "us", state.since or ""
 
 
 #: who an open order waits on

@@ -17,6 +17,7 @@ from banco.inbox.cli.app import (
     print_json,
     with_shop,
 )
+from banco.inbox.cli.listing import echo_more, first, limit_option, rows_asked
 from banco.inbox.i18n.catalogs import N_, _
 from banco.inbox.shop import Shop
 from banco.inbox.store.outbox import listed_replies
@@ -51,18 +52,27 @@ DELIVERY_WORDS = {
 
 
 @group(
-    invoke_without_command=True, help=N_("Replies waiting to go out, and what happened to them.")
+    invoke_without_command=True,
+    help=N_("Replies waiting to go out, and what happened to them, in the order written."),
 )
 @json_option
-@click.option("--all", "include_sent", is_flag=True, help=N_("Include sent and cancelled replies."))
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help=N_("Every reply, however many: sent and cancelled ones too."),
+)
+@limit_option
 @click.pass_context
-def outbox(ctx: click.Context, as_json: bool, include_sent: bool) -> None:
+def outbox(ctx: click.Context, as_json: bool, show_all: bool, limit: int | None) -> None:
     if ctx.invoked_subcommand:
         return
     from banco.inbox.replies.outbox import state_words
 
     shop = open_shop(ctx)
-    rows = listed_replies(shop.store, include_done=include_sent)
+    every = listed_replies(shop.store, include_done=show_all)
+    asked = rows_asked(limit, show_all, as_json)
+    rows = first(every, asked)
     if as_json:
         print_json(rows)
         return
@@ -75,7 +85,7 @@ def outbox(ctx: click.Context, as_json: bool, include_sent: bool) -> None:
             f"{r['id']:>5} {state:<26} {r['account']} -> {to}: {one_line(r['text'], 50)}"
             + (f"  ({r['error']})" if r["error"] else "")
         )
-    if any(r["status"] == "may_have_been_sent" for r in rows):
+    if any(r["status"] == "may_have_been_sent" for r in every):
         click.echo(
             _(
                 "A reply that may have been sent is never sent again by itself: look at the chat"
@@ -85,6 +95,7 @@ def outbox(ctx: click.Context, as_json: bool, include_sent: bool) -> None:
         )
     if not rows:
         click.echo(_("The outbox is empty."))
+    echo_more(rows, asked, lambda: len(every))
 
 
 @outbox.command("send", help=N_("Send every queued reply now."))

@@ -16,13 +16,13 @@ from banco.inbox.cli.app import (
     command,
     group,
     json_option,
-    limit_option,
     local,
     print_json,
     today,
     verbose_option,
     with_shop,
 )
+from banco.inbox.cli.listing import echo_more, first, listing_options, rows_asked
 from banco.inbox.collect.ingest import Counts
 from banco.inbox.errors import BUG, NEEDS_YOU, WILL_RETRY
 from banco.inbox.i18n.catalogs import N_, SUPPORTED, _, ngettext
@@ -132,16 +132,23 @@ def collected_line(account: str, c: Counts) -> str:
     return f"{account}: " + ", ".join(parts)
 
 
-@command(help=N_("Search every message and order (words, names, references)."))
+@command(
+    help=N_(
+        "Search every message and order (words, names, references), the best matches first,"
+        " the newest first among equals."
+    )
+)
 @click.argument("query")
 @json_option
-@limit_option
+@listing_options
 @with_shop
-def search(shop: Shop, query: str, as_json: bool, limit: int | None) -> None:
+def search(shop: Shop, query: str, as_json: bool, limit: int | None, show_all: bool) -> None:
+    asked = rows_asked(limit, show_all, as_json)
     try:
-        rows = queries.search(shop.store, query, limit)
+        every = queries.search(shop.store, query)
     except NoWords:  # empty, or only punctuation or emoji
         raise WrongValue(_('say what to look for, for example: banco search "blue mugs"')) from None
+    rows = first(every, asked)
     if as_json:
         print_json(rows)
         return
@@ -157,6 +164,7 @@ def search(shop: Shop, query: str, as_json: bool, limit: int | None) -> None:
             )
     if not rows:
         click.echo(_('Nothing found for "{query}".').format(query=query))
+    echo_more(rows, asked, lambda: len(every))
 
 
 @command(

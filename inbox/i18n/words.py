@@ -57,6 +57,7 @@ WORDS: dict[str, str] = {
     "no_order": N_("no order"),
     "unknown_sender": N_("unknown sender"),
     "ago": N_("{age} ago"),
+    "more": N_("and {n} more: {where}"),
     "plan_title": N_("Plan from {start} to {end}"),
     "plan_day_off": N_("day off"),
     "plan_day_over": N_("working day over"),

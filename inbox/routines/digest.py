@@ -1,5 +1,10 @@
 """The daily digest: what came in, who is waiting, what is due, and what went wrong.
 
+It reads in a minute however busy the shop: what needs the maker today comes first (the messages
+waiting longest, deadlines passed or at risk, failing accounts, replies that may have been
+sent), then the new orders and the day's work, then the rest; each section names its true count
+and shows its first ``SECTION_ROWS`` rows, then "and 40 more: banco messages --waiting".
+
 ``build_digest`` gathers the facts from the store, ``add_outbox`` the replies the maker must decide
 about (they may have been sent) and those going out today; ``render_text`` and
 ``render_html`` say them in the maker's language. The routine that delivers it by email and
@@ -30,6 +35,8 @@ if TYPE_CHECKING:
     from banco.inbox.shop import Shop
 
 TEMPLATES = Path(__file__).parent / "templates"
+#: the rows a section of the digest shows; its heading counts them all
+SECTION_ROWS = 10
 
 
 @dataclass
@@ -156,7 +163,14 @@ def _environment(lang: str, digest: Digest, today: date) -> jinja2.Environment:
         text = " ".join((row.get("subject") or row["text"] or "").split())
         return text[:70] + ("…" if len(text) > 70 else "")
 
+    def more_line(rows: list[Any], where: str) -> str:
+        """ "  and 40 more: banco messages --waiting" and its line end, when a section is cut."""
+        left = len(rows) - SECTION_ROWS
+        return f"  {say(lang, 'more', n=left, where=where)}\n" if left > 0 else ""
+
     env.globals.update(
+        cap=SECTION_ROWS,
+        more_line=more_line,
         say=lambda key, **kw: say(lang, key, **kw),
         age=age,
         until=until,

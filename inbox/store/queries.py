@@ -27,9 +27,46 @@ def list_messages(
     account: str | None = None,
     order: str | None = None,
     limit: int | None = None,
+    offset: int = 0,
+    newest_first: bool = False,
 ) -> list[dict[str, Any]]:
+    """Messages matching the filters, oldest first (``newest_first``: newest first), the
+    ``limit`` of them after the first ``offset``; ``count_messages`` counts them all."""
+    where, params = _message_filter(store, waiting, unreadable, channel, account, order)
+    way = "desc" if newest_first else ""
+    sql = (
+        f"select {MESSAGE_COLUMNS} from messages m left join orders o on o.id = m.order_id"
+        f" where {where} order by m.sent_at {way}, m.id {way}{_page(limit, offset)}"
+    )
+    return store.all(sql, params)
+
+
+def count_messages(
+    store: Store,
+    *,
+    waiting: bool = False,
+    unreadable: bool = False,
+    channel: str | None = None,
+    account: str | None = None,
+    order: str | None = None,
+) -> int:
+    """How many messages ``list_messages`` would list with the same filters and no limit."""
+    where, params = _message_filter(store, waiting, unreadable, channel, account, order)
+    count: int = store.scalar(f"select count(*) from messages m where {where}", params)
+    return count
+
+
+def _message_filter(
+    store: Store,
+    waiting: bool,
+    unreadable: bool,
+    channel: str | None,
+    account: str | None,
+    order: str | None,
+) -> tuple[str, list[Any]]:
     # Banco's own notes found in the mailbox (a digest a day) would only crowd the list
-    where, params = ["m.auto is not ?"], [OWN_NOTE]
+    where: list[str] = ["m.auto is not ?"]
+    params: list[Any] = [OWN_NOTE]
     if waiting:
         where.append("m.waiting = 1")
     if unreadable:
@@ -43,13 +80,12 @@ def list_messages(
     if order:
         where.append("m.order_id = ?")
         params.append(find_order(store, order)["id"])
-    sql = (
-        f"select {MESSAGE_COLUMNS} from messages m left join orders o on o.id = m.order_id"
-        f" where {' and '.join(where)} order by m.sent_at, m.id"
-    )
-    if limit is not None:
-        sql += f" limit {int(limit)}"
-    return store.all(sql, params)
+    return " and ".join(where), params
+
+
+def _page(limit: int | None, offset: int) -> str:
+    """The SQL that keeps ``limit`` rows after the first ``offset`` (every row when None)."""
+    return f" limit {int(limit) if limit is not None else -1} offset {int(offset)}"
 
 
 def get_message(store: Store, message_id: int) -> dict[str, Any] | None:
@@ -72,25 +108,38 @@ def list_orders(
     status: str | None = None,
     include_closed: bool = False,
     limit: int | None = None,
+    offset: int = 0,
+    newest_first: bool = False,
 ) -> list[dict[str, Any]]:
-    where, params = ["1 = 1"], []
-    if status:
-        where.append("o.status = ?")
-        params.append(status)
-    elif not include_closed:
-        where.append(f"o.status not in ({','.join('?' * len(CLOSED))})")
-        params.extend(CLOSED)
+    """Orders in ``status`` (else the open ones, every one with ``include_closed``), oldest
+    first (``newest_first``: newest first), the ``limit`` of them after the first ``offset``;
+    ``count_orders`` counts them all."""
+    where, params = _order_filter(status, include_closed)
+    way = "desc" if newest_first else ""
     sql = (
         "select o.id, o.ref, o.status, o.title, o.deadline, o.quantity, o.price, o.estimated_hours,"
         " o.payment, o.created_at, o.updated_at, c.name as contact,"
         " (select count(*) from messages m where m.order_id = o.id) as messages,"
         " (select count(*) from messages m where m.order_id = o.id and m.waiting = 1) as waiting"
         " from orders o left join contacts c on c.id = o.contact_id"
-        f" where {' and '.join(where)} order by o.id"
+        f" where {where} order by o.id {way}{_page(limit, offset)}"
     )
-    if limit is not None:
-        sql += f" limit {int(limit)}"
     return store.all(sql, params)
+
+
+def count_orders(store: Store, *, status: str | None = None, include_closed: bool = False) -> int:
+    """How many orders ``list_orders`` would list with the same filters and no limit."""
+    where, params = _order_filter(status, include_closed)
+    count: int = store.scalar(f"select count(*) from orders o where {where}", params)
+    return count
+
+
+def _order_filter(status: str | None, include_closed: bool) -> tuple[str, list[Any]]:
+    if status:
+        return "o.status = ?", [status]
+    if include_closed:
+        return "1 = 1", []
+    return f"o.status not in ({','.join('?' * len(CLOSED))})", list(CLOSED)
 
 
 def order_detail(store: Store, ref: str) -> dict[str, Any]:
