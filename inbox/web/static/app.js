@@ -51,6 +51,9 @@
       const count = zone.querySelector("[data-count]");
       const cards = zone.querySelector(".cards");
       if (count && cards) count.textContent = String(cards.children.length);
+      // the phone's column picker says the same count
+      const shown = board.ownerDocument.querySelector(`[data-count-of="${zone.dataset.drop}"]`);
+      if (shown && count) shown.textContent = count.textContent;
     });
   }
 
