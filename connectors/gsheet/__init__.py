@@ -191,12 +191,7 @@ class GsheetConnector:
     # Reading ---------------------------------------------------------------------------------
     def _read(self) -> Sheet:
         key = spreadsheet_key(self.name, self.spreadsheet)
-        check_api_url(self.name, self.api_url)
-        if self.timeout <= 0:
-            raise NeedsUser(
-                'The timeout_seconds of "{name}" in banco.toml should be more than 0, such as 30.',
-                name=self.name,
-            )
+        check_api_url(self.name, self.api_url)  # timeout_seconds: ranged when banco.toml loads
         sign_in = self._signed_in()
         where = Where(self.name, key, sign_in.service_account)
         with google_errors(where):
