@@ -26,6 +26,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from banco.config import ROUTINES, Config
+from banco.config.sentence import Sentence
 
 from .lock import ShopLock
 from .slots import SlotTrigger, next_fire, previous_fire
@@ -124,7 +125,11 @@ def serve(
     holder = lock.acquire()
     if holder is not None:
         raise AlreadyRunning(
-            f"Banco is already running for {home} (process {holder}); stop it first"
+            Sentence(
+                "Banco is already running for {home} (process {holder}); stop it first",
+                home=home,
+                holder=holder,
+            )
         )
     stop = threading.Event()
 
@@ -145,7 +150,7 @@ def serve(
                 name=f"{routine} (catching up)",
             )
         scheduler.resume()
-        ready(f"Banco is running for {home}. Stop it with Ctrl-C.")
+        ready(Sentence("Banco is running for {home}. Stop it with Ctrl-C.", home=home))
         while not stop.wait(timeout=3600):
             pass
     finally:

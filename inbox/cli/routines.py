@@ -11,7 +11,7 @@ from babel.dates import format_datetime
 
 from banco.config import ConfigError
 from banco.inbox.cli.app import Problem, command, group, open_shop, verbose_option, with_shop
-from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext
+from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext, said
 from banco.inbox.i18n.money import locale_of
 from banco.inbox.shop import Shop
 
@@ -95,10 +95,10 @@ def run_command(ctx: click.Context, verbose: bool) -> None:
             if routines.frequent_accounts(shop)
             else None,
             every_minute=with_fresh(routines.each_minute),
-            ready=click.echo,
+            ready=lambda text: click.echo(said(text)),
         )
     except AlreadyRunning as e:
-        raise Problem(str(e)) from None
+        raise Problem(said(e)) from None
     finally:
         if page is not None:
             page.stop()

@@ -199,3 +199,33 @@ def test_schedule_and_service_install(write_shop, run, tmp_path: Path, monkeypat
     text = unit.read_text()
     assert f"-m banco.inbox --home {home} run" in text and "Restart=on-failure" in text
     assert "systemctl --user enable --now" in installed.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "running", "already"),
+    [
+        ("it", "Banco è in funzione per", "Banco è già in funzione per"),
+        ("fr", "Banco tourne pour", "Banco tourne déjà pour"),
+    ],
+)
+def test_banco_run_speaks_her_language(write_shop, lang: str, running: str, already: str) -> None:
+    from conftest import SHOP_HEADER
+
+    home = write_shop(header=SHOP_HEADER.replace('languages = ["en"]', f'languages = ["{lang}"]'))
+    first = subprocess.Popen(
+        [*BANCO, "--home", str(home), "run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert first.stdout is not None
+        line = first.stdout.readline()  # blocks until Banco says it is running
+        second = subprocess.run(
+            [*BANCO, "--home", str(home), "run"], capture_output=True, text=True, timeout=60
+        )
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=60)
+    assert line.startswith(running), line
+    assert second.returncode == 1 and already in second.stderr, second.stderr
