@@ -20,74 +20,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from shops import NAMES, VOCABULARY, WORDS
+
 from banco.inbox.routines.digest import build_digest, render_text
 from banco.inbox.store.database import Store
 from banco.inbox.store.queries import search
 from banco.inbox.store.search_index import catch_up
 
-WORDS = [
-    "tazza",
-    "tazze",
-    "piatto",
-    "piatti",
-    "bomboniere",
-    "matrimonio",
-    "colore",
-    "blu",
-    "verde",
-    "consegna",
-    "prezzo",
-    "grazie",
-    "ciao",
-    "mug",
-    "mugs",
-    "plate",
-    "plates",
-    "wedding",
-    "favours",
-    "colour",
-    "blue",
-    "green",
-    "delivery",
-    "price",
-    "thanks",
-    "hello",
-    "glaze",
-    "assiette",
-    "assiettes",
-    "mariage",
-    "couleur",
-    "bleu",
-    "livraison",
-    "prix",
-    "merci",
-    "bonjour",
-    "vase",
-    "vases",
-    "smalto",
-    "argilla",
-]
-SYLLABLES = ["ba", "ce", "di", "fo", "gu", "la", "me", "ni", "po", "ru", "sa", "te", "vi", "zo"]
-# A vocabulary as wide as real mail: each shop word appears in a few percent of messages.
-VOCABULARY = (
-    WORDS + sorted({a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES})[:2000]
-)
-NAMES = [
-    "Anna",
-    "Marco",
-    "Lucia",
-    "Paolo",
-    "Emma",
-    "Louis",
-    "Chloé",
-    "Giulia",
-    "Sofia",
-    "James",
-    "Olivia",
-    "Hugo",
-    "Léa",
-    "Matteo",
-]
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
 
 

@@ -11,6 +11,7 @@ name), ``ref``, ``title``, ``deadline``, ``price``, ``quantity``, ``shop`` and `
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import traceback
@@ -194,7 +195,10 @@ def templates_dir(shop: Shop) -> Path:
     return folder if folder.is_absolute() else shop.home / folder
 
 
+@functools.cache
 def _environment(*folders: Path) -> jinja2.Environment:
+    # One per set of folders, kept: its templates are compiled once (a reply session suggests a
+    # reply for every waiting customer), and read again when the maker edits one (auto_reload).
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder) for folder in folders])
     return jinja2.Environment(
         loader=loader,
