@@ -26,13 +26,17 @@ def list_messages(
     channel: str | None = None,
     account: str | None = None,
     order: str | None = None,
+    order_status: str | None = None,
     limit: int | None = None,
     offset: int = 0,
     newest_first: bool = False,
 ) -> list[dict[str, Any]]:
-    """Messages matching the filters, oldest first (``newest_first``: newest first), the
-    ``limit`` of them after the first ``offset``; ``count_messages`` counts them all."""
-    where, params = _message_filter(store, waiting, unreadable, channel, account, order)
+    """Messages matching the filters (``order_status``: of an order in that status), oldest
+    first (``newest_first``: newest first), the ``limit`` of them after the first ``offset``;
+    ``count_messages`` counts them all."""
+    where, params = _message_filter(
+        store, waiting, unreadable, channel, account, order, order_status
+    )
     way = "desc" if newest_first else ""
     sql = (
         f"select {MESSAGE_COLUMNS} from messages m left join orders o on o.id = m.order_id"
@@ -49,9 +53,12 @@ def count_messages(
     channel: str | None = None,
     account: str | None = None,
     order: str | None = None,
+    order_status: str | None = None,
 ) -> int:
     """How many messages ``list_messages`` would list with the same filters and no limit."""
-    where, params = _message_filter(store, waiting, unreadable, channel, account, order)
+    where, params = _message_filter(
+        store, waiting, unreadable, channel, account, order, order_status
+    )
     count: int = store.scalar(f"select count(*) from messages m where {where}", params)
     return count
 
@@ -63,6 +70,7 @@ def _message_filter(
     channel: str | None,
     account: str | None,
     order: str | None,
+    order_status: str | None,
 ) -> tuple[str, list[Any]]:
     # Banco's own notes found in the mailbox (a digest a day) would only crowd the list
     where: list[str] = ["m.auto is not ?"]
@@ -80,6 +88,9 @@ def _message_filter(
     if order:
         where.append("m.order_id = ?")
         params.append(find_order(store, order)["id"])
+    if order_status:
+        where.append("m.order_id in (select id from orders where status = ?)")
+        params.append(order_status)
     return " and ".join(where), params
 
 

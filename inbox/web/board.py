@@ -49,6 +49,7 @@ from banco.inbox.store.queries import InboundMessage
 from banco.inbox.store.tasks import mark_done
 from banco.inbox.web.context import Ctx, FormProblem, page, sentence
 from banco.inbox.web.inbox import attachments_of
+from banco.inbox.web.paging import COLUMN_CARDS, Paging
 from banco.inbox.web.sending import hand_over, replyroute, send_time
 from banco.inbox.web.values import parse_date, parse_hours_field, parse_price
 
@@ -61,26 +62,45 @@ ANSWERED = (*PENDING, "sent")
 def orders(ctx: Ctx) -> Response:
     if ctx.query("view") == "list":
         return _order_list(ctx)
-    rows = queries.list_orders(ctx.shop.store)
-    columns = [(s, _(STATUS_WORDS[s]), [o for o in rows if o["status"] == s]) for s in OPEN]
-    closed = [
-        (s, _(STATUS_WORDS[s]), len(queries.list_orders(ctx.shop.store, status=s))) for s in CLOSED
+    store = ctx.shop.store
+    # each column its oldest cards (the longest in that status) and its whole count; the list
+    # of its status holds them all
+    columns = [
+        (s, _(STATUS_WORDS[s]), queries.list_orders(store, status=s, limit=COLUMN_CARDS))
+        for s in OPEN
     ]
+    totals = {s: queries.count_orders(store, status=s) for s in STATUSES}
+    closed = [(s, _(STATUS_WORDS[s]), totals[s]) for s in CLOSED]
     return ctx.render(
-        "board.html", title=_("Orders"), columns=columns, closed=closed, statuses=_statuses()
+        "board.html",
+        title=_("Orders"),
+        columns=columns,
+        totals=totals,
+        closed=closed,
+        statuses=_statuses(),
     )
 
 
 def _order_list(ctx: Ctx) -> Response:
     status = ctx.query("status")
-    if status == "all":
-        rows = queries.list_orders(ctx.shop.store, include_closed=True)
-    elif status in STATUSES:
-        rows = queries.list_orders(ctx.shop.store, status=status)
-    else:
-        status, rows = "", queries.list_orders(ctx.shop.store)
+    if status not in (*STATUSES, "all"):
+        status = ""
+    chosen: dict[str, Any] = {
+        "status": status if status in STATUSES else None,
+        "include_closed": status == "all",
+    }
+    paging = Paging.of(ctx.request)
+    rows = queries.list_orders(
+        ctx.shop.store, **chosen, limit=paging.size, offset=paging.offset, newest_first=True
+    )
     return ctx.render(
-        "orders.html", title=_("Orders"), orders=rows, status=status, statuses=_statuses()
+        "orders.html",
+        title=_("Orders"),
+        orders=rows,
+        total=queries.count_orders(ctx.shop.store, **chosen),
+        paging=paging,
+        status=status,
+        statuses=_statuses(),
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from starlette.responses import Response
 from starlette.routing import Route
@@ -18,8 +17,8 @@ from banco.inbox.store import queries
 from banco.inbox.store.search_index import NoWords
 from banco.inbox.web import safety
 from banco.inbox.web.context import Ctx, NotFound, page
+from banco.inbox.web.paging import PAGE_ROWS, Paging
 
-PAGE_SIZE = 100
 CHANNELS = ("email", "telegram", "form")
 
 
@@ -44,43 +43,35 @@ def inbox(ctx: Ctx) -> Response:
     )
     results: list[dict[str, Any]] | None = None
     rows: list[dict[str, Any]] = []
+    total = 0
     no_words = False
+    paging = Paging.of(ctx.request)
     if words:
         try:
-            results = queries.search(ctx.shop.store, words, limit=PAGE_SIZE, snippets=True)
+            results = queries.search(ctx.shop.store, words, limit=PAGE_ROWS, snippets=True)
         except NoWords:  # only punctuation or emoji: said on the page
             results, no_words = [], True
     else:
+        chosen: dict[str, Any] = {
+            "waiting": filters.waiting,
+            "unreadable": filters.unreadable,
+            "channel": filters.channel or None,
+            "account": filters.account or None,
+            "order_status": filters.status or None,
+        }
         rows = queries.list_messages(
-            ctx.shop.store,
-            waiting=filters.waiting,
-            unreadable=filters.unreadable,
-            channel=filters.channel or None,
-            account=filters.account or None,
+            ctx.shop.store, **chosen, limit=paging.size, offset=paging.offset, newest_first=True
         )
-        if filters.status:
-            refs = {o["ref"] for o in queries.list_orders(ctx.shop.store, status=filters.status)}
-            rows = [m for m in rows if m["order_ref"] in refs]
-        rows.reverse()  # newest first
-    number = int(ctx.query("page")) if ctx.query("page").isdigit() else 1
-    number = max(1, number)
-    shown = rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-    others = [(k, v) for k, v in ctx.request.query_params.multi_items() if k != "page"]
-
-    def page_url(n: int) -> str:
-        return "/inbox?" + urlencode([*others, ("page", str(n))])
-
+        total = queries.count_messages(ctx.shop.store, **chosen)
     return ctx.render(
         "inbox.html",
         title=_("Inbox"),
         words=words,
         results=results,
         no_words=no_words,
-        messages=shown,
-        total=len(rows),
-        page_number=number,
-        pages=max(1, -(-len(rows) // PAGE_SIZE)),
-        page_url=page_url,
+        messages=rows,
+        total=total,
+        paging=paging,
         filters=filters,
         channels=CHANNELS,
         accounts=[a.name for a in ctx.shop.config.accounts],

@@ -46,19 +46,19 @@
     return answer;
   }
 
-  function recount(board) {
-    board.ownerDocument.querySelectorAll("[data-drop]").forEach((zone) => {
-      const count = zone.querySelector("[data-count]");
-      const cards = zone.querySelector(".cards");
-      if (count && cards) count.textContent = String(cards.children.length);
-      // the phone's column picker says the same count
-      const shown = board.ownerDocument.querySelector(`[data-count-of="${zone.dataset.drop}"]`);
-      if (shown && count) shown.textContent = count.textContent;
-    });
+  function bump(board, zone, by) {
+    // a column's count is its whole count (it shows only its first cards): moved by one, and
+    // the phone's column picker says the same
+    const count = zone && zone.querySelector("[data-count]");
+    if (!count) return;
+    count.textContent = String(Number(count.textContent || "0") + by);
+    const shown = board.ownerDocument.querySelector(`[data-count-of="${zone.dataset.drop}"]`);
+    if (shown) shown.textContent = count.textContent;
   }
 
   function place(board, card, status) {
     const zone = board.ownerDocument.querySelector(`[data-drop="${status}"]`);
+    const from = card.closest("[data-drop]");
     const item = card.closest("li");
     card.dataset.status = status;
     const select = card.querySelector("select[name=status]");
@@ -67,12 +67,10 @@
     if (list) {
       list.prepend(item);
     } else {
-      // a closed status: the card leaves the board, its column's count goes up
-      item.remove();
-      const count = zone && zone.querySelector("[data-count]");
-      if (count) count.textContent = String(Number(count.textContent || "0") + 1);
+      item.remove(); // a closed status: the card leaves the board
     }
-    recount(board);
+    bump(board, from, -1);
+    bump(board, zone, 1);
   }
 
   async function moveCard(board, card, status) {
