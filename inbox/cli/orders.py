@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 @group(
     invoke_without_command=True,
-    help=N_("List open orders, newest first. Subcommands show one and change it."),
+    help=N_("List open orders. Newest first; subcommands show one and change it."),
 )
 @click.option("--status", type=click.Choice(STATUSES), help=N_("Only orders in this status."))
 @click.option(
