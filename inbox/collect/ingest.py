@@ -51,7 +51,7 @@ from banco.inbox.clock import iso
 from banco.inbox.collect.form_ids import adopt_earlier_form_id
 from banco.inbox.i18n.catalogs import _, said
 from banco.inbox.orders.pipeline import add_event, create_order, may_hold_ref, ref_pattern
-from banco.inbox.store import contacts, messages, threads
+from banco.inbox.store import backfill, contacts, messages, threads
 from banco.inbox.store.accounts import save_cursor
 from banco.inbox.store.copies import copy_key
 from banco.inbox.store.database import SaveFile, Store
@@ -97,6 +97,8 @@ class Ingest:
     #: for a reply sent from Banco: when the maker wrote it (the outbox row's ``created_at``); it
     #: answers the messages collected by then, the ones she could see
     answers_collected_by: str | None = None
+    #: this is the account's first collect: what it files is history (``collect.backfill``)
+    backfill: bool = False
     _stamp: tuple[datetime | None, str] = field(default=(None, ""), init=False, repr=False)
     _copy: tuple[Record | None, str | None] = field(default=(None, None), init=False, repr=False)
 
@@ -517,7 +519,7 @@ class Ingest:
         title = (fields.title if fields else "") or record.subject or _first_line(record.text)
         # a connector's own words for a title ("Order form") are said in her language
         extra = order_columns(fields) if fields else {}
-        return create_order(
+        order_id = create_order(
             self.store,
             self.order_prefix,
             self.now,
@@ -527,6 +529,9 @@ class Ingest:
             fields=extra,
             via="form" if fields else record.channel,
         )
+        if self.backfill:
+            backfill.mark_past(self.store, order_id)
+        return order_id
 
     def _note_on_order(
         self,
@@ -536,11 +541,14 @@ class Ingest:
         contact_id: int | None,
         claimed: OrderCustomer | None,
     ) -> None:
-        """The order was written on now; a customer's message on another customer's order (not
-        one whose link they opened) is from a new sender."""
+        """The order was written on now, and a customer writing after the first collect makes
+        it news again; a customer's message on another customer's order (not one whose link they
+        opened) is from a new sender."""
         if order_id is None:
             return
         touch_order(self.store, order_id, self._now_iso())
+        if not self.backfill and _opens_order(record):
+            backfill.revive(self.store, order_id)
         if (
             _opens_order(record)
             and claimed is None
@@ -593,6 +601,7 @@ class Ingest:
                 "content_hash": digest,
                 "copy_key": self._copy_key(record),
                 "waiting": int(waiting),
+                "history": int(self.backfill),
                 "raw_type": record.raw_type,
                 "raw": record.raw,
             },

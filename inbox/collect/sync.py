@@ -4,6 +4,7 @@ One failing account never stops the others. Its state (last success, last error,
 in a row, and whether it needs the maker or will retry by itself) is kept in ``account_state``.
 A full disk or a damaged store is no account's failure: it stops the collect (``StoreError``).
 A collect already running stops this one before it starts (``lock``).
+An account's first large collect files history, not news (``backfill``).
 Killing the process at any point loses nothing: the next collect starts from the last saved cursor
 and the store ignores what it already holds.
 """
@@ -16,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from banco.inbox.clock import iso
+from banco.inbox.collect import backfill
 from banco.inbox.collect.ingest import Counts, Ingest
 from banco.inbox.collect.lock import collecting
 from banco.inbox.errors import BUG, kind_of
@@ -115,6 +117,9 @@ def _collect_account(shop: Shop, name: str, progress: Progress | None) -> Accoun
             checkpoints: Checkpointer | None = None
             with ExitStack() as long_run:
                 for page in connector.fetch(accounts.cursors(store, name)):
+                    if done == 0:
+                        expected = len(page.records) + (page.remaining or 0)
+                        ingest.backfill = backfill.is_backfill(store, name, expected)
                     if done == 0 and _is_long_run(shop, page.remaining):
                         checkpoints = long_run.enter_context(store.long_run())
                     ingest.now = shop.clock.now()
@@ -124,6 +129,10 @@ def _collect_account(shop: Shop, name: str, progress: Progress | None) -> Accoun
                     done += len(page.records)
                     if progress:
                         progress(name, done, page.remaining)
+            # read whole (also when a stopped first collect had filed its last page): which of
+            # its conversations still wait for her
+            if ingest.backfill or backfill.is_backfill(store, name, 0):
+                backfill.settle(store, name, shop.clock.now())
         finally:
             connector.close()
     except Exception as e:  # every failure is recorded for this account; the others go on

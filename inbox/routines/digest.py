@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from banco.inbox.clock import iso, parse_iso
+from banco.inbox.collect.backfill import summary
 from banco.inbox.i18n.words import duration, number, say
 from banco.inbox.replies.outbox import uncertain
 from banco.inbox.routines.plan import format_day
 from banco.inbox.store import accounts, messages, orders
+from banco.inbox.store.backfill import Imported, imported_since
 from banco.inbox.store.copies import stored_count
 from banco.inbox.store.database import Store
 from banco.inbox.store.outbox import scheduled_before
@@ -46,6 +48,8 @@ class Digest:
     since: datetime
     due_days: int
     new_orders: list[dict[str, Any]] = field(default_factory=list)
+    #: what first collects imported since the last digest, said in one line instead of listed
+    imported: Imported = Imported(past=0, waiting=0)
     waiting: list[dict[str, Any]] = field(default_factory=list)
     due: list[dict[str, Any]] = field(default_factory=list)
     overdue: list[dict[str, Any]] = field(default_factory=list)
@@ -75,6 +79,8 @@ class Digest:
                 self.waiting_on_customers,
                 self.checkins,
                 self.new_orders,
+                self.imported.past,
+                self.imported.waiting,
                 self.waiting,
                 self.due,
                 self.overdue,
@@ -104,6 +110,7 @@ def build_digest(
     since = since or last_digest_at(store) or now - timedelta(days=1)
     digest = Digest(shop, now, since, due_days)
     digest.new_orders = orders.created_since(store, iso(since) or "")
+    digest.imported = imported_since(store, iso(since) or "")
     digest.waiting = messages.waiting_with_refs(store)  # a reply in the outbox answers it
     deadlines = orders.open_with_deadline(store, (today + timedelta(days=due_days)).isoformat())
     digest.overdue = [o for o in deadlines if o["deadline"] < today.isoformat()]
@@ -177,6 +184,7 @@ def _environment(lang: str, digest: Digest, today: date) -> jinja2.Environment:
         snippet=snippet,
         day=lambda value: format_day(date.fromisoformat(value), lang),
         megabytes=lambda size: number(round(size / 1048576, 1), lang),
+        imported=lambda: summary(digest.imported, lang),
     )
     return env
 

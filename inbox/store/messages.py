@@ -82,6 +82,7 @@ class NewMessage(TypedDict, total=False):
     content_hash: str
     copy_key: str | None
     waiting: int
+    history: int
     raw_type: str
     raw: bytes
 

@@ -538,3 +538,14 @@ def m019_view_indexes(db: Database) -> None:
     db.table("messages").create_index(["sent_at"])
     # Banco's own notes found in the mailbox, to count the inbox as every message less these.
     db.execute("CREATE INDEX idx_messages_auto ON messages(auto) WHERE auto IS NOT NULL")
+
+
+@migrations()
+def m020_backfill_history(db: Database) -> None:
+    """What an account's first collect filed is history (see inbox/collect/backfill.py): each
+    message it filed (``messages.history`` 1) and each order it opened (``orders.history``:
+    'past' when answered or old, held out of the "new" column and the digest's new orders;
+    'live' when still waiting for the maker)."""
+    db.execute("ALTER TABLE messages ADD COLUMN history INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE orders ADD COLUMN history TEXT")
+    db.table("orders").create_index(["status", "history"])

@@ -107,11 +107,14 @@ def set_ref(store: Store, order_id: int, ref: str) -> None:
 
 
 def open_orders(store: Store) -> list[dict[str, Any]]:
-    """Every column of the orders still open, and their customer's name as ``contact``."""
+    """Every column of the orders still open, and their customer's name as ``contact``: the day's
+    work. A past conversation a first collect imported is in it once she moves it or the
+    customer writes again (``collect.backfill``)."""
     closed = ",".join("?" * len(CLOSED))
     return store.all(
         "select o.*, c.name as contact from orders o left join contacts c on c.id = o.contact_id"
-        f" where o.status not in ({closed}) order by o.id",
+        f" where o.status not in ({closed})"
+        " and not (o.status = 'new' and o.history is 'past') order by o.id",
         list(CLOSED),
     )
 
@@ -142,10 +145,11 @@ def close_at_last_message(store: Store, order_id: int) -> None:
 
 def created_since(store: Store, since: str) -> list[dict[str, Any]]:
     """Orders created since ``since`` (stored time), with their customer's name: the digest's new
-    orders."""
+    orders. Those a first collect opened are history, never new (``collect.backfill``)."""
     return store.all(
         "select o.ref, o.title, o.status, o.deadline, c.name as contact from orders o"
-        " left join contacts c on c.id = o.contact_id where o.created_at >= ? order by o.id",
+        " left join contacts c on c.id = o.contact_id where o.created_at >= ?"
+        " and o.history is null order by o.id",
         [since],
     )
 

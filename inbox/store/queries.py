@@ -7,6 +7,7 @@ import re
 from typing import Any, TypedDict, cast
 
 from banco.connectors.base import OWN_NOTE
+from banco.inbox.store.backfill import PAST
 from banco.inbox.store.database import Store
 from banco.inbox.store.orders import CLOSED, find_order
 from banco.inbox.store.outbox import reply_on_its_way
@@ -135,11 +136,13 @@ def list_orders(
     limit: int | None = None,
     offset: int = 0,
     newest_first: bool = False,
+    past: bool | None = None,
 ) -> list[dict[str, Any]]:
     """Orders in ``status`` (else the open ones, every one with ``include_closed``), oldest
     first (``newest_first``: newest first), the ``limit`` of them after the first ``offset``;
-    ``count_orders`` counts them all."""
-    where, params = _order_filter(status, include_closed)
+    ``count_orders`` counts them all. ``past``: only, or none of, the past conversations a
+    first collect imported (``collect.backfill``)."""
+    where, params = _order_filter(status, include_closed, past)
     way = "desc" if newest_first else ""
     sql = (
         "select o.id, o.ref, o.status, o.title, o.deadline, o.quantity, o.price, o.estimated_hours,"
@@ -152,14 +155,29 @@ def list_orders(
     return store.all(sql, params)
 
 
-def count_orders(store: Store, *, status: str | None = None, include_closed: bool = False) -> int:
+def count_orders(
+    store: Store,
+    *,
+    status: str | None = None,
+    include_closed: bool = False,
+    past: bool | None = None,
+) -> int:
     """How many orders ``list_orders`` would list with the same filters and no limit."""
-    where, params = _order_filter(status, include_closed)
+    where, params = _order_filter(status, include_closed, past)
     count: int = store.scalar(f"select count(*) from orders o where {where}", params)
     return count
 
 
-def _order_filter(status: str | None, include_closed: bool) -> tuple[str, list[Any]]:
+def _order_filter(
+    status: str | None, include_closed: bool, past: bool | None = None
+) -> tuple[str, list[Any]]:
+    where, params = _status_filter(status, include_closed)
+    if past is None:
+        return where, params
+    return f"{where} and o.history is {'' if past else 'not '}?", [*params, PAST]
+
+
+def _status_filter(status: str | None, include_closed: bool) -> tuple[str, list[Any]]:
     if status:
         return "o.status = ?", [status]
     if include_closed:

@@ -66,10 +66,14 @@ def orders(ctx: Ctx) -> Response:
     # each column its oldest cards (the longest in that status) and its whole count; the list
     # of its status holds them all
     columns = [
-        (s, _(STATUS_WORDS[s]), queries.list_orders(store, status=s, limit=COLUMN_CARDS))
+        (
+            s,
+            _(STATUS_WORDS[s]),
+            queries.list_orders(store, status=s, limit=COLUMN_CARDS, past=_past_apart(s)),
+        )
         for s in OPEN
     ]
-    totals = {s: queries.count_orders(store, status=s) for s in STATUSES}
+    totals = {s: queries.count_orders(store, status=s, past=_past_apart(s)) for s in STATUSES}
     closed = [(s, _(STATUS_WORDS[s]), totals[s]) for s in CLOSED]
     return ctx.render(
         "board.html",
@@ -77,8 +81,19 @@ def orders(ctx: Ctx) -> Response:
         columns=columns,
         totals=totals,
         closed=closed,
+        past=queries.list_orders(  # the latest first: the likeliest to matter again
+            store, status="new", limit=COLUMN_CARDS, newest_first=True, past=True
+        ),
+        past_total=queries.count_orders(store, status="new", past=True),
         statuses=_statuses(),
     )
+
+
+def _past_apart(status: str) -> bool | None:
+    """Whether the board's column of ``status`` leaves out the past conversations a first
+    collect imported (``collect.backfill``): "new" does, and shows them folded apart; one she
+    moved is in its column."""
+    return False if status == "new" else None
 
 
 def _order_list(ctx: Ctx) -> Response:
