@@ -20,10 +20,17 @@ from banco.inbox.store.checkins import (
     due_checkins,
     suggested_since,
 )
-from banco.inbox.store.database import Store
-from banco.inbox.store.messages import last_word, oldest_waiting
+from banco.inbox.store.messages import LastWord, last_words, oldest_waiting_by_order
 from banco.inbox.store.orders import open_orders
-from banco.inbox.store.tasks import add_task, has_stage_tasks, tasks_to_do
+from banco.inbox.store.tasks import (
+    StageTask,
+    TaskDue,
+    add_stage_tasks,
+    add_task,
+    has_stage_tasks,
+    open_tasks_by_order,
+    stages_with_tasks,
+)
 
 DEFAULT_TASKS: dict[str, dict[str, list[str]]] = {
     "en": {
@@ -76,6 +83,20 @@ def ensure_stage_tasks(shop: Shop, order: Mapping[str, Any], now: datetime) -> i
     return len(titles)
 
 
+def _ensure_all_stage_tasks(shop: Shop, orders: Sequence[Mapping[str, Any]], now: datetime) -> None:
+    """``ensure_stage_tasks`` for many orders, in two statements whatever their number."""
+    made = stages_with_tasks(shop.store, [order["id"] for order in orders])
+    missing = [
+        StageTask(order["id"], title, order["status"])
+        for order in orders
+        if (order["id"], order["status"]) not in made
+        for title in stage_tasks(shop, order["status"])
+    ]
+    if missing:
+        with shop.store.on_the_way():  # on a full disk, the state without the missing tasks
+            add_stage_tasks(shop.store, missing, now)
+
+
 def change_status(shop: Shop, ref: str, status: str, note: str = "") -> dict[str, Any]:
     """Move an order to ``status`` and create that stage's tasks."""
     now = shop.clock.now()
@@ -101,16 +122,29 @@ class OrderState:
 
 
 def check_orders(shop: Shop, now: datetime) -> list[OrderState]:
-    """Every open order's state; creates missing stage tasks on the way."""
+    """Every open order's state; creates missing stage tasks on the way. A few statements for
+    all the orders together, never a few for each."""
     store = shop.store
-    today = now.astimezone(shop.config.shop.timezone).date()
+    today = now.astimezone(shop.config.shop.timezone).date().isoformat()
     quote_days = shop.config.status["quote_days"]
     waiting_days = shop.config.status["waiting_days"]
+    orders = open_orders(store)
+    _ensure_all_stage_tasks(shop, orders, now)
+    ids = [order["id"] for order in orders]
+    tasks, waiting, last = (
+        open_tasks_by_order(store, ids),
+        oldest_waiting_by_order(store, ids),
+        last_words(store, ids),
+    )
     states = []
-    for order in open_orders(store):
-        with store.on_the_way():  # on a full disk, the state without the missing tasks
-            ensure_stage_tasks(shop, order, now)
-        state = _order_state(store, order, today)
+    for order in orders:
+        state = _order_state(
+            order,
+            tasks.get(order["id"], []),
+            waiting.get(order["id"]),
+            last.get(order["id"]),
+            today,
+        )
         if state.waiting_on == "customer" and state.since:
             idle = (now - parse_iso(state.since)).days
             state.stale_quote = order["status"] == "quoted" and idle >= quote_days
@@ -119,10 +153,13 @@ def check_orders(shop: Shop, now: datetime) -> list[OrderState]:
     return states
 
 
-def _order_state(store: Store, order: Mapping[str, Any], today: date) -> OrderState:
-    tasks = tasks_to_do(store, order["id"])
-    waiting = oldest_waiting(store, order["id"])
-    last = last_word(store, order["id"])
+def _order_state(
+    order: Mapping[str, Any],
+    tasks: list[TaskDue],
+    waiting: str | None,
+    last: LastWord | None,
+    today: str,
+) -> OrderState:
     waiting_on, since = None, None
     if waiting:
         waiting_on, since = "us", waiting
@@ -137,7 +174,7 @@ def _order_state(store: Store, order: Mapping[str, Any], today: date) -> OrderSt
         next_task=tasks[0]["title"] if tasks else None,
         waiting_on=waiting_on,
         since=since,
-        overdue_tasks=[t["title"] for t in tasks if t["due"] and t["due"] < today.isoformat()],
+        overdue_tasks=[t["title"] for t in tasks if t["due"] and t["due"] < today],
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TypedDict, cast
+from typing import Any, NamedTuple, TypedDict, cast
 
 from banco.inbox.clock import iso
 from banco.inbox.store.database import Store
@@ -66,19 +68,51 @@ def add_task(
     )
 
 
+class StageTask(NamedTuple):
+    """A task a stage brings to an order."""
+
+    order_id: int
+    title: str
+    stage: str
+
+
 class TaskDue(TypedDict):
     title: str
     due: str | None
 
 
-def tasks_to_do(store: Store, order_id: int) -> list[TaskDue]:
-    """The order's tasks not done yet, the ones due first (undated ones last)."""
-    rows = store.all(
-        "select title, due from tasks where order_id = ? and done_at is null"
-        " order by due is null, due, id",
-        [order_id],
+def open_tasks_by_order(store: Store, order_ids: Sequence[int]) -> dict[int, list[TaskDue]]:
+    """Each order's tasks not done yet, the ones due first (undated ones last); orders with
+    none are left out."""
+    rows = store.db.conn.execute(
+        "select order_id, title, due from tasks where done_at is null"
+        " and order_id in (select value from json_each(?)) order by due is null, due, id",
+        [json.dumps(list(order_ids))],
+    ).fetchall()
+    found: dict[int, list[TaskDue]] = {}
+    for order_id, title, due in rows:
+        found.setdefault(order_id, []).append(TaskDue(title=title, due=due))
+    return found
+
+
+def stages_with_tasks(store: Store, order_ids: Sequence[int]) -> set[tuple[int, str]]:
+    """The (order id, stage) pairs of ``order_ids`` whose stage tasks were made already."""
+    rows = store.db.conn.execute(
+        "select distinct order_id, stage from tasks where stage is not null"
+        " and order_id in (select value from json_each(?))",
+        [json.dumps(list(order_ids))],
+    ).fetchall()
+    return {(order_id, stage) for order_id, stage in rows}
+
+
+def add_stage_tasks(store: Store, tasks: Sequence[StageTask], created_at: datetime) -> None:
+    """Write many stages' tasks in one statement, in the order given."""
+    store.db.conn.execute(
+        "insert into tasks (order_id, title, stage, created_at) select"
+        " json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), ?"
+        " from json_each(?) order by key",
+        [iso(created_at), json.dumps([list(task) for task in tasks])],
     )
-    return cast(list[TaskDue], rows)
 
 
 def open_tasks_due_between(store: Store, first: str, last: str) -> list[dict[str, Any]]:
