@@ -9,6 +9,7 @@ SQLite's tuples.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, TypedDict, cast
@@ -382,27 +383,36 @@ def clear_new_senders(store: Store, customer: int) -> None:
     )
 
 
-def oldest_waiting(store: Store, order_id: int) -> str | None:
-    """When the order's oldest message waiting for the maker was sent."""
-    found = store.scalar(
-        "select min(sent_at) from messages where order_id = ? and waiting = 1", [order_id]
-    )
-    return str(found) if found is not None else None
-
-
 class LastWord(TypedDict):
     direction: str
     sent_at: str
 
 
-def last_word(store: Store, order_id: int) -> LastWord | None:
-    """Who wrote last on the order (not an automatic message), and when."""
-    row = store.one(
-        "select direction, sent_at from messages where order_id = ? and auto is null"
-        " order by sent_at desc, id desc limit 1",
-        [order_id],
-    )
-    return cast(LastWord | None, row)
+# The status check's reads, for many orders in one statement each: the ids go in as one JSON
+# array, and each order is searched by its own index entries (never a read of every message).
+def oldest_waiting_by_order(store: Store, order_ids: Sequence[int]) -> dict[int, str]:
+    """When each order's oldest message waiting for the maker was sent (orders with one)."""
+    rows = store.db.conn.execute(
+        "select order_id, since from (select j.value as order_id, (select min(m.sent_at)"
+        " from messages m where m.order_id = j.value and m.waiting = 1) as since"
+        " from json_each(?) j) where since is not null",
+        [json.dumps(list(order_ids))],
+    ).fetchall()
+    return {int(order_id): str(since) for order_id, since in rows}
+
+
+def last_words(store: Store, order_ids: Sequence[int]) -> dict[int, LastWord]:
+    """Who wrote last on each order (not an automatic message), and when (orders with one)."""
+    rows = store.db.conn.execute(
+        "select j.value, m.direction, m.sent_at from json_each(?) j join messages m on m.id ="
+        " (select l.id from messages l where l.order_id = j.value and l.auto is null"
+        " order by l.sent_at desc, l.id desc limit 1)",
+        [json.dumps(list(order_ids))],
+    ).fetchall()
+    return {
+        int(order_id): LastWord(direction=direction, sent_at=sent_at)
+        for order_id, direction, sent_at in rows
+    }
 
 
 # The reply session's reads --------------------------------------------------------------------
