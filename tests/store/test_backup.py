@@ -117,7 +117,7 @@ def test_a_backup_taken_while_collect_writes_restores_a_damaged_store_with_nothi
     # the damaged store was kept aside, never lost
     [aside] = (home / BACKUPS).glob("before-restore-*")
     assert (aside / "banco.db").read_bytes()[16384 * 3 : 16384 * 3 + 4] == b"\xde\xad\xde\xad"
-    assert banco(home, "messages").stdout.count("Order question") == 400
+    assert banco(home, "messages", "--all").stdout.count("Order question") == 400
 
 
 def test_a_backup_killed_halfway_is_never_counted_and_the_next_one_clears_it(
