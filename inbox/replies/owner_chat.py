@@ -36,9 +36,11 @@ from banco.inbox.replies.outbox import (
 )
 from banco.inbox.replies.session import (
     SessionItem,
+    Waiting,
     answer,
     load_item,
     no_reply_needed,
+    prepare_item,
     snooze,
     suggestion_for,
 )
@@ -73,7 +75,7 @@ def active(shop: Shop) -> bool:
     return owner_session.is_active(shop.store)
 
 
-def start_session(shop: Shop, items: list[SessionItem]) -> bool:
+def start_session(shop: Shop, items: list[Waiting]) -> bool:
     """Open a session in the maker's chat with ``items`` and the replies that may have been sent
     (with none waiting, only those, for her to decide), in her language. False when there is
     nothing to put to her or no way to reach her."""
@@ -81,10 +83,11 @@ def start_session(shop: Shop, items: list[SessionItem]) -> bool:
         return _start_session(shop, items)
 
 
-def _start_session(shop: Shop, items: list[SessionItem]) -> bool:
+def _start_session(shop: Shop, items: list[Waiting]) -> bool:
     account = telegram_account(shop)
     if account is None or not (items or uncertain(shop)):
         return False
+    first = prepare_item(shop, items[0]) if items else None  # the others when their turn comes
     owner_session.begin(
         shop.store,
         {
@@ -92,18 +95,18 @@ def _start_session(shop: Shop, items: list[SessionItem]) -> bool:
             "account": account,
             "queue": json.dumps([i.key for i in items[1:]]),
             "current": items[0].key if items else None,
-            "purpose": items[0].suggestion.purpose if items else None,
+            "purpose": first.suggestion.purpose if first else None,
             "seen_up_to": highest_id(shop.store),
             "started_at": str(iso(shop.clock.now())),
             "sent": 0,
             "snoozed": 0,
         },
     )
-    if not items:
+    if first is None:
         _say(shop, _("No messages waiting. Replies to decide about:"))
         _show_uncertain(shop)
         return True
-    customers = len({(i.contact or {}).get("id") or i.key for i in items})
+    customers = len({i.customer for i in items})
     waiting = sum(len(i.messages) for i in items)
     _say(
         shop,
@@ -115,7 +118,7 @@ def _start_session(shop: Shop, items: list[SessionItem]) -> bool:
         ).format(n=customers),
     )
     _show_uncertain(shop)
-    _show(shop, items[0], items[0].suggestion.purpose, 1, len(items))
+    _show(shop, first, first.suggestion.purpose, 1, len(items))
     return True
 
 

@@ -1,7 +1,9 @@
 """The reply session: every message waiting for an answer, grouped by order, with a suggested reply.
 
-``prepare_session`` builds the batch (oldest first); the actions below are what the maker decides
-for each item, whether in the terminal (``banco reply``) or in the Telegram chat with the bot.
+``session_batch`` lists the batch (oldest first) and ``prepare_item`` builds the item shown, so
+a screen showing one item costs one item whatever the number waiting. The actions below are
+what the maker decides for each item, whether in the terminal (``banco reply``) or in the
+Telegram chat with the bot.
 Replies are queued in the outbox and go out with ``outbox.deliver``: nothing queued expires, and a
 message that already has a reply in the outbox is not offered again.
 """
@@ -36,10 +38,12 @@ from banco.inbox.shop import Shop
 from banco.inbox.store.checkins import mark_checkin_done, open_checkins
 from banco.inbox.store.contacts import contact_row
 from banco.inbox.store.messages import (
+    BATCH_COLUMNS,
     Scope,
     handled_without_reply,
     latest_besides,
     session_message,
+    session_messages,
     snooze_waiting,
     waiting_unanswered,
 )
@@ -53,6 +57,7 @@ __all__ = [
     "ReplyError",
     "SessionItem",
     "Suggestion",
+    "Waiting",
     "answer",
     "change_status",
     "customer_language",
@@ -60,9 +65,11 @@ __all__ = [
     "load_item",
     "maker_language",
     "no_reply_needed",
+    "prepare_item",
     "prepare_session",
     "purpose_for",
     "render",
+    "session_batch",
     "set_language",
     "set_price",
     "snooze",
@@ -173,40 +180,63 @@ def _contact(
 
 
 # The batch ----------------------------------------------------------------------------------------
-def prepare_session(shop: Shop) -> list[SessionItem]:
+@dataclass(frozen=True)
+class Waiting:
+    """An item of the batch before it is prepared: its key and its waiting messages, with only
+    what the batch needs of them (``BATCH_COLUMNS``). Enough to count items, messages and
+    customers; ``prepare_item`` makes the item shown (its suggestion, its language guess)."""
+
+    key: str
+    messages: list[dict[str, Any]]
+
+    @property
+    def customer(self) -> Any:
+        """Who the item is from: their contact, else the address they wrote from."""
+        latest = self.messages[-1]
+        return latest["contact_id"] or latest["order_contact_id"] or latest["sender_handle"]
+
+
+def session_batch(shop: Shop) -> list[Waiting]:
     """Every message waiting for an answer and not snoozed, grouped by order, oldest first.
 
     An order whose messages were snoozed comes back at the snooze time, or sooner when the customer
     writes again. Messages that already have a reply in the outbox are left out."""
     now = iso(shop.clock.now()) or ""
     groups: dict[str, list[dict[str, Any]]] = {}
-    for message in waiting_unanswered(shop.store):
+    for message in waiting_unanswered(shop.store, columns=BATCH_COLUMNS):
         # Someone not yet linked to the order's customer is answered on their own: never in the
         # same reply as the customer, never told what only the customer may know.
         on_order = message["order_id"] is not None and not message["new_sender"]
         key = f"o{message['order_id']}" if on_order else f"m{message['id']}"
         groups.setdefault(key, []).append(message)
     return [
-        _item(shop, key, messages)
+        Waiting(key, messages)
         for key, messages in groups.items()
         if any(not m["snoozed_until"] or m["snoozed_until"] <= now for m in messages)
     ]
 
 
+def prepare_session(shop: Shop) -> list[SessionItem]:
+    """The whole batch prepared (``session_batch``): for a screen that shows every item."""
+    return [prepare_item(shop, waiting) for waiting in session_batch(shop)]
+
+
 def load_item(shop: Shop, key: str) -> SessionItem | None:
     """The item ``key`` as it is now (for a button pressed later), or None once it is answered."""
-    for item in prepare_session(shop):
-        if item.key == key:
-            return item
+    for waiting in session_batch(shop):
+        if waiting.key == key:
+            return prepare_item(shop, waiting)
     return None
 
 
-def _item(shop: Shop, key: str, messages: list[dict[str, Any]]) -> SessionItem:
+def prepare_item(shop: Shop, waiting: Waiting) -> SessionItem:
+    """The item as the maker sees it: its messages whole, its order, customer and suggestion."""
+    messages = session_messages(shop.store, [m["id"] for m in waiting.messages])
     latest = messages[-1]
     order = _order(shop, latest["order_id"])
     contact = _contact(shop, latest, order)
     return SessionItem(
-        key=key,
+        key=waiting.key,
         order=order,
         contact=contact,
         messages=messages,

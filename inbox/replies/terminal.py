@@ -48,13 +48,15 @@ from banco.inbox.replies.session import (
     CheckinItem,
     SessionItem,
     Suggestion,
+    Waiting,
     answer,
     change_status,
     checkin_done,
     checkin_items,
     no_reply_needed,
-    prepare_session,
+    prepare_item,
     send_time,
+    session_batch,
     set_price,
     snooze,
     suggestion_for,
@@ -117,7 +119,7 @@ def run_terminal_session(shop: Shop, echo: Echo, prompt: Prompt, edit: Edit) -> 
 
 
 def _session(shop: Shop, echo: Echo, prompt: Prompt, edit: Edit) -> SessionSummary:
-    items = prepare_session(shop)
+    items = session_batch(shop)  # each prepared when it comes: the suggestion, the language
     summary = SessionSummary(items=len(items), messages=sum(len(i.messages) for i in items))
     echo(opening(items))
     pending = _pending_in_outbox(shop)
@@ -138,8 +140,8 @@ def _session(shop: Shop, echo: Echo, prompt: Prompt, edit: Edit) -> SessionSumma
     try:
         for row in doubtful:
             session.uncertain(row)
-        for number, item in enumerate(items, 1):
-            if not session.handle(item, number, len(items)):
+        for number, waiting in enumerate(items, 1):
+            if not session.handle(prepare_item(shop, waiting), number, len(items)):
                 break
             done = number
         else:
@@ -156,19 +158,14 @@ def _session(shop: Shop, echo: Echo, prompt: Prompt, edit: Edit) -> SessionSumma
     return summary
 
 
-def opening(items: list[SessionItem]) -> str:
+def opening(items: list[Waiting]) -> str:
     if not items:
         return _("No messages waiting: nothing to answer.")
     messages = sum(len(i.messages) for i in items)
-    customers = len({_customer_key(i) for i in items})
+    customers = len({i.customer for i in items})
     return ngettext("{n} message waiting", "{n} messages waiting", messages).format(
         n=messages
     ) + ngettext(", from {n} customer.", ", from {n} customers.", customers).format(n=customers)
-
-
-def _customer_key(item: SessionItem) -> Any:
-    contact_id = (item.contact or {}).get("id")
-    return contact_id if contact_id is not None else item.latest["sender_handle"]
 
 
 def _pending_in_outbox(shop: Shop) -> int:

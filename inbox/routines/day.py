@@ -71,10 +71,10 @@ def frequent_accounts(shop: Shop) -> list[str]:
 def reply(shop: Shop) -> dict[str, Any]:
     """Prepare the reply session; tell the maker on Telegram when there is something to answer."""
     from banco.inbox.replies.outbox import deliver
-    from banco.inbox.replies.session import prepare_session
+    from banco.inbox.replies.session import session_batch
 
     sent = deliver(shop)
-    items = prepare_session(shop)
+    items = session_batch(shop)
     notified = _notify_owner_of_session(shop, items)
     return {
         "waiting": len(items),

@@ -428,14 +428,34 @@ def session_message(store: Store, message_id: int) -> dict[str, Any] | None:
     return store.one(f"select {SESSION_COLUMNS} from messages m where m.id = ?", [message_id])
 
 
-def waiting_unanswered(store: Store, message_id: int | None = None) -> list[dict[str, Any]]:
+#: what the reply session's batch needs of each waiting message: its item, whether it is snoozed,
+#: and who the customer is (the session reads the rest only for the item it shows)
+BATCH_COLUMNS = (
+    "m.id, m.order_id, m.new_sender, m.snoozed_until, m.contact_id, m.sender_handle,"
+    " (select o.contact_id from orders o where o.id = m.order_id) as order_contact_id"
+)
+
+
+def session_messages(store: Store, message_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The messages ``message_ids`` with the reply session's columns, the oldest first."""
+    return store.all(
+        f"select {SESSION_COLUMNS} from messages m where m.id in (select value from json_each(?))"
+        " order by m.sent_at, m.id",
+        [json.dumps(list(message_ids))],
+    )
+
+
+def waiting_unanswered(
+    store: Store, message_id: int | None = None, *, columns: str = SESSION_COLUMNS
+) -> list[dict[str, Any]]:
     """Messages waiting for an answer that is not already in the outbox (or only ``message_id``),
-    the oldest first. A reply in the outbox covers the message it answers and the order's
-    messages collected before it was written: one that came after is still the maker's to read."""
+    the oldest first, with ``columns``. A reply in the outbox covers the message it answers and
+    the order's messages collected before it was written: one that came after is still the
+    maker's to read."""
     on_its_way, params = reply_on_its_way("m")
     only = " and m.id = ?" if message_id is not None else ""
     return store.all(
-        f"select {SESSION_COLUMNS} from messages m where m.waiting = 1 and m.direction = 'in'"
+        f"select {columns} from messages m where m.waiting = 1 and m.direction = 'in'"
         f" and not {on_its_way}{only} order by m.sent_at, m.id",
         [*params, *([message_id] if message_id is not None else [])],
     )

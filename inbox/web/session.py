@@ -25,10 +25,12 @@ from banco.inbox.replies.session import (
     PURPOSE_WORDS,
     PURPOSES,
     SessionItem,
+    Waiting,
     answer,
     load_item,
     no_reply_needed,
-    prepare_session,
+    prepare_item,
+    session_batch,
     snooze,
     suggestion_for,
 )
@@ -47,39 +49,39 @@ def _skipped(ctx: Ctx) -> list[str]:
 
 @page
 def session(ctx: Ctx) -> Response:
-    items = prepare_session(ctx.shop)
+    batch = session_batch(ctx.shop)
     skipped = _skipped(ctx)
-    ahead = [item for item in items if item.key not in skipped]
+    ahead = [waiting for waiting in batch if waiting.key not in skipped]
     wanted = ctx.query("key")
-    current = next((item for item in items if item.key == wanted), None)
-    current = current or (ahead[0] if ahead else None)
-    draft = None
-    if current is not None:
-        current = _with_template(ctx, current)
+    shown = next((waiting for waiting in batch if waiting.key == wanted), None)
+    shown = shown or (ahead[0] if ahead else None)
+    current, draft = None, None
+    if shown is not None:  # only the item shown is prepared: its suggestion, its language
+        current = _with_template(ctx, prepare_item(ctx.shop, shown))
         draft = ctx.session.pop(f"draft:{current.key}", None)
     # The current item's own earlier replies are shown with it, not twice.
-    shown = {x["id"] for x in current.pending} if current else set()
+    own = {x["id"] for x in current.pending} if current else set()
     return ctx.render(
         "session.html",
         title=_("Reply session"),
         item=current,
-        uncertain=[x for x in uncertain(ctx.shop) if x["id"] not in shown],
+        uncertain=[x for x in uncertain(ctx.shop) if x["id"] not in own],
         route=replyroute(ctx.shop, current.latest) if current else None,
         warning=warning_for(ctx.shop, current.latest["id"]) if current else None,
         draft=draft if isinstance(draft, str) else None,
         position=_position(ahead, current),
         remaining=len(ahead),
-        total_messages=sum(len(i.messages) for i in items),
-        skipped=len([i for i in items if i.key in skipped]),
+        total_messages=sum(len(waiting.messages) for waiting in batch),
+        skipped=len([waiting for waiting in batch if waiting.key in skipped]),
         purposes=[(p, _(PURPOSE_WORDS[p])) for p in PURPOSES],
         languages=[(code, _(name)) for code, name in LANGUAGE_NAMES.items()],
         statuses=[(s, _(STATUS_WORDS[s])) for s in STATUSES],
     )
 
 
-def _position(ahead: list[SessionItem], current: SessionItem | None) -> int | None:
+def _position(ahead: list[Waiting], current: SessionItem | None) -> int | None:
     """Where ``current`` is among the items not skipped (1 is the first), None if skipped."""
-    keys = [item.key for item in ahead]
+    keys = [waiting.key for waiting in ahead]
     return keys.index(current.key) + 1 if current is not None and current.key in keys else None
 
 
