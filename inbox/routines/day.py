@@ -12,6 +12,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from banco.inbox.collect.lock import CollectRunning
+from banco.inbox.logs import redact
 from banco.inbox.replies import owner_chat
 from banco.inbox.shop import Shop
 from banco.inbox.store.runs import record_run
@@ -156,6 +158,9 @@ def run(shop: Shop, routine: str) -> bool:
     started = shop.clock.now()
     try:
         summary = ROUTINES[routine](shop)
+    except CollectRunning as e:  # another collect is doing this one's work: nothing failed
+        log.info("%s skipped: %s", routine, e)
+        return True
     except Exception as e:  # the scheduler must go on to the next slot whatever happens here
         log.error("%s failed: %s", routine, e)
         log.debug("%s", traceback.format_exc())
@@ -165,7 +170,7 @@ def run(shop: Shop, routine: str) -> bool:
             started,
             shop.clock.now(),
             ok=False,
-            error=f"{type(e).__name__}: {e}",
+            error=redact(f"{type(e).__name__}: {e}"),
         )
         return False
     log.info("%s done: %s", routine, summary)

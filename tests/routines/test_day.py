@@ -124,3 +124,15 @@ telegram = true
     digest_mail, answer = smtp_server.received
     assert digest_mail.rcpt_tos == ["giulia@shop.example"]
     assert answer.rcpt_tos == [json.loads(reply["to_handle"])[1]]
+
+
+def test_a_collect_routine_while_another_collect_runs_is_skipped_not_failed(
+    write_shop, open_shop
+) -> None:
+    from banco.inbox.collect.lock import collecting
+
+    shop = open_shop(write_shop())
+    with collecting(shop):  # another `banco collect` holds the shop
+        assert routines.run(shop, "collect") is True
+    failed = shop.store.all("select routine from runs where status != 'ok'")
+    assert failed == []
