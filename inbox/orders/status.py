@@ -122,13 +122,24 @@ class OrderState:
 
 
 def check_orders(shop: Shop, now: datetime) -> list[OrderState]:
-    """Every open order's state; creates missing stage tasks on the way. A few statements for
-    all the orders together, never a few for each."""
+    """Every open order's state; creates missing stage tasks on the way."""
+    return _checked(shop, open_orders(shop.store), now)
+
+
+def waiting_on_customers(shop: Shop, now: datetime) -> list[OrderState]:
+    """The open orders whose next move is the customer's (the digest's list): only the orders
+    with no message waiting for the maker are checked, not every open one."""
+    orders = open_orders(shop.store, none_waiting=True)
+    return [state for state in _checked(shop, orders, now) if state.waiting_on == "customer"]
+
+
+def _checked(shop: Shop, orders: list[dict[str, Any]], now: datetime) -> list[OrderState]:
+    """The state of each of ``orders``, in a few statements for all of them together, never a
+    few for each; their missing stage tasks made on the way."""
     store = shop.store
     today = now.astimezone(shop.config.shop.timezone).date().isoformat()
     quote_days = shop.config.status["quote_days"]
     waiting_days = shop.config.status["waiting_days"]
-    orders = open_orders(store)
     _ensure_all_stage_tasks(shop, orders, now)
     ids = [order["id"] for order in orders]
     tasks, waiting, last = (

@@ -38,7 +38,7 @@ def today(shop: Shop) -> date:
 def daily_digest(shop: Shop, lang: str | None = None) -> Digest:
     """The core digest plus today's plan, whom the maker waits for, past-client notes (their
     sentences in ``lang``, the maker's language by default) and the replies to decide about."""
-    from banco.inbox.orders.status import check_orders
+    from banco.inbox.orders.status import waiting_on_customers
     from banco.inbox.routines.plan import build_plan, warning_text
 
     config = shop.config
@@ -51,9 +51,7 @@ def daily_digest(shop: Shop, lang: str | None = None) -> Digest:
         if day.date == today(shop):
             digest.plan_today = [asdict(block) for block in day.blocks]
     digest.plan_warnings = [warning_text(w, lang or config.shop.language) for w in plan.warnings]
-    digest.waiting_on_customers = [
-        asdict(s) for s in check_orders(shop, now) if s.waiting_on == "customer"
-    ]
+    digest.waiting_on_customers = [asdict(s) for s in waiting_on_customers(shop, now)]
     digest.checkins = current_checkins(shop.store, now - timedelta(days=7))
     add_outbox(digest, shop)
     return digest

@@ -106,15 +106,21 @@ def set_ref(store: Store, order_id: int, ref: str) -> None:
     store.db.execute("update orders set ref = ? where id = ?", [ref, order_id])
 
 
-def open_orders(store: Store) -> list[dict[str, Any]]:
+def open_orders(store: Store, *, none_waiting: bool = False) -> list[dict[str, Any]]:
     """Every column of the orders still open, and their customer's name as ``contact``: the day's
     work. A past conversation a first collect imported is in it once she moves it or the
-    customer writes again (``collect.backfill``)."""
+    customer writes again (``collect.backfill``). With ``none_waiting``, only the orders with no
+    message waiting for the maker (those whose next move may be the customer's)."""
     closed = ",".join("?" * len(CLOSED))
+    quiet = (
+        " and not exists (select 1 from messages m where m.order_id = o.id and m.waiting = 1)"
+        if none_waiting
+        else ""
+    )
     return store.all(
         "select o.*, c.name as contact from orders o left join contacts c on c.id = o.contact_id"
         f" where o.status not in ({closed})"
-        " and not (o.status = 'new' and o.history is 'past') order by o.id",
+        f" and not (o.status = 'new' and o.history is 'past'){quiet} order by o.id",
         list(CLOSED),
     )
 

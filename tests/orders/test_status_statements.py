@@ -5,6 +5,8 @@ measured in ``bench/views.py``, never here."""
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +17,7 @@ from listsource import ListConnector
 from test_status import at, reply_from_maker, shop_with
 
 from banco.connectors import Registry
-from banco.inbox.orders.status import change_status, check_orders
+from banco.inbox.orders.status import change_status, check_orders, waiting_on_customers
 from banco.inbox.shop import Shop
 
 #: what the check may run whatever the number of orders (it runs 6 today)
@@ -74,3 +76,15 @@ def test_the_status_check_runs_a_bounded_number_of_statements(
     assert sum(s.next_task == "Answer the inquiry" for s in states) == sum(
         s.status == "new" for s in states
     )
+
+
+def test_the_digest_checks_only_the_orders_waiting_on_their_customer(write_shop, open_shop) -> None:
+    shop = shop_of(50, write_shop, open_shop)
+    now = shop.clock.now() + timedelta(days=1)
+    with counted(shop.store.db.conn) as ran:
+        found = waiting_on_customers(shop, now)
+    assert found == [s for s in check_orders(shop, now) if s.waiting_on == "customer"]
+    assert [s.ref for s in found][:2] == ["B-0001", "B-0004"] and len(found) == 17
+    # the orders' reads are asked about those 17 only (each other one has a message waiting)
+    asked = [json.loads(ids) for ids in re.findall(r"'(\[[\d, ]*\])'", "\n".join(ran))]
+    assert asked and all(len(ids) == 17 for ids in asked)
