@@ -133,11 +133,11 @@ def queue_reply(
     store = shop.store
     message = message_with_ref(store, message_id)
     if message is None:
-        raise OutboxError(f"no message {message_id}; `banco messages` lists them")
+        raise OutboxError(_("no message {id}; `banco messages` lists them").format(id=message_id))
     if message["direction"] != "in" or not message["sender_handle"]:
-        raise OutboxError(f"message {message_id} has no sender to answer")
+        raise OutboxError(_("message {id} has no sender to answer").format(id=message_id))
     if not text.strip():
-        raise OutboxError("the reply is empty")
+        raise OutboxError(_("the reply is empty"))
     now = shop.clock.now()
     found = route(shop, message)
     if found is None:
@@ -208,13 +208,17 @@ def _check_auto_allowed(shop: Shop, message: dict[str, Any], to: Handle, now: da
     """Automatic messages: never to an automatic message or a no-reply address, at most one per
     customer per day."""
     if message["auto"]:
-        raise OutboxError("Banco never answers an automatic message automatically")
+        raise OutboxError(_("Banco never answers an automatic message automatically"))
     if takes_no_replies(to.value):
-        raise OutboxError(f"{to.value} does not take replies; Banco never writes to it by itself")
+        raise OutboxError(
+            _("{address} does not take replies; Banco never writes to it by itself").format(
+                address=to.value
+            )
+        )
     if store_outbox.auto_replies_since(
         shop.store, json.dumps([to.kind, to.value]), now - timedelta(days=1)
     ):
-        raise OutboxError("this customer already had an automatic message today")
+        raise OutboxError(_("this customer already had an automatic message today"))
 
 
 def outgoing(shop: Shop, row: dict[str, Any]) -> Outgoing:
@@ -500,16 +504,24 @@ def decide(shop: Shop, outbox_id: int, decision: str) -> None:
     """The maker's decision on a reply: cancel it, send it again, or mark it sent."""
     row = store_outbox.reply_row(shop.store, outbox_id)
     if row is None:
-        raise OutboxError(f"no reply {outbox_id} in the outbox; `banco outbox` lists them")
+        raise OutboxError(
+            _("no reply {id} in the outbox; `banco outbox` lists them").format(id=outbox_id)
+        )
     target, allowed, words = DECISIONS[decision]
     if row["status"] not in allowed:
-        raise OutboxError(f"reply {outbox_id} is {state_words(row)}; it cannot be {words}")
+        raise OutboxError(
+            _("reply {id} is {state}; it cannot be {change}").format(
+                id=outbox_id, state=_(state_words(row)), change=_(words)
+            )
+        )
     if decision == "mark_sent":
         _mark_sent(shop, row)
         return
     # Conditional, as every change here: a delivery may have moved the reply meanwhile.
     if not store_outbox.move_reply(shop.store, outbox_id, target, allowed):
-        raise OutboxError(f"reply {outbox_id} changed meanwhile; `banco outbox` shows it now")
+        raise OutboxError(
+            _("reply {id} changed meanwhile; `banco outbox` shows it now").format(id=outbox_id)
+        )
 
 
 def state_words(row: Mapping[str, Any]) -> str:
