@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import textwrap
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from banco.connectors import Registry, load_registry
 from banco.inbox.cli.main import cli
 from banco.inbox.clock import FixedClock
 from banco.inbox.shop import Shop
+from banco.inbox.store import database
 from banco.inbox.store.database import Store
 
 # Real local peers (Dovecot, aiosmtpd, a Bot API server, a Sheets API server), one module each.
@@ -86,3 +88,18 @@ def run(clock: FixedClock, registry: Registry) -> Callable[..., Result]:
         )
 
     return invoke
+
+
+@pytest.fixture
+def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every statement any store opened from now on runs, as SQLite expanded it."""
+    ran: list[str] = []
+    connect = database._connect
+
+    def traced(path: str, **query: str) -> sqlite3.Connection:
+        connection = connect(path, **query)
+        connection.set_trace_callback(ran.append)
+        return connection
+
+    monkeypatch.setattr(database, "_connect", traced)
+    yield ran

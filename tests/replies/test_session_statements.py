@@ -7,8 +7,7 @@ the session is on a big shop is measured in ``bench/views.py``, never here."""
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +22,6 @@ from banco.connectors import Registry
 from banco.inbox.collect.sync import collect
 from banco.inbox.replies.terminal import run_terminal_session
 from banco.inbox.shop import Shop
-from banco.inbox.store import database
 from banco.inbox.web import RunningServer
 
 #: statements the page may run whatever the number waiting (it runs 45 today)
@@ -34,21 +32,6 @@ ITALIAN = "Ciao, vorrei delle tazze per il mio negozio: sono per una cena con gl
 @pytest.fixture
 def registry(registry: Registry) -> Registry:
     return Registry(kinds={**registry.kinds, "list": ListConnector})  # type: ignore[dict-item]
-
-
-@pytest.fixture
-def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every statement any store opened from now on runs."""
-    ran: list[str] = []
-    connect = database._connect
-
-    def traced(path: str, **query: str) -> sqlite3.Connection:
-        connection = connect(path, **query)
-        connection.set_trace_callback(ran.append)
-        return connection
-
-    monkeypatch.setattr(database, "_connect", traced)
-    yield ran
 
 
 def waiting_shop(

@@ -12,8 +12,7 @@ fails here; how fast each view is on a big shop is measured in ``bench/views.py`
 from __future__ import annotations
 
 import re
-import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -21,7 +20,6 @@ import pytest
 from click.testing import Result
 from fixtures_web import demo_home, web_server  # noqa: F401 (fixtures)
 
-from banco.inbox.store import database
 from banco.inbox.store.database import Store
 from banco.inbox.web import RunningServer
 
@@ -57,21 +55,6 @@ PAGE = re.compile(r"\blimit [1-9]\d*( offset \d+)?\s*$", re.I)
 WHOLE_COUNT = re.compile(rf"\(select count\(\*\) from ({'|'.join(BIG)})( \w+)?\)", re.I)
 #: statements with no plan to read: transactions, settings, the schema
 NO_PLAN = re.compile(r"\s*(--|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA|CREATE|DROP)", re.I)
-
-
-@pytest.fixture
-def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every statement any store opened from now on runs, as SQLite expanded it."""
-    ran: list[str] = []
-    connect = database._connect
-
-    def traced(path: str, **query: str) -> sqlite3.Connection:
-        connection = connect(path, **query)
-        connection.set_trace_callback(ran.append)
-        return connection
-
-    monkeypatch.setattr(database, "_connect", traced)
-    yield ran
 
 
 def full_scans(home: Path, ran: list[str]) -> list[str]:
