@@ -19,14 +19,12 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jinja2
-
 from banco.inbox.clock import iso, parse_iso
 from banco.inbox.collect.backfill import summary
 from banco.inbox.i18n.words import duration, number, say
 from banco.inbox.replies.outbox import uncertain
 from banco.inbox.routines.plan import format_day
-from banco.inbox.store import accounts, messages, orders
+from banco.inbox.store import accounts, messages, orders, queries
 from banco.inbox.store.backfill import Imported, imported_since
 from banco.inbox.store.copies import stored_count
 from banco.inbox.store.database import Store
@@ -34,6 +32,8 @@ from banco.inbox.store.outbox import scheduled_before
 from banco.inbox.store.runs import last_run
 
 if TYPE_CHECKING:
+    import jinja2
+
     from banco.inbox.shop import Shop
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -50,7 +50,9 @@ class Digest:
     new_orders: list[dict[str, Any]] = field(default_factory=list)
     #: what first collects imported since the last digest, said in one line instead of listed
     imported: Imported = Imported(past=0, waiting=0)
+    #: the first ``SECTION_ROWS`` messages waiting for the maker, and how many wait in all
     waiting: list[dict[str, Any]] = field(default_factory=list)
+    waiting_count: int = 0
     due: list[dict[str, Any]] = field(default_factory=list)
     overdue: list[dict[str, Any]] = field(default_factory=list)
     failing: list[dict[str, Any]] = field(default_factory=list)
@@ -111,7 +113,9 @@ def build_digest(
     digest = Digest(shop, now, since, due_days)
     digest.new_orders = orders.created_since(store, iso(since) or "")
     digest.imported = imported_since(store, iso(since) or "")
-    digest.waiting = messages.waiting_with_refs(store)  # a reply in the outbox answers it
+    # a reply in the outbox answers a message
+    digest.waiting = messages.waiting_with_refs(store, SECTION_ROWS)
+    digest.waiting_count = queries.waiting_count(store)
     deadlines = orders.open_with_deadline(store, (today + timedelta(days=due_days)).isoformat())
     digest.overdue = [o for o in deadlines if o["deadline"] < today.isoformat()]
     digest.due = [o for o in deadlines if o["deadline"] >= today.isoformat()]
@@ -146,6 +150,9 @@ def _recipient(row: dict[str, Any]) -> str:
 
 
 def _environment(lang: str, digest: Digest, today: date) -> jinja2.Environment:
+    # imported here: every command imports this module, few render the digest
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(["html"]),
@@ -170,9 +177,10 @@ def _environment(lang: str, digest: Digest, today: date) -> jinja2.Environment:
         text = " ".join((row.get("subject") or row["text"] or "").split())
         return text[:70] + ("…" if len(text) > 70 else "")
 
-    def more_line(rows: list[Any], where: str) -> str:
-        """ "  and 40 more: banco messages --waiting" and its line end, when a section is cut."""
-        left = len(rows) - SECTION_ROWS
+    def more_line(total: int, where: str) -> str:
+        """ "  and 40 more: banco messages --waiting" and its line end, when a section of
+        ``total`` rows is cut."""
+        left = total - SECTION_ROWS
         return f"  {say(lang, 'more', n=left, where=where)}\n" if left > 0 else ""
 
     env.globals.update(

@@ -495,14 +495,15 @@ def _update_waiting(
     )
 
 
-def waiting_with_refs(store: Store) -> list[dict[str, Any]]:
-    """Messages waiting for the maker whose answer is not already in the outbox, oldest first,
-    with their order's reference: the digest's list."""
+def waiting_with_refs(store: Store, limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` messages waiting for the maker whose answer is not already in the
+    outbox, oldest first, with their order's reference: the digest's list (its count is
+    ``queries.waiting_count``; a backfill leaves thousands waiting, and only these are shown)."""
     on_its_way, params = reply_on_its_way("m")
     return store.all(
         "select m.id, m.sent_at, m.channel, m.subject, m.text, m.sender, o.ref from messages m"
         f" left join orders o on o.id = m.order_id where m.waiting = 1 and not {on_its_way}"
-        " order by m.sent_at, m.id",
+        f" order by m.sent_at, m.id limit {int(limit)}",
         params,
     )
 

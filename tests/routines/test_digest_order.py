@@ -10,7 +10,13 @@ from pathlib import Path
 
 from busy_shop import BUSY, busy_maildir
 
-from banco.inbox.routines.digest import SECTION_ROWS, Digest, render_html, render_text
+from banco.inbox.routines.digest import (
+    SECTION_ROWS,
+    Digest,
+    build_digest,
+    render_html,
+    render_text,
+)
 
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -60,6 +66,7 @@ def full_day(n: int = 12) -> Digest:
         | {"subject": f"waiting {i}", "text": ""}
         for i in rows
     ]
+    d.waiting_count = n
     d.overdue = [
         {"ref": f"B-{i:04}", "contact": f"O{i}", "title": "late", "deadline": "2026-11-10"}
         for i in rows
@@ -158,3 +165,17 @@ def test_a_first_collect_of_a_busy_mailbox_leaves_a_digest_read_in_a_minute(
     assert len(section) == 1 + SECTION_ROWS + 1
     assert section[-1] == f"  and {BUSY - SECTION_ROWS} more: banco messages --waiting"
     assert len(text.splitlines()) < 80  # was one line per order and per message: 250 here
+
+
+def test_the_digest_reads_only_the_waiting_messages_it_shows(
+    tmp_path: Path, write_shop, run, open_shop
+) -> None:
+    """A backfill leaves thousands waiting: the digest (and the page /) fetch the ten it shows
+    and count the rest, not every waiting message."""
+    home = write_shop(f'\n[[accounts]]\nname = "mail"\n{busy_maildir(tmp_path / "Maildir")}')
+    assert run("--home", str(home), "collect").exit_code == 0
+    shop = open_shop(home)
+    d = build_digest(shop.store, "Bottega", NOW, TODAY)
+    assert d.waiting_count == BUSY
+    assert len(d.waiting) == SECTION_ROWS
+    assert d.waiting[0]["sender"].startswith("Customer 0")
