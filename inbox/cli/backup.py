@@ -10,7 +10,6 @@ from banco.inbox.cli.app import Problem, command, open_shop, with_shop
 from banco.inbox.i18n.catalogs import N_, _
 from banco.inbox.shop import Shop
 from banco.inbox.store import backup as backups
-from banco.inbox.store.export import write_export
 from banco.scheduler.lock import ShopLock
 
 
@@ -83,6 +82,9 @@ def restore_command(ctx: click.Context, source: Path) -> None:
 )
 @with_shop
 def export_command(shop: Shop, folder: Path, form: str, mail: str) -> None:
+    # imported here: the export reads mail with the email connector's parser, slow to import
+    from banco.inbox.store.export import write_export
+
     rows = write_export(shop.store, folder, form, mail)
     click.echo(
         _(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,14 +24,15 @@ from banco.inbox.cli.app import (
     with_shop,
 )
 from banco.inbox.cli.listing import echo_more, first, listing_options, rows_asked
-from banco.inbox.collect.ingest import Counts
 from banco.inbox.errors import BUG, NEEDS_YOU, WILL_RETRY
 from banco.inbox.i18n.catalogs import N_, SUPPORTED, _, ngettext
 from banco.inbox.orders.pipeline import STATUS_WORDS
-from banco.inbox.routines.digest import render_html, render_text
 from banco.inbox.shop import CONFIG_NAME, Shop
 from banco.inbox.store import queries
 from banco.inbox.store.search_index import NoWords
+
+if TYPE_CHECKING:  # a type only: collecting is imported by the commands that collect
+    from banco.inbox.collect.ingest import Counts
 
 EXAMPLE_CONFIG = "banco.example.toml"
 
@@ -173,6 +175,7 @@ def search(shop: Shop, query: str, as_json: bool, limit: int | None, show_all: b
 @click.option("--html", "as_html", is_flag=True, help=N_("Print the HTML version."))
 @with_shop
 def digest(shop: Shop, as_html: bool) -> None:
+    from banco.inbox.routines.digest import render_html, render_text
     from banco.inbox.routines.digest_delivery import daily_digest
 
     facts = daily_digest(shop)

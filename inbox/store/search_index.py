@@ -39,8 +39,6 @@ import os
 import re
 import unicodedata
 
-import snowballstemmer
-
 from banco.inbox.store.database import Store
 
 #: messages indexed per transaction: a search waiting on a backlog shows progress this often
@@ -86,6 +84,9 @@ def _term(word: str) -> str:
 def _stem_prefix(token: str) -> str:
     """The longest prefix ``token`` shares with each of its stems, never under SHORTEST_STEM."""
     # A Snowball stem is not always a prefix ("happy" -> "happi"): its shared prefix is.
+    # Imported here: its 35 stemmer modules would cost every command's start-up.
+    import snowballstemmer
+
     stems = [snowballstemmer.stemmer(language).stemWord(token) for language in STEMMED_IN]
     prefix = os.path.commonprefix([token, *stems])
     return prefix if len(prefix) >= SHORTEST_STEM else token[:SHORTEST_STEM]
