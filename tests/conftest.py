@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from banco.connectors import Registry, load_registry
 from banco.inbox.cli.main import cli
@@ -20,6 +21,11 @@ from banco.inbox.store.database import Store
 
 # Real local peers (Dovecot, aiosmtpd, a Bot API server, a Sheets API server), one module each.
 pytest_plugins = ["fixtures_imap", "fixtures_telegram", "fixtures_sheets"]
+
+# No time limit on a hypothesis example: speed is measured in bench/, never asserted in a test,
+# and on a busy machine a real command or page can take longer than hypothesis's 200 ms.
+settings.register_profile("banco", deadline=None)
+settings.load_profile("banco")
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
