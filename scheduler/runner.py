@@ -13,9 +13,10 @@ The scheduler knows routines by name only; what they do is ``banco.inbox.routine
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import signal
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -131,30 +132,37 @@ def serve(
                 holder=holder,
             )
         )
-    stop = threading.Event()
+    # The handler only writes a byte to a pipe the main thread reads: a handler that takes a lock
+    # (setting a threading.Event, logging) deadlocks when the signal lands while the main thread
+    # holds that lock, which is what a SIGTERM right after start did.
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
 
     def on_signal(number: int, frame: FrameType | None) -> None:
-        log.info("stopping after the current step (signal %s)", number)
-        stop.set()
+        with contextlib.suppress(BlockingIOError):  # a full pipe: one byte is enough
+            os.write(wake_write, bytes([number]))
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     scheduler = build_scheduler(config, run_routine, collect_frequent, every_minute)
     try:
         scheduler.start(paused=True)
         for routine in missed_routines(config, last_runs(), now()):
+            # The routine's own slot job runs now, then goes on at its slots (a one-off job
+            # instead would race the shutdown: APScheduler removes it after running it and
+            # fails loudly when a SIGTERM has emptied the job store first).
             log.info("catching up: %s", routine)
-            scheduler.add_job(
-                run_routine,
-                args=[routine],
-                id=f"catch-up {routine}",
-                name=f"{routine} (catching up)",
-            )
+            first_slot = config.schedule[routine][0]
+            # (APScheduler's clock, not the injected one: it decides when a job is due)
+            due = datetime.now(config.shop.timezone)
+            scheduler.modify_job(f"{routine} {first_slot.text}", next_run_time=due)
         scheduler.resume()
         ready(Sentence("Banco is running for {home}. Stop it with Ctrl-C.", home=home))
-        while not stop.wait(timeout=3600):
-            pass
+        number = os.read(wake_read, 1)[0]  # blocks until a signal arrives (read resumes after one)
+        log.info("stopping after the current step (signal %s)", number)
     finally:
         scheduler.shutdown(wait=True)  # the running step finishes; nothing new starts
         for number, handler in previous.items():
             signal.signal(number, handler)
+        os.close(wake_read)
+        os.close(wake_write)
         lock.release()

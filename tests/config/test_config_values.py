@@ -286,8 +286,6 @@ def test_banco_run_starts_with_a_fri_mon_slot(write_shop: Callable[..., Path]) -
     line = proc.stdout.readline()  # blocks until Banco says it is running (or exits)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=120)
-    # (a SIGTERM this early can meet APScheduler's catch-up job: its thread may print a
-    # JobLookupError as it stops; the slots were read, which is what this test holds)
     assert "Banco is running" in line and proc.returncode == 0, line + err
 
 

@@ -159,6 +159,18 @@ def test_one_banco_run_per_shop_and_sigterm_stops_it(write_shop) -> None:
     assert first.returncode == 0 and "Stopped." in out, err
 
 
+def test_sigterm_at_start_stops_cleanly_every_time(write_shop) -> None:
+    """A SIGTERM as Banco starts meets the catch-up run being handed to the worker: it once
+    printed APScheduler's JobLookupError traceback (about one start in two) and could hang for
+    good when the signal landed while the main thread held its wait's lock."""
+    home = write_shop('[schedule]\ncollect = ["00:00"]\nplan = ["00:00"]\n')
+    for _ in range(8):
+        proc = start_run(home)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0 and "Traceback" not in err, err
+
+
 def test_sigterm_lets_the_running_step_finish(tmp_path: Path, write_shop) -> None:
     mail = MaildirSource(tmp_path / "Maildir", 3000)
     home = write_shop(
