@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from banco.inbox import logs
-from banco.inbox.cli import backup, messages, orders, outbox, routines, shop
+from banco.inbox.cli import backup, messages, orders, outbox, routines, setup, shop
 from banco.inbox.cli.app import BancoGroup
 from banco.inbox.clock import SystemClock
 from banco.inbox.i18n.catalogs import N_
@@ -40,6 +40,7 @@ def cli(ctx: click.Context, home: Path | None) -> None:
 
 for command in (
     shop.init,
+    setup.setup,
     shop.check,
     shop.auth,
     shop.collect,
