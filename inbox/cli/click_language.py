@@ -30,8 +30,7 @@ from babel.messages.pofile import read_po
 
 from banco.config import ConfigError
 from banco.config.load import read_document
-from banco.inbox.cli.demo import system_language
-from banco.inbox.i18n.catalogs import LOCALE_DIR, SUPPORTED, language_of
+from banco.inbox.i18n.catalogs import LOCALE_DIR, SUPPORTED, language_of, system_language
 from banco.inbox.shop import CONFIG_NAME, default_home
 
 CLICK_DOMAIN = "messages"  # the stdlib's default domain, the one click's gettext() reads

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 from babel.numbers import format_decimal
@@ -15,7 +15,7 @@ from banco.inbox.collect.sync import collect
 from banco.inbox.demo import write_demo_shop
 from banco.inbox.demo.history import apply_history
 from banco.inbox.errors import WrongInput
-from banco.inbox.i18n.catalogs import _, language_of, ngettext, speaking
+from banco.inbox.i18n.catalogs import _, ngettext, speaking
 from banco.inbox.i18n.money import locale_of
 from banco.inbox.routines import day as routines
 from banco.inbox.routines.digest import render_text
@@ -44,15 +44,6 @@ def prepare_folder(folder: Path) -> None:
     (folder / MARKER).write_text(
         "This folder was made by `banco demo` and may be replaced by it.\n"
     )
-
-
-def system_language(environ: Mapping[str, str]) -> str:
-    """The language of this computer, as gettext looks for it (LANGUAGE, LC_ALL, LC_MESSAGES,
-    LANG), when Banco speaks it; else English."""
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        if tag := environ.get(name, "").split(":")[0]:
-            return language_of(tag)
-    return "en"
 
 
 def run_demo(folder: Path | None, clock: Clock, echo: Callable[[str], None], lang: str) -> None:

@@ -116,29 +116,32 @@ def routine(shop: Shop, name: str) -> None:
     click.echo(_("{name}: done.").format(name=name))
 
 
-@command(
-    help=N_("Your work laid out over the next weeks, earliest deadline first; writes plan.ics.")
-)
+@command(help=N_("Your work laid out over the next weeks, earliest deadline first."))
 @click.option(
-    "--ics", "as_ics", is_flag=True, help=N_("Print the calendar file (plan.ics) instead.")
+    "--ics",
+    "as_ics",
+    is_flag=True,
+    help=N_("Print the calendar file instead, and write it (plan.ics)."),
 )
 @with_shop
 def plan(shop: Shop, as_ics: bool) -> None:
     from banco.inbox.i18n.words import say
-    from banco.inbox.routines.ics import plan_ics, write_plan_ics
+    from banco.inbox.routines.ics import ICS_NAME, plan_ics, write_plan_ics
     from banco.inbox.routines.plan import build_plan, render_plan_text
 
     config = shop.config
     laid_out = build_plan(shop.store, config.plan, config.shop.timezone, shop.clock.now())
-    data = plan_ics(laid_out, config.shop.name, config.shop.timezone, lang=config.shop.language)
-    if as_ics:
-        click.echo(data.decode(), nl=False)
-    else:
-        text = render_plan_text(laid_out, config.shop.language, config.plan["weeks"])
-        click.echo(text, nl=False)
-    path = write_plan_ics(shop.home, data)  # after the plan: a full disk refuses only the file
     if not as_ics:
-        click.echo("\n" + say(config.shop.language, "plan_calendar_file", path=path))
+        # The calendar file holds every deadline ahead: written by the plan routine each morning
+        # and here on request, so that reading the plan costs what the plan shows.
+        text = render_plan_text(laid_out, config.shop.language, config.plan["weeks"])
+        path = shop.home / ICS_NAME
+        words = "plan_calendar_kept" if path.exists() else "plan_calendar_none"
+        click.echo(text + "\n" + say(config.shop.language, words, path=path))
+        return
+    data = plan_ics(laid_out, config.shop.name, config.shop.timezone, lang=config.shop.language)
+    click.echo(data.decode(), nl=False)
+    write_plan_ics(shop.home, data)  # after printing it: a full disk refuses only the file
 
 
 @command(

@@ -194,7 +194,8 @@ def digest(shop: Shop, as_html: bool) -> None:
 )
 @click.pass_context
 def demo(ctx: click.Context, folder: Path | None, language: str | None) -> None:
-    from banco.inbox.cli.demo import run_demo, system_language
+    from banco.inbox.cli.demo import run_demo
+    from banco.inbox.i18n.catalogs import system_language
 
     run_demo(folder, ctx.obj["clock"], click.echo, language or system_language(os.environ))
 

@@ -17,7 +17,7 @@ to translate are what tests/i18n/test_catalogs.py extracts, the same as::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -115,3 +115,12 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's own name for the marker)
 
 
 _ = gettext
+
+
+def system_language(environ: Mapping[str, str]) -> str:
+    """The language of this computer, as gettext looks for it (LANGUAGE, LC_ALL, LC_MESSAGES,
+    LANG), when Banco speaks it; else English."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        if tag := environ.get(name, "").split(":")[0]:
+            return language_of(tag)
+    return "en"

@@ -75,7 +75,13 @@ WORDS: dict[str, str] = {
     "plan_calendar": N_("{shop} plan"),
     "plan_ics_due": N_("Deadline: {ref} {title}"),
     "plan_ics_customer": N_("Customer: {name}"),
-    "plan_calendar_file": N_("Calendar file for your phone or computer: {path}"),
+    "plan_calendar_kept": N_(
+        "Calendar file for your phone or computer: {path} (the plan routine rewrites it each"
+        " morning; `banco plan --ics` now)"
+    ),
+    "plan_calendar_none": N_(
+        "`banco plan --ics` writes the calendar file for your phone or computer ({path})"
+    ),
 }
 #: the units of a rough length of time, largest first, with their length in seconds
 _UNITS = (("day", 86400), ("hour", 3600), ("minute", 60))

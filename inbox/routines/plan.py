@@ -32,6 +32,10 @@ from banco.inbox.store.tasks import open_tasks_due_between
 PLANNED = ("booked", "in_progress", "awaiting_client")
 #: How far the plan looks ahead at most, in days.
 MAX_DAYS = 366
+#: The plan prints this many deadlines a day, and this many orders in each list (the rest are
+#: counted, with the command that lists them): a plan read in a minute, whatever the shop's size.
+PER_DAY = 5
+PER_LIST = 10
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -301,8 +305,10 @@ def _day_lines(day: DayPlan, deadlines: list[Deadline], lang: str) -> list[str]:
         items.append(say(lang, "plan_free", hours=format_hours(day.free_hours, lang)))
     elif day.free_hours > 0:
         items.append(say(lang, "plan_free_left", hours=format_hours(day.free_hours, lang)))
-    items += [say(lang, "plan_task", ref=t["ref"], title=t["title"]) for t in day.tasks]
-    items += [say(lang, "plan_due", ref=d.ref, title=d.title) for d in deadlines]
+    items += [say(lang, "plan_task", ref=t["ref"], title=t["title"]) for t in day.tasks[:PER_DAY]]
+    items += _more(len(day.tasks) - PER_DAY, "banco tasks", lang)
+    items += [say(lang, "plan_due", ref=d.ref, title=d.title) for d in deadlines[:PER_DAY]]
+    items += _more(len(deadlines) - PER_DAY, "banco status", lang)
     indent = " " * len(label)
     return [label + items[0]] + [indent + item for item in items[1:]]
 
@@ -319,7 +325,10 @@ def _warning_lines(plan: Plan, lang: str) -> list[str]:
     if not plan.warnings:
         return []
     lines = ["", say(lang, "plan_warnings", n=len(plan.warnings))]
-    return lines + ["  " + warning_text(w, lang) for w in plan.warnings]
+    lines += ["  " + warning_text(w, lang) for w in plan.warnings[:PER_LIST]]
+    return lines + [
+        "  " + line for line in _more(len(plan.warnings) - PER_LIST, "banco status", lang)
+    ]
 
 
 def warning_text(warning: PlanWarning, lang: str) -> str:
@@ -338,6 +347,12 @@ def _unestimated_lines(plan: Plan, lang: str) -> list[str]:
     if not plan.unestimated:
         return []
     lines = ["", say(lang, "plan_unestimated", n=len(plan.unestimated))]
-    for order in plan.unestimated:
+    for order in plan.unestimated[:PER_LIST]:
         lines.append("  " + say(lang, "plan_estimate", ref=order["ref"], title=order["title"]))
-    return lines
+    where = "banco orders --status booked"
+    return lines + ["  " + line for line in _more(len(plan.unestimated) - PER_LIST, where, lang)]
+
+
+def _more(left: int, where: str, lang: str) -> list[str]:
+    """ "and 12 more: banco status" when ``left`` is more than none."""
+    return [say(lang, "more", n=number(left, lang), where=where)] if left > 0 else []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -335,3 +336,34 @@ def test_french_text_and_calendar(shop: Shop) -> None:
     summaries = sorted(str(e["SUMMARY"]) for e in calendar.walk("VEVENT"))
     assert summaries[-1] == "Échéance : B-0001 Assiettes"
     assert {str(e["DESCRIPTION"]) for e in calendar.walk("VEVENT")} == {"Client : Claire Martin"}
+
+
+def test_a_busy_day_shows_five_deadlines_and_counts_the_rest(shop: Shop) -> None:
+    refs = [
+        add_order(shop.store, f"Mug {i}", None, "2026-11-23", status="quoted") for i in range(8)
+    ]
+    for i in range(12):
+        add_order(shop.store, f"Bowl {i}", 1, "2026-11-19")  # overdue: due yesterday
+    for i in range(11):
+        add_order(shop.store, f"Vase {i}", None)
+
+    text = render_plan_text(plan_of(shop), "en", 2)
+
+    monday = text[text.index("Mon 23 Nov") : text.index("Tue 24 Nov")]
+    assert [ref for ref in refs if ref in monday] == refs[:5]
+    assert "and 3 more: banco status" in monday
+    warnings = text[text.index("Deadlines at risk") : text.index("Booked orders with no")]
+    assert warnings.count("Bowl") == 10 and "and 2 more: banco status" in warnings
+    assert text.count("Vase") == 10 and "and 1 more: banco orders --status booked" in text
+
+
+def test_reading_the_plan_writes_no_calendar_file_ics_writes_it(
+    write_shop: Callable[..., Path], run: Callable[..., Any]
+) -> None:
+    home = write_shop()
+    shown = run("--home", str(home), "plan")
+    assert shown.exit_code == 0 and not (home / "plan.ics").exists()
+    assert "`banco plan --ics` writes the calendar file" in shown.output
+    printed = run("--home", str(home), "plan", "--ics")
+    assert printed.output == (home / "plan.ics").read_text()
+    assert "the plan routine rewrites it each morning" in run("--home", str(home), "plan").output

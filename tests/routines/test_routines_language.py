@@ -11,11 +11,11 @@ from click.testing import Result
 from icalendar import Calendar
 from language import PLACEHOLDER, english
 
-from banco.inbox.cli.demo import system_language
 from banco.inbox.clock import FixedClock
 from banco.inbox.collect.sync import collect
 from banco.inbox.demo import write_demo_shop
 from banco.inbox.demo.history import apply_history
+from banco.inbox.i18n.catalogs import system_language
 from banco.inbox.routines import day as routines
 from banco.inbox.routines.digest import render_html, render_text
 from banco.inbox.routines.digest_delivery import daily_digest, today

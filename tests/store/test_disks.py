@@ -139,8 +139,9 @@ def test_a_full_disk_shows_everything_and_refuses_writes_in_one_line(
         done = disk.run(home, *args)
         assert done.returncode == 0, done.stderr
         assert shown in done.stdout
-    planned = disk.run(home, "plan")
-    assert "free" in planned.stdout  # the plan is shown, then its file is refused
+    assert "free" in disk.run(home, "plan").stdout  # reading the plan writes nothing
+    planned = disk.run(home, "plan", "--ics")
+    assert "BEGIN:VCALENDAR" in planned.stdout  # the calendar is shown, then its file is refused
     full = said_once(planned, str(home))
     checked = disk.run(home, "check")
     assert "✓ store" in checked.stdout
@@ -205,7 +206,7 @@ def test_a_read_only_shop_folder_shows_everything_and_says_why_it_cannot_collect
         assert done.returncode == 0, done.stderr
         assert shown in done.stdout
     line = said_once(banco(home, "collect"), str(home), "lecture seule")
-    assert said_once(banco(home, "plan"), str(home)) == line
+    assert said_once(banco(home, "plan", "--ics"), str(home)) == line
     with sqlite3.connect(f"file:{home / 'banco.db'}?immutable=1", uri=True) as db:
         assert db.execute("select count(*) from messages").fetchone() == (40,)
 
