@@ -45,6 +45,8 @@ from banco.inbox.store.messages import (
     session_message,
     session_messages,
     snooze_waiting,
+    waiting_item,
+    waiting_items,
     waiting_unanswered,
 )
 from banco.inbox.store.orders import order_row
@@ -59,6 +61,7 @@ __all__ = [
     "Suggestion",
     "Waiting",
     "answer",
+    "batch_items",
     "change_status",
     "customer_language",
     "guess_language",
@@ -74,6 +77,7 @@ __all__ = [
     "set_price",
     "snooze",
     "snooze_until",
+    "waiting_for",
     "suggest",
     "suggestion_for",
 ]
@@ -221,12 +225,26 @@ def prepare_session(shop: Shop) -> list[SessionItem]:
     return [prepare_item(shop, waiting) for waiting in session_batch(shop)]
 
 
+def batch_items(shop: Shop) -> list[tuple[str, int]]:
+    """The batch's items as ``session_batch`` orders them, each with how many messages wait in it,
+    read by one grouped query: for a screen that shows one item and counts the others."""
+    return waiting_items(shop.store, iso(shop.clock.now()) or "")
+
+
+def waiting_for(shop: Shop, key: str) -> Waiting | None:
+    """The batch's item ``key`` before it is prepared, or None when it is not in the batch
+    (answered, or all its messages snoozed)."""
+    found = waiting_item(shop.store, key)
+    now = iso(shop.clock.now()) or ""
+    if not any(not m["snoozed_until"] or m["snoozed_until"] <= now for m in found):
+        return None
+    return Waiting(key, found)
+
+
 def load_item(shop: Shop, key: str) -> SessionItem | None:
     """The item ``key`` as it is now (for a button pressed later), or None once it is answered."""
-    for waiting in session_batch(shop):
-        if waiting.key == key:
-            return prepare_item(shop, waiting)
-    return None
+    waiting = waiting_for(shop, key)
+    return prepare_item(shop, waiting) if waiting is not None else None
 
 
 def prepare_item(shop: Shop, waiting: Waiting) -> SessionItem:

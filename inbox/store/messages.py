@@ -436,6 +436,47 @@ BATCH_COLUMNS = (
 )
 
 
+#: the reply-session item a waiting message belongs to: its order's, unless it is from someone
+#: not yet linked to the order's customer (answered on their own), else its own
+_ITEM_KEY = (
+    "case when m.order_id is not null and not m.new_sender then 'o' || m.order_id"
+    " else 'm' || m.id end"
+)
+
+
+def waiting_items(store: Store, now: str) -> list[tuple[str, int]]:
+    """The reply session's items, oldest first (by their oldest message): each item's key and
+    how many messages wait in it. An item all of whose messages are snoozed past ``now`` is
+    left out. One grouped query: the page counts and places its item without reading every
+    waiting message into Python."""
+    on_its_way, params = reply_on_its_way("m")
+    rows = store.db.execute(
+        f"select {_ITEM_KEY} as key, count(*),"
+        " min(m.sent_at || ' ' || printf('%012d', m.id)) as first"
+        " from messages m where m.waiting = 1 and m.direction = 'in'"
+        f" and not {on_its_way}"
+        " group by key having max(m.snoozed_until is null or m.snoozed_until <= ?)"
+        " order by first",
+        [*params, now],
+    ).fetchall()
+    return [(key, count) for key, count, _first in rows]
+
+
+def waiting_item(store: Store, key: str, columns: str = BATCH_COLUMNS) -> list[dict[str, Any]]:
+    """The waiting, unanswered messages of the reply-session item ``key`` (``o<order id>`` or
+    ``m<message id>``), the oldest first; none when the key names no item."""
+    kind, number = key[:1], key[1:]
+    if kind not in ("o", "m") or not number.isdigit():
+        return []
+    on_its_way, params = reply_on_its_way("m")
+    scope = "m.order_id = ? and not m.new_sender" if kind == "o" else "m.id = ?"
+    return store.all(
+        f"select {columns} from messages m where {scope} and m.waiting = 1"
+        f" and m.direction = 'in' and not {on_its_way} order by m.sent_at, m.id",
+        [int(number), *params],
+    )
+
+
 def session_messages(store: Store, message_ids: Sequence[int]) -> list[dict[str, Any]]:
     """The messages ``message_ids`` with the reply session's columns, the oldest first."""
     return store.all(

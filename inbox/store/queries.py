@@ -116,7 +116,7 @@ def _page(limit: int | None, offset: int) -> str:
 
 def get_message(store: Store, message_id: int) -> dict[str, Any] | None:
     row = store.one(
-        f"select {MESSAGE_COLUMNS}, m.raw, m.raw_type from messages m"
+        f"select {MESSAGE_COLUMNS}, m.raw, m.raw_type, m.order_id from messages m"
         " left join orders o on o.id = m.order_id where m.id = ?",
         [message_id],
     )

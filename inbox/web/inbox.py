@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES
-from banco.inbox.replies.session import session_batch
+from banco.inbox.replies.session import waiting_for
 from banco.inbox.shop import Shop
 from banco.inbox.store import queries
 from banco.inbox.store.search_index import NoWords
@@ -102,10 +102,14 @@ def session_key(shop: Shop, message: dict[str, Any]) -> str | None:
     """The reply-session item a waiting message belongs to, if it is in the batch."""
     if not message["waiting"]:
         return None
-    for item in session_batch(shop):
-        if any(m["id"] == message["id"] for m in item.messages):
-            return item.key
-    return None
+    on_order = message["order_id"] is not None and not message["new_sender"]
+    key = f"o{message['order_id']}" if on_order else f"m{message['id']}"
+    waiting = waiting_for(shop, key)
+    return (
+        key
+        if waiting is not None and any(m["id"] == message["id"] for m in waiting.messages)
+        else None
+    )
 
 
 @page

@@ -25,12 +25,12 @@ from banco.inbox.replies.session import (
     PURPOSE_WORDS,
     PURPOSES,
     SessionItem,
-    Waiting,
     answer,
+    batch_items,
     load_item,
     no_reply_needed,
     prepare_item,
-    session_batch,
+    waiting_for,
     snooze,
     suggestion_for,
 )
@@ -49,12 +49,13 @@ def _skipped(ctx: Ctx) -> list[str]:
 
 @page
 def session(ctx: Ctx) -> Response:
-    batch = session_batch(ctx.shop)
+    items = batch_items(ctx.shop)  # every item's key and count; only the one shown is read
     skipped = _skipped(ctx)
-    ahead = [waiting for waiting in batch if waiting.key not in skipped]
+    ahead = [key for key, _count in items if key not in skipped]
     wanted = ctx.query("key")
-    shown = next((waiting for waiting in batch if waiting.key == wanted), None)
-    shown = shown or (ahead[0] if ahead else None)
+    shown = waiting_for(ctx.shop, wanted) if wanted else None
+    if shown is None and ahead:
+        shown = waiting_for(ctx.shop, ahead[0])
     current, draft = None, None
     if shown is not None:  # only the item shown is prepared: its suggestion, its language
         current = _with_template(ctx, prepare_item(ctx.shop, shown))
@@ -71,18 +72,17 @@ def session(ctx: Ctx) -> Response:
         draft=draft if isinstance(draft, str) else None,
         position=_position(ahead, current),
         remaining=len(ahead),
-        total_messages=sum(len(waiting.messages) for waiting in batch),
-        skipped=len([waiting for waiting in batch if waiting.key in skipped]),
+        total_messages=sum(count for _key, count in items),
+        skipped=len([key for key, _count in items if key in skipped]),
         purposes=[(p, _(PURPOSE_WORDS[p])) for p in PURPOSES],
         languages=[(code, _(name)) for code, name in LANGUAGE_NAMES.items()],
         statuses=[(s, _(STATUS_WORDS[s])) for s in STATUSES],
     )
 
 
-def _position(ahead: list[Waiting], current: SessionItem | None) -> int | None:
+def _position(ahead: list[str], current: SessionItem | None) -> int | None:
     """Where ``current`` is among the items not skipped (1 is the first), None if skipped."""
-    keys = [waiting.key for waiting in ahead]
-    return keys.index(current.key) + 1 if current is not None and current.key in keys else None
+    return ahead.index(current.key) + 1 if current is not None and current.key in ahead else None
 
 
 def _with_template(ctx: Ctx, item: SessionItem) -> SessionItem:

@@ -23,12 +23,15 @@ from banco.inbox.replies.session import (
     ReplyError,
     SessionItem,
     answer,
+    batch_items,
     change_status,
     load_item,
     no_reply_needed,
     prepare_session,
+    session_batch,
     set_price,
     snooze,
+    waiting_for,
 )
 from banco.inbox.replies.templates import templates_dir
 from banco.inbox.replies.terminal import run_terminal_session
@@ -192,6 +195,37 @@ def test_a_snoozed_order_comes_back_when_the_customer_writes_again(
     ann = prepare_session(shop)[0]
     assert ann.key == "o1" and [m["text"] for m in ann.messages][-1] == "Also a jug!"
     assert len(ann.messages) == 3
+
+
+def test_the_counted_batch_agrees_with_the_batch_read_whole(
+    write_shop, open_shop, clock: FixedClock
+) -> None:
+    """The page counts the batch with one grouped query and reads only the item it shows: the
+    same items, in the same order, with the same messages as the batch read message by message,
+    through snoozes, a message without an order, a new sender and a reply on its way."""
+    shop, _ = make(write_shop, open_shop)
+
+    def same() -> list[str]:
+        whole = [(w.key, len(w.messages)) for w in session_batch(shop)]
+        assert batch_items(shop) == whole
+        for waiting in session_batch(shop):
+            found = waiting_for(shop, waiting.key)
+            assert found is not None and found.messages == waiting.messages
+        return [key for key, _count in whole]
+
+    assert same() == ["o1", "o2", "o3"]
+    shop.store.db.execute("update messages set order_id = null where external_id = 'c1'")
+    [chiara] = [k for k in same() if k.startswith("m")]
+    shop.store.db.execute("update messages set new_sender = 1 where external_id = 'a2'")
+    assert len(same()) == 4  # Ann's second message is answered on its own
+    until = snooze(shop, prepare_session(shop)[0])
+    assert "o1" not in same() and waiting_for(shop, "o1") is None
+    clock.at = until
+    assert "o1" in same()
+    answer(shop, load_item(shop, "o2"), "Thanks Bob!")  # on its way: no longer in the batch
+    assert "o2" not in same() and waiting_for(shop, "o2") is None
+    assert waiting_for(shop, "x1") is None and waiting_for(shop, "o") is None
+    assert chiara in same()
 
 
 def test_without_reply_slots_snooze_is_four_hours(write_shop, open_shop, clock) -> None:
