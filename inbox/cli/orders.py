@@ -31,7 +31,7 @@ from banco.inbox.orders.history import PAYMENT_WORDS
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES
 from banco.inbox.shop import Shop
 from banco.inbox.store import queries
-from banco.inbox.store.tasks import mark_done, open_tasks
+from banco.inbox.store.tasks import open_tasks
 
 if TYPE_CHECKING:
     from banco.inbox.orders.status import OrderState
@@ -208,6 +208,24 @@ def order_note(shop: Shop, ref: str, text: str) -> None:
 
 
 @orders.command(
+    "undo",
+    help=N_(
+        "Undo the last change to an order (a status, a date, a price, a task ticked off);"
+        " again to undo the one before."
+    ),
+)
+@click.argument("ref")
+@with_shop
+def order_undo(shop: Shop, ref: str) -> None:
+    from banco.inbox.orders.history import event_words
+    from banco.inbox.orders.undo import undo_last
+
+    undone = undo_last(shop.store, ref, shop.clock.now())
+    change = event_words(undone.event, shop.config.shop.currency, day_text).change
+    click.echo(_("Undone on {ref}: {change}").format(ref=undone.ref, change=change))
+
+
+@orders.command(
     "link",
     help=N_("Link a new sender to the customer of the order their message is on (same person)."),
 )
@@ -256,7 +274,9 @@ NO_TASK = N_("no open task {id}; `banco tasks` lists them")
 @click.argument("task_id", type=RowId(NO_TASK))
 @with_shop
 def task_done(shop: Shop, task_id: int) -> None:
-    if not mark_done(shop.store, task_id, shop.clock.now()):
+    from banco.inbox.orders.pipeline import tick_task
+
+    if tick_task(shop.store, task_id, shop.clock.now()) is None:
         raise Problem(_(NO_TASK).format(id=task_id))
     click.echo(_("Task {id} done.").format(id=task_id))
 
@@ -306,5 +326,6 @@ def _urgency(state: OrderState) -> tuple[bool, str]:
 WAITING_WORDS = {
     "us": N_("waiting for you"),
     "customer": N_("you wait for the customer"),
+    "work": N_("waiting for your work"),
     "": N_("nobody waiting"),
 }

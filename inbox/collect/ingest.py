@@ -65,6 +65,7 @@ from banco.inbox.store.orders import (
     touch_order,
     update_order,
 )
+from banco.inbox.store.tasks import tick_answer_task
 from banco.inbox.store.threads import Thread
 
 #: JSON as stored, letters kept as they are (an encoder made once: ``json.dumps`` with options
@@ -673,6 +674,8 @@ class Ingest:
             if record.reply_keys:
                 messages.answer_reply_chain(self.store, record.reply_keys, parties, sent)
             messages.answer_seen(self.store, scope, value, parties, sent, self.answers_collected_by)
+            if order_id is not None:  # she answered: "Answer the inquiry" is done
+                tick_answer_task(self.store, order_id, self.now)
             return
         [sender] = parties
         if record.message_key and messages.has_later_reply(

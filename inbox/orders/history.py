@@ -107,6 +107,11 @@ def _change(
         )
     if kind == "note":
         return _("note")
+    if kind == "task_done":
+        return _("task done: {title}").format(title=data["title"])
+    if kind == "undo":
+        undone = data["undone"]
+        return _("undone: {change}").format(change=_change(undone, undone["data"] or {}, value))
     return kind.replace("_", " ")
 
 

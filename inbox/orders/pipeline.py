@@ -28,6 +28,7 @@ from banco.inbox.store.orders import (
     set_ref,
     update_order,
 )
+from banco.inbox.store.tasks import TaskRow, follow_stage, mark_done
 from banco.inbox.store.tasks import add_task as new_task
 
 #: The pipeline, in order. ``lost`` and ``cancelled`` close an order from any stage.
@@ -148,7 +149,10 @@ def set_status(
             from_status=order["status"],
             to_status=status,
             note=note,
+            # an undo of a later move puts the order back closed on its day, not on the undo's
+            data={"closed_at": order["closed_at"]} if order["closed_at"] else None,
         )
+        follow_stage(store, order["id"], status, now)
     return find_order(store, ref)
 
 
@@ -182,6 +186,22 @@ def add_note(store: Store, ref: str, text: str, now: datetime) -> None:
 def add_task(store: Store, ref: str, title: str, now: datetime, due: date | None = None) -> int:
     order = find_order(store, ref)
     return new_task(store, order["id"], title, now, due=due.isoformat() if due else None)
+
+
+def tick_task(store: Store, task_id: int, now: datetime) -> TaskRow | None:
+    """The maker ticks a task off, kept in its order's history (so she can undo it); None when
+    there is no such task open."""
+    with store.db.atomic():
+        task = mark_done(store, task_id, now)
+        if task is not None:
+            add_event(
+                store,
+                task["order_id"],
+                now,
+                "task_done",
+                data={"task": task["id"], "title": task["title"]},
+            )
+    return task
 
 
 # New senders ------------------------------------------------------------------------------------

@@ -63,6 +63,9 @@ DEFAULT_TASKS: dict[str, dict[str, list[str]]] = {
 }
 #: Where the maker waits on the customer: the next move is theirs.
 CUSTOMER_MOVES = ("awaiting_info", "quoted", "awaiting_client")
+#: Where the next move is the maker's work, whoever wrote last: a booked order whose last
+#: message is hers waits on the piece, not on a reminder to the customer.
+WORK_STAGES = ("booked", "in_progress")
 
 
 def stage_tasks(shop: Shop, status: str) -> list[str]:
@@ -83,14 +86,22 @@ def ensure_stage_tasks(shop: Shop, order: Mapping[str, Any], now: datetime) -> i
     return len(titles)
 
 
-def _ensure_all_stage_tasks(shop: Shop, orders: Sequence[Mapping[str, Any]], now: datetime) -> None:
-    """``ensure_stage_tasks`` for many orders, in two statements whatever their number."""
+def _ensure_all_stage_tasks(
+    shop: Shop, orders: Sequence[Mapping[str, Any]], answered: set[int], now: datetime
+) -> None:
+    """``ensure_stage_tasks`` for many orders, in two statements whatever their number; the
+    first task of ``new`` ("Answer the inquiry") made done for the orders she ``answered``."""
     made = stages_with_tasks(shop.store, [order["id"] for order in orders])
     missing = [
-        StageTask(order["id"], title, order["status"])
+        StageTask(
+            order["id"],
+            title,
+            order["status"],
+            done=index == 0 and order["status"] == "new" and order["id"] in answered,
+        )
         for order in orders
         if (order["id"], order["status"]) not in made
-        for title in stage_tasks(shop, order["status"])
+        for index, title in enumerate(stage_tasks(shop, order["status"]))
     ]
     if missing:
         with shop.store.on_the_way():  # on a full disk, the state without the missing tasks
@@ -98,7 +109,8 @@ def _ensure_all_stage_tasks(shop: Shop, orders: Sequence[Mapping[str, Any]], now
 
 
 def change_status(shop: Shop, ref: str, status: str, note: str = "") -> dict[str, Any]:
-    """Move an order to ``status`` and create that stage's tasks."""
+    """Move an order to ``status`` and create that stage's tasks (the open tasks of the stages
+    it left drop away, see ``pipeline.set_status``)."""
     now = shop.clock.now()
     order = set_status(shop.store, ref, status, now, note)
     ensure_stage_tasks(shop, order, now)
@@ -113,7 +125,8 @@ class OrderState:
     contact: str
     deadline: str | None
     next_task: str | None
-    #: "us" (the customer waits for the maker), "customer" (the maker waits), or None
+    #: "us" (the customer waits for the maker), "customer" (the maker waits), "work" (the
+    #: order waits on the maker's work, not on a message), or None
     waiting_on: str | None
     since: str | None
     overdue_tasks: list[str] = field(default_factory=list)
@@ -140,13 +153,11 @@ def _checked(shop: Shop, orders: list[dict[str, Any]], now: datetime) -> list[Or
     today = now.astimezone(shop.config.shop.timezone).date().isoformat()
     quote_days = shop.config.status["quote_days"]
     waiting_days = shop.config.status["waiting_days"]
-    _ensure_all_stage_tasks(shop, orders, now)
     ids = [order["id"] for order in orders]
-    tasks, waiting, last = (
-        open_tasks_by_order(store, ids),
-        oldest_waiting_by_order(store, ids),
-        last_words(store, ids),
-    )
+    last = last_words(store, ids)
+    answered = {order_id for order_id, word in last.items() if word["direction"] == "out"}
+    _ensure_all_stage_tasks(shop, orders, answered, now)
+    tasks, waiting = open_tasks_by_order(store, ids), oldest_waiting_by_order(store, ids)
     states = []
     for order in orders:
         state = _order_state(
@@ -174,6 +185,8 @@ def _order_state(
     waiting_on, since = None, None
     if waiting:
         waiting_on, since = "us", waiting
+    elif last and order["status"] in WORK_STAGES:
+        waiting_on, since = "work", last["sent_at"]
     elif last and (last["direction"] == "out" or order["status"] in CUSTOMER_MOVES):
         waiting_on, since = "customer", last["sent_at"]
     return OrderState(
@@ -203,7 +216,9 @@ def suggest_checkins(shop: Shop, now: datetime) -> list[Checkin]:
     """Past clients due a personal note (3, 6, 12 months after an order, by default).
 
     At most ``checkins_per_week`` are suggested in any 7 days; a suggestion made is remembered,
-    so the same check-in is not suggested twice. Banco never sends these by itself.
+    so the same check-in is not suggested twice. One at a time: a client gets at most one in any
+    7 days, and after one (written or "done already") the next comes at the next cadence point,
+    never one for a point missed before it. Banco never sends these by itself.
     """
     store = shop.store
     settings = shop.config.status
@@ -216,7 +231,7 @@ def suggest_checkins(shop: Shop, now: datetime) -> list[Checkin]:
     found: list[Checkin] = []
     for months in sorted(settings["checkin_months"], reverse=True):
         cutoff = _months_before(today, months)
-        for row in due_checkins(store, cutoff.isoformat(), months):
+        for row in due_checkins(store, cutoff.isoformat(), months, week_ago):
             if len(found) >= room or any(c.contact_id == row["contact_id"] for c in found):
                 continue
             due_on = _months_after(parse_iso(row["closed_at"]).date(), months)

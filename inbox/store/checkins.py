@@ -50,21 +50,28 @@ def current_checkins(store: Store, since: datetime) -> list[dict[str, Any]]:
     )
 
 
-def due_checkins(store: Store, closed_by: str, months: int) -> list[dict[str, Any]]:
-    """The orders completed by ``closed_by`` (a day) with no check-in after ``months`` yet,
-    whose customer has not written since and has no open order, the oldest first."""
+def due_checkins(
+    store: Store, closed_by: str, months: int, quiet_since: datetime
+) -> list[dict[str, Any]]:
+    """The orders completed by ``closed_by`` (a day) with no check-in after ``months`` or later
+    yet (a cadence point missed is passed over, never made up for), whose customer has had no
+    check-in suggested since ``quiet_since`` (one at a time), has not written since and has no
+    open order, the oldest first."""
     return store.all(
         "select o.id as order_id, o.ref, o.title, o.closed_at, o.contact_id, c.name as contact"
         " from orders o join contacts c on c.id = o.contact_id"
         " where o.status = 'completed' and substr(o.closed_at, 1, 10) <= ?"
-        " and not exists (select 1 from checkins k where k.order_id = o.id and k.months = ?)"
-        # the contact has not been in touch since: a customer who just wrote needs no check-in
+        " and not exists (select 1 from checkins k where k.order_id = o.id and k.months >= ?)"
+        " and not exists (select 1 from checkins k where k.contact_id = o.contact_id"
+        "   and k.suggested_at >= ?)"
+        # the contact has not written since: a customer who just wrote needs no check-in (her
+        # own note, a check-in written, is no reason to stop the next one)
         " and not exists (select 1 from messages m where m.contact_id = o.contact_id"
-        "   and m.sent_at > o.closed_at)"
+        "   and m.direction = 'in' and m.sent_at > o.closed_at)"
         " and not exists (select 1 from orders n where n.contact_id = o.contact_id"
         f"   and n.status not in ({','.join('?' * len(CLOSED))}))"
         " order by o.closed_at",
-        [closed_by, months, *CLOSED],
+        [closed_by, months, iso(quiet_since), *CLOSED],
     )
 
 

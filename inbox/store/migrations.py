@@ -549,3 +549,12 @@ def m020_backfill_history(db: Database) -> None:
     db.execute("ALTER TABLE messages ADD COLUMN history INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE orders ADD COLUMN history TEXT")
     db.table("orders").create_index(["status", "history"])
+
+
+@migrations()
+def m025_waits(db: Database) -> None:
+    """A stage task the order moved past is dropped (``tasks.dropped_at``), not done by the
+    maker; an order's change she undid keeps when (``order_events.undone_at``), so no two
+    undos take back the same change."""
+    db.table("tasks").add_column("dropped_at", str)
+    db.table("order_events").add_column("undone_at", str)

@@ -192,12 +192,14 @@ def order_detail(store: Store, ref: str) -> dict[str, Any]:
         "select kind, value from handles where contact_id = ? order by id", [order["contact_id"]]
     )
     order["events"] = store.all(
-        "select at, kind, from_status, to_status, note, data from order_events"
+        "select id, at, kind, from_status, to_status, note, data, undone_at from order_events"
         " where order_id = ? order by at, id",
         [order["id"]],
     )
     order["tasks"] = store.all(
-        "select id, title, due, done_at from tasks where order_id = ? order by id", [order["id"]]
+        "select id, title, due, done_at from tasks where order_id = ? and dropped_at is null"
+        " order by id",
+        [order["id"]],
     )
     order["links"] = [
         {

@@ -1,4 +1,5 @@
-"""Tasks in the store: the open tasks of open orders, and ticking one off."""
+"""Tasks in the store: the open tasks of open orders, ticking one off (and back), and the
+stage tasks an order moved past: dropped, not done by the maker, and back when it returns."""
 
 from __future__ import annotations
 
@@ -24,19 +25,61 @@ def open_tasks(store: Store) -> list[OpenTask]:
     """The tasks not done yet of orders still open, the ones due first (undated ones last)."""
     rows = store.all(
         "select t.id, o.ref, t.title, t.due, t.stage from tasks t join orders o on o.id = t.order_id"
-        f" where t.done_at is null and o.status not in ({','.join('?' * len(CLOSED))})"
+        f" where t.done_at is null and t.dropped_at is null and o.status not in ({','.join('?' * len(CLOSED))})"
         " order by t.due is null, t.due, t.id",
         list(CLOSED),
     )
     return cast(list[OpenTask], rows)
 
 
-def mark_done(store: Store, task_id: int, at: datetime) -> bool:
-    """Tick task ``task_id`` off at ``at``; False when there is no such task not done yet."""
+class TaskRow(TypedDict):
+    id: int
+    order_id: int
+    title: str
+
+
+def mark_done(store: Store, task_id: int, at: datetime) -> TaskRow | None:
+    """Tick task ``task_id`` off at ``at``; None when there is no such task open."""
+    rows = store.all(
+        "update tasks set done_at = ? where id = ? and done_at is null and dropped_at is null"
+        " returning id, order_id, title",
+        [iso(at), task_id],
+    )
+    return cast(TaskRow, rows[0]) if rows else None
+
+
+def mark_not_done(store: Store, task_id: int) -> bool:
+    """Open a ticked task again (an undo); False when it is not ticked."""
     changed = store.db.conn.execute(
-        "update tasks set done_at = ? where id = ? and done_at is null", [iso(at), task_id]
+        "update tasks set done_at = null where id = ? and done_at is not null", [task_id]
     ).rowcount
     return bool(changed)
+
+
+def tick_answer_task(store: Store, order_id: int, at: datetime) -> None:
+    """The maker answered the customer: the first task of the ``new`` stage (by default
+    "Answer the inquiry") is done, if it is still open."""
+    store.db.conn.execute(
+        "update tasks set done_at = ? where id = (select min(id) from tasks"
+        " where order_id = ? and stage = 'new') and done_at is null and dropped_at is null",
+        [iso(at), order_id],
+    )
+
+
+def follow_stage(store: Store, order_id: int, stage: str, at: datetime) -> None:
+    """The order moved to ``stage``: the open tasks other stages brought drop away, and the
+    dropped ones of ``stage`` (the order came back to it) are open again."""
+    conn = store.db.conn
+    conn.execute(
+        "update tasks set dropped_at = ? where order_id = ? and stage is not null"
+        " and stage != ? and done_at is null and dropped_at is null",
+        [iso(at), order_id, stage],
+    )
+    conn.execute(
+        "update tasks set dropped_at = null where order_id = ? and stage = ?"
+        " and dropped_at is not null",
+        [order_id, stage],
+    )
 
 
 def has_stage_tasks(store: Store, order_id: int, stage: str) -> bool:
@@ -69,11 +112,13 @@ def add_task(
 
 
 class StageTask(NamedTuple):
-    """A task a stage brings to an order."""
+    """A task a stage brings to an order; ``done`` when it is made done already (she answered
+    before the status check made "Answer the inquiry")."""
 
     order_id: int
     title: str
     stage: str
+    done: bool = False
 
 
 class TaskDue(TypedDict):
@@ -85,7 +130,7 @@ def open_tasks_by_order(store: Store, order_ids: Sequence[int]) -> dict[int, lis
     """Each order's tasks not done yet, the ones due first (undated ones last); orders with
     none are left out."""
     rows = store.db.conn.execute(
-        "select order_id, title, due from tasks where done_at is null"
+        "select order_id, title, due from tasks where done_at is null and dropped_at is null"
         " and order_id in (select value from json_each(?)) order by due is null, due, id",
         [json.dumps(list(order_ids))],
     ).fetchall()
@@ -107,11 +152,13 @@ def stages_with_tasks(store: Store, order_ids: Sequence[int]) -> set[tuple[int, 
 
 def add_stage_tasks(store: Store, tasks: Sequence[StageTask], created_at: datetime) -> None:
     """Write many stages' tasks in one statement, in the order given."""
+    at = iso(created_at)
     store.db.conn.execute(
-        "insert into tasks (order_id, title, stage, created_at) select"
-        " json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), ?"
+        "insert into tasks (order_id, title, stage, created_at, done_at) select"
+        " json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), ?,"
+        " case when json_extract(value, '$[3]') then ? end"
         " from json_each(?) order by key",
-        [iso(created_at), json.dumps([list(task) for task in tasks])],
+        [at, at, json.dumps([list(task) for task in tasks])],
     )
 
 
@@ -120,7 +167,8 @@ def open_tasks_due_between(store: Store, first: str, last: str) -> list[dict[str
     marks = ",".join("?" * len(CLOSED))
     return store.all(
         "select t.title, t.due, o.ref from tasks t join orders o on o.id = t.order_id"
-        f" where t.done_at is null and o.status not in ({marks}) and t.due between ? and ?"
+        f" where t.done_at is null and t.dropped_at is null and o.status not in ({marks})"
+        " and t.due between ? and ?"
         " order by t.due, t.id",
         [*CLOSED, first, last],
     )

@@ -23,9 +23,11 @@ from banco.inbox.orders.pipeline import (
     add_task,
     find_order,
     link_sender,
+    tick_task,
     update_fields,
 )
 from banco.inbox.orders.status import change_status
+from banco.inbox.orders.undo import undo_last
 from banco.inbox.replies.language import customer_language, set_language
 from banco.inbox.replies.outbox import (
     PENDING,
@@ -46,7 +48,6 @@ from banco.inbox.shop import Shop
 from banco.inbox.store import queries
 from banco.inbox.store.outbox import has_reply_to
 from banco.inbox.store.queries import InboundMessage
-from banco.inbox.store.tasks import mark_done
 from banco.inbox.web.context import Ctx, FormProblem, page, sentence
 from banco.inbox.web.inbox import attachments_of
 from banco.inbox.web.paging import COLUMN_CARDS, Paging
@@ -232,7 +233,7 @@ def new_task(ctx: Ctx) -> Response:
 @page
 def task_done(ctx: Ctx) -> Response:
     task_id = ctx.request.path_params["task_id"]
-    if not mark_done(ctx.shop.store, task_id, ctx.shop.clock.now()):
+    if tick_task(ctx.shop.store, task_id, ctx.shop.clock.now()) is None:
         return ctx.back("/orders", _("That task was already done."))
     return ctx.back("/orders", _("Task done."))
 
@@ -283,6 +284,14 @@ def reply(ctx: Ctx) -> Response:
 
 
 @page
+def undo(ctx: Ctx) -> Response:
+    """Undo the last change to the order, said in her words."""
+    undone = undo_last(ctx.shop.store, ctx.request.path_params["ref"], ctx.shop.clock.now())
+    change = ctx.f.event(undone.event).change
+    return ctx.back(f"/orders/{undone.ref}", _("Undone: {change}").format(change=change))
+
+
+@page
 def link(ctx: Ctx) -> Response:
     """The maker confirms that the new sender of a message on this order is its customer."""
     order = find_order(ctx.shop.store, ctx.request.path_params["ref"])
@@ -312,5 +321,6 @@ routes = [
     Route("/orders/{ref:str}/notes", note, methods=["POST"]),
     Route("/orders/{ref:str}/reply", reply, methods=["POST"]),
     Route("/orders/{ref:str}/link", link, methods=["POST"]),
+    Route("/orders/{ref:str}/undo", undo, methods=["POST"]),
     Route("/tasks/{task_id:int}/done", task_done, methods=["POST"]),
 ]

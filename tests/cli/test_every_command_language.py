@@ -41,6 +41,7 @@ COMMANDS: list[list[str]] = [
     ["orders", "price", "B-0005", "1250"],
     ["orders", "task", "B-0005", "Smaltare le tazze"],
     ["orders", "note", "B-0005", "Acconto ricevuto"],
+    ["orders", "undo", "B-0005"],
     ["tasks"],
     ["tasks", "done", "1"],
     ["status"],
