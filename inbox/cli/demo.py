@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -74,18 +75,28 @@ def _run(folder: Path | None, clock: Clock, echo: Callable[[str], None], lang: s
         echo(render_text(daily_digest(shop, lang), lang, today(shop)))
     finally:
         shop.close()
-    home = f"--home {folder}"
+    home = f"{typed_command()} --home {folder}"
     seconds = format_decimal(round(time.monotonic() - started, 1), "0.0", locale=locale_of(lang))
     echo(_("(done in {seconds} s) Try next:").format(seconds=seconds))
     for command, what in (
-        (f"banco {home} orders", _("the open orders")),
-        (f"banco {home} orders show B-0001", _("one order with its whole conversation")),
-        (f"banco {home} messages --waiting", _("messages waiting for a reply")),
-        (f'banco {home} search "tazze"', _("search every message and order")),
-        (f"banco {home} digest --html > digest.html", _("the digest as a web page")),
-        ("banco init", _("set up your own shop")),
+        (f"{home} orders", _("the open orders")),
+        (f"{home} orders show B-0001", _("one order with its whole conversation")),
+        (f"{home} messages --waiting", _("messages waiting for a reply")),
+        (f'{home} search "tazze"', _("search every message and order")),
+        (f"{home} digest --html > digest.html", _("the digest as a web page")),
+        (f"{typed_command()} setup", _("set up your own shop")),
     ):
         echo(f"  {command:<55} {what}")
+
+
+def typed_command() -> str:
+    """What she types to run this Banco: `banco` when her shell finds this one, else its path
+    (./scripts/demo installs Banco into .venv, which is not on the PATH)."""
+    here = Path(sys.executable).with_name("banco")
+    found = shutil.which("banco")
+    if not here.exists() or (found is not None and Path(found).resolve() == here.resolve()):
+        return "banco"
+    return str(here)
 
 
 def _collected(account: str, counts: Counts) -> str:

@@ -130,7 +130,8 @@ def plan(shop: Shop, as_ics: bool) -> None:
     from banco.inbox.routines.plan import build_plan, render_plan_text
 
     config = shop.config
-    laid_out = build_plan(shop.store, config.plan, config.shop.timezone, shop.clock.now())
+    now = shop.clock.now()
+    laid_out = build_plan(shop.store, config.plan, config.shop.timezone, now, calendar=as_ics)
     if not as_ics:
         # The calendar file holds every deadline ahead: written by the plan routine each morning
         # and here on request, so that reading the plan costs what the plan shows.

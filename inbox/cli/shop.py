@@ -4,7 +4,6 @@ digest, demo, forms."""
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,23 +33,22 @@ from banco.inbox.store.search_index import NoWords
 if TYPE_CHECKING:  # a type only: collecting is imported by the commands that collect
     from banco.inbox.collect.ingest import Counts
 
-EXAMPLE_CONFIG = "banco.example.toml"
-
-
 # Setting up -------------------------------------------------------------------------------------
 @command(help=N_("Write a commented banco.toml in the shop folder to fill in."))
 @click.pass_context
 def init(ctx: click.Context) -> None:
+    from banco.inbox.setup.toml_writer import example_text, machine_timezone
+
     home: Path = ctx.obj["home"]
     path = home / CONFIG_NAME
     if path.exists():
         raise Problem(_("{path} already exists; edit it, then run `banco check`").format(path=path))
     home.mkdir(parents=True, exist_ok=True)
     kinds = ", ".join(sorted(load_registry().kinds))
-    example = resources.files("banco.config").joinpath(EXAMPLE_CONFIG).read_text(encoding="utf-8")
-    path.write_text(example.replace("{kinds}", kinds), encoding="utf-8")
+    path.write_text(example_text(kinds, machine_timezone()), encoding="utf-8")
     click.echo(_("Wrote {path}.").format(path=path))
     click.echo(_("Open it in a text editor, add your accounts, then run `banco check`."))
+    click.echo(_("Or let `banco setup` ask you a few questions and fill it in with you."))
 
 
 @command(help=N_("Check the config and reach every account; say what works and what to fix."))

@@ -131,7 +131,8 @@ def plan(shop: Shop) -> dict[str, Any]:
     from banco.inbox.routines.plan import build_plan
 
     config = shop.config
-    laid_out = build_plan(shop.store, config.plan, config.shop.timezone, shop.clock.now())
+    now = shop.clock.now()
+    laid_out = build_plan(shop.store, config.plan, config.shop.timezone, now, calendar=True)
     data = plan_ics(laid_out, config.shop.name, config.shop.timezone, lang=config.shop.language)
     write_plan_ics(shop.home, data)
     return {"days": len(laid_out.days), "warnings": len(laid_out.warnings)}

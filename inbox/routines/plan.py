@@ -112,9 +112,17 @@ class _Work:
     late_minutes: int = 0
 
 
-def build_plan(store: Store, plan_config: Mapping[str, Any], zone: ZoneInfo, now: datetime) -> Plan:
+def build_plan(
+    store: Store,
+    plan_config: Mapping[str, Any],
+    zone: ZoneInfo,
+    now: datetime,
+    *,
+    calendar: bool = False,
+) -> Plan:
     """Lay out the planned orders' work from ``now`` over the working hours in ``plan_config``
-    (the ``[plan]`` section: ``hours``, ``day_starts``, ``days_off``, ``weeks``)."""
+    (the ``[plan]`` section: ``hours``, ``day_starts``, ``days_off``, ``weeks``). Its deadlines
+    are those of the weeks shown; with ``calendar``, every deadline ahead (for plan.ics)."""
     local_now = now.astimezone(zone)
     today = local_now.date()
     orders = _planned_orders(store)
@@ -131,7 +139,7 @@ def build_plan(store: Store, plan_config: Mapping[str, Any], zone: ZoneInfo, now
         warnings=_warnings(orders, queue, today),
         unestimated=[o for o in orders if not (o["estimated_hours"] or 0) > 0],
         generated_at=now,
-        deadlines=_open_deadlines(store),
+        deadlines=_open_deadlines(store, None if calendar else shown_until),
     )
 
 
@@ -139,8 +147,8 @@ def _planned_orders(store: Store) -> list[dict[str, Any]]:
     return orders.in_statuses(store, PLANNED)
 
 
-def _open_deadlines(store: Store) -> list[Deadline]:
-    rows = orders.open_with_deadline(store)
+def _open_deadlines(store: Store, until: date | None) -> list[Deadline]:
+    rows = orders.open_with_deadline(store, until.isoformat() if until else None)
     return [
         Deadline(r["ref"], r["title"], date.fromisoformat(r["deadline"]), r["contact"])
         for r in rows

@@ -10,7 +10,14 @@ from starlette.routing import Route
 
 from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.routines.ics import plan_ics
-from banco.inbox.routines.plan import Deadline, Plan, build_plan, warning_text
+from banco.inbox.routines.plan import (
+    PER_DAY,
+    PER_LIST,
+    Deadline,
+    Plan,
+    build_plan,
+    warning_text,
+)
 from banco.inbox.shop import Shop
 from banco.inbox.web.auth import sign
 from banco.inbox.web.context import Ctx, page
@@ -18,9 +25,10 @@ from banco.inbox.web.context import Ctx, page
 CALENDAR = "plan.ics"
 
 
-def _plan(shop: Shop) -> Plan:
+def _plan(shop: Shop, calendar: bool = False) -> Plan:
     config = shop.config
-    return build_plan(shop.store, config.plan, config.shop.timezone, shop.clock.now())
+    now = shop.clock.now()
+    return build_plan(shop.store, config.plan, config.shop.timezone, now, calendar=calendar)
 
 
 def calendar_key(secret: str) -> str:
@@ -46,8 +54,11 @@ def plan(ctx: Ctx) -> Response:
         title=_("Plan"),
         days=shown,
         due=due,
-        warnings=[warning_text(w, lang) for w in laid_out.warnings],
-        unestimated=laid_out.unestimated,
+        warnings=[warning_text(w, lang) for w in laid_out.warnings[:PER_LIST]],
+        warnings_total=len(laid_out.warnings),
+        unestimated=laid_out.unestimated[:PER_LIST],
+        unestimated_total=len(laid_out.unestimated),
+        per_day=PER_DAY,
         later_hours=sum(b.hours for b in later),
         later_until=later[-1].date if later else None,
         calendar_link=link,
@@ -58,7 +69,10 @@ def plan(ctx: Ctx) -> Response:
 def plan_file(ctx: Ctx) -> Response:
     config = ctx.shop.config
     data = plan_ics(
-        _plan(ctx.shop), config.shop.name, config.shop.timezone, lang=config.shop.language
+        _plan(ctx.shop, calendar=True),
+        config.shop.name,
+        config.shop.timezone,
+        lang=config.shop.language,
     )
     return Response(
         data,

@@ -48,6 +48,8 @@ COMMANDS: list[list[str]] = [
     ["outbox"],
     ["plan"],
     ["schedule"],
+    ["setup", "schedule", "--no-input"],  # setup: her day, then the checks
+    ["setup", "form", "--no-input", "--form-kind", "csv"],  # setup: the flag it needs
     ["routine", "collect"],
     ["routine", "status"],
     ["routine", "plan"],

@@ -36,6 +36,8 @@ from banco.inbox.replies.session import (
 from banco.inbox.replies.templates import templates_dir
 from banco.inbox.replies.terminal import run_terminal_session
 from banco.inbox.shop import Shop
+from banco.inbox.store.messages import waiting_unanswered
+from banco.inbox.store.queries import waiting_count
 
 
 @pytest.fixture
@@ -226,6 +228,25 @@ def test_the_counted_batch_agrees_with_the_batch_read_whole(
     assert "o2" not in same() and waiting_for(shop, "o2") is None
     assert waiting_for(shop, "x1") is None and waiting_for(shop, "o") is None
     assert chiara in same()
+
+
+def test_the_waiting_count_leaves_out_what_the_outbox_answers(write_shop, open_shop) -> None:
+    """The digest's count of waiting messages (counted from the outbox's side) agrees with the
+    session's (a message with a reply on its way is answered), reply by reply."""
+    shop, _ = make(write_shop, open_shop)
+
+    def agree() -> int:
+        count = waiting_count(shop.store)
+        assert count == len(waiting_unanswered(shop.store))
+        return count
+
+    assert agree() == 4
+    answer(shop, load_item(shop, "o1"), "Thanks Ann!")  # both of Ann's messages
+    assert agree() == 2
+    shop.store.db.execute("update outbox set status = 'may_have_been_sent'")
+    assert agree() == 2
+    shop.store.db.execute("update outbox set status = 'refused'")
+    assert agree() == 4
 
 
 def test_without_reply_slots_snooze_is_four_hours(write_shop, open_shop, clock) -> None:

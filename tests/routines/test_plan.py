@@ -51,9 +51,9 @@ def add_order(
     return ref
 
 
-def plan_of(shop: Shop, now: datetime = NOW) -> Plan:
+def plan_of(shop: Shop, now: datetime = NOW, calendar: bool = False) -> Plan:
     config = shop.config
-    return build_plan(shop.store, config.plan, config.shop.timezone, now)
+    return build_plan(shop.store, config.plan, config.shop.timezone, now, calendar=calendar)
 
 
 def layout(plan: Plan) -> list[tuple[str, str, str, str, float]]:
@@ -225,8 +225,8 @@ def test_calendar_file_parses_back_with_stable_uids(shop: Shop) -> None:
     add_order(store, "Quoted bowl", None, "2026-12-05", status="quoted")
     add_order(store, "Old jug", 3, "2026-11-21", status="completed")
 
-    first = plan_ics(plan_of(shop), "Test shop", ROME)
-    later = plan_of(shop, NOW + timedelta(minutes=30))
+    first = plan_ics(plan_of(shop, calendar=True), "Test shop", ROME)
+    later = plan_of(shop, NOW + timedelta(minutes=30), calendar=True)
     second = plan_ics(later, "Test shop", ROME)
 
     calendar = Calendar.from_ical(first)
@@ -367,3 +367,10 @@ def test_reading_the_plan_writes_no_calendar_file_ics_writes_it(
     printed = run("--home", str(home), "plan", "--ics")
     assert printed.output == (home / "plan.ics").read_text()
     assert "the plan routine rewrites it each morning" in run("--home", str(home), "plan").output
+
+
+def test_the_plan_reads_the_deadlines_it_shows_the_calendar_every_one(shop: Shop) -> None:
+    soon = add_order(shop.store, "Mugs", None, "2026-11-26", status="quoted")
+    spring = add_order(shop.store, "Vases", None, "2027-03-01", status="quoted")
+    assert [d.ref for d in plan_of(shop).deadlines] == [soon]  # the two weeks shown
+    assert [d.ref for d in plan_of(shop, calendar=True).deadlines] == [soon, spring]

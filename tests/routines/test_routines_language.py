@@ -44,7 +44,7 @@ def demo_screens(home: Path, clock: FixedClock, lang: str) -> str:
         routines.status(shop)
         config = shop.config
         digest = daily_digest(shop, lang)
-        plan = build_plan(shop.store, config.plan, config.shop.timezone, clock.now())
+        plan = build_plan(shop.store, config.plan, config.shop.timezone, clock.now(), calendar=True)
         calendar = Calendar.from_ical(plan_ics(plan, config.shop.name, config.shop.timezone, lang))
         events = [f"{e['SUMMARY']} {e.get('DESCRIPTION', '')}" for e in calendar.walk("VEVENT")]
         return "\n".join(
