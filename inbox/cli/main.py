@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from banco.inbox import logs
-from banco.inbox.cli import backup, messages, orders, outbox, routines, setup, shop
+from banco.inbox.cli import backup, facts, messages, orders, outbox, routines, setup, shop
 from banco.inbox.cli.app import BancoGroup
 from banco.inbox.clock import SystemClock
 from banco.inbox.i18n.catalogs import N_
@@ -65,6 +65,8 @@ for command in (
     backup.export_command,
 ):
     cli.add_command(command)
+for fact_command in facts.COMMANDS:  # what is true about an order
+    orders.orders.add_command(fact_command)
 
 
 def main() -> None:

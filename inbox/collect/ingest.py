@@ -50,6 +50,7 @@ from banco.connectors.base import OWN_NOTE
 from banco.inbox.clock import iso
 from banco.inbox.collect.form_ids import adopt_earlier_form_id
 from banco.inbox.i18n.catalogs import _, said
+from banco.inbox.orders.facts import propose as propose_facts
 from banco.inbox.orders.pipeline import add_event, create_order, may_hold_ref, ref_pattern
 from banco.inbox.store import backfill, contacts, messages, threads
 from banco.inbox.store.accounts import save_cursor
@@ -302,6 +303,11 @@ class Ingest:
             digest=digest,
         )
         self._note_on_order(record, message_id, order_id, contact_id, claimed)
+        # a person's own words propose facts (a form's answers are fields already): never applied
+        if order_id is not None and _opens_order(record) and record.order is None:
+            propose_facts(
+                self.store, order_id, message_id, record.text, record.sent_at or self.now, self.now
+            )
         self._settle_waiting(message_id, record, sent, order_id, thread_id, parties)
         return message_id
 

@@ -22,7 +22,8 @@ HISTORY: list[tuple[str, str, float | None, int | None, float | None, str]] = [
     ("Anna Colombo", "in_progress", 6, 6, 95, "none"),
     ("Emma Walsh", "awaiting_client", 5, 12, 150, "deposit_paid"),
     ("Chiara Rossi", "booked", 16, 6, 320, "deposit_paid"),
-    ("Luca Ferri", "quoted", None, None, 180, "none"),
+    ("Luca Ferri", "quoted", None, None, 1272, "none"),  # his quote: 60 + 24 pieces, 1.272 €
+    ("Claire Dubois", "quoted", None, None, 420, "none"),  # she answered "C'est parfait"
     ("Tom Hughes", "quoted", None, None, None, "none"),
     ("Francesca Moretti", "booked", 10, None, 110, "none"),
 ]

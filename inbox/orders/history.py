@@ -36,7 +36,19 @@ FIELD_WORDS = {
     "payment": N_("payment"),
     "title": N_("title"),
     "quantity": N_("quantity"),
+    # facts (orders.facts)
+    "items": N_("items"),
+    "deposit": N_("deposit"),
+    "deposit_asked_on": N_("deposit asked on"),
+    "deposit_received_on": N_("deposit received on"),
+    "payment_method": N_("payment method"),
+    "shipping_address": N_("shipping address"),
+    "quoted_price": N_("quote agreed"),
+    "quoted_on": N_("quote agreed on"),
 }
+#: the fields that hold an amount, and those that hold a day
+MONEY_FIELDS = frozenset({"price", "deposit", "quoted_price"})
+DAY_FIELDS = frozenset({"deadline", "deposit_asked_on", "deposit_received_on", "quoted_on"})
 #: fields whose values are long texts: the history says that they changed, not how
 LONG_FIELDS = {"details": N_("details changed"), "custom": N_("other answers changed")}
 #: an order's payment, in words
@@ -45,6 +57,14 @@ PAYMENT_WORDS = {
     "deposit_paid": N_("deposit paid"),
     "paid": N_("paid in full"),
     "refunded": N_("refunded"),
+}
+#: how a customer pays, in words (``orders.facts``)
+METHOD_WORDS = {
+    "transfer": N_("bank transfer"),
+    "paypal": N_("PayPal"),
+    "satispay": N_("Satispay"),
+    "card": N_("card"),
+    "cash": N_("cash"),
 }
 #: the notes Banco adds itself (the reply session moves an order or sets its price)
 IN_REPLY_SESSION = N_("in the reply session")
@@ -137,15 +157,15 @@ def _value(name: str, value: Any, currency: str, day: Callable[[str], str]) -> s
     lang = current_language()
     if value is None or value == "":
         return NOTHING
-    if name == "deadline":
+    if name in DAY_FIELDS:
         return day(str(value))
-    if name == "price":
+    if name in MONEY_FIELDS:
         amount = stored_amount(value)
         return format_money(amount, currency, lang) if amount is not None else NOTHING
     if name == "estimated_hours":
         return hours(float(value), lang)
-    if name == "payment":
-        words = PAYMENT_WORDS.get(str(value))
+    if name in ("payment", "payment_method"):
+        words = {**PAYMENT_WORDS, **METHOD_WORDS}.get(str(value))
         return _(words) if words else str(value).replace("_", " ")
     if isinstance(value, float | int) and not isinstance(value, bool):
         return number(value, lang)

@@ -10,6 +10,7 @@ message that already has a reply in the outbox is not offered again.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -17,6 +18,8 @@ from typing import Any
 
 from banco.inbox.clock import iso
 from banco.inbox.i18n.catalogs import _
+from banco.inbox.orders.facts import BEFORE_ACCEPTED, confirm, dismiss, facts_of
+from banco.inbox.orders.facts import pending as pending_facts
 from banco.inbox.orders.pipeline import update_fields
 from banco.inbox.orders.status import change_status as status_change
 from banco.inbox.replies.language import (
@@ -30,6 +33,7 @@ from banco.inbox.replies.templates import (
     LANGUAGE_NAMES,
     PURPOSE_WORDS,
     PURPOSES,
+    MissingFact,
     ReplyError,
     render,
 )
@@ -37,6 +41,7 @@ from banco.inbox.replies.when import parse_send_time
 from banco.inbox.shop import Shop
 from banco.inbox.store.checkins import mark_checkin_done, open_checkins
 from banco.inbox.store.contacts import contact_row
+from banco.inbox.store.facts import Proposal
 from banco.inbox.store.messages import (
     BATCH_COLUMNS,
     Scope,
@@ -63,6 +68,8 @@ __all__ = [
     "answer",
     "batch_items",
     "change_status",
+    "confirm_fact",
+    "dismiss_fact",
     "customer_language",
     "guess_language",
     "load_item",
@@ -82,12 +89,13 @@ __all__ = [
     "suggestion_for",
 ]
 
-#: The template suggested for a message, by the status of its order.
+#: The template suggested for a message, by the status of its order (and its facts: see
+#: ``purpose_for``).
 STATUS_PURPOSE = {
     "new": "ask_details",
     "awaiting_info": "ask_details",
     "quoted": "quote",
-    "booked": "deposit_received",
+    "booked": "confirmed",
     "in_progress": "in_progress",
     "awaiting_client": "in_progress",
     "ready": "ready",
@@ -120,6 +128,8 @@ class SessionItem:
     #: replies to this order still in the outbox, written before these messages came: the
     #: maker reads the new message before they go (``outbox`` rows, oldest first)
     pending: list[dict[str, Any]] = field(default_factory=list)
+    #: facts Banco read in the order's messages, for the maker to confirm (``orders.facts``)
+    proposals: list[Proposal] = field(default_factory=list)
 
     @property
     def latest(self) -> dict[str, Any]:
@@ -128,12 +138,19 @@ class SessionItem:
 
 
 # Suggestions --------------------------------------------------------------------------------------
-def purpose_for(order: dict[str, Any] | None) -> str:
+def purpose_for(order: dict[str, Any] | None, proposed: Collection[str] = ()) -> str:
+    """The template for the next reply, from the order's status and the facts the store holds
+    (``proposed``: the facts Banco read in her messages and the maker has not confirmed yet)."""
     if order is None:
         return "acknowledge"
     status = order["status"]
-    if status == "new" and order.get("deadline") and order.get("quantity"):
+    facts = facts_of(order, "EUR")
+    if status in BEFORE_ACCEPTED and "accepted" in proposed:
+        return "acknowledge"  # she may have accepted: the maker confirms it, then it is booked
+    if status == "new" and facts.deadline and facts.quantity:
         return "quote"  # the form already told us what and when: the next step is the price
+    if status == "booked" and facts.deposit_received:
+        return "deposit_received"
     return STATUS_PURPOSE.get(status, "acknowledge")
 
 
@@ -144,8 +161,16 @@ def suggestion_for(
     order: dict[str, Any] | None,
     contact: dict[str, Any] | None,
 ) -> Suggestion:
+    """The reply ``purpose`` for the order. A template that would state a fact the store does
+    not hold (she picked "deposit received" and none is recorded) is not filled: the suggestion
+    for the order's facts comes instead, with a line saying why."""
     problems: list[str] = []
-    text = render(shop, purpose, language, order, contact, problems)
+    try:
+        text = render(shop, purpose, language, order, contact, problems)
+    except MissingFact as missing:
+        purpose = purpose_for(order)
+        problems.append(str(missing))
+        text = render(shop, purpose, language, order, contact, problems)
     return Suggestion(purpose, language, text, tuple(problems))
 
 
@@ -162,7 +187,8 @@ def _suggest(
     shop: Shop, order: dict[str, Any] | None, contact: dict[str, Any] | None
 ) -> Suggestion:
     language = customer_language(shop, contact)
-    return suggestion_for(shop, purpose_for(order), language, order, contact)
+    proposed = {p.fact for p in pending_facts(shop, order["id"])} if order else set()
+    return suggestion_for(shop, purpose_for(order, proposed), language, order, contact)
 
 
 def _order(shop: Shop, order_id: int | None) -> dict[str, Any] | None:
@@ -261,7 +287,12 @@ def prepare_item(shop: Shop, waiting: Waiting) -> SessionItem:
         context=_context(shop, messages),
         suggestion=_suggest(shop, None if latest["new_sender"] else order, contact),
         pending=pending_for_order(shop, latest["order_id"]),
+        proposals=_proposals(shop, None if latest["new_sender"] else order),
     )
+
+
+def _proposals(shop: Shop, order: dict[str, Any] | None) -> list[Proposal]:
+    return pending_facts(shop, order["id"]) if order is not None else []
 
 
 def _context(shop: Shop, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -350,6 +381,25 @@ def set_price(shop: Shop, item: SessionItem, price: Decimal) -> SessionItem:
     return _refreshed(shop, item)
 
 
+def confirm_fact(shop: Shop, item: SessionItem) -> SessionItem:
+    """Confirm the first fact Banco read for the item's order (a quote accepted books it); the
+    item comes back with the suggestion for its facts now."""
+    order = _require_order(item)
+    if not item.proposals:
+        raise ReplyError(_("there is nothing to confirm for this order"))
+    confirm(shop, order["ref"], item.proposals[0].id)
+    return _refreshed(shop, item)
+
+
+def dismiss_fact(shop: Shop, item: SessionItem) -> SessionItem:
+    """Dismiss the first fact Banco read for the item's order: it is not so."""
+    order = _require_order(item)
+    if not item.proposals:
+        raise ReplyError(_("there is nothing to confirm for this order"))
+    dismiss(shop, order["ref"], item.proposals[0].id)
+    return _refreshed(shop, item)
+
+
 def _require_order(item: SessionItem) -> dict[str, Any]:
     if item.order is None:
         raise ReplyError(
@@ -360,7 +410,12 @@ def _require_order(item: SessionItem) -> dict[str, Any]:
 
 def _refreshed(shop: Shop, item: SessionItem) -> SessionItem:
     order = _order(shop, item.latest["order_id"])
-    return replace(item, order=order, suggestion=_suggest(shop, order, item.contact))
+    return replace(
+        item,
+        order=order,
+        suggestion=_suggest(shop, order, item.contact),
+        proposals=_proposals(shop, order),
+    )
 
 
 # Past clients -------------------------------------------------------------------------------------

@@ -6,7 +6,12 @@ A maker's template that breaks (bad syntax, an unknown placeholder) is reported 
 with its file and line, and Banco's own template is used instead.
 
 Placeholders, any of which may be empty (test it with ``{% if price %}``): ``customer`` (a first
-name), ``ref``, ``title``, ``deadline``, ``price``, ``quantity``, ``shop`` and ``owner``.
+name), ``ref``, ``title``, ``deadline``, ``price``, ``quantity``, ``shop`` and ``owner``; and what
+the store holds as facts of the order (``orders.facts``): ``items``, ``deposit`` (its amount),
+``deposit_received`` (true once a deposit is recorded as received), ``balance`` (what is left to
+pay, once a deposit is received), ``address`` (where it ships) and ``payment_method``. Each is
+filled only from what the store holds, never guessed; a template that says a fact (``NEEDS``:
+"deposit received") refuses to be filled without it (``MissingFact``).
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ import jinja2
 
 from banco.config.load import LANGUAGES
 from banco.inbox.errors import WrongInput
-from banco.inbox.i18n.catalogs import N_, _
+from banco.inbox.i18n.catalogs import N_, _, translations
 from banco.inbox.i18n.money import format_money, stored_amount
 from banco.inbox.i18n.words import day_and_month
+from banco.inbox.orders.facts import METHOD_WORDS, facts_of
 from banco.inbox.shop import Shop
 
 DEFAULTS = Path(__file__).parent / "defaults"
@@ -34,6 +40,7 @@ PURPOSES = (
     "acknowledge",
     "ask_details",
     "quote",
+    "confirmed",
     "deposit_received",
     "in_progress",
     "ready",
@@ -45,6 +52,7 @@ PURPOSE_WORDS = {
     "acknowledge": N_("acknowledge"),
     "ask_details": N_("ask for details"),
     "quote": N_("quote"),
+    "confirmed": N_("order confirmed"),
     "deposit_received": N_("deposit received"),
     "in_progress": N_("in progress"),
     "ready": N_("ready"),
@@ -53,7 +61,24 @@ PURPOSE_WORDS = {
     "checkin": N_("past-client check-in"),
 }
 LANGUAGE_NAMES = {"en": N_("English"), "it": N_("Italian"), "fr": N_("French")}
-PLACEHOLDERS = ("customer", "ref", "title", "deadline", "price", "quantity", "shop", "owner")
+PLACEHOLDERS = (
+    "customer",
+    "ref",
+    "title",
+    "deadline",
+    "price",
+    "quantity",
+    "shop",
+    "owner",
+    "items",
+    "deposit",
+    "deposit_received",
+    "balance",
+    "address",
+    "payment_method",
+)
+#: the facts a template states as true, so it is never filled without them
+NEEDS = {"deposit_received": ("deposit_received",)}
 
 HONORIFICS = {
     "mr",
@@ -74,6 +99,10 @@ REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|r|fw|fwd|i|tr|aw|sv)\s*:\s*)+", re.IGNO
 
 class ReplyError(WrongInput):
     """A reply cannot be prepared (unknown template, a message with no order for a status)."""
+
+
+class MissingFact(ReplyError):
+    """The template states a fact the store does not hold for this order."""
 
 
 # Values for the placeholders ----------------------------------------------------------------------
@@ -140,6 +169,8 @@ def placeholders(
     order = order or {}
     today = shop.clock.now().astimezone(shop.config.shop.timezone).date()
     ref = order.get("ref") or ""
+    facts = facts_of(order, shop.config.shop.currency)
+    method = facts.payment_method or ""
     return {
         "customer": first_name(contact.get("name") if contact else ""),
         "ref": ref,
@@ -149,6 +180,16 @@ def placeholders(
         "quantity": format_quantity(order.get("quantity")),
         "shop": shop.config.shop.name,
         "owner": shop.config.shop.owner,
+        "items": facts.items or "",
+        "deposit": format_price(facts.deposit, facts.currency, lang),
+        "deposit_received": facts.deposit_received,
+        "balance": format_price(facts.balance, facts.currency, lang)
+        if facts.deposit_received
+        else "",
+        "address": facts.shipping_address or "",
+        "payment_method": translations(lang).gettext(METHOD_WORDS[method])
+        if method in METHOD_WORDS
+        else method,
     }
 
 
@@ -176,6 +217,15 @@ def render(
             )
         )
     values = placeholders(shop, language, order, contact)
+    missing = [fact for fact in NEEDS.get(purpose, ()) if not values[fact]]
+    if missing:
+        raise MissingFact(
+            _(
+                "The {purpose} reply says something Banco does not know about {ref}: no deposit"
+                " is recorded as received. Record it first: banco orders set {ref} deposit"
+                " AMOUNT --received DATE"
+            ).format(purpose=_(PURPOSE_WORDS[purpose]), ref=values["ref"] or "?")
+        )
     name = f"{language}/{purpose}.txt"
     own_dir = templates_dir(shop)
     own = own_dir / language / f"{purpose}.txt"

@@ -23,7 +23,8 @@ import click
 from babel.dates import format_datetime, format_time
 
 from banco.inbox.clock import parse_iso
-from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext, speaking
+from banco.inbox.errors import BancoError
+from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext, said, speaking
 from banco.inbox.i18n.money import (
     AmountError,
     format_amount,
@@ -32,6 +33,7 @@ from banco.inbox.i18n.money import (
     stored_amount,
 )
 from banco.inbox.i18n.words import duration
+from banco.inbox.orders.fact_words import proposal_words
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES, OrderError
 from banco.inbox.replies.editor import EditorFailed
 from banco.inbox.replies.language import set_language
@@ -46,6 +48,8 @@ from banco.inbox.replies.outbox import (
 )
 from banco.inbox.replies.session import (
     CheckinItem,
+    confirm_fact,
+    dismiss_fact,
     SessionItem,
     Suggestion,
     Waiting,
@@ -82,6 +86,8 @@ CHOICES = N_(
     "[a] accept and send   [l] send later   [e] edit   [t] another template   [s] skip\n"
     "[z] snooze to the next session   [n] no reply needed   [o] order status   [q] quit"
 )
+#: shown when Banco read facts in the order's messages (``orders.facts``)
+FACT_CHOICES = N_("[f] confirm   [x] dismiss   the first thing Banco read, above")
 UNCERTAIN_CHOICES = N_(
     "[r] send it again   [m] it went out: mark sent   [c] cancel   [k] decide later"
 )
@@ -253,6 +259,7 @@ class _Terminal:
         for line in item_lines(self.shop, item, number, total):
             self.echo(line)
         draft = _Draft(item, item.suggestion.text, edited=False)
+        self.show_proposals(item)
         self.show_suggestion(draft)
         while True:
             choice = self.ask(_("Your choice")).strip().lower()[:1]
@@ -279,13 +286,59 @@ class _Terminal:
             self.summary.no_reply += 1
             self.echo(_("Marked as needing no reply."))
             return True
-        actions = {"e": self.edit_draft, "t": self.pick_template, "o": self.pick_status}
+        actions = {
+            "e": self.edit_draft,
+            "t": self.pick_template,
+            "o": self.pick_status,
+            "f": self.confirm_fact,
+            "x": self.dismiss_fact,
+        }
         action = actions.get(choice)
         if action is None:
             self.echo(_(CHOICES))
         else:
             action(draft)
         return False
+
+    def show_proposals(self, item: SessionItem) -> None:
+        """What Banco read in the order's messages, each with its sentence, to confirm."""
+        if not item.proposals:
+            return
+        self.echo(_("Banco read this in the messages; is it so?"))
+        currency = self.shop.config.shop.currency
+        for found in item.proposals:
+            self.echo(f"  - {proposal_words(found, currency, self.day)}")
+            self.echo("      " + _("“{sentence}”").format(sentence=found.sentence))
+        self.echo(_(FACT_CHOICES))
+
+    def day(self, value: str) -> str:
+        return format_day(value, current_language(), _today(self.shop))
+
+    def confirm_fact(self, draft: _Draft) -> None:
+        self._decide_fact(draft, confirm_fact, _("Confirmed: {what}."))
+
+    def dismiss_fact(self, draft: _Draft) -> None:
+        self._decide_fact(draft, dismiss_fact, _("Dismissed: {what}."))
+
+    def _decide_fact(
+        self, draft: _Draft, decide: Callable[[Shop, SessionItem], SessionItem], done: str
+    ) -> None:
+        """Confirm or dismiss the first proposal; the suggestion follows the facts now."""
+        if not draft.item.proposals:
+            self.echo(_("Banco read nothing to confirm for this order."))
+            return
+        first = draft.item.proposals[0]
+        try:
+            draft.item = decide(self.shop, draft.item)
+        except BancoError as e:
+            self.echo(f"{said(e)}.")
+            return
+        currency = self.shop.config.shop.currency
+        self.echo(done.format(what=proposal_words(first, currency, self.day)))
+        if not draft.edited:
+            draft.text = draft.item.suggestion.text
+        self.show_proposals(draft.item)
+        self.show_suggestion(draft)
 
     def show_suggestion(self, draft: _Draft) -> None:
         suggestion = draft.item.suggestion

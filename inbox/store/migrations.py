@@ -558,3 +558,31 @@ def m025_waits(db: Database) -> None:
     undos take back the same change."""
     db.table("tasks").add_column("dropped_at", str)
     db.table("order_events").add_column("undone_at", str)
+
+
+@migrations()
+def m023_facts(db: Database) -> None:
+    """What is true about an order (see inbox/orders/facts.py): the items, the deposit (its amount,
+    the day it was asked for and the day it came in), how she is paid, where it ships, and what
+    was agreed (the quote's amount and day). Amounts are Decimal strings, days ``YYYY-MM-DD``.
+    ``fact_proposals`` holds what Banco read in a customer's message, with its sentence, until
+    the maker confirms or dismisses it: Banco never applies one by itself."""
+    for column in (
+        "items",
+        "deposit",
+        "deposit_asked_on",
+        "deposit_received_on",
+        "payment_method",
+        "shipping_address",
+        "quoted_price",
+        "quoted_on",
+    ):
+        db.execute(f"ALTER TABLE orders ADD COLUMN {column} TEXT")
+    db.execute(
+        "CREATE TABLE fact_proposals (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL"
+        " REFERENCES orders(id), message_id INTEGER NOT NULL REFERENCES messages(id),"
+        " fact TEXT NOT NULL, value TEXT NOT NULL, sentence TEXT NOT NULL,"
+        " state TEXT NOT NULL DEFAULT 'pending', created_at TEXT NOT NULL, decided_at TEXT,"
+        " UNIQUE (message_id, fact, value))"
+    )
+    db.execute("CREATE INDEX idx_fact_proposals_order ON fact_proposals(order_id, state)")

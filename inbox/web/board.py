@@ -49,6 +49,7 @@ from banco.inbox.store import queries
 from banco.inbox.store.outbox import has_reply_to
 from banco.inbox.store.queries import InboundMessage
 from banco.inbox.web.context import Ctx, FormProblem, page, sentence
+from banco.inbox.web.facts import facts_view
 from banco.inbox.web.inbox import attachments_of
 from banco.inbox.web.paging import COLUMN_CARDS, Paging
 from banco.inbox.web.sending import hand_over, replyroute, send_time
@@ -157,6 +158,7 @@ def order(ctx: Ctx) -> Response:
         languages=[(code, _(name)) for code, name in LANGUAGE_NAMES.items()],
         statuses=_statuses(),
         payments=PAYMENTS,
+        facts=facts_view(ctx.shop, detail, ctx.f.day),
         nonce=secrets.token_urlsafe(16),
         custom=json.loads(detail["custom"] or "{}"),
     )

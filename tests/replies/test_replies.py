@@ -11,7 +11,9 @@ from banco.inbox.replies.language import customer_language, guess_language, own_
 from banco.inbox.replies.session import purpose_for, suggest
 from banco.inbox.replies.templates import (
     DEFAULTS,
+    NEEDS,
     PURPOSES,
+    MissingFact,
     ReplyError,
     clean_title,
     first_name,
@@ -32,6 +34,7 @@ FULL = {
     "currency": "EUR",
     "quantity": 6,
     "status": "quoted",
+    "payment": "deposit_paid",
 }
 BARE = {"ref": "B-0043", "title": "New inquiry", "deadline": None, "price": None, "quantity": None}
 ANNA = {"id": None, "name": "Anna Rossi"}
@@ -54,6 +57,10 @@ def test_templates_render_with_everything_and_with_nothing(shop, lang, purpose) 
     full = render(shop, purpose, lang, FULL, ANNA)
     assert "Anna" in full and "Giulia" in full.splitlines()[-2] and "Test shop" in full
     assert "{" not in full and "None" not in full and "\n\n\n" not in full
+    if purpose in NEEDS:  # it states a fact: never filled without it
+        with pytest.raises(MissingFact):
+            render(shop, purpose, lang, BARE, None)
+        return
     bare = render(shop, purpose, lang, BARE, None)
     assert "Anna" not in bare and "None" not in bare and "New inquiry" not in bare
     greeting = {"en": "Hello,", "it": "Buongiorno,", "fr": "Bonjour,"}[lang]
@@ -259,7 +266,9 @@ def test_the_makers_language_when_the_customer_is_unclear(write_shop, open_shop)
         ("new", {"deadline": "2026-12-20", "quantity": 6}, "quote"),
         ("awaiting_info", {"deadline": "2026-12-20", "quantity": 6}, "ask_details"),
         ("quoted", {}, "quote"),
-        ("booked", {}, "deposit_received"),
+        ("booked", {}, "confirmed"),
+        ("booked", {"payment": "deposit_paid"}, "deposit_received"),
+        ("booked", {"deposit_received_on": "2026-11-20"}, "deposit_received"),
         ("in_progress", {}, "in_progress"),
         ("ready", {}, "ready"),
         ("shipped", {}, "shipped"),
