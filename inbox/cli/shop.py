@@ -22,7 +22,7 @@ from banco.inbox.cli.app import (
     verbose_option,
     with_shop,
 )
-from banco.inbox.cli.listing import echo_more, first, listing_options, rows_asked
+from banco.inbox.cli.listing import echo_more, listing_options, rows_asked
 from banco.inbox.errors import BUG, NEEDS_YOU, WILL_RETRY
 from banco.inbox.i18n.catalogs import N_, SUPPORTED, _, ngettext
 from banco.inbox.orders.pipeline import STATUS_WORDS
@@ -145,10 +145,9 @@ def collected_line(account: str, c: Counts) -> str:
 def search(shop: Shop, query: str, as_json: bool, limit: int | None, show_all: bool) -> None:
     asked = rows_asked(limit, show_all, as_json)
     try:
-        every = queries.search(shop.store, query)
+        rows = queries.search(shop.store, query, limit=asked)
     except NoWords:  # empty, or only punctuation or emoji
         raise WrongValue(_('say what to look for, for example: banco search "blue mugs"')) from None
-    rows = first(every, asked)
     if as_json:
         print_json(rows)
         return
@@ -164,7 +163,7 @@ def search(shop: Shop, query: str, as_json: bool, limit: int | None, show_all: b
             )
     if not rows:
         click.echo(_('Nothing found for "{query}".').format(query=query))
-    echo_more(rows, asked, lambda: len(every))
+    echo_more(rows, asked, lambda: queries.search_count(shop.store, query))
 
 
 @command(

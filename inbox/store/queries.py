@@ -224,17 +224,22 @@ SNIPPET = f"'{MARK_OPEN}', '{MARK_CLOSE}', '…', 12"
 
 
 def search(
-    store: Store, query: str, limit: int | None = None, *, snippets: bool = False
+    store: Store,
+    query: str,
+    limit: int | None = None,
+    *,
+    offset: int = 0,
+    snippets: bool = False,
 ) -> list[dict[str, Any]]:
     """Orders and messages matching the words of ``query``, best first (bm25), newest first
     among equals. An order or message also matches through its customer's name or addresses.
     With ``snippets``, each result's ``snippet`` is its matching text in parts, the odd ones
     the matching words (the page shows them; a snippet costs, so only a page asks for them).
-    Any text is safe (see search_index.match_expression); one without words raises NoWords."""
-    match = match_expression(query)
-    with store.on_the_way():  # a full disk searches what is indexed already
-        catch_up(store)  # messages stored since the last search are indexed first
-    cut = f" limit {int(limit)}" if limit is not None else ""
+    Any text is safe (see search_index.match_expression); one without words raises NoWords.
+    ``limit`` and ``offset`` cut a page of the results (each table gives its best
+    ``offset + limit``, of which the page is cut), so a page reads what it shows."""
+    match = _indexed_match(store, query)
+    cut = f" limit {int(limit) + int(offset)}" if limit is not None else ""
     orders = store.all(
         _ranked("orders", "o.id, o.ref, o.title, o.status, o.created_at as at, o.contact_id", cut),
         {"match": match},
@@ -250,10 +255,43 @@ def search(
     )
     results = sorted(orders + messages, key=lambda r: r["at"], reverse=True)
     results.sort(key=lambda r: r["rank"])  # stable: the newest first among equal ranks
-    results = results if limit is None else results[:limit]
+    results = results[offset:] if limit is None else results[offset : offset + limit]
     if snippets:
         _add_snippets(store, match, results)
     return results
+
+
+def search_count(store: Store, query: str) -> int:
+    """How many orders and messages ``search`` finds for ``query``, counted without reading them."""
+    match = _indexed_match(store, query)
+    orders = store.scalar(f"select count(*) from ({_best('orders')})", {"match": match})
+    messages = store.scalar(
+        f"select count(*) from ({_best('messages')}) b join messages m on m.id = b.id"
+        " where m.auto is not :own",
+        {"match": match, "own": OWN_NOTE},
+    )
+    return int(orders) + int(messages)
+
+
+def _indexed_match(store: Store, query: str) -> str:
+    """The FTS5 expression of ``query``, once what was stored since the last search is indexed."""
+    match = match_expression(query)
+    with store.on_the_way():  # a full disk searches what is indexed already
+        catch_up(store)
+    return match
+
+
+def _best(table: str) -> str:
+    """Each row of ``table`` (orders or messages) that matches, or whose contact matches, once,
+    with its best rank."""
+    alias = table[0]
+    return (
+        f"select id, min(rank) as rank from ("
+        f"  select rowid as id, rank from {table}_fts where {table}_fts match :match"
+        f"  union all select {alias}.id, p.rank from people_fts p"
+        f"   join {table} {alias} on {alias}.contact_id = p.rowid where people_fts match :match)"
+        " group by id"
+    )
 
 
 def _ranked(table: str, columns: str, cut: str, joined: str = "") -> str:
@@ -261,11 +299,7 @@ def _ranked(table: str, columns: str, cut: str, joined: str = "") -> str:
     with its best rank."""
     alias = table[0]
     return (
-        "with hits as ("
-        f"  select rowid as id, rank from {table}_fts where {table}_fts match :match"
-        f"  union all select {alias}.id, p.rank from people_fts p"
-        f"   join {table} {alias} on {alias}.contact_id = p.rowid where people_fts match :match),"
-        " best as (select id, min(rank) as rank from hits group by id)"
+        f"with best as ({_best(table)})"
         f" select '{table[:-1]}' as type, {columns}, b.rank from best b"
         f" join {table} {alias} on {alias}.id = b.id{joined} order by b.rank, at desc{cut}"
     )

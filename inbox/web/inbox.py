@@ -17,7 +17,7 @@ from banco.inbox.store import queries
 from banco.inbox.store.search_index import NoWords
 from banco.inbox.web import safety
 from banco.inbox.web.context import Ctx, NotFound, page
-from banco.inbox.web.paging import PAGE_ROWS, Paging
+from banco.inbox.web.paging import Paging
 
 CHANNELS = ("email", "telegram", "form")
 
@@ -48,7 +48,10 @@ def inbox(ctx: Ctx) -> Response:
     paging = Paging.of(ctx.request)
     if words:
         try:
-            results = queries.search(ctx.shop.store, words, limit=PAGE_ROWS, snippets=True)
+            results = queries.search(
+                ctx.shop.store, words, limit=paging.size, offset=paging.offset, snippets=True
+            )
+            total = queries.search_count(ctx.shop.store, words)
         except NoWords:  # only punctuation or emoji: said on the page
             results, no_words = [], True
     else:

@@ -100,3 +100,13 @@ def test_the_today_page_is_capped_like_the_digest(client: httpx.Client) -> None:
     assert section.count("<li>") == SECTION_ROWS
     assert f'<a href="/inbox?waiting=1">and {BUSY - SECTION_ROWS} more</a>' in section
     assert today.index('id="h-waiting"') < today.index('id="h-new"')
+
+
+def test_search_results_come_in_pages_with_their_whole_count(client: httpx.Client) -> None:
+    first = page(client, "/inbox?q=tazze")
+    found = int(re.search(r"Found for “tazze” \((\d+)\)", html.unescape(first))[1])
+    assert found >= BUSY  # every message names tazze, and so may their orders
+    pages = every_page(client, "/inbox?q=tazze", r'<a href="/(messages/\d+|orders/B-\d+)">')
+    results = [r for p in pages for r in p]
+    assert all(len(p) == PAGE_ROWS for p in pages[:-1]) and 0 < len(pages[-1]) <= PAGE_ROWS
+    assert len(results) == len(set(results)) == found  # each result on exactly one page
