@@ -219,3 +219,25 @@ def test_the_whole_flow_skips_what_she_leaves_out(tmp_path: Path, run: Run) -> N
     assert done.exit_code == 0, done.output
     config = tomllib.loads((home / "banco.toml").read_text())
     assert "accounts" not in config and config["schedule"]["digest"] == ["08:30"]
+
+
+def test_outlook_is_written_for_microsoft_sign_in_without_a_password(
+    tmp_path: Path, run: Run
+) -> None:
+    home = tmp_path / "shop"
+    done = run(*new_shop(home, "mail", "--no-input", "--address", "giulia@hotmail.it"))
+    assert "Found: Outlook." in done.output and "`banco auth mail`" in done.output
+    assert "Traceback" not in done.output
+    account = tomllib.loads((home / "banco.toml").read_text())["accounts"][0]
+    assert account["auth"] == "microsoft" and account["host"] == "outlook.office365.com"
+    assert "password" not in account and not (home / "secrets").exists()
+
+
+def test_gmail_offers_an_app_password_or_google_sign_in(tmp_path: Path, run: Run) -> None:
+    home = tmp_path / "shop"
+    done = run(
+        *new_shop(home, "mail", "--no-input", "--address", "giulia@gmail.com", "--login", "oauth")
+    )
+    assert "App passwords" in done.output
+    account = tomllib.loads((home / "banco.toml").read_text())["accounts"][0]
+    assert account["auth"] == "google" and account["username"] == "giulia@gmail.com"

@@ -84,3 +84,56 @@ def test_the_whole_mail_step_typed_on_stdin_ends_with_a_shop_that_collects(
     )
     assert collected.returncode == 0, collected.stderr
     assert "mail: 3 new" in collected.stdout
+
+
+def test_the_whole_flow_typed_on_stdin_mail_form_and_day(
+    tmp_path: Path, mailbox: Mailbox, autoconfig: AutoconfigServer
+) -> None:
+    mailbox.append("INBOX", [mail(1)])
+    mailbox.append("Sent", [mail(2, sender="giulia@shop.example")])
+    autoconfig.files["shop.example"] = dovecot_ispdb(mailbox)
+    answers = tmp_path / "answers.csv"
+    answers.write_text(
+        "Timestamp,Email Address,Name,What would you like?\n"
+        "2026/11/18 10:00:00,anna@example.com,Anna,Sei tazze blu\n"
+    )
+    home = tmp_path / "shop"
+    typed = "\n".join(
+        [
+            "it",
+            "Ceramiche Giulia",
+            "Giulia",
+            "sì",  # mailbox: yes
+            f"{mailbox.name}@shop.example",
+            "",
+            "",
+            mailbox.user.password,
+            "",  # Sent
+            "",  # INBOX
+            "no",  # Telegram: later
+            "sì",  # form
+            "csv",
+            "",
+            str(answers),
+            "sì",  # the day
+            "",  # keep these times
+            "",
+        ]
+    )
+    done = subprocess.run(
+        [BANCO, "--home", str(home), "setup", "--no-tls-verify", "--autoconfig", autoconfig.place],
+        input=typed,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "BANCO_DEBUG": "", "LANGUAGE": "en"},
+        start_new_session=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "La tua bottega è pronta" in done.stdout
+    assert "✓ mail" in done.stdout and "✓ order-form" in done.stdout
+    collected = subprocess.run(
+        [BANCO, "--home", str(home), "collect"], capture_output=True, text=True, timeout=120
+    )
+    assert collected.returncode == 0, collected.stderr
+    assert "order-form: 1" in collected.stdout and "mail: 2" in collected.stdout
