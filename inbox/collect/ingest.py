@@ -32,6 +32,10 @@ folder, delivered again, in a renumbered folder) is not stored again, only liste
 found, so that each folder's count agrees with the source. A different mail that reuses a
 Message-ID is a message of its own, in a conversation of its own unless its headers reply to one.
 
+A marketplace's mail (``collect.marketplace``) is filed before these rules: a sale opens an order
+for its buyer, keyed by the marketplace's order number; a buyer's message joins that order; mail
+from a marketplace that is neither is its automatic mail, on no order.
+
 The maker's own message joins an order only when it is written to that order's customer (To, Cc,
 the chat) or replies to their message, and answers only those it is written to (see
 ``Ingest._settle_waiting``). Banco's own note to her (the digest), found in her mailbox, is kept
@@ -49,6 +53,11 @@ from banco.connectors import Handle, OrderFields, Page, Record
 from banco.connectors.base import OWN_NOTE
 from banco.inbox.clock import iso
 from banco.inbox.collect.form_ids import adopt_earlier_form_id
+from banco.inbox.collect.marketplace import read_notice  # marketplace
+from banco.inbox.collect.marketplace.filing import (  # marketplace
+    file_notice,
+    unread_marketplace_mail,
+)
 from banco.inbox.i18n.catalogs import _, said
 from banco.inbox.orders.facts import propose as propose_facts
 from banco.inbox.orders.pipeline import add_event, create_order, may_hold_ref, ref_pattern
@@ -282,6 +291,11 @@ class Ingest:
         message itself, and who waits now."""
         if record.auto == OWN_NOTE:
             return self._file_own_note(record, stream, digest)
+        # marketplace: a sale is an order for its buyer, their message joins it
+        notice = read_notice(record)
+        if notice is not None:
+            return file_notice(self, record, stream, digest, counts, notice)
+        record = unread_marketplace_mail(record)  # marketplace: never an order, nor a customer
         claimed = self._claimed_order(record)
         contact_id = self._which_contact(record, claimed)
         replied = self._replied_message(record)

@@ -59,7 +59,12 @@ from banco.inbox.collect.sync import classify
 from banco.inbox.errors import WrongInput
 from banco.inbox.i18n.catalogs import N_, _, said, speaking
 from banco.inbox.orders.pipeline import ref_pattern
-from banco.inbox.replies.recipients import reply_warning, takes_no_replies
+from banco.inbox.replies.recipients import (
+    marketplace_refusal,
+    reply_warning,
+    takes_no_replies,
+    via_marketplace,
+)
 from banco.inbox.shop import Shop
 from banco.inbox.store import outbox as store_outbox
 from banco.inbox.store.contacts import first_handle
@@ -139,6 +144,8 @@ def queue_reply(
     if not text.strip():
         raise OutboxError(_("the reply is empty"))
     now = shop.clock.now()
+    if refusal := marketplace_refusal(store, message_id):  # marketplace: never by mail
+        raise OutboxError(refusal)
     found = route(shop, message)
     if found is None:
         raise OutboxError(cannot_send_reason(message))
@@ -168,6 +175,8 @@ def queue_reply(
 def warning_for(shop: Shop, message_id: int) -> str | None:
     """Why a reply to message ``message_id`` would reach nobody (a bounce, a no-reply address),
     to warn the maker before she writes it; None when it reaches a person or cannot be sent."""
+    if refusal := marketplace_refusal(shop.store, message_id):  # marketplace
+        return refusal
     message = message_with_ref(shop.store, message_id)
     found = route(shop, message) if message and message["sender_handle"] else None
     return reply_warning(message, found[2].value) if message and found else None
@@ -177,6 +186,9 @@ def route(shop: Shop, message: dict[str, Any]) -> tuple[str, str, Handle] | None
     """Back on the channel the customer used, to the very handle the message came from. When
     that account cannot send (an order form, a Maildir), by the first of the customer's
     addresses an account can reach: email, then Telegram. None when no account can."""
+    if via := via_marketplace(shop.store, message):  # marketplace: to the buyer, else nobody
+        account = shop.sending_account("email") if via.email else None
+        return (account, "email", Handle("email", via.email)) if account and via.email else None
     own = _sender(message)
     if shop.can_send(message["account"]):
         return message["account"], message["channel"], own

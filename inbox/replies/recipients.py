@@ -9,9 +9,15 @@ to one is queued only after she is warned and says so.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass  # marketplace
 from typing import Any
 
+from banco.inbox.collect.marketplace import NAMES, from_marketplace, marketplace_at  # marketplace
 from banco.inbox.i18n.catalogs import _
+from banco.inbox.store.contacts import first_handle, handles_of  # marketplace
+from banco.inbox.store.database import Store  # marketplace
+from banco.inbox.store.marketplace import marketplace_of  # marketplace
+from banco.inbox.store.messages import message_with_ref  # marketplace
 
 #: Addresses that never take replies (their automatic answers would start a loop).
 NO_REPLY = re.compile(r"^(no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?)\b", re.I)
@@ -34,3 +40,52 @@ def reply_warning(message: dict[str, Any], address: str) -> str | None:
             address=address
         )
     return None
+
+# Marketplaces --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ViaMarketplace:
+    """A message a marketplace sent about its buyer (a sale, the buyer's words relayed): the
+    buyer's own address when the marketplace gave one, else where the buyer is answered."""
+
+    marketplace: str
+    email: str | None
+    url: str | None
+
+
+def via_marketplace(store: Store, message: dict[str, Any]) -> ViaMarketplace | None:
+    """How a reply to ``message`` reaches the buyer, when a marketplace sent it: None for a
+    message a person sent (the buyer writing from their own address is answered there)."""
+    sender = message["sender_handle"] or ""
+    sale = marketplace_of(store, message["order_id"])
+    name = marketplace_at(sender) or (sale.marketplace if sale else None)
+    if name is None or (
+        sale is not None
+        and not marketplace_at(sender)
+        and _buyer_wrote(store, message["contact_id"], sender)
+    ):
+        return None
+    email = first_handle(store, message["contact_id"], "email")
+    if email and (takes_no_replies(email) or from_marketplace(email)):
+        email = None
+    links = re.findall(r"https?://\S*/(?:messages|conversations)\S*", message["text"] or "")
+    return ViaMarketplace(name, email, links[0] if links else sale.url if sale else None)
+
+
+def marketplace_refusal(store: Store, message_id: int) -> str | None:
+    """Why a reply to message ``message_id`` cannot go by mail: it came from a marketplace that
+    gave no address of the buyer ("Answer on Etsy: <link>"); None otherwise."""
+    message = message_with_ref(store, message_id)
+    via = via_marketplace(store, message) if message else None
+    if via is None or via.email:
+        return None
+    name = NAMES.get(via.marketplace, via.marketplace)
+    if via.url:
+        return _("Answer on {marketplace}: {link}").format(marketplace=name, link=via.url)
+    return _("Answer on {marketplace}: Banco knows no email address of this buyer.").format(
+        marketplace=name
+    )
+
+
+def _buyer_wrote(store: Store, contact_id: int | None, sender: str) -> bool:
+    """Whether ``sender`` is one of the buyer's own addresses (not the shop's notifier)."""
+    return contact_id is not None and any(v == sender for _kind, v in handles_of(store, contact_id))

@@ -46,6 +46,7 @@ from banco.inbox.replies.outbox import (
     uncertain,
     warning_for,
 )
+from banco.inbox.replies.recipients import marketplace_refusal  # marketplace
 from banco.inbox.replies.session import (
     CheckinItem,
     confirm_fact,
@@ -258,6 +259,8 @@ class _Terminal:
         """The maker's choices for one item until it is dealt with. False when she quits."""
         for line in item_lines(self.shop, item, number, total):
             self.echo(line)
+        if there := marketplace_refusal(self.shop.store, item.latest["id"]):  # marketplace
+            self.echo(f"! {there}")
         draft = _Draft(item, item.suggestion.text, edited=False)
         self.show_proposals(item)
         self.show_suggestion(draft)

@@ -586,3 +586,15 @@ def m023_facts(db: Database) -> None:
         " UNIQUE (message_id, fact, value))"
     )
     db.execute("CREATE INDEX idx_fact_proposals_order ON fact_proposals(order_id, state)")
+
+@migrations()
+def m022_marketplace(db: Database) -> None:
+    """A sale on a marketplace (``collect.marketplace``): the marketplace ("etsy", "shopify",
+    "woocommerce", "kofi"), its own order number and the link to it there. One order per sale:
+    the same sale seen again finds its order by the number."""
+    for column in ("marketplace", "marketplace_order", "marketplace_url"):
+        db.execute(f"ALTER TABLE orders ADD COLUMN {column} TEXT")
+    db.execute(
+        "CREATE UNIQUE INDEX idx_orders_marketplace ON orders(marketplace, marketplace_order)"
+        " WHERE marketplace IS NOT NULL"
+    )

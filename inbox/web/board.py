@@ -105,6 +105,8 @@ def _order_list(ctx: Ctx) -> Response:
     chosen: dict[str, Any] = {
         "status": status if status in STATUSES else None,
         "include_closed": status == "all",
+        # the board's "more" links: only (1) or none of (0) the past conversations
+        "past": {"1": True, "0": False}.get(ctx.query("past")),
     }
     paging = Paging.of(ctx.request)
     rows = queries.list_orders(
@@ -117,6 +119,7 @@ def _order_list(ctx: Ctx) -> Response:
         total=queries.count_orders(ctx.shop.store, **chosen),
         paging=paging,
         status=status,
+        past=chosen["past"],
         statuses=_statuses(),
     )
 

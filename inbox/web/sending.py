@@ -10,6 +10,7 @@ from typing import Any
 from banco.config import ConfigError
 from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.replies.outbox import STATE_WORDS, Delivery, cannot_send_reason, deliver, route
+from banco.inbox.replies.recipients import marketplace_refusal
 from banco.inbox.replies.session import send_time as read_time
 from banco.inbox.replies.when import WhenError
 from banco.inbox.shop import Shop
@@ -114,6 +115,8 @@ def replyroute(shop: Shop, message: dict[str, Any]) -> Route:
     if found is None:  # queue_reply refuses it too, with the same sentence
         why = cannot_send_reason(row)
         to = row["sender_handle"] or ""
-        return Route(row["account"], row["channel"], to, f"{why[0].upper()}{why[1:]}.")
+        # a marketplace's buyer is answered there: its own sentence, with the link
+        there = marketplace_refusal(shop.store, row["id"])
+        return Route(row["account"], row["channel"], to, there or f"{why[0].upper()}{why[1:]}.")
     account, channel, to = found
     return Route(account, channel, to.value)

@@ -7,6 +7,7 @@ with the command, then read by the digest in three languages and by the board ov
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 from collections.abc import Callable
@@ -56,7 +57,8 @@ class Mailbox:
         if replies_to:
             msg["In-Reply-To"] = replies_to
             msg["References"] = replies_to
-        msg.set_content(f"{subject}\n")
+        # each asks a price: an inquiry, which triage makes an order (collect/triage.py)
+        msg.set_content(f"{subject}\nHow much would it cost?\n")
         (self.root / "cur" / f"{self.count}.test:2,S").write_bytes(msg.as_bytes())
         return str(msg["Message-ID"])
 
@@ -186,6 +188,14 @@ def test_the_board_holds_past_conversations_out_of_new(
     assert re.search(r"data-count>\s*2\s*<", new_column)
     assert "Past conversations" in past and f'class="count">{OLD + 3}<' in past
     assert "Anna: a vase" in past and "Dario: cups" not in past
+    # its "more" leads to a list of the past conversations alone, paged with the count
+    more = re.search(r'<p class="more"><a href="([^"]+)"', past)
+    assert more is not None
+    listed = httpx.get(f"{server.url}{html.unescape(more[1])}").text
+    assert f"{OLD + 3} orders, newest first." in listed
+    assert "Anna: a vase" in listed and "Dario: cups" not in listed
+    live = httpx.get(f"{server.url}/orders?view=list&status=new&past=0").text
+    assert "2 orders, newest first." in live and "Anna: a vase" not in live
 
 
 def test_a_first_collect_killed_and_run_again_files_the_same_history(tmp_path: Path) -> None:
