@@ -41,6 +41,7 @@ def reply_warning(message: dict[str, Any], address: str) -> str | None:
         )
     return None
 
+
 # Marketplaces --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ViaMarketplace:

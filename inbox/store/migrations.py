@@ -587,6 +587,7 @@ def m023_facts(db: Database) -> None:
     )
     db.execute("CREATE INDEX idx_fact_proposals_order ON fact_proposals(order_id, state)")
 
+
 @migrations()
 def m022_marketplace(db: Database) -> None:
     """A sale on a marketplace (``collect.marketplace``): the marketplace ("etsy", "shopify",
