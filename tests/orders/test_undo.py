@@ -5,9 +5,10 @@ never take back the same change twice."""
 
 from __future__ import annotations
 
-import sqlite3
+import queue
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from banco.inbox.orders.pipeline import create_order, tick_task, update_fields
@@ -102,31 +103,82 @@ def test_an_unknown_order_is_one_line(write_shop, run) -> None:
     )
 
 
-def test_two_processes_undoing_at_once_take_back_two_changes(write_shop, open_shop) -> None:
-    """Both start while the test holds the store's write lock, so they reach it together."""
-    shop = one_order(write_shop, open_shop)
-    change_status(shop, "B-0001", "quoted")
-    change_status(shop, "B-0001", "booked")
-    home = shop.home
-    shop.close()
-    holder = sqlite3.connect(Path(home) / "banco.db", isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+#: `banco orders undo` in a process of its own, told by the test when to go on: it says
+#: "locking" as its undo asks for the store's write lock, "read" once it has read the change it
+#: will take back, and then waits for a line on its input before it takes it back.
+STEPPED_UNDO = """
+import sys
+import threading
+from banco.inbox.orders import undo
+from banco.inbox.store.database import Store
+
+read, writing = undo.last_change, Store.writing
+
+def last_change(store, order_id):
+    change = read(store, order_id)
+    print("read", flush=True)
+    sys.stdin.readline()
+    return change
+
+def locking(self):
+    print("locking", flush=True)
+    return writing(self)
+
+undo.last_change, Store.writing = last_change, locking
+from banco.inbox.cli.main import main
+main()
+"""
+
+
+def undo_twice_at_once(home: Path) -> list[str]:
+    """Two undos at once, at the worst moment: one has read the change it would take back and
+    holds on; the other has read one too, or waits for the store's lock. Then both go on. The
+    last line each said, sorted."""
     both = [
         subprocess.Popen(
-            [*BANCO, "--home", str(home), "orders", "undo", "B-0001"],
+            [sys.executable, "-c", STEPPED_UNDO, "--home", str(home), "orders", "undo", "B-0001"],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
         )
         for _ in range(2)
     ]
-    holder.execute("COMMIT")
-    holder.close()
-    said = sorted(p.communicate(timeout=120)[0] for p in both)
-    assert [p.returncode for p in both] == [0, 0], said
-    assert said == [
-        "Undone on B-0001: new inquiry → quote sent\n",
-        "Undone on B-0001: quote sent → booked\n",
+    lines: queue.Queue[tuple[int, str]] = queue.Queue()
+
+    def listen(index: int, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put((index, line.strip()))
+        lines.put((index, ""))  # its end
+
+    said: list[list[str]] = [[], []]
+    for index, process in enumerate(both):
+        threading.Thread(target=listen, args=(index, process), daemon=True).start()
+    while not (all(said) and "read" in said[0] + said[1]):
+        index, line = lines.get(timeout=120)
+        said[index].append(line)
+    for process in both:  # both go on: the one holding on first
+        assert process.stdin is not None
+        process.stdin.write("\n")
+        process.stdin.close()
+    for process in both:
+        process.wait(timeout=120)
+    while any(words[-1] for words in said):  # every line up to each one's end
+        index, line = lines.get(timeout=120)
+        said[index].append(line)
+    return sorted([w for w in words if w not in ("", "read", "locking")][-1] for words in said)
+
+
+def test_two_processes_undoing_at_once_take_back_two_changes(write_shop, open_shop) -> None:
+    shop = one_order(write_shop, open_shop)
+    change_status(shop, "B-0001", "quoted")
+    change_status(shop, "B-0001", "booked")
+    home = shop.home
+    shop.close()
+    assert undo_twice_at_once(home) == [
+        "Undone on B-0001: new inquiry → quote sent",
+        "Undone on B-0001: quote sent → booked",
     ]
     again = Shop.open(home)
     try:
@@ -141,22 +193,7 @@ def test_one_change_two_undos_one_refuses(write_shop, open_shop) -> None:
     change_status(shop, "B-0001", "quoted")
     home = shop.home
     shop.close()
-    holder = sqlite3.connect(Path(home) / "banco.db", isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    both = [
-        subprocess.Popen(
-            [*BANCO, "--home", str(home), "orders", "undo", "B-0001"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    holder.execute("COMMIT")
-    holder.close()
-    said = sorted(p.communicate(timeout=120)[0] for p in both)
-    assert sorted(p.returncode for p in both) == [0, 1]
-    assert said == [
-        "Error: B-0001 has no change to undo\n",
-        "Undone on B-0001: new inquiry → quote sent\n",
+    assert undo_twice_at_once(home) == [
+        "Error: B-0001 has no change to undo",
+        "Undone on B-0001: new inquiry → quote sent",
     ]
