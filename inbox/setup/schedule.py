@@ -37,21 +37,23 @@ def run_schedule_step(asker: Asker, doc: TOMLDocument) -> dict[str, list[str]]:
                     what=_(words)
                 ),
                 ", ".join(times),
-                check=_times,
+                check=times_problem,
             )
-            schedule[routine] = [] if answer.strip() == "-" else _split(answer)
+            schedule[routine] = typed_times(answer)
     set_values(doc, "schedule", schedule)
     return schedule
 
 
-def _split(answer: str) -> list[str]:
+def typed_times(answer: str) -> list[str]:
+    """The times of an answer ("08:00, mon-fri 13:00"), as banco.toml writes them; "-" is none."""
+    if answer.strip() == "-":
+        return []
     return [" ".join(part.split()).lower() for part in answer.split(",") if part.strip()]
 
 
-def _times(answer: str) -> str | None:
-    if answer.strip() == "-":
-        return None
-    for part in _split(answer):
+def times_problem(answer: str) -> str | None:
+    """A line saying which of the times typed is not one, or None when they all are."""
+    for part in typed_times(answer):
         match = TIME.match(part)
         hour, minute = part.rsplit(" ", 1)[-1].split(":") if match else ("99", "99")
         if not match or int(hour) > 23 or int(minute) > 59:
