@@ -13,7 +13,15 @@ from banco.inbox.setup.schedule import times_problem, typed_times
 SHOP = {"shop": {"name": "Test shop", "timezone": "UTC", "languages": ["en"]}}
 
 # what she might type: digits, colons, day names, commas, dashes and spaces, or anything at all
+DAY = st.sampled_from(["", "mon ", "sat-sun ", "fri-mon ", "Tue ", "xyz "])
+TIME = st.builds(
+    lambda day, hour, minute: f"{day}{hour}:{minute:02d}",
+    DAY,
+    st.integers(0, 30),
+    st.integers(0, 70),
+)
 TYPED = st.one_of(
+    st.lists(TIME, min_size=1).map(", ".join),
     st.text(),
     st.lists(
         st.sampled_from(["mon", "fri", "sun", "-", ",", " ", ":", "0", "8", "3", "9", "24", "60"])
