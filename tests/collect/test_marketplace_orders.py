@@ -5,12 +5,16 @@ marketplace's mail Banco cannot read is kept on no order, with no "Etsy" custome
 
 from __future__ import annotations
 
+import sqlite3
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 from conftest import SHOP_HEADER
+from crashed import BANCO, collect_until_killed
+from sources import MaildirSource
 
 from banco.inbox.shop import Shop
 
@@ -166,3 +170,42 @@ def test_collected_again_nothing_is_doubled(
     )
     assert [r["ref"] for r in resent] == ["B-0001", "B-0001"]
     assert shop.store.scalar("select count(*) from contacts") == 5
+
+
+def sales(shop_home: Path) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(f"file:{shop_home / 'banco.db'}?mode=ro", uri=True) as db:
+        rows = db.execute(
+            "select o.marketplace_order, c.name, count(m.id) from orders o"
+            " join contacts c on c.id = o.contact_id left join messages m on m.order_id = o.id"
+            " where o.marketplace is not null group by o.id order by o.marketplace_order"
+        ).fetchall()
+    return [tuple(r) for r in rows]
+
+
+def test_a_collect_killed_at_any_moment_files_each_sale_once(tmp_path: Path) -> None:
+    """`banco collect` killed (SIGKILL) again and again over a mailbox of sales among other
+    mail, then run to the end: the same orders, each with its one notice, as a clean collect."""
+    source = MaildirSource(tmp_path / "mail", 400)
+    sale = (DATA / "etsy/sale-en.eml").read_bytes()
+    for n in range(40):
+        number = str(3_100_000_000 + n).encode()
+        one = sale.replace(b"3187654321", number).replace(b"hannahschmidt84", b"buyer%d" % n)
+        deliver(source.root, f"{1_800_000_000 + n}", one.replace(b"<sale-en.", b"<s%d." % n))
+    homes = []
+    for name in ("clean", "crashed"):
+        home = tmp_path / name
+        home.mkdir()
+        (home / "banco.toml").write_text(
+            '[shop]\naddresses = ["giulia@shop.example"]\n'
+            f'[[accounts]]\nname = "mail"\nkind = "maildir"\npath = "{source.root}"\n'
+        )
+        homes.append(home)
+    clean, crashed = homes
+    subprocess.run([*BANCO, "--home", str(clean), "collect"], check=True, capture_output=True)
+    for at_least in (0, 1, 90, 200, 330):
+        collect_until_killed(crashed, at_least)
+    done = subprocess.run([*BANCO, "--home", str(crashed), "collect"], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    expected = sales(clean)
+    assert len(expected) == 40 and {count for _, _, count in expected} == {1}
+    assert sales(crashed) == expected

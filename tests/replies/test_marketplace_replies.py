@@ -79,3 +79,38 @@ def test_the_page_says_answer_on_etsy_and_offers_no_send(shop: Shop, clock, regi
         page = client.get("/session").text
     assert f'<p class="notice">Answer on Etsy: {ETSY_CHAT}</p>' in page
     assert ">Send</button>" not in page and ">Send anyway</button>" not in page
+
+
+OWNER = 4242
+
+
+def test_the_owner_chat_says_answer_on_etsy_and_queues_nothing(
+    bot_api, write_shop, open_shop, tmp_path: Path
+) -> None:
+    """The card in the maker's Telegram chat names Etsy and the link; a reply she types there
+    is refused with the same words."""
+    from fixtures_telegram import account_toml
+
+    from banco.inbox.routines import day as routines
+
+    maildir = tmp_path / "mail"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    data = (DATA / "etsy/message-en.eml").read_bytes()
+    (maildir / "new" / "1700000000.M1P1.test").write_bytes(data)
+    home = write_shop(
+        f'\nowner_chat = {OWNER}\n[schedule]\nreply = ["09:00", "17:00"]\n'
+        f"{account_toml(bot_api)}"
+        f'\n[[accounts]]\nname = "mail"\nkind = "maildir"\npath = "{maildir}"\n'
+    )
+    shop = open_shop(home)
+    routines.collect(shop)
+    routines.reply(shop)
+    card = [m for m in bot_api.sent if m["chat_id"] == OWNER][-1]
+    assert f"⚠ Answer on Etsy: {ETSY_CHAT}" in card["text"]
+    giulia = bot_api.user(OWNER, "Giulia")
+    bot_api.message(giulia, "Thanks!")
+    routines.owner_poll(shop)
+    said = [m for m in bot_api.sent if m["chat_id"] == OWNER][-1]["text"]
+    assert f"Answer on Etsy: {ETSY_CHAT}" in said
+    assert shop.store.scalar("select count(*) from outbox") == 0
