@@ -241,3 +241,43 @@ def test_gmail_offers_an_app_password_or_google_sign_in(tmp_path: Path, run: Run
     assert "App passwords" in done.output
     account = tomllib.loads((home / "banco.toml").read_text())["accounts"][0]
     assert account["auth"] == "google" and account["username"] == "giulia@gmail.com"
+
+
+def test_a_password_manager_command_stays_the_only_place_of_the_password(
+    tmp_path: Path, run: Run, mailbox: Mailbox
+) -> None:
+    home = tmp_path / "shop"
+    flags = mail_flags(mailbox, **{"sent-folder": "-"})
+    at = flags.index("--password")
+    del flags[at : at + 2]
+    command = f"printf %s {mailbox.user.password}"
+    done = run(
+        *new_shop(home, "mail", "--no-input", "--no-tls-verify"),
+        *flags,
+        "--password-command",
+        command,
+    )
+    assert done.exit_code == 0, done.output
+    account = tomllib.loads((home / "banco.toml").read_text())["accounts"][0]
+    assert account["password"] == {"command": command}
+    assert not (home / "secrets").exists()
+
+
+def test_the_form_step_writes_a_google_sheet_with_its_key_file(tmp_path: Path, run: Run) -> None:
+    home = tmp_path / "shop"
+    sheet = "https://docs.google.com/spreadsheets/d/1AbC/edit"
+    done = run(
+        *new_shop(home, "form", "--no-input", "--form-kind", "sheet", "--sheet", sheet),
+        "--service-account",
+        "service-account.json",
+    )
+    account = tomllib.loads((home / "banco.toml").read_text())["accounts"][0]
+    assert account == {
+        "name": "order-form",
+        "kind": "gsheet",
+        "spreadsheet": sheet,
+        "credentials": {"file": "service-account.json"},
+    }
+    # the key file is not there yet: the checks say so in a line, and what was written stays
+    assert done.exit_code == 1 and "✗ order-form: needs you" in done.output
+    assert "Traceback" not in done.output
