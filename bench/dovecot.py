@@ -73,8 +73,11 @@ def encode_folder(name: str) -> str:
 class Dovecot:
     """One Dovecot master process and its folder. Ports stay the same across restarts."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, introspection_url: str | None = None) -> None:
         self.root = root
+        #: where Dovecot asks whether an XOAUTH2 token is valid (an ``oauth2`` passdb after the
+        #: password file); None: the password file only, and XOAUTH2 takes the password
+        self.introspection_url = introspection_url
         self.binary = dovecot_binary()
         self.imap_port = free_port()
         self.imaps_port = free_port()
@@ -86,12 +89,12 @@ class Dovecot:
         self._write_config()
 
     @classmethod
-    def create(cls) -> Dovecot:
+    def create(cls, introspection_url: str | None = None) -> Dovecot:
         """A server in a new temporary folder (short, so socket paths stay under the Unix limit,
         and outside 0700 folders, so the mail user can reach its Maildir)."""
         root = Path(tempfile.mkdtemp(prefix="banco-dovecot-"))
         root.chmod(0o755)
-        return cls(root)
+        return cls(root, introspection_url)
 
     # --- life cycle ---------------------------------------------------------------------------
     @property
@@ -244,7 +247,15 @@ class Dovecot:
                 imaps_port=self.imaps_port,
             )
             + extra
+            + self._oauth2_passdb()
         )
+
+    def _oauth2_passdb(self) -> str:
+        if self.introspection_url is None:
+            return ""
+        settings = self.root / "dovecot-oauth2.conf.ext"
+        settings.write_text(_OAUTH2.format(url=self.introspection_url))
+        return f"passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {settings}\n}}\n"
 
 
 def _mail_owner() -> pwd.struct_passwd:
@@ -321,6 +332,16 @@ service imap-login {{
     ssl = yes
   }}
 }}
+"""
+
+# Dovecot posts the token (token=...) and takes it when the answer says active and names the user.
+_OAUTH2 = """\
+introspection_mode = post
+introspection_url = {url}
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
 """
 
 _NON_ROOT = """\

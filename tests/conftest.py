@@ -20,7 +20,7 @@ from banco.inbox.store import database
 from banco.inbox.store.database import Store
 
 # Real local peers (Dovecot, aiosmtpd, a Bot API server, a Sheets API server), one module each.
-pytest_plugins = ["fixtures_imap", "fixtures_telegram", "fixtures_sheets"]
+pytest_plugins = ["fixtures_imap", "fixtures_telegram", "fixtures_sheets", "fixtures_oauth"]
 
 # No time limit on a hypothesis example: speed is measured in bench/, never asserted in a test,
 # and on a busy machine a real command or page can take longer than hypothesis's 200 ms.

@@ -17,11 +17,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
@@ -30,6 +28,7 @@ import requests
 from banco.config import Secret, SecretError
 from banco.config.sentence import Sentence
 from banco.connectors.errors import NeedsUser, TryLater
+from banco.connectors.private_file import write_private_json
 
 from .client import SCOPES, RedirectSession
 
@@ -224,16 +223,5 @@ def exchange_code(
     }
 
 
-def save_token(path: Path, token: Mapping[str, Any]) -> None:
-    """Write the token readable by the maker only (0600), replacing any earlier one at once."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as f:
-            json.dump(token, f, indent=2)
-            f.write("\n")
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+#: Written readable by the maker only (0600), replacing any earlier one at once.
+save_token = write_private_json

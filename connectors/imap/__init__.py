@@ -13,12 +13,13 @@ Modules: ``settings`` (the account's keys), ``client`` (session and error transl
 ``folders`` (one folder's sync), ``cursor`` (where it stands), ``messages`` (batched fetching),
 ``session`` (reconnecting to a folder), ``helper`` (a long read in a helper process while the
 store saves), ``keys`` (keys for mail without a Message-ID), ``compose`` (a reply as an email),
-``smtp`` (sending), ``sent`` (the Sent folder after sending).
+``smtp`` (sending), ``sent`` (the Sent folder after sending), ``tokens`` (the access tokens of
+an account with ``auth``), ``signin`` (``banco auth`` for Google and Microsoft).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
@@ -81,7 +82,7 @@ class ImapConnector:
         self._settings: ImapSettings | None = None
         self._problem: NeedsUser | None = None
         try:
-            self._settings = read_settings(name, settings)
+            self._settings = read_settings(name, settings, context.home)
         except NeedsUser as e:  # said when the account is used, as every other failure is
             self._problem = e
         self._client: IMAPClient | None = None
@@ -190,6 +191,22 @@ class ImapConnector:
             return False
         with self._talking():
             return holds_message(self._session(), settings.sent_folder, message.message_key)
+
+    # --- `banco auth` -----------------------------------------------------------------------
+    def authorize(self, echo: Callable[[str], None], prompt: Callable[[str], str]) -> None:
+        """Sign in once with the maker's own Google or Microsoft account, then test the login."""
+        settings = self._ready()
+        if settings.sign_in is None:
+            raise NeedsUser(
+                '"{name}" logs in with its password, so there is nothing to sign in to: `banco'
+                ' check` tests it. For Gmail or Outlook without a password, write auth = "google"'
+                ' or auth = "microsoft" in its block of banco.toml (see the README).',
+                name=self.name,
+            )
+        from .signin import sign_in  # only `banco auth` needs the browser and msal
+
+        sign_in(settings.sign_in, echo, prompt)
+        echo(Sentence("{account}: {summary}", account=self.name, summary=self.check().summary))
 
     # --- plumbing ---------------------------------------------------------------------------
     def _ready(self) -> ImapSettings:

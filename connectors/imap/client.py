@@ -127,6 +127,15 @@ def imap_errors(settings: ImapSettings) -> Iterator[None]:
     except ConnectorError:
         raise
     except LoginError as e:
+        if settings.login.auth:
+            raise NeedsUser(
+                "The mail server {host} refused the sign-in of {where} ({said}): run `banco auth"
+                " {account}` to sign in again.",
+                host=host,
+                where=where,
+                said=_said(str(e)),
+                account=settings.account,
+            ) from None
         how = (
             Sentence("OAuth2 token") if settings.login.token else Sentence("user name or password")
         )

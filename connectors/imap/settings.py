@@ -1,7 +1,8 @@
 """The keys of an ``imap`` account, and the settings read from them.
 
 The config loader has already checked each key's type; what it cannot check (exactly one of
-``password`` and ``oauth2_token``, the form of ``backfill_days``, a sender address) is checked here,
+``password``, ``oauth2_token`` and ``auth``, the form of ``backfill_days``, a sender address) is
+checked here,
 and a problem becomes :class:`NeedsUser` with a sentence the maker can act on.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from banco.config import Option, Secret, SecretError
@@ -17,9 +19,13 @@ from banco.config.sentence import Sentence
 from banco.connectors.email.parse import MB
 from banco.connectors.errors import NeedsUser
 
+from .tokens import AccessTokens, token_file
+
 SECURITY = ("ssl", "starttls", "none")
 IMAP_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
 SMTP_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
+#: ``auth``: sign in with the maker's own Google or Microsoft account (``banco auth ACCOUNT``)
+AUTH = ("", "google", "microsoft")
 
 OPTIONS: Mapping[str, Option] = {
     "host": Option("str", help="the IMAP server, such as imap.example.com"),
@@ -33,6 +39,25 @@ OPTIONS: Mapping[str, Option] = {
         "secret",
         None,
         "instead of a password: a command printing a fresh OAuth2 access token (Gmail, Microsoft 365)",
+    ),
+    "auth": Option(
+        "str",
+        "",
+        'instead of a password: "google" or "microsoft", then run `banco auth ACCOUNT` once',
+        AUTH,
+    ),
+    "oauth_client": Option(
+        "secret",
+        None,
+        'with auth = "google": the JSON file of your own OAuth client ("Desktop app")',
+    ),
+    "oauth_client_id": Option(
+        "str", "", 'with auth = "microsoft": the application (client) ID of your own app'
+    ),
+    "oauth_authority": Option(
+        "str",
+        "https://login.microsoftonline.com/common",
+        'with auth = "microsoft": where you sign in (your organisation\'s, if it asks)',
     ),
     "folders": Option("list", ["INBOX"], "the folders to read, such as INBOX and Orders"),
     "sent_folder": Option(
@@ -83,12 +108,14 @@ OPTIONS: Mapping[str, Option] = {
 
 @dataclass(frozen=True)
 class Login:
-    """A user name and either a password or an OAuth2 access token (read when needed)."""
+    """A user name and either a password or an OAuth2 access token (read when needed): from
+    ``oauth2_token``, or from the sign-in ``banco auth`` saved (``auth``, the provider)."""
 
     username: str
     password: Secret | None
-    token: Secret | None
+    token: Secret | AccessTokens | None
     account: str
+    auth: str = ""
 
     def reveal(self) -> tuple[str, str]:
         """("password" or "oauth2", the secret's value). NeedsUser when it cannot be read."""
@@ -104,6 +131,23 @@ class Login:
                 account=self.account,
                 said=e.sentence,
             ) from None
+
+
+@dataclass(frozen=True)
+class SignInPlan:
+    """What ``banco auth`` needs for a mailbox with ``auth`` (see ``signin``)."""
+
+    account: str
+    provider: str
+    username: str
+    #: Google: the OAuth client's JSON file
+    client_file: Secret | None
+    #: Microsoft: the application (client) id, and where its sign-in lives
+    client_id: str
+    authority: str
+    path: Path
+    timeout: float
+    verify: bool
 
 
 @dataclass(frozen=True)
@@ -135,14 +179,20 @@ class ImapSettings:
     from_address: str
     from_name: str
     append_to_sent: bool
+    #: None without ``auth``
+    sign_in: SignInPlan | None = None
 
     def window_start(self, today: date) -> date | None:
         """The first day a first collect reaches back to; None for the whole folder."""
         return None if self.backfill_days is None else today - timedelta(days=self.backfill_days)
 
 
-def read_settings(account: str, settings: Mapping[str, Any]) -> ImapSettings:
-    """The checked settings of one account; NeedsUser for what the maker must change."""
+def read_settings(
+    account: str, settings: Mapping[str, Any], home: Path | None = None
+) -> ImapSettings:
+    """The checked settings of one account (``home``: the shop folder, where ``banco auth``
+    keeps a sign-in; the current folder when not given); NeedsUser for what the maker must
+    change."""
 
     def get(key: str) -> Any:
         return settings.get(key, OPTIONS[key].default)
@@ -151,7 +201,28 @@ def read_settings(account: str, settings: Mapping[str, Any]) -> ImapSettings:
     security = get("security")
     port = get("port") or IMAP_PORTS[security]
     _check_port(port, security, where)
-    login = _login(account, get("username"), get("password"), get("oauth2_token"), where)
+    timeout = float(get("timeout_seconds"))
+    if timeout <= 0:
+        raise NeedsUser("`timeout_seconds` must be more than 0 {where}.", where=where)
+    auth = get("auth")
+    token = get("oauth2_token")
+    sign_in = None
+    if auth:
+        _one_way_in(get("password"), token, where)
+        path = token_file(home or Path(), account)
+        sign_in = SignInPlan(
+            account,
+            auth,
+            get("username"),
+            get("oauth_client"),
+            get("oauth_client_id"),
+            get("oauth_authority"),
+            path,
+            timeout,
+            get("tls_verify"),
+        )
+        token = AccessTokens(account, path, timeout, get("tls_verify"))
+    login = _login(account, get("username"), get("password"), token, where, auth)
     smtp_security = get("smtp_security") or security
     smtp_password = get("smtp_password")
     smtp_login = Login(
@@ -159,10 +230,8 @@ def read_settings(account: str, settings: Mapping[str, Any]) -> ImapSettings:
         smtp_password or login.password,
         None if smtp_password else login.token,
         account,
+        "" if smtp_password else auth,
     )
-    timeout = float(get("timeout_seconds"))
-    if timeout <= 0:
-        raise NeedsUser("`timeout_seconds` must be more than 0 {where}.", where=where)
     sent = get("sent_folder")
     streams = {folder: "in" for folder in get("folders") if folder != sent}
     if sent:
@@ -191,11 +260,26 @@ def read_settings(account: str, settings: Mapping[str, Any]) -> ImapSettings:
         from_address=from_address,
         from_name=get("from_name"),
         append_to_sent=get("append_to_sent"),
+        sign_in=sign_in,
     )
 
 
+def _one_way_in(password: Secret | None, token: Secret | None, where: str) -> None:
+    if password is not None or token is not None:
+        raise NeedsUser(
+            "`auth` signs in with your Google or Microsoft account, so `password` and"
+            " `oauth2_token` are not needed {where}: remove them, or remove `auth`.",
+            where=where,
+        )
+
+
 def _login(
-    account: str, username: str, password: Secret | None, token: Secret | None, where: str
+    account: str,
+    username: str,
+    password: Secret | None,
+    token: Secret | AccessTokens | None,
+    where: str,
+    auth: str,
 ) -> Login:
     if password is None and token is None:
         raise NeedsUser(
@@ -209,7 +293,7 @@ def _login(
             " mail provider uses.",
             where=where,
         )
-    return Login(username, password, token, account)
+    return Login(username, password, token, account, auth)
 
 
 def _check_port(port: int, security: str, where: str) -> None:

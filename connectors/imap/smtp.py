@@ -147,6 +147,14 @@ def smtp_errors(settings: SmtpSettings, sender: str) -> Iterator[None]:
     except ConnectorError:
         raise
     except smtplib.SMTPAuthenticationError as e:
+        if settings.login.auth:
+            raise NeedsUser(
+                "The mail server {host} refused the sign-in for sending replies ({said}): run"
+                " `banco auth {account}` to sign in again.",
+                host=host,
+                said=_said(e),
+                account=settings.login.account,
+            ) from None
         raise NeedsUser(
             "The mail server {host} refused the login for sending replies ({said}). Check"
             " `smtp_username` and `smtp_password` (or `username` and `password`) in {where}.",

@@ -24,7 +24,7 @@ from banco.inbox.cli.app import (
 )
 from banco.inbox.cli.listing import echo_more, listing_options, rows_asked
 from banco.inbox.errors import BUG, NEEDS_YOU, WILL_RETRY
-from banco.inbox.i18n.catalogs import N_, SUPPORTED, _, ngettext
+from banco.inbox.i18n.catalogs import N_, SUPPORTED, _, ngettext, said
 from banco.inbox.orders.pipeline import STATUS_WORDS
 from banco.inbox.shop import CONFIG_NAME, Shop
 from banco.inbox.store import queries
@@ -32,6 +32,7 @@ from banco.inbox.store.search_index import NoWords
 
 if TYPE_CHECKING:  # a type only: collecting is imported by the commands that collect
     from banco.inbox.collect.ingest import Counts
+
 
 # Setting up -------------------------------------------------------------------------------------
 @command(help=N_("Write a commented banco.toml in the shop folder to fill in."))
@@ -75,7 +76,8 @@ def auth(shop: Shop, account: str) -> None:
             raise Problem(
                 _("{account} needs no sign-in; `banco check` tests it").format(account=account)
             )
-        authorize(click.echo, click.prompt)
+        # a mailbox's sign-in speaks in sentences, said in her language
+        authorize(lambda line: click.echo(said(line)), lambda label: click.prompt(said(label)))
     finally:
         connector.close()
 
