@@ -10,6 +10,7 @@ import click
 from banco.inbox import logs
 from banco.inbox.cli import backup, facts, messages, orders, outbox, routines, setup, shop
 from banco.inbox.cli.app import BancoGroup
+from banco.inbox.cli.customers import customers, orders_merge
 from banco.inbox.clock import SystemClock
 from banco.inbox.i18n.catalogs import N_
 from banco.inbox.shop import default_home
@@ -53,6 +54,7 @@ for command in (
     outbox.outbox,
     orders.orders,
     orders.tasks,
+    customers,
     orders.status,
     routines.run_command,
     routines.routine,
@@ -65,6 +67,7 @@ for command in (
     backup.export_command,
 ):
     cli.add_command(command)
+orders.orders.add_command(orders_merge)  # two orders of one job (customers)
 for fact_command in facts.COMMANDS:  # what is true about an order
     orders.orders.add_command(fact_command)
 

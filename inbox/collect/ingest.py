@@ -52,6 +52,7 @@ from typing import Any
 from banco.connectors import Handle, OrderFields, Page, Record
 from banco.connectors.base import OWN_NOTE
 from banco.inbox.clock import iso
+from banco.inbox.collect.bounces import file_bounce, file_earlier_bounces
 from banco.inbox.collect.form_ids import adopt_earlier_form_id
 from banco.inbox.collect.marketplace import read_notice  # marketplace
 from banco.inbox.collect.marketplace.filing import (  # marketplace
@@ -317,6 +318,10 @@ class Ingest:
             digest=digest,
         )
         self._note_on_order(record, message_id, order_id, contact_id, claimed)
+        if record.auto == "bounce":  # customers: on the returned mail's order, address failing
+            file_bounce(self.store, message_id, record.raw, record.sent_at or self.now)
+        elif contact_id is not None and order_id is not None:
+            file_earlier_bounces(self.store, contact_id, order_id)
         # a person's own words propose facts (a form's answers are fields already): never applied
         if order_id is not None and _opens_order(record) and record.order is None:
             propose_facts(

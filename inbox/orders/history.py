@@ -132,6 +132,10 @@ def _change(
     if kind == "undo":
         undone = data["undone"]
         return _("undone: {change}").format(change=_change(undone, undone["data"] or {}, value))
+    if kind == "merged_into":  # customers: two orders for one job
+        return _("merged into {ref}").format(ref=data.get("ref", "?"))
+    if kind == "merged_from":
+        return _("{ref} merged into this order").format(ref=data.get("ref", "?"))
     return kind.replace("_", " ")
 
 

@@ -68,6 +68,7 @@ from banco.inbox.replies.recipients import (
 from banco.inbox.shop import Shop
 from banco.inbox.store import outbox as store_outbox
 from banco.inbox.store.contacts import first_handle
+from banco.inbox.store.customers import failed_at
 from banco.inbox.store.messages import (
     answer_message,
     message_id_of,
@@ -152,7 +153,9 @@ def queue_reply(
     account, channel, to = found
     if auto:
         _check_auto_allowed(shop, message, to, now)
-    elif not confirmed and (warning := reply_warning(message, to.value)):
+    elif not confirmed and (
+        warning := reply_warning(message, to.value, failed_at(store, to.kind, to.value))
+    ):
         raise NobodyReads(warning)
     prefix = shop.config.shop.order_prefix
     row = {
@@ -179,25 +182,35 @@ def warning_for(shop: Shop, message_id: int) -> str | None:
         return refusal
     message = message_with_ref(shop.store, message_id)
     found = route(shop, message) if message and message["sender_handle"] else None
-    return reply_warning(message, found[2].value) if message and found else None
+    if not message or not found:
+        return None
+    return reply_warning(
+        message, found[2].value, failed_at(shop.store, found[2].kind, found[2].value)
+    )
 
 
 def route(shop: Shop, message: dict[str, Any]) -> tuple[str, str, Handle] | None:
     """Back on the channel the customer used, to the very handle the message came from. When
     that account cannot send (an order form, a Maildir), by the first of the customer's
-    addresses an account can reach: email, then Telegram. None when no account can."""
+    addresses an account can reach: email, then Telegram. None when no account can. An address
+    mail bounced from is the last choice (its warning asks for another way to reach her)."""
     if via := via_marketplace(shop.store, message):  # marketplace: to the buyer, else nobody
         account = shop.sending_account("email") if via.email else None
         return (account, "email", Handle("email", via.email)) if account and via.email else None
     own = _sender(message)
-    if shop.can_send(message["account"]):
+    direct = shop.can_send(message["account"])
+    if direct and not failed_at(shop.store, own.kind, own.value):
         return message["account"], message["channel"], own
     for channel in ("email", "telegram"):
         account = shop.sending_account(channel)
         value = first_handle(shop.store, message["contact_id"], channel)
         if account and value:
             return account, channel, Handle(channel, value)
-    return None
+    if direct:
+        return message["account"], message["channel"], own
+    account = shop.sending_account("email")
+    value = first_handle(shop.store, message["contact_id"], "email", usable_only=False)
+    return (account, "email", Handle("email", value)) if account and value else None
 
 
 def cannot_send_reason(message: dict[str, Any]) -> str:

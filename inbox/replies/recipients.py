@@ -2,18 +2,21 @@
 
 A bounce's sender (the connectors mark a message ``auto = "bounce"``: a delivery report, or mail
 from mailer-daemon or postmaster) is a mail server; a no-reply, noreply or do-not-reply address
-is read by nobody. Banco never writes to either by itself (``outbox``); a reply the maker writes
-to one is queued only after she is warned and says so.
+is read by nobody; an address mail bounced from (``collect.bounces``) is wrong. Banco never
+writes to a server or a no-reply address by itself (``outbox``); a reply the maker writes to any
+of them is queued only after she is warned and says so.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass  # marketplace
+from datetime import date
 from typing import Any
 
 from banco.inbox.collect.marketplace import NAMES, from_marketplace, marketplace_at  # marketplace
-from banco.inbox.i18n.catalogs import _
+from banco.inbox.i18n.catalogs import _, current_language
+from banco.inbox.i18n.words import day_and_month
 from banco.inbox.store.contacts import first_handle, handles_of  # marketplace
 from banco.inbox.store.database import Store  # marketplace
 from banco.inbox.store.marketplace import marketplace_of  # marketplace
@@ -28,9 +31,20 @@ def takes_no_replies(address: str) -> bool:
     return bool(NO_REPLY.match(address.partition("@")[0]))
 
 
-def reply_warning(message: dict[str, Any], address: str) -> str | None:
+def reply_warning(
+    message: dict[str, Any], address: str, failed_on: str | None = None
+) -> str | None:
     """Why a reply to ``message``, sent to ``address``, would reach nobody: a sentence in the
-    maker's language; None when a person reads it."""
+    maker's language; None when a person reads it. ``failed_on``: when mail to the address
+    bounced (``store.customers.failed_at``)."""
+    if failed_on:
+        return _(
+            "Mail to {address} bounced on {date}: the address is wrong. Ask the customer for"
+            " another way to reach them (another address, a phone, Telegram)."
+        ).format(
+            address=address,
+            date=day_and_month(date.fromisoformat(failed_on[:10]), current_language()),
+        )
     if message["auto"] == "bounce":
         return _(
             "This message is a bounce: a reply to {address} reaches a mail server, not a person."

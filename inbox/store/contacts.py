@@ -37,10 +37,20 @@ def add_handle(store: Store, contact_id: int, handle: Handle, display: str) -> N
     )
 
 
-def first_handle(store: Store, contact_id: int | None, kind: str) -> str | None:
-    """The contact's first handle of ``kind`` (an address, a chat), if any."""
+def first_handle(
+    store: Store, contact_id: int | None, kind: str, *, usable_only: bool = True
+) -> str | None:
+    """The contact's first handle of ``kind`` (an address, a chat); ``usable_only``: of those
+    mail did not bounce from."""
+    usable = (
+        " and not exists (select 1 from failing_addresses f"
+        " where f.kind = h.kind and f.value = h.value)"
+        if usable_only
+        else ""
+    )
     found = store.scalar(
-        "select value from handles where contact_id = ? and kind = ? order by id limit 1",
+        f"select value from handles h where contact_id = ? and kind = ?{usable}"
+        " order by id limit 1",
         [contact_id, kind],
     )
     return str(found) if found is not None else None

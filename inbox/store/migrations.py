@@ -599,3 +599,32 @@ def m022_marketplace(db: Database) -> None:
         "CREATE UNIQUE INDEX idx_orders_marketplace ON orders(marketplace, marketplace_order)"
         " WHERE marketplace IS NOT NULL"
     )
+
+
+@migrations()
+def m024_customers(db: Database) -> None:
+    """Customers (see inbox/customers/): a contact merged into another stays, marked
+    ``merged_into``, with the rows the merge moved (``contact_merges``), so that a split gives
+    it back exactly; an address mail bounced from (``failing_addresses``);
+    a suggestion the maker dismissed (two contacts, or two orders, never suggested again); an
+    order merged into another (``orders.merged_into``)."""
+    db.table("contacts").add_column("merged_into", int)
+    # an address mail bounced from: the bounce, and the maker's mail it returned
+    db.table("failing_addresses").create(
+        {"kind": str, "value": str, "failed_at": str, "bounce_id": int, "returned_id": int},
+        pk=("kind", "value"),
+        not_null={"failed_at", "bounce_id"},
+    )
+    db.table("orders").add_column("merged_into", int)
+    db.table("contact_merges").create(
+        {"id": int, "kept_id": int, "merged_id": int, "at": str, "moved": str, "split_at": str},
+        pk="id",
+        not_null={"kept_id", "merged_id", "at", "moved"},
+    )
+    db.table("contact_merges").create_index(["kept_id"])
+    db.table("dismissed_suggestions").create(
+        {"kind": str, "first_id": int, "second_id": int, "at": str},
+        pk=("kind", "first_id", "second_id"),
+        not_null={"at"},
+    )
+

@@ -22,7 +22,7 @@ from banco.inbox.i18n.catalogs import N_, speaking
 from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.shop import CONFIG_NAME
 from banco.inbox.store.database import Store
-from banco.inbox.web import accounts, board, facts, inbox, login, plan, session, today
+from banco.inbox.web import accounts, board, customers, facts, inbox, login, plan, session, today
 from banco.inbox.web.auth import Gate, LoginLimiter, sign
 from banco.inbox.web.context import CRASH, Web, environment, error_page
 from banco.inbox.web.password import PagePassword
@@ -92,6 +92,7 @@ def create_app(
             *today.routes,
             *inbox.routes,
             *board.routes,
+            *customers.routes,
             *facts.routes,
             *session.routes,
             *plan.routes,

@@ -42,6 +42,11 @@ COMMANDS: list[list[str]] = [
     ["orders", "task", "B-0005", "Smaltare le tazze"],
     ["orders", "note", "B-0005", "Acconto ricevuto"],
     ["orders", "undo", "B-0005"],
+    ["customers"],
+    ["customers", "show", "Paolo Greco"],  # mail to him bounced
+    ["customers", "suggestions"],
+    ["orders", "merge", "B-0003", "B-0009"],
+    ["customers", "split", "Paolo Greco", "paolo_greco"],
     ["tasks"],
     ["tasks", "done", "1"],
     ["status"],

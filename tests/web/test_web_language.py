@@ -34,6 +34,8 @@ PAGES = [
     "/orders",
     "/orders?view=list&status=all",
     "/orders/B-0005",
+    "/customers",
+    "/customers/14",
     "/session",
     "/plan",
     "/accounts",

@@ -1,0 +1,43 @@
+"""A bounce, filed: on the order of the mail it returned, and the addresses it could not reach
+marked as failing, so that no reply is suggested to them again (``replies.recipients``).
+
+The returned mail is found by the Message-ID the bounce quotes (``connectors.email.dsn``). When
+that mail was filed on no order (the maker wrote before the customer's order form came in), the
+bounce and the mail go on the open order of the customer who holds the failed address, now or
+when her first order is filed (``file_earlier_bounces``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from banco.connectors import Handle
+from banco.connectors.email.dsn import returned
+from banco.inbox.clock import iso
+from banco.inbox.store import contacts
+from banco.inbox.store import customers as store_customers
+from banco.inbox.store.database import Store
+from banco.inbox.store.orders import open_order_of
+
+
+def file_bounce(store: Store, bounce_id: int, raw: bytes, at: datetime) -> None:
+    """File bounce ``bounce_id`` (its bytes ``raw``, sent ``at``) as the module says."""
+    said = returned(raw)
+    sent = store_customers.sent_message_keyed(store, said.message_key) if said.message_key else None
+    failed = said.failed or (tuple(sent.recipients) if sent else ())
+    order_id = sent.order_id if sent else None
+    for address in failed:
+        store_customers.mark_failing(
+            store, address, iso(at) or "", bounce_id, sent.id if sent else None
+        )
+        contact_id = contacts.contact_of(store, Handle("email", address))
+        if order_id is None and contact_id is not None:
+            order_id = open_order_of(store, contact_id)
+    filed = [bounce_id] if sent is None else [bounce_id, sent.id]
+    store_customers.file_on(store, filed, order_id, sent.thread_id if sent else None)
+
+
+def file_earlier_bounces(store: Store, contact_id: int, order_id: int) -> None:
+    """File on ``order_id`` the bounces from the customer's addresses that found no order."""
+    unfiled = store_customers.unfiled_bounces_of(store, contact_id)
+    if unfiled:
+        store_customers.file_on(store, unfiled, order_id, None)
