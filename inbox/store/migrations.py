@@ -627,4 +627,3 @@ def m024_customers(db: Database) -> None:
         pk=("kind", "first_id", "second_id"),
         not_null={"at"},
     )
-

@@ -23,7 +23,8 @@ from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.shop import CONFIG_NAME
 from banco.inbox.store.database import Store
 from banco.inbox.web import accounts, board, customers, facts, inbox, login, plan, session, today
-from banco.inbox.web.auth import Gate, LoginLimiter, sign
+from banco.inbox.web.auth import Gate, LoginLimiter
+from banco.inbox.web.calendar import calendar_key
 from banco.inbox.web.context import CRASH, Web, environment, error_page
 from banco.inbox.web.password import PagePassword
 from banco.inbox.web.safety import SecurityHeaders
@@ -43,6 +44,7 @@ def create_app(
     clock: Clock | None = None,
     registry: Registry | None = None,
     password: str | None = None,
+    host: str = "127.0.0.1",
 ) -> Starlette:
     """Banco's page for the shop in ``home``. With a ``password``, every page needs signing in;
     without one it answers only on the loopback names (``serve`` makes sure of that). A new
@@ -66,8 +68,9 @@ def create_app(
         sessions=SessionKey(home, page_password.current),
         templates=environment(),
         limiter=LoginLimiter(clock),
+        host=host,
     )
-    calendar = sign(web.secret, plan.CALENDAR)
+    calendar = calendar_key(web.secret)
 
     def calendar_with_key(connection: HTTPConnection) -> bool:
         given = connection.query_params.get("key", "")

@@ -73,6 +73,8 @@ class Web:
     sessions: SessionKey
     templates: jinja2.Environment
     limiter: LoginLimiter
+    #: the address the page listens on (a loopback one: this computer only)
+    host: str = "127.0.0.1"
     #: one-time tokens of reply forms already sent (a double click must not answer twice)
     used_nonces: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)

@@ -19,21 +19,14 @@ from banco.inbox.routines.plan import (
     warning_text,
 )
 from banco.inbox.shop import Shop
-from banco.inbox.web.auth import sign
+from banco.inbox.web.calendar import subscription_address
 from banco.inbox.web.context import Ctx, page
-
-CALENDAR = "plan.ics"
 
 
 def _plan(shop: Shop, calendar: bool = False) -> Plan:
     config = shop.config
     now = shop.clock.now()
     return build_plan(shop.store, config.plan, config.shop.timezone, now, calendar=calendar)
-
-
-def calendar_key(secret: str) -> str:
-    """The key in the calendar link, so a calendar app can read plan.ics without signing in."""
-    return sign(secret, CALENDAR)
 
 
 @page
@@ -45,9 +38,6 @@ def plan(ctx: Ctx) -> Response:
     for deadline in laid_out.deadlines:
         due.setdefault(deadline.date, []).append(deadline)
     later = [block for day in laid_out.days[len(shown) :] for block in day.blocks]
-    link = str(ctx.request.url_for("plan_ics"))
-    if ctx.web.login_required:
-        link += f"?key={calendar_key(ctx.web.secret)}"
     lang = ctx.shop.config.shop.language
     return ctx.render(
         "plan.html",
@@ -61,7 +51,7 @@ def plan(ctx: Ctx) -> Response:
         per_day=PER_DAY,
         later_hours=sum(b.hours for b in later),
         later_until=later[-1].date if later else None,
-        calendar_link=link,
+        subscription=subscription_address(ctx),
     )
 
 

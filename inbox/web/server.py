@@ -166,7 +166,7 @@ def _prepare(
         tls.check()
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
-    app = create_app(home, clock=clock, registry=registry, password=secret)
+    app = create_app(home, clock=clock, registry=registry, password=secret, host=host)
     config = uvicorn.Config(
         app,
         log_level="warning",

@@ -28,7 +28,7 @@ from banco.config import Secret
 from banco.inbox.clock import FixedClock
 from banco.inbox.web import RunningServer, WebError, serve
 from banco.inbox.web.auth import LoginLimiter, safe_next
-from banco.inbox.web.plan import calendar_key
+from banco.inbox.web.calendar import calendar_key
 
 PASSWORD = "terracotta-42"
 #: Another loopback address: not 127.0.0.1, so Banco treats it as reachable from elsewhere.

@@ -8,10 +8,12 @@ tasks, fields and notes change the store."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 from fixtures_web import (  # noqa: F401 (fixtures)
     Tab,
@@ -30,6 +32,7 @@ from playwright.sync_api import Browser, expect
 from banco.connectors import Registry
 from banco.inbox.clock import FixedClock
 from banco.inbox.web import RunningServer
+from banco.inbox.web.calendar import home_network_address
 
 PAGES = {
     "today": ("/", "your day"),
@@ -284,15 +287,37 @@ def test_the_reply_session_skips_snoozes_and_closes_items(
     assert desktop.errors == []
 
 
-def test_the_plan_links_its_calendar(demo_server: RunningServer, desktop: Tab) -> None:
+def test_the_plan_offers_its_calendar_file_never_a_loopback_subscription(
+    demo_server: RunningServer, desktop: Tab
+) -> None:
     page = desktop.go(demo_server.url + "/plan")
-    expect(page.locator(".warn")).to_contain_text("B-0006")
-    link = page.get_by_label("Calendar address").input_value()
-    assert link == demo_server.url + "/plan.ics"
-    answer = page.request.get(link)
-    assert answer.headers["content-type"] == "text/calendar; charset=utf-8"
-    assert answer.text().startswith("BEGIN:VCALENDAR")
-    assert "B-0006" in answer.text()
+    at_risk = re.match(r"B-\d+", page.locator(".warn li").first.inner_text())
+    assert at_risk is not None  # the demo's wedding favours cannot be ready in time
+    # open on this computer only: no address a phone could not reach, the file to import
+    expect(page.get_by_label("Calendar address")).to_have_count(0)
+    expect(page.locator("#h-calendar + p")).to_contain_text("Your phone cannot reach this page")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download plan.ics").click()
+    text = Path(download.value.path()).read_text()
+    assert text.startswith("BEGIN:VCALENDAR") and at_risk[0] in text
+
+
+def test_on_the_home_network_the_plan_gives_an_address_a_phone_reaches(
+    demo_home: Path, web_server: Callable[..., RunningServer]
+) -> None:
+    server = web_server(demo_home, host="0.0.0.0", password="terracotta-42")
+    with httpx.Client(base_url=server.url.replace("0.0.0.0", "127.0.0.1")) as client:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
+        assert csrf
+        client.post("/login", data={"csrf": csrf[1], "password": "terracotta-42"})
+        page = client.get("/plan").text
+    [address] = re.findall(r'id="ics-link" readonly value="([^"]+)"', page)
+    address = html.unescape(address)
+    # opened here at 127.0.0.1, the page gives this computer's address on its network
+    lan = home_network_address()
+    assert lan is not None and f"http://{lan}:" in address and "?key=" in address
+    answer = httpx.get(address)  # what a phone on the network does, without signing in
+    assert answer.status_code == 200 and answer.text.startswith("BEGIN:VCALENDAR")
 
 
 def test_accounts_say_what_failed_and_what_to_do(
