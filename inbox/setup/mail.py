@@ -224,11 +224,10 @@ def _log_in(
         try:
             folders = list_folders(mailbox, account, tls_verify)
         except NeedsUser as e:
-            refused = said(e)
-            if command or not asker.interactive:
-                raise SetupError(refused) from None
+            refused = refusal(e)
+            if refused is None or command or not asker.interactive:
+                raise SetupError(refused or said(e)) from None
             asker.say(refused)
-            asker.say(_("Type the password again."))
             continue
         except ConnectorError as e:
             raise SetupError(
@@ -242,6 +241,18 @@ def _log_in(
             )
         )
         return mailbox, folders
+
+
+def refusal(error: NeedsUser) -> str | None:
+    """The line for a login the server refused, said for setup (the connector's own sentence
+    sends her to banco.toml, not written yet); None for any other problem."""
+    values = error.sentence.values
+    if "how" not in values:  # only the connector's refused-login sentence says how she logged in
+        return None
+    return _(
+        "The mail server {host} refused this login name or password ({said}). Type the password"
+        " again (Gmail, iCloud, Yahoo: an app password)."
+    ).format(host=values["host"], said=values["said"])
 
 
 def keep_password(home: Path, account: str, password: str) -> Path:

@@ -69,7 +69,11 @@ def test_the_whole_mail_step_typed_on_stdin_ends_with_a_shop_that_collects(
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
     assert "Found the mail servers of shop.example: 127.0.0.1." in out
-    assert "refused" in out and out.count("Logging in to 127.0.0.1") == 2
+    assert (
+        "The mail server 127.0.0.1 refused this login name or password ([AUTHENTICATIONFAILED]"
+        " Authentication failed.). Type the password again" in out
+    )
+    assert out.count("Logging in to 127.0.0.1") == 2
     assert "Posta inviata" in out and "✓ mail:" in out
     assert "Traceback" not in done.stderr
     config = (home / "banco.toml").read_text()
