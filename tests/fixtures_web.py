@@ -32,7 +32,7 @@ from banco.connectors import Registry, load_registry
 from banco.inbox.clock import FixedClock
 from banco.inbox.collect.sync import collect
 from banco.inbox.demo import write_demo_shop
-from banco.inbox.demo.history import apply_history
+from banco.inbox.demo.history import apply_history, remember_answers
 from banco.inbox.routines.day import status as status_routine
 from banco.inbox.shop import Shop
 from banco.inbox.web import RunningServer, start
@@ -58,6 +58,7 @@ def seed_demo(home: Path, clock: FixedClock, registry: Registry, lang: str = "en
     write_demo_shop(home, clock.now(), lang)
     shop = Shop.open(home, clock=clock, registry=registry)
     try:
+        remember_answers(shop)  # her earlier answers about senders (triage)
         for result in collect(shop):
             assert result.ok, result.error
         apply_history(shop)

@@ -43,6 +43,7 @@ from banco.connectors.base import (
     Record,
     unreadable_record,
 )
+from banco.connectors.email.autoreply import is_auto_reply_subject
 
 CHANNEL = "email"
 RAW_TYPE = "rfc822"
@@ -300,6 +301,8 @@ def _from_headers(msg: Message, raw: bytes, external_id: str, direction: str) ->
         reply_keys=_reply_keys(headers),
         auto=OWN_NOTE if own == "note" else _auto(headers, _content_type(msg), from_pairs),
     )
+    if record.auto is None and record.direction == "in" and is_auto_reply_subject(record.subject):
+        record.auto = "auto_reply"  # a mail program that marks its auto-replies by subject only
     return record
 
 

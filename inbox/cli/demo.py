@@ -14,7 +14,7 @@ from banco.inbox.clock import Clock
 from banco.inbox.collect.ingest import Counts
 from banco.inbox.collect.sync import collect
 from banco.inbox.demo import write_demo_shop
-from banco.inbox.demo.history import apply_history
+from banco.inbox.demo.history import apply_history, remember_answers
 from banco.inbox.errors import WrongInput
 from banco.inbox.i18n.catalogs import _, ngettext, speaking
 from banco.inbox.i18n.money import locale_of
@@ -66,6 +66,7 @@ def _run(folder: Path | None, clock: Clock, echo: Callable[[str], None], lang: s
             ).format(folder=folder)
         )
         echo(_("Collecting everything, as Banco does at 08:00 every day..."))
+        remember_answers(shop)  # her earlier "an order" about two past clients (triage)
         for result in collect(shop):
             echo("  " + _collected(result.account, result.counts))
         apply_history(shop)  # the quotes, bookings and estimates the demo maker made before today

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from banco.inbox import logs
-from banco.inbox.cli import backup, facts, messages, orders, outbox, routines, setup, shop
+from banco.inbox.cli import backup, facts, messages, orders, outbox, routines, senders, setup, shop
 from banco.inbox.cli.app import BancoGroup
 from banco.inbox.cli.customers import customers, orders_merge
 from banco.inbox.clock import SystemClock
@@ -51,6 +51,7 @@ for command in (
     shop.forms,
     messages.messages,
     messages.reply,
+    senders.senders,
     outbox.outbox,
     orders.orders,
     orders.tasks,

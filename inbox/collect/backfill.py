@@ -16,6 +16,9 @@ yet: a first collect stopped midway goes on as one) and its first collect is lar
   holds it out of the "new" column in "Past conversations", the status routine leaves it alone
   until she moves it, and its old unanswered messages stop waiting (handled as history, never as
   an answer sent);
+- what it files goes through the same triage as any collect (``collect.triage``): a stranger's
+  mail that is no inquiry is a conversation, not an order; such a conversation's messages older
+  than ``STILL_WAITING`` stop waiting at its end, like a past order's;
 - the first digest after it says how many conversations it imported instead of listing them,
   and no digest lists them as new orders;
 - a customer who writes again after it makes her order news again ('live').

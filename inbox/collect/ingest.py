@@ -14,7 +14,10 @@ Rules, in the order they are tried for an incoming message:
 3. the order reference quoted in the subject or text (``B-0042``, also ``/start B-0042``);
 4. the same chat, while its order is open;
 5. the sender's open order;
-6. otherwise a first message from a customer opens a ``new`` order (an inquiry).
+6. otherwise triage (``collect.triage``) decides whether it opens a ``new`` order: a form answer,
+   the maker's remembered answer about the sender or their domain, a known customer, a
+   marketplace sale, an inquiry in the customer's words; else it stays a conversation (contact
+   and thread, no order) that waits for the maker's one key: order / not an order / never.
 
 A subject change alone never splits a conversation.
 
@@ -23,8 +26,10 @@ on in a chat that did) is "from a new sender": it stays on the sender's own cont
 goes to their addresses unless it answers one of their messages, until the maker links them to
 the customer (``orders.link_sender``). Only an opened link joins a sender to a customer unasked.
 
-A form answer always opens its own order. Auto-replies, bounces, bulk mail and unreadable messages
-never create orders or contacts; they join a conversation when their headers say which.
+A form answer always opens its own order. A sender the maker called "never a customer" (or their
+domain) is filed in a conversation that waits for nobody. Auto-replies, bounces, bulk mail and
+unreadable messages never create orders or contacts; they join a conversation when their headers
+say which.
 A record seen again with the same content is ignored; with new content (an edited Telegram message,
 a form row changed in the sheet) it replaces the stored one and the old version is kept.
 A copy of a stored mail (the same Message-ID, sender, recipients, date and content: in another
@@ -59,10 +64,11 @@ from banco.inbox.collect.marketplace.filing import (  # marketplace
     file_notice,
     unread_marketplace_mail,
 )
+from banco.inbox.collect.triage import Verdict, triage
 from banco.inbox.i18n.catalogs import _, said
 from banco.inbox.orders.facts import propose as propose_facts
 from banco.inbox.orders.pipeline import add_event, create_order, may_hold_ref, ref_pattern
-from banco.inbox.store import backfill, contacts, messages, threads
+from banco.inbox.store import backfill, contacts, messages, senders, threads
 from banco.inbox.store.accounts import save_cursor
 from banco.inbox.store.copies import copy_key
 from banco.inbox.store.database import SaveFile, Store
@@ -303,9 +309,12 @@ class Ingest:
         thread = self._which_thread(record, replied)
         parties = self._parties(record, contact_id, replied)
         order_id = self._which_order(record, contact_id, claimed, replied, thread, parties)
+        verdict = None
         if order_id is None and _opens_order(record) and contact_id is not None:
-            order_id = self._new_order(record, contact_id)
-            counts.orders += 1
+            verdict = self._triage(record, contact_id)
+            if verdict.opens_order:
+                order_id = self._new_order(record, contact_id)
+                counts.orders += 1
         thread_id = self._thread_filed_on(record, thread, contact_id, order_id)
         sent = iso(record.sent_at) or self._now_iso()
         message_id = self._insert_message(
@@ -316,6 +325,7 @@ class Ingest:
             contact_id=contact_id,
             order_id=order_id,
             digest=digest,
+            waits=verdict is None or verdict.waits,
         )
         self._note_on_order(record, message_id, order_id, contact_id, claimed)
         if record.auto == "bounce":  # customers: on the returned mail's order, address failing
@@ -540,6 +550,16 @@ class Ingest:
         order = order_customer(self.store, order_id)
         return order.contact_id if order is not None else None
 
+    def _triage(self, record: Record, contact_id: int) -> Verdict:
+        """Whether a message no rule filed on an order opens one (``collect.triage``)."""
+        handles = record.sender.handles if record.sender else []
+        remembered = senders.answer_for(self.store, handles)
+        return triage(
+            record,
+            remembered.answer if remembered else None,
+            senders.is_customer(self.store, contact_id),
+        )
+
     def _new_order(self, record: Record, contact_id: int) -> int:
         fields = record.order
         title = (fields.title if fields else "") or record.subject or _first_line(record.text)
@@ -594,10 +614,13 @@ class Ingest:
         contact_id: int | None = None,
         order_id: int | None = None,
         digest: str = "",
+        waits: bool = True,
     ) -> int:
+        """Store the message; ``waits``: False when triage says it waits for nobody (a sender
+        the maker called "never a customer")."""
         sender = record.sender
         sender_handle = _sender_handle(record)
-        waiting = _waits(record)
+        waiting = _waits(record) and waits
         return messages.add_message(
             self.store,
             {

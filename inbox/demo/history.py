@@ -1,4 +1,5 @@
-"""What the demo maker did in Banco before today: quotes, bookings, estimates, finished orders.
+"""What the demo maker did in Banco before today: her answers about senders (triage), quotes,
+bookings, estimates, finished orders.
 
 Applied after the demo's first collect, through the same functions the commands use, so the demo
 digest has a plan, deadlines at risk, customers to wait for and a past client worth a note.
@@ -9,10 +10,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from banco.inbox.clock import iso
+from banco.inbox.demo.messages import PEOPLE
 from banco.inbox.orders.pipeline import update_fields
 from banco.inbox.orders.status import change_status
 from banco.inbox.shop import Shop
 from banco.inbox.store.orders import close_at_last_message, first_order_of
+from banco.inbox.store.senders import Answer, remember
 
 #: customer, status, hours of work, deadline in days from today, price, payment
 HISTORY: list[tuple[str, str, float | None, int | None, float | None, str]] = [
@@ -27,6 +31,18 @@ HISTORY: list[tuple[str, str, float | None, int | None, float | None, str]] = [
     ("Tom Hughes", "quoted", None, None, None, "none"),
     ("Francesca Moretti", "booked", 10, None, 110, "none"),
 ]
+
+
+#: Past clients whose first mail here is their thanks (their order came before the mailbox's
+#: 90 days): she answered "an order" about them long ago, so triage opens their orders.
+KNOWN_CUSTOMERS = ("marco", "sarah")
+
+
+def remember_answers(shop: Shop) -> None:
+    """Her earlier answers about senders, remembered before the demo's first collect."""
+    for key in KNOWN_CUSTOMERS:
+        address = PEOPLE[key].address
+        remember(shop.store, "email", address, Answer.ORDER, iso(shop.clock.now()) or "")
 
 
 def apply_history(shop: Shop) -> None:

@@ -82,6 +82,9 @@ PEOPLE = {
     "paolo": Person("Paolo Greco", "paolo.greco@fastmial.example", "it", "Europe/Rome"),
     "faenza": Person("Terre di Faenza", "novita@terredifaenza.example", "it", "Europe/Rome"),
     "etsy": Person("Etsy", "transaction@etsy.example", "it", "America/New_York"),
+    # Triage: her clay supplier and her sister write too, and neither is an order.
+    "argille": Person("Argille Emiliane", "ordini@argille-emiliane.example", "it", "Europe/Rome"),
+    "marta": Person("Marta Rinaldi", "marta.rinaldi@libero.example", "it", "Europe/Rome"),
 }
 
 #: Giulia's mail program adds this below everything she writes.
@@ -778,6 +781,35 @@ ETSY_SALE = Mail(
     """,
 )
 
+#: Triage: a supplier's shipping notice and her sister's dinner plans open no order; the reply
+#: session asks "an order?" about each.
+SUPPLIER = Mail(
+    key="argille-shipment",
+    sender="argille",
+    sent=on(1, "11:20"),
+    subject="Spedizione del vostro ordine 2291",
+    body="""
+        Buongiorno,
+
+        i 4 sacchi di grès chiaro da 25 kg sono partiti oggi con il corriere: arriveranno
+        giovedì. In allegato trovate il documento di trasporto.
+
+        Cordiali saluti,
+        Ufficio ordini, Argille Emiliane
+    """,
+)
+SISTER = Mail(
+    key="marta-dinner",
+    sender="marta",
+    sent=ago(5, 12),
+    subject="Cena sabato?",
+    body="""
+        Ciao Giuli! Sabato sera cena da noi? Porta anche il vino buono :)
+
+        Marta
+    """,
+)
+
 #: Every ordinary mail, thread by thread.
 MAILS: list[Mail] = [
     *ROSSI,
@@ -794,6 +826,8 @@ MAILS: list[Mail] = [
     *GRECO,
     NEWSLETTER,
     ETSY_SALE,
+    SUPPLIER,
+    SISTER,
 ]
 
 #: Giulia's mail to the address Paolo mistyped comes back.

@@ -22,8 +22,9 @@ from babel.dates import format_datetime
 
 from banco.connectors import Handle, Outgoing, Sender
 from banco.inbox.clock import iso, parse_iso
-from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext, speaking
+from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext, said, speaking
 from banco.inbox.i18n.money import locale_of
+from banco.inbox.orders.senders import SenderError
 from banco.inbox.replies.outbox import (
     DECISIONS,
     Delivery,
@@ -45,15 +46,26 @@ from banco.inbox.replies.session import (
     suggestion_for,
 )
 from banco.inbox.replies.templates import PURPOSE_WORDS, PURPOSES
+from banco.inbox.replies.triage import (
+    QUESTION,
+    answer_sender,
+    asks_triage,
+    decided_line,
+    on_new_order,
+    triage_choices,
+)
 from banco.inbox.replies.when import day_starts
 from banco.inbox.shop import Shop
 from banco.inbox.store import owner_session
 from banco.inbox.store.messages import ChatMessage, chat_messages_after, highest_id
 from banco.inbox.store.outbox import recipient
+from banco.inbox.store.senders import Answer
 
 PREVIEW = 700  # characters of a customer's message shown in the chat
 #: A button deciding about a reply in the outbox: "out:<decision>:<outbox id>".
 OUTBOX_BUTTON = "out:"
+#: A button answering about the item's sender (triage): "triage:<key>" (replies/triage.py).
+TRIAGE_BUTTON = "triage:"
 #: the send button of a card that warns the reply reaches nobody (a bounce, a no-reply address)
 SEND_ANYWAY = "send!"
 #: What the maker is told after a decision (after "resend", what became of the reply).
@@ -190,6 +202,30 @@ def _handle(shop: Shop, message: ChatMessage) -> None:
     elif button == "noreply":
         no_reply_needed(shop, item)
         _next(shop, _("Marked as needing no reply."))
+    elif button.startswith(TRIAGE_BUTTON):
+        _answer_sender(shop, item, button[len(TRIAGE_BUTTON) :], state["queue"])
+
+
+def _answer_sender(shop: Shop, item: SessionItem, key: str, queue: str) -> None:
+    """Triage from the chat: her one-key answer about the item's sender. An order comes back on
+    screen as the order it opened; "never" goes on to the next item."""
+    choice = next((c for c in triage_choices(item) if c.key == key), None)
+    if choice is None:
+        return  # not a button Banco made for this item
+    try:
+        decided = answer_sender(shop, item, choice)
+    except SenderError as e:
+        _say(shop, said(e))
+        return
+    if decided.answer is Answer.NEVER:
+        _next(shop, decided_line(decided))
+        return
+    if decided.opened:
+        item = on_new_order(shop, item, decided.opened[0])
+        key = f"o{(item.order or {}).get('id')}"  # the item's key on its new order
+        owner_session.show_next(shop.store, key, item.suggestion.purpose, queue)
+    _say(shop, decided_line(decided))
+    _show(shop, item, item.suggestion.purpose)
 
 
 def _button(message: ChatMessage) -> str | None:
@@ -378,7 +414,14 @@ def _show(shop: Shop, item: SessionItem, purpose: str, number: int = 0, total: i
             for i in range(0, len(others), 2)
         ),
         ((_("Skip"), "skip"), (_("Snooze"), "snooze"), (_("No reply needed"), "noreply")),
+        *(  # triage: a conversation, not an order (yet): she answers about the sender
+            tuple((c.words, f"{TRIAGE_BUTTON}{c.key}") for c in choices[i : i + 2])
+            for choices in [triage_choices(item)]
+            for i in range(0, len(choices), 2)
+        ),
     )
+    if asks_triage(item):
+        lines.append("\n\n" + _(QUESTION))
     _say(shop, "".join(lines), buttons)
 
 

@@ -35,6 +35,7 @@ from banco.inbox.i18n.money import (
 from banco.inbox.i18n.words import duration
 from banco.inbox.orders.fact_words import proposal_words
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES, OrderError
+from banco.inbox.orders.senders import SenderError
 from banco.inbox.replies.editor import EditorFailed
 from banco.inbox.replies.language import set_language
 from banco.inbox.replies.outbox import (
@@ -49,8 +50,6 @@ from banco.inbox.replies.outbox import (
 from banco.inbox.replies.recipients import marketplace_refusal  # marketplace
 from banco.inbox.replies.session import (
     CheckinItem,
-    confirm_fact,
-    dismiss_fact,
     SessionItem,
     Suggestion,
     Waiting,
@@ -58,6 +57,8 @@ from banco.inbox.replies.session import (
     change_status,
     checkin_done,
     checkin_items,
+    confirm_fact,
+    dismiss_fact,
     no_reply_needed,
     prepare_item,
     send_time,
@@ -74,9 +75,19 @@ from banco.inbox.replies.templates import (
     ReplyError,
     format_day,
 )
+from banco.inbox.replies.triage import (
+    TriageChoice,
+    answer_sender,
+    asks_triage,
+    choices_line,
+    decided_line,
+    on_new_order,
+    triage_choices,
+)
 from banco.inbox.replies.when import WhenError
 from banco.inbox.shop import Shop
 from banco.inbox.store.outbox import pending_count, reply_error
+from banco.inbox.store.senders import Answer
 
 Echo = Callable[[str], Any]
 Prompt = Callable[..., Any]
@@ -264,6 +275,8 @@ class _Terminal:
         draft = _Draft(item, item.suggestion.text, edited=False)
         self.show_proposals(item)
         self.show_suggestion(draft)
+        if asks_triage(item):  # triage: a conversation, not an order (yet)
+            self.echo(choices_line(item))
         while True:
             choice = self.ask(_("Your choice")).strip().lower()[:1]
             if choice == "q":
@@ -289,6 +302,9 @@ class _Terminal:
             self.summary.no_reply += 1
             self.echo(_("Marked as needing no reply."))
             return True
+        triaged = next((c for c in triage_choices(draft.item) if c.key == choice), None)
+        if triaged is not None:  # triage: her one-key answer about the sender
+            return self.answer_sender(draft, triaged)
         actions = {
             "e": self.edit_draft,
             "t": self.pick_template,
@@ -342,6 +358,25 @@ class _Terminal:
             draft.text = draft.item.suggestion.text
         self.show_proposals(draft.item)
         self.show_suggestion(draft)
+
+    def answer_sender(self, draft: _Draft, choice: TriageChoice) -> bool:
+        """Triage: order / not an order / never. True when the item needs nothing more (never);
+        an order comes back with its suggestion, to answer now."""
+        try:
+            decided = answer_sender(self.shop, draft.item, choice)
+        except SenderError as e:
+            self.echo(f"{said(e)}.")
+            return False
+        self.echo(decided_line(decided))
+        if decided.answer is Answer.NEVER:
+            self.summary.no_reply += 1
+            return True
+        if decided.opened:
+            draft.item = on_new_order(self.shop, draft.item, decided.opened[0])
+            if not draft.edited:
+                draft.text = draft.item.suggestion.text
+            self.show_suggestion(draft)
+        return False
 
     def show_suggestion(self, draft: _Draft) -> None:
         suggestion = draft.item.suggestion

@@ -38,7 +38,8 @@ def revive(store: Store, order_id: int) -> None:
 def settle(store: Store, account: str, recent_since: str, at: str) -> None:
     """At the end of ``account``'s first collect: its orders with a message still waiting
     for the maker sent since ``recent_since`` are live; the others' waiting messages (old,
-    unanswered before Banco) stop waiting, handled as history at ``at``."""
+    unanswered before Banco) stop waiting, handled as history at ``at``, and so do the messages
+    of its conversations on no order (``collect.triage``) sent before ``recent_since``."""
     with store.db.atomic():
         store.db.execute(
             "update orders set history = ? where account = ? and history = ? and exists("
@@ -51,6 +52,13 @@ def settle(store: Store, account: str, recent_since: str, at: str) -> None:
             " where waiting = 1 and history = 1 and order_id in"
             " (select id from orders where account = ? and history = ?)",
             [at, account, PAST],
+        )
+        # triage's conversations (on no order): an old one was settled outside Banco too
+        store.db.execute(
+            "update messages set waiting = 0, handled_at = ?, handled_how = 'history'"
+            " where waiting = 1 and history = 1 and account = ? and order_id is null"
+            " and sent_at < ?",
+            [at, account, recent_since],
         )
 
 

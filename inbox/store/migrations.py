@@ -589,6 +589,17 @@ def m023_facts(db: Database) -> None:
 
 
 @migrations()
+def m021_triage(db: Database) -> None:
+    """The maker's answers about senders (``store.senders``, ``collect.triage``): for one handle
+    (its kind and value) or a whole mail domain (kind 'domain'), 'order', 'not_order' or
+    'never'."""
+    db.execute(
+        "CREATE TABLE senders (kind TEXT NOT NULL, value TEXT NOT NULL, answer TEXT NOT NULL,"
+        " decided_at TEXT NOT NULL, PRIMARY KEY (kind, value))"
+    )
+
+
+@migrations()
 def m022_marketplace(db: Database) -> None:
     """A sale on a marketplace (``collect.marketplace``): the marketplace ("etsy", "shopify",
     "woocommerce", "kofi"), its own order number and the link to it there. One order per sale:

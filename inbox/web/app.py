@@ -22,7 +22,18 @@ from banco.inbox.i18n.catalogs import N_, speaking
 from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.shop import CONFIG_NAME
 from banco.inbox.store.database import Store
-from banco.inbox.web import accounts, board, customers, facts, inbox, login, plan, session, today
+from banco.inbox.web import (
+    accounts,
+    board,
+    customers,
+    facts,
+    inbox,
+    login,
+    plan,
+    senders,
+    session,
+    today,
+)
 from banco.inbox.web.auth import Gate, LoginLimiter
 from banco.inbox.web.calendar import calendar_key
 from banco.inbox.web.context import CRASH, Web, environment, error_page
@@ -95,9 +106,10 @@ def create_app(
             *today.routes,
             *inbox.routes,
             *board.routes,
-            *customers.routes,
             *facts.routes,
+            *customers.routes,
             *session.routes,
+            *senders.routes,
             *plan.routes,
             *accounts.routes,
             *login.routes,

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.orders.history import IN_REPLY_SESSION
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES, update_fields
+from banco.inbox.orders.senders import SenderError
 from banco.inbox.orders.status import change_status
 from banco.inbox.replies.language import set_language
 from banco.inbox.replies.outbox import OutboxError, uncertain, warning_for
@@ -30,11 +31,14 @@ from banco.inbox.replies.session import (
     load_item,
     no_reply_needed,
     prepare_item,
-    waiting_for,
     snooze,
     suggestion_for,
+    waiting_for,
 )
+from banco.inbox.replies.triage import answer_sender, decided_line, triage_choices
 from banco.inbox.replies.when import WhenError
+from banco.inbox.store.orders import find_order
+from banco.inbox.store.senders import Answer
 from banco.inbox.web.context import Ctx, FormProblem, page, sentence
 from banco.inbox.web.sending import hand_over, replyroute, send_time
 from banco.inbox.web.values import parse_price
@@ -77,6 +81,7 @@ def session(ctx: Ctx) -> Response:
         purposes=[(p, _(PURPOSE_WORDS[p])) for p in PURPOSES],
         languages=[(code, _(name)) for code, name in LANGUAGE_NAMES.items()],
         statuses=[(s, _(STATUS_WORDS[s])) for s in STATUSES],
+        triage=triage_choices(current) if current else [],
     )
 
 
@@ -204,6 +209,27 @@ def price(ctx: Ctx) -> Response:
 
 
 @page
+def sender(ctx: Ctx) -> Response:
+    """Triage: her one-key answer about the item's sender (order / not an order / never)."""
+    item = _item(ctx)
+    if item is None:
+        return _gone(ctx)
+    choice = next((c for c in triage_choices(item) if c.key == ctx.field("choice")), None)
+    if choice is None:
+        raise FormProblem(_("pick an answer"))
+    try:
+        decided = answer_sender(ctx.shop, item, choice)
+    except SenderError as e:
+        raise FormProblem(sentence(e)) from None
+    back = HOME  # "never": on to the next item
+    if decided.opened:  # the same messages, now on their order
+        back = f"{HOME}?key=o{find_order(ctx.shop.store, decided.opened[0])['id']}"
+    elif decided.answer is Answer.NOT_ORDER:  # still to answer
+        back = f"{HOME}?key={item.key}"
+    return ctx.back(back, decided_line(decided))
+
+
+@page
 def restart(ctx: Ctx) -> Response:
     ctx.session.pop("skipped", None)
     return ctx.back(HOME, _("Starting again from the oldest message."))
@@ -218,4 +244,5 @@ routes = [
     Route("/session/{key:str}/no-reply", no_reply, methods=["POST"]),
     Route("/session/{key:str}/status", status, methods=["POST"]),
     Route("/session/{key:str}/price", price, methods=["POST"]),
+    Route("/session/{key:str}/sender", sender, methods=["POST"]),
 ]

@@ -32,7 +32,8 @@ def email(n: int, sender: str = "ann@example.com", *, hours: int = 0, **kw) -> R
         "sent_at": T0 + timedelta(hours=hours or n),
         "sender": Person("Ann", [Handle("email", sender)]),
         "subject": f"Mugs {n}",
-        "text": f"Hello {n}",
+        # an inquiry: a first mail from a stranger that asks for a price opens an order (triage)
+        "text": f"Hello {n}, how much for mugs?",
         "message_key": f"m{n}@example.com",
     }
     fields.update(kw)

@@ -44,7 +44,9 @@ ANNA = submission(
     "Anna Bianchi <anna@example.com>", "Vorrei sei tazze blu.", "Mon, 16 Nov 2026 10:00:00 +0100"
 )
 BEN = submission(
-    "Ben Carter <ben@example.com>", "Wedding favours, 80?", "Tue, 17 Nov 2026 09:30:00 +0100"
+    "Ben Carter <ben@example.com>",
+    "Wedding favours: how much for 80?",
+    "Tue, 17 Nov 2026 09:30:00 +0100",
 )
 
 

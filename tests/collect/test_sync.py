@@ -28,6 +28,7 @@ def items(n: int, start: int = 0) -> list[dict[str, str]]:
             "at": f"2026-11-0{1 + k % 9}T10:00:00+00:00",
             "from": f"c{k % 3}@example.com",
             "subject": f"Order {k}",
+            "text": "How much would it cost?",  # an inquiry: triage makes it an order
         }
         for k in range(start, start + n)
     ]

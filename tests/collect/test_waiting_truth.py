@@ -142,7 +142,7 @@ ANN = Person("Ann", [Handle("email", "ann@example.com")])
 def incoming(n: int, hours: int, sender: Person = ANN, **fields: Any) -> Record:
     values: dict[str, Any] = {
         "subject": f"Mugs {n}",
-        "text": f"Hello {n}",
+        "text": f"Hello {n}, how much for a mug?",  # an inquiry: it opens an order (triage)
         "message_key": f"m{n}@example.com",
         **fields,
     }

@@ -58,9 +58,30 @@ def test_who_waits_on_whom(write_shop, open_shop) -> None:
         write_shop,
         open_shop,
         [
-            {"id": "a", "at": at(2), "from": "ann@example.com", "name": "Ann", "subject": "Mugs"},
-            {"id": "b", "at": at(8), "from": "bob@example.com", "name": "Bob", "subject": "Plates"},
-            {"id": "c", "at": at(1), "from": "cat@example.com", "name": "Cat", "subject": "Vase"},
+            {
+                "id": "a",
+                "at": at(2),
+                "from": "ann@example.com",
+                "name": "Ann",
+                "subject": "Mugs",
+                "text": "How much would it cost?",
+            },
+            {
+                "id": "b",
+                "at": at(8),
+                "from": "bob@example.com",
+                "name": "Bob",
+                "subject": "Plates",
+                "text": "How much would it cost?",
+            },
+            {
+                "id": "c",
+                "at": at(1),
+                "from": "cat@example.com",
+                "name": "Cat",
+                "subject": "Vase",
+                "text": "How much would it cost?",
+            },
         ],
     )
     reply_from_maker(shop, 2, days_ago=6)
@@ -78,7 +99,15 @@ def test_stage_tasks_are_made_once_and_follow_the_config(write_shop, open_shop) 
     shop = shop_with(
         write_shop,
         open_shop,
-        [{"id": "a", "at": at(2), "from": "ann@example.com", "subject": "Mugs"}],
+        [
+            {
+                "id": "a",
+                "at": at(2),
+                "from": "ann@example.com",
+                "subject": "Mugs",
+                "text": "How much would it cost?",
+            }
+        ],
         settings="",
     )
     change_status(shop, "B-0001", "booked")
@@ -108,6 +137,7 @@ def test_check_ins_a_few_a_week_never_twice(write_shop, open_shop, clock) -> Non
             "from": f"c{k}@example.com",
             "name": f"Client {k}",
             "subject": "Plate",
+            "text": "How much would it cost?",
         }
         for k in range(4)
     ]

@@ -44,7 +44,13 @@ def shop_of(orders: int, write_shop: Callable[..., object], open_shop: Callable[
     """``orders`` customers who each wrote once; every third answered and quoted, every fifth
     booked with a task overdue."""
     items = [
-        {"id": f"i{k}", "at": at(10 + k % 7), "from": f"c{k}@example.com", "subject": "Mugs"}
+        {
+            "id": f"i{k}",
+            "at": at(10 + k % 7),
+            "from": f"c{k}@example.com",
+            "subject": "Mugs",
+            "text": "How much would it cost?",
+        }
         for k in range(orders)
     ]
     shop = shop_with(write_shop, open_shop, items)

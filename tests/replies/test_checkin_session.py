@@ -28,6 +28,7 @@ def test_a_check_in_is_written_only_when_the_maker_sends_it(write_shop, open_sho
             "from": f"c{k}@example.com",
             "name": f"Client {k}",
             "subject": "A plate",
+            "text": "How much would it cost?",
         }
         for k in range(2)
     ]

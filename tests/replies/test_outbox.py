@@ -26,6 +26,7 @@ ITEMS = [
         "from": "ann@example.com",
         "name": "Ann",
         "subject": "Six mugs",
+        "text": "Could you make six mugs?",  # an inquiry: it opens an order (triage)
     },
     {
         "id": "a2",

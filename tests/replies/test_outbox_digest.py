@@ -30,7 +30,7 @@ def registry(registry: Registry) -> Registry:
 
 def mail(key: str, at: str, name: str, subject: str) -> dict[str, str]:
     return {"id": key, "at": at, "from": f"{name.lower()}@example.com", "name": name,
-            "subject": subject, "text": subject}  # fmt: skip
+            "subject": subject, "text": f"{subject}: how much?"}  # fmt: skip
 
 
 ITEMS = [

@@ -44,9 +44,11 @@ def mail(key: str, at: str, name: str, subject: str, text: str) -> dict[str, str
     return {"id": key, "at": at, "from": sender, "name": name, "subject": subject, "text": text}
 
 
-ANN = mail("a1", "2026-11-18T10:00:00+00:00", "Ann", "Six mugs", "Six blue mugs?")
-BOB = mail("b1", "2026-11-18T11:00:00+00:00", "Bob", "A vase", "A tall vase?")
-CARLA = mail("c1", "2026-11-19T09:00:00+00:00", "Carla", "Plates", "Four plates for Sunday?")
+ANN = mail("a1", "2026-11-18T10:00:00+00:00", "Ann", "Six mugs", "Could you make six blue mugs?")
+BOB = mail("b1", "2026-11-18T11:00:00+00:00", "Bob", "A vase", "How much is a tall vase?")
+CARLA = mail(
+    "c1", "2026-11-19T09:00:00+00:00", "Carla", "Plates", "Could you make four plates for Sunday?"
+)
 ANN_AGAIN = mail("a2", "2026-11-20T09:05:00+00:00", "Ann", "Re: Six mugs [B-0001]", "Green ones!")
 
 
@@ -92,7 +94,7 @@ def test_the_walk_through_starts_with_replies_that_may_have_been_sent(
         ("Mark sent", f"out:mark_sent:{ann}"),
         ("Cancel", f"out:cancel:{ann}"),
     ]
-    assert "Bob" in bob_card["text"] and "Four plates for Sunday?" in item["text"]
+    assert "Bob" in bob_card["text"] and "four plates for Sunday?" in item["text"]
 
     # Ann's reply is in her Sent folder; Bob's never arrived.
     giulia = bot_api.user(OWNER, "Giulia")
@@ -110,7 +112,7 @@ def test_the_walk_through_starts_with_replies_that_may_have_been_sent(
     bot_api.message(giulia, "/start")
     routines.owner_poll(shop)
     [again] = to_owner(bot_api)[seen:]
-    assert "Four plates for Sunday?" in again["text"]
+    assert "four plates for Sunday?" in again["text"]
     assert shop.store.scalar("select count(*) from outbox where reply_to_id = 3") == 0
 
 

@@ -18,10 +18,12 @@ from sessions import Script
 from banco.connectors import Registry
 from banco.inbox.cli.main import cli
 from banco.inbox.collect.sync import collect
+from banco.inbox.orders.senders import change
 from banco.inbox.replies.editor import chosen_editor, edit
 from banco.inbox.replies.outbox import NobodyReads, queue_reply
 from banco.inbox.replies.terminal import run_terminal_session
 from banco.inbox.shop import Shop
+from banco.inbox.store.senders import Answer
 from banco.inbox.web import start
 
 ITEMS = [
@@ -192,6 +194,8 @@ def test_the_page_warns_and_queues_only_with_send_anyway(
     home: Path, open_shop, clock, registry
 ) -> None:
     shop = open_shop(home)
+    # triage left the marketplace's mail a conversation: the maker made it an order
+    change(shop.store, clock.now(), "B", "email", "noreply@market.example", Answer.ORDER)
     ref = shop.store.scalar(
         "select o.ref from orders o join messages m on m.order_id = o.id"
         " where m.sender_handle = 'noreply@market.example'"

@@ -1,0 +1,92 @@
+"""The one-key answer about a sender, asked in the reply session, on the web page and in the
+owner chat: an item with no order (a conversation triage did not make an order) asks "an
+order?". The keys are the same on every screen: 1 an order, 2 not an order, 3 never a customer
+(this sender), 4 never anyone at their mail domain (not offered for gmail.com and the like)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from banco.inbox.i18n.catalogs import N_, _
+from banco.inbox.orders.senders import Decided, decide, domain_of
+from banco.inbox.replies.session import SessionItem, purpose_for, suggestion_for
+from banco.inbox.shop import Shop
+from banco.inbox.store.orders import find_order
+from banco.inbox.store.senders import Answer
+
+
+@dataclass(frozen=True, slots=True)
+class TriageChoice:
+    key: str
+    answer: Answer
+    domain: bool
+    words: str  # in the maker's language
+
+
+QUESTION = N_("Is this an order?")
+
+
+def asks_triage(item: SessionItem) -> bool:
+    """Whether the item is a conversation of a known sender with no order: she is asked."""
+    return item.order is None and bool((item.contact or {}).get("id"))
+
+
+def triage_choices(item: SessionItem) -> list[TriageChoice]:
+    """The keys offered for the item, in the maker's language (empty when none is asked)."""
+    if not asks_triage(item):
+        return []
+    choices = [
+        TriageChoice("1", Answer.ORDER, False, _("an order")),
+        TriageChoice("2", Answer.NOT_ORDER, False, _("not an order")),
+        TriageChoice("3", Answer.NEVER, False, _("never a customer")),
+    ]
+    domain = domain_of(item.latest.get("sender_handle") or "")
+    if domain is not None:
+        words = _("never anyone at {domain}").format(domain="@" + domain)
+        choices.append(TriageChoice("4", Answer.NEVER, True, words))
+    return choices
+
+
+def choices_line(item: SessionItem) -> str:
+    """ "Is this an order? [1] an order  [2] not an order ...", or "" when none is asked."""
+    choices = triage_choices(item)
+    if not choices:
+        return ""
+    keys = "   ".join(f"[{c.key}] {c.words}" for c in choices)
+    return f"{_(QUESTION)} {keys}"
+
+
+def answer_sender(shop: Shop, item: SessionItem, choice: TriageChoice) -> Decided:
+    """Remember and apply the maker's answer about the item's sender (``orders.senders``)."""
+    contact_id = int((item.contact or {})["id"])
+    return decide(
+        shop.store,
+        shop.clock.now(),
+        shop.config.shop.order_prefix,
+        contact_id,
+        choice.answer,
+        domain=choice.domain,
+        thread_id=item.latest.get("thread_id"),
+    )
+
+
+def on_new_order(shop: Shop, item: SessionItem, ref: str) -> SessionItem:
+    """The item again, now on the order her answer opened, with the suggestion for it."""
+    order = find_order(shop.store, ref)
+    return replace(
+        item,
+        order=order,
+        messages=[{**m, "order_id": order["id"]} for m in item.messages],
+        suggestion=suggestion_for(
+            shop, purpose_for(order), item.suggestion.language, order, item.contact
+        ),
+    )
+
+
+def decided_line(decided: Decided) -> str:
+    """What her answer did, in one line."""
+    if decided.opened:
+        return _("Now an order: {refs}.").format(refs=", ".join(decided.opened))
+    if decided.answer is Answer.NEVER:
+        return _("Never a customer: their messages no longer wait for you.")
+    return _("Not an order: it stays a conversation you can answer.")
