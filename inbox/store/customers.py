@@ -15,6 +15,7 @@ from typing import TypedDict
 
 from banco.connectors.base import normalise_handle
 from banco.inbox.store.database import Store
+from banco.inbox.store.orders import LARGEST_ID
 
 #: the tables whose rows follow their contact in a merge and a split
 CONTACT_TABLES = ("handles", "threads", "messages", "orders", "checkins")
@@ -97,7 +98,7 @@ def customer_ids_named(store: Store, text: str) -> list[int]:
     """The customers ``text`` names: their number, one of their handles (an address, a phone
     written any way, a chat), else their name (whole, any case)."""
     text = text.strip()
-    if text.isdigit() and len(text) < 19:
+    if text.isascii() and text.isdigit() and len(text) < 19:
         found = store.scalar(
             "select id from contacts where id = ? and merged_into is null", [int(text)]
         )
@@ -147,6 +148,9 @@ def last_message(store: Store, contact_id: int) -> LastMessage | None:
 
 
 def is_customer(store: Store, contact_id: int) -> bool:
+    """Whether ``contact_id`` is a customer listed (not merged into another)."""
+    if not 0 < contact_id <= LARGEST_ID:
+        return False
     return (
         store.scalar("select 1 from contacts where id = ? and merged_into is null", [contact_id])
         is not None

@@ -32,11 +32,17 @@ def customer_list(ctx: Ctx) -> Response:
     )
 
 
-@page
-def customer(ctx: Ctx) -> Response:
-    contact_id = ctx.request.path_params["contact_id"]
+def _customer_id(ctx: Ctx) -> int:
+    """The customer the address names; Not Found for one that is not (merged, or never was)."""
+    contact_id: int = ctx.request.path_params["contact_id"]
     if not store_customers.is_customer(ctx.shop.store, contact_id):
         raise NotFound(_("There is no customer {id}.").format(id=contact_id))
+    return contact_id
+
+
+@page
+def customer(ctx: Ctx) -> Response:
+    contact_id = _customer_id(ctx)
     view = customer_view(ctx.shop.store, contact_id)
     return ctx.render(
         "customer.html",
@@ -50,7 +56,7 @@ def customer(ctx: Ctx) -> Response:
 @page
 def merge(ctx: Ctx) -> Response:
     """She confirms two customers are one: the other joins this one."""
-    kept = ctx.request.path_params["contact_id"]
+    kept = _customer_id(ctx)
     other = merging.find_customer(ctx.shop.store, ctx.field("other"))
     merging.merge(ctx.shop.store, kept, other, ctx.shop.clock.now())
     return ctx.back(
@@ -61,7 +67,7 @@ def merge(ctx: Ctx) -> Response:
 
 @page
 def split(ctx: Ctx) -> Response:
-    contact_id = ctx.request.path_params["contact_id"]
+    contact_id = _customer_id(ctx)
     handle = ctx.field("handle")
     new_id = merging.split(ctx.shop.store, contact_id, handle, ctx.shop.clock.now())
     return ctx.back(
