@@ -16,6 +16,7 @@ from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.orders.fact_words import NOT_KNOWN, fact_lines, proposal_words
 from banco.inbox.orders.facts import Days, confirm, dismiss, facts_of, pending, set_fact
 from banco.inbox.shop import Shop
+from banco.inbox.store.facts import Proposal
 from banco.inbox.store.orders import LARGEST_ID
 from banco.inbox.web.context import Ctx, FormProblem, page
 from banco.inbox.web.values import parse_date
@@ -53,12 +54,17 @@ def facts_view(shop: Shop, order: Mapping[str, Any], day: Callable[[str], str]) 
     facts = facts_of(order, shop.config.shop.currency)
     return FactsView(
         lines=[(label, value or _(NOT_KNOWN)) for label, value in fact_lines(facts, day)],
-        proposals=[
-            ProposalView(p.id, proposal_words(p, facts.currency, day), p.sentence)
-            for p in pending(shop, order["id"])
-        ],
+        proposals=proposal_views(shop, pending(shop, order["id"]), day),
         settable=[(key, _(words)) for key, words in SETTABLE_WORDS.items()],
     )
+
+
+def proposal_views(
+    shop: Shop, proposals: list[Proposal], day: Callable[[str], str]
+) -> list[ProposalView]:
+    """Proposals as the page says them (the reply session's page shows them too)."""
+    currency = shop.config.shop.currency
+    return [ProposalView(p.id, proposal_words(p, currency, day), p.sentence) for p in proposals]
 
 
 @page

@@ -40,6 +40,7 @@ from banco.inbox.replies.when import WhenError
 from banco.inbox.store.orders import find_order
 from banco.inbox.store.senders import Answer
 from banco.inbox.web.context import Ctx, FormProblem, page, sentence
+from banco.inbox.web.facts import proposal_views
 from banco.inbox.web.sending import hand_over, replyroute, send_time
 from banco.inbox.web.values import parse_price
 
@@ -82,6 +83,7 @@ def session(ctx: Ctx) -> Response:
         languages=[(code, _(name)) for code, name in LANGUAGE_NAMES.items()],
         statuses=[(s, _(STATUS_WORDS[s])) for s in STATUSES],
         triage=triage_choices(current) if current else [],
+        proposals=proposal_views(ctx.shop, current.proposals, ctx.f.day) if current else [],
     )
 
 

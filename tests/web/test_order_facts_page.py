@@ -118,3 +118,23 @@ def test_dismiss_and_the_small_form(
         refused = post(client, f"/orders/{ref}/facts", **form)
         assert len(flashes(refused)) == 1 and flashes(refused)[0].startswith(said), flashes(refused)
     assert facts_of(order_of(demo_home, clock, registry, "Luca Ferri"), "EUR") == held
+
+
+def test_the_session_page_shows_them_and_confirms_in_place(
+    client: httpx.Client, demo_home: Path, clock: FixedClock, registry: Registry
+) -> None:
+    claire = order_of(demo_home, clock, registry, "Claire Dubois")
+    key = f"o{claire['id']}"
+    page = client.get(f"/session?key={key}")
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.text)).split())
+    assert "Banco read this in the messages; is it so?" in shown
+    assert "C'est parfait, on part là-dessus !" in shown
+    accepted = next(p for p in claire["proposals"] if p["fact"] == "accepted")
+    after = post(
+        client,
+        f"/orders/{claire['ref']}/proposals/{accepted['id']}/confirm",
+        next=f"/session?key={key}",
+    )
+    assert str(after.url).endswith(f"/session?key={key}")
+    assert flashes(after) == ["Confirmed: quote accepted."]
+    assert "(order confirmed, in French)" in html.unescape(after.text)
