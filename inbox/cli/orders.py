@@ -27,6 +27,7 @@ from banco.inbox.cli.messages import MESSAGE_ID
 from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext
 from banco.inbox.i18n.money import format_money, locale_of, parse_amount
 from banco.inbox.i18n.numbers import parse_hours
+from banco.inbox.i18n.words import number
 from banco.inbox.orders.history import PAYMENT_WORDS
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES
 from banco.inbox.shop import Shop
@@ -48,19 +49,36 @@ if TYPE_CHECKING:
     is_flag=True,
     help=N_("Every order, however many: completed, lost and cancelled too."),
 )
+@click.option(
+    "--past",
+    "only_past",
+    is_flag=True,
+    help=N_(
+        "Only the past conversations your first collect brought in (answered, or old),"
+        " which the other lists leave out."
+    ),
+)
 @json_option
 @limit_option
 @click.pass_context
 def orders(
-    ctx: click.Context, status: str | None, show_all: bool, as_json: bool, limit: int | None
+    ctx: click.Context,
+    status: str | None,
+    show_all: bool,
+    only_past: bool,
+    as_json: bool,
+    limit: int | None,
 ) -> None:
     if ctx.invoked_subcommand:
         return
     shop = open_shop(ctx)
     asked = rows_asked(limit, show_all, as_json)
-    rows = queries.list_orders(
-        shop.store, status=status, include_closed=show_all, limit=asked, newest_first=True
-    )
+    chosen: dict[str, Any] = {
+        "status": status,
+        "include_closed": show_all,
+        "past": True if only_past else None if show_all else False,
+    }
+    rows = queries.list_orders(shop.store, **chosen, limit=asked, newest_first=True)
     if as_json:
         print_json(rows)
         return
@@ -74,11 +92,17 @@ def orders(
         )
     if not rows:
         click.echo(_("No orders match."))
-    echo_more(
-        rows,
-        asked,
-        lambda: queries.count_orders(shop.store, status=status, include_closed=show_all),
-    )
+    echo_more(rows, asked, lambda: queries.count_orders(shop.store, **chosen))
+    if chosen["past"] is False and (
+        past := queries.count_orders(shop.store, status=status, past=True)
+    ):
+        click.echo(
+            ngettext(
+                "{n} past conversation from your first collect: banco orders --past",
+                "{n} past conversations from your first collect: banco orders --past",
+                past,
+            ).format(n=number(past, current_language()))
+        )
 
 
 def due_text(deadline: str | None) -> str:

@@ -8,6 +8,7 @@ with the command, then read by the digest in three languages and by the board ov
 from __future__ import annotations
 
 import html
+import json
 import re
 import subprocess
 from collections.abc import Callable
@@ -196,6 +197,21 @@ def test_the_board_holds_past_conversations_out_of_new(
     assert "Anna: a vase" in listed and "Dario: cups" not in listed
     live = httpx.get(f"{server.url}/orders?view=list&status=new&past=0").text
     assert "2 orders, newest first." in live and "Anna: a vase" not in live
+
+
+def test_banco_orders_leaves_the_past_out_and_lists_it_on_request(
+    home: Path, run: Callable[..., Result]
+) -> None:
+    listed = run("--home", str(home), "orders")
+    assert "Dario: cups" in listed.output and "Anna: a vase" not in listed.output
+    assert f"{OLD + 3:,} past conversations from your first collect: banco orders --past" in (
+        listed.output
+    )
+    past = run("--home", str(home), "orders", "--past", "--json")
+    refs = {row["title"] for row in json.loads(past.output)}
+    assert len(refs) == OLD + 3 and "Anna: a vase" in refs and "Dario: cups" not in refs
+    every = run("--home", str(home), "orders", "--all", "--json")
+    assert len(json.loads(every.output)) == OLD + 3 + 2  # --all: every order, past ones too
 
 
 def test_a_first_collect_killed_and_run_again_files_the_same_history(tmp_path: Path) -> None:
