@@ -31,7 +31,10 @@ def order_text(
         (_("Quantity:"), order["quantity"]),
         (
             _("Price:"),
-            format_money(price, currency, current_language()) if price is not None else None,
+            # marketplace: a sale's own currency (an Etsy sale in dollars)
+            format_money(price, order.get("currency") or currency, current_language())
+            if price is not None
+            else None,
         ),
         (
             _("Estimate:"),
@@ -41,6 +44,12 @@ def order_text(
         if value is not None:
             lines.append(_field(label, value))
     lines.append(_field(_("Payment:"), _(PAYMENT_WORDS.get(order["payment"], order["payment"]))))
+    if order.get("marketplace_order"):  # marketplace: its number and link there
+        lines.append(
+            _("Order {number} on the marketplace: {url}").format(
+                number=order["marketplace_order"], url=order["marketplace_url"] or ""
+            )
+        )
     for link in order["links"]:
         lines.append(
             _("Link for the customer ({account}): {url}").format(
