@@ -49,6 +49,8 @@ MAIL: list[Any] = [
     _flag("address", N_("Your shop's email address.")),
     _flag("account", N_("The mailbox's short name in Banco (default: mail).")),
     _flag("login", N_("Gmail: password (an app password) or oauth.")),
+    _flag("oauth-client", N_("Gmail with oauth: your OAuth client's JSON file.")),
+    _flag("oauth-client-id", N_("Outlook: your Microsoft app's client ID.")),
     _flag("imap-host", N_("The IMAP server, or your provider's name (found from the address).")),
     _flag("imap-port", N_("The IMAP port.")),
     _flag("imap-security", N_("ssl, starttls or none.")),

@@ -85,7 +85,7 @@ def run_mail_step(
     servers = find_servers(asker, address, account, provider, lookup)
     settings: dict[str, Any] = {"name": account, "kind": "imap"}
     if _wants_oauth(asker, provider):
-        settings |= _imap_keys(servers, address) | {"auth": _oauth_kind(servers)}
+        settings |= _imap_keys(servers, address) | _sign_in_keys(asker, _oauth_kind(servers))
         put_account(doc, settings, {})
         _add_address(doc, address)
         asker.say(
@@ -197,6 +197,29 @@ def _wants_oauth(asker: Asker, provider: Provider | None) -> bool:
         "password",
     )
     return how == "oauth"
+
+
+def _sign_in_keys(asker: Asker, kind: str) -> dict[str, Any]:
+    """``auth`` and her own OAuth client (Banco has none of its own: the README's "Signing in
+    with Google or Microsoft" registers one); '-' leaves it for later, as `banco check` will say."""
+    keys: dict[str, Any] = {"auth": kind, "append_to_sent": False}  # the provider keeps a copy
+    if kind == "google":
+        client = asker.ask(
+            "oauth-client",
+            _("Your Google OAuth client's JSON file (see the README, 'Signing in with Google')"),
+            "-",
+        )
+        if client != "-":
+            keys["oauth_client"] = {"file": client}
+    else:
+        client_id = asker.ask(
+            "oauth-client-id",
+            _("Your Microsoft app's client ID (see the README, 'Signing in with Microsoft')"),
+            "-",
+        )
+        if client_id != "-":
+            keys["oauth_client_id"] = client_id
+    return keys
 
 
 def _oauth_kind(servers: Servers) -> str:

@@ -225,22 +225,30 @@ def test_outlook_is_written_for_microsoft_sign_in_without_a_password(
     tmp_path: Path, run: Run
 ) -> None:
     home = tmp_path / "shop"
-    done = run(*new_shop(home, "mail", "--no-input", "--address", "giulia@hotmail.it"))
+    done = run(
+        *new_shop(home, "mail", "--no-input", "--address", "giulia@hotmail.it"),
+        "--oauth-client-id",
+        "0b5e-her-app",
+    )
     assert "Found: Outlook." in done.output and "`banco auth mail`" in done.output
     assert "Traceback" not in done.output
     account = tomllib.loads((home / "banco.toml").read_text())["accounts"][0]
     assert account["auth"] == "microsoft" and account["host"] == "outlook.office365.com"
+    assert account["oauth_client_id"] == "0b5e-her-app" and account["append_to_sent"] is False
     assert "password" not in account and not (home / "secrets").exists()
 
 
 def test_gmail_offers_an_app_password_or_google_sign_in(tmp_path: Path, run: Run) -> None:
     home = tmp_path / "shop"
     done = run(
-        *new_shop(home, "mail", "--no-input", "--address", "giulia@gmail.com", "--login", "oauth")
+        *new_shop(home, "mail", "--no-input", "--address", "giulia@gmail.com", "--login", "oauth"),
+        "--oauth-client",
+        "client_secret.json",
     )
     assert "App passwords" in done.output
     account = tomllib.loads((home / "banco.toml").read_text())["accounts"][0]
     assert account["auth"] == "google" and account["username"] == "giulia@gmail.com"
+    assert account["oauth_client"] == {"file": "client_secret.json"}
 
 
 def test_a_password_manager_command_stays_the_only_place_of_the_password(
