@@ -58,6 +58,8 @@ class Provider:
     release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     rotate: bool = False
+    #: when set, the token endpoint's answer (status, body) whatever was asked
+    canned: tuple[int, bytes] | None = None
 
     def grant(self, user: str) -> dict[str, Any]:
         access, refresh = f"at-{secrets.token_hex(12)}", f"rt-{secrets.token_hex(12)}"
@@ -126,7 +128,9 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(body).encode()
+        self._send_bytes(status, json.dumps(body).encode(), headers)
+
+    def _send_bytes(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
@@ -184,6 +188,9 @@ class Handler(BaseHTTPRequestHandler):
                 p.posted.append(form)
             if p.stalled.is_set():
                 p.release.wait()
+            if p.canned is not None:
+                self._send_bytes(p.canned[0], p.canned[1])
+                return
             with p.lock:
                 status, body = p.token(form)
             self._send(status, body)
@@ -280,6 +287,7 @@ def oauth(oauth_server: OAuthServer) -> Iterator[OAuthServer]:
         p.devices.clear()
         p.posted.clear()
         p.rotate = False
+        p.canned = None
 
 
 @pytest.fixture(scope="module")

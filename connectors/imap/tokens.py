@@ -150,11 +150,13 @@ def ask_token(
 
 
 def _seconds(value: Any) -> float:
-    """``expires_in``: a number of seconds (Microsoft's may be a string); an hour if missing."""
+    """``expires_in``: a number of seconds (Microsoft's may be a string); an hour if missing or
+    past belief (negative, over a day, not a number)."""
     try:
-        return float(value)
+        seconds = float(value)
     except (TypeError, ValueError):
         return 3600.0
+    return seconds if 0 <= seconds <= 86400 else 3600.0  # NaN fails both comparisons
 
 
 class AccessTokens:

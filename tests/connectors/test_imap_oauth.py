@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import stat
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -15,13 +16,15 @@ import pytest
 import requests
 from fixtures_imap import Mailbox, SmtpServer, mail, new_mailbox
 from fixtures_oauth import OAuthServer
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from banco.config import Secret
 from banco.config.sentence import Sentence
 from banco.connectors.base import Context
 from banco.connectors.errors import NeedsUser, TryLater
 from banco.connectors.imap import ImapConnector
-from banco.connectors.imap.tokens import token_file
+from banco.connectors.imap.tokens import ask_token, read_saved, token_file
 
 
 @pytest.fixture
@@ -203,3 +206,91 @@ def test_a_password_account_has_nothing_to_sign_in_to(box: Mailbox, tmp_path: Pa
     made = ImapConnector("mail", box.settings(), Context(tmp_path, ZoneInfo("Europe/Rome")))
     with pytest.raises(NeedsUser, match="logs in with its password"):
         made.authorize(print, input)
+
+
+SAVED_KEYS = ["provider", "client_id", "client_secret", "token_uri", "scope", "refresh_token"]
+ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from([*SAVED_KEYS, "x"]) | st.text(max_size=5), inner, max_size=8
+        )
+    ),
+    max_leaves=12,
+)
+SCALAR = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
+#: what a token endpoint answers, mostly of the right shape
+ANSWER = st.fixed_dictionaries(
+    {},
+    optional={
+        "access_token": st.text(max_size=12) | SCALAR,
+        "expires_in": SCALAR | st.floats().map(str),
+        "refresh_token": SCALAR,
+        "error": SCALAR,
+        "error_description": SCALAR,
+    },
+)
+
+
+@settings(max_examples=60)
+@given(data=st.binary(max_size=200) | ANY_JSON.map(lambda v: json.dumps(v).encode()))
+def test_any_sign_in_file_is_read_or_names_the_command(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mail-mail.json"
+        path.write_bytes(data)
+        try:
+            saved = read_saved("mail", path)
+        except NeedsUser as e:
+            assert "`banco auth mail`" in str(e)
+        else:
+            assert isinstance(saved.refresh_token, str)
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    status=st.sampled_from([200, 400, 401, 403, 429, 500, 503]),
+    body=st.binary(max_size=80) | (ANY_JSON | ANSWER).map(lambda v: json.dumps(v).encode()),
+)
+def test_any_token_endpoint_answer_is_a_token_or_a_plain_sentence(
+    oauth_server: OAuthServer, status: int, body: bytes
+) -> None:
+    oauth_server.provider.canned = (status, body)
+    try:
+        granted = ask_token(
+            f"{oauth_server.http_url}/token",
+            {"grant_type": "refresh_token"},
+            "google",
+            "mail",
+            5,
+            True,
+        )
+    except NeedsUser as e:
+        assert status < 500 and status != 429 and "`banco auth mail`" in str(e)
+    except TryLater:
+        assert status >= 500 or status == 429
+    else:
+        assert status == 200 and granted.access_token and 0 <= granted.expires_in <= 86400
+    finally:
+        oauth_server.provider.canned = None
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(expires_in=SCALAR | st.floats().map(str))
+def test_an_access_token_lasts_a_believable_time_whatever_the_endpoint_says(
+    oauth_server: OAuthServer, expires_in: Any
+) -> None:
+    answer = {"access_token": "at-fuzz", "expires_in": expires_in}
+    oauth_server.provider.canned = (200, json.dumps(answer).encode())
+    try:
+        granted = ask_token(
+            f"{oauth_server.http_url}/token",
+            {"grant_type": "refresh_token"},
+            "google",
+            "mail",
+            5,
+            True,
+        )
+    finally:
+        oauth_server.provider.canned = None
+    assert 0 <= granted.expires_in <= 86400
