@@ -95,7 +95,7 @@ class Http(requests.Session):
         super().__init__()
         self.check_certificate, self.timeout = verify, timeout
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+    def request(self, method: str, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("timeout", self.timeout)
         kwargs.setdefault("verify", self.check_certificate)
         with warnings.catch_warnings():  # tls_verify = false was her choice: no warning each time
