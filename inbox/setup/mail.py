@@ -85,7 +85,9 @@ def run_mail_step(
     servers = find_servers(asker, address, account, provider, lookup)
     settings: dict[str, Any] = {"name": account, "kind": "imap"}
     if _wants_oauth(asker, provider):
-        settings |= _imap_keys(servers, address) | _sign_in_keys(asker, _oauth_kind(servers))
+        settings |= _imap_keys(servers, address, provider) | _sign_in_keys(
+            asker, _oauth_kind(servers)
+        )
         put_account(doc, settings, {})
         _add_address(doc, address)
         asker.say(
@@ -97,7 +99,7 @@ def run_mail_step(
     mailbox, folders = _log_in(asker, home, account, address, servers, tls_verify)
     sent = choose_sent(asker, folders)
     read = choose_folders(asker, folders, sent)
-    settings |= _imap_keys(servers, mailbox.username) | {
+    settings |= _imap_keys(servers, mailbox.username, provider) | {
         "password": _reference(mailbox.password),
         "folders": read,
         "sent_folder": sent or "",
@@ -202,7 +204,7 @@ def _wants_oauth(asker: Asker, provider: Provider | None) -> bool:
 def _sign_in_keys(asker: Asker, kind: str) -> dict[str, Any]:
     """``auth`` and her own OAuth client (Banco has none of its own: the README's "Signing in
     with Google or Microsoft" registers one); '-' leaves it for later, as `banco check` will say."""
-    keys: dict[str, Any] = {"auth": kind, "append_to_sent": False}  # the provider keeps a copy
+    keys: dict[str, Any] = {"auth": kind}
     if kind == "google":
         client = asker.ask(
             "oauth-client",
@@ -380,7 +382,7 @@ def _no_folder(name: str) -> str:
     return _("There is no folder {name} in this mailbox.").format(name=name)
 
 
-def _imap_keys(servers: Servers, username: str) -> dict[str, Any]:
+def _imap_keys(servers: Servers, username: str, provider: Provider | None) -> dict[str, Any]:
     keys: dict[str, Any] = {
         "host": servers.imap_host,
         "port": servers.imap_port,
@@ -390,6 +392,8 @@ def _imap_keys(servers: Servers, username: str) -> dict[str, Any]:
         "smtp_port": servers.smtp_port,
         "smtp_security": servers.smtp_security,
     }
+    if provider is not None and provider.keeps_sent:
+        keys["append_to_sent"] = False  # a second copy would show twice in her Sent folder
     return keys
 
 

@@ -33,6 +33,8 @@ class Provider:
     note: str = ""
     #: signing in with OAuth (`banco auth ACCOUNT` after setup): "" (no), "offered" or "required"
     oauth: str = ""
+    #: its server files a copy of what is sent in Sent by itself (no second copy from Banco)
+    keeps_sent: bool = False
 
 
 GMAIL_NOTE = N_(
@@ -55,12 +57,13 @@ def _ssl(imap: str, smtp: str, smtp_port: int = 465, *, address: bool = True) ->
     return Servers(imap, 993, "ssl", smtp, smtp_port, smtp_security, address)
 
 
-_GMAIL = Provider("Gmail", _ssl("imap.gmail.com", "smtp.gmail.com"), GMAIL_NOTE, "offered")
+_GMAIL = Provider("Gmail", _ssl("imap.gmail.com", "smtp.gmail.com"), GMAIL_NOTE, "offered", True)
 _OUTLOOK = Provider(
     "Outlook",
     _ssl("outlook.office365.com", "smtp-mail.outlook.com", 587),
     MICROSOFT_NOTE,
     "required",
+    True,
 )
 _ICLOUD = Provider("iCloud", _ssl("imap.mail.me.com", "smtp.mail.me.com", 587), APP_PASSWORD_NOTE)
 _YAHOO = Provider("Yahoo", _ssl("imap.mail.yahoo.com", "smtp.mail.yahoo.com"), APP_PASSWORD_NOTE)

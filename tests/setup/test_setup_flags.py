@@ -249,6 +249,7 @@ def test_gmail_offers_an_app_password_or_google_sign_in(tmp_path: Path, run: Run
     account = tomllib.loads((home / "banco.toml").read_text())["accounts"][0]
     assert account["auth"] == "google" and account["username"] == "giulia@gmail.com"
     assert account["oauth_client"] == {"file": "client_secret.json"}
+    assert account["append_to_sent"] is False  # Gmail files what is sent itself
 
 
 def test_a_password_manager_command_stays_the_only_place_of_the_password(
