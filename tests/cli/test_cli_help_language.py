@@ -24,7 +24,10 @@ Run = Callable[..., Result]
 def commands() -> Iterator[tuple[list[str], click.Command]]:
     """The group, every command and every subcommand, as the command line names them."""
     yield [], cli
-    for name, command in cli.commands.items():
+    context = click.Context(cli)
+    for name in cli.list_commands(context):  # loaded as the command line loads them
+        command = cli.get_command(context, name)
+        assert command is not None, name
         yield [name], command
         for sub_name, sub in getattr(command, "commands", {}).items():
             yield [name, sub_name], sub
@@ -87,7 +90,7 @@ def test_an_english_shop_reads_its_help_as_written(tmp_path: Path, run: Run) -> 
         screen = flat(help_screen(run, home, names))
         assert all(flat(text) in screen for text in help_texts(command)), names
     assert "  --version         Show the version and exit.\n" in help_screen(run, home, [])
-    assert "  orders    List open orders.\n" in help_screen(run, home, [])
+    assert re.search(r"\n  orders +List open orders\.\n", help_screen(run, home, []))
 
 
 def test_languages_do_not_leak_into_each_other(tmp_path: Path, run: Run) -> None:

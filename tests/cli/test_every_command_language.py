@@ -68,7 +68,9 @@ def help_of_every_command(run: Callable[..., Result], home: list[str]) -> list[l
     from banco.inbox.cli.main import cli
 
     calls = []
-    for name, command in cli.commands.items():
+    context = click.Context(cli)
+    for name in cli.list_commands(context):  # loaded as the command line loads them
+        command = cli.get_command(context, name)
         calls.append([name, "--help"])
         for sub in getattr(command, "commands", {}):
             calls.append([name, sub, "--help"])
