@@ -15,8 +15,12 @@ from typing import Any
 from zoneinfo import available_timezones
 
 import tomlkit
+from tomlkit.exceptions import ParseError
 from tomlkit.items import AoT, Table
 from tomlkit.toml_document import TOMLDocument
+
+from banco.inbox.i18n.catalogs import _
+from banco.inbox.setup.prompts import SetupError
 
 EXAMPLE_CONFIG = "banco.example.toml"
 #: the names a machine may give UTC, written "UTC" as the README does
@@ -53,8 +57,19 @@ def parse(text: str) -> TOMLDocument:
     return tomlkit.parse(text)
 
 
+class Unreadable(SetupError):
+    """Her banco.toml is not TOML: ``str()`` is one line saying where, and what to do."""
+
+
 def read(path: Path) -> TOMLDocument:
-    return parse(path.read_text(encoding="utf-8-sig"))
+    try:
+        return parse(path.read_text(encoding="utf-8-sig"))
+    except ParseError as e:
+        raise Unreadable(
+            _(
+                "{path} cannot be read ({error}): fix that line, then run `banco setup` again."
+            ).format(path=path, error=e)
+        ) from None
 
 
 def set_values(doc: TOMLDocument, table: str, values: Mapping[str, Any]) -> None:

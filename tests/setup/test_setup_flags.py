@@ -290,3 +290,17 @@ def test_the_form_step_writes_a_google_sheet_with_its_key_file(tmp_path: Path, r
     # the key file is not there yet: the checks say so in a line, and what was written stays
     assert done.exit_code == 1 and "✗ order-form: needs you" in done.output
     assert "Traceback" not in done.output
+
+
+def test_a_banco_toml_that_is_not_toml_is_one_line_and_stays_as_it_is(
+    tmp_path: Path, run: Run
+) -> None:
+    home = tmp_path / "shop"
+    home.mkdir()
+    (home / "banco.toml").write_text('[shop]\nname = "Giulia\n')
+    done = run(*new_shop(home, "schedule", "--no-input"))
+    assert done.exit_code == 1
+    [line] = done.output.strip().splitlines()
+    assert line.startswith(f"Error: {home / 'banco.toml'} cannot be read (")
+    assert line.endswith("fix that line, then run `banco setup` again.")
+    assert (home / "banco.toml").read_text() == '[shop]\nname = "Giulia\n'
