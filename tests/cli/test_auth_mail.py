@@ -67,8 +67,11 @@ def banco_auth(home: Path, oauth: OAuthServer, user: str) -> tuple[int, str, str
         if line.startswith(oauth.http_url):
             assert requests.get(line.strip(), timeout=30).ok  # the page says Banco ✓
             break
-    out, err = process.communicate(timeout=120)
-    return process.returncode, "".join(lines) + out, err
+    # the rest through the same reader: communicate() would skip what it has read ahead
+    assert process.stdin is not None and process.stderr is not None
+    process.stdin.close()  # nothing typed: the browser came back by itself
+    out, err = process.stdout.read(), process.stderr.read()
+    return process.wait(timeout=120), "".join(lines) + out, err
 
 
 def banco(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -101,6 +104,7 @@ def test_auth_then_collect_then_a_withdrawn_sign_in_needs_her_for_that_account_o
     status, out, err = banco_auth(home, oauth, boxes[0].name)
     assert status == 0, err
     assert "1. Open this address in your browser and sign in as" in out
+    assert '2. Click "Allow"' in out and "paste it here" in out
     assert "Signed in. Banco keeps the sign-in in" in out and "mail: IMAP " in out
     first = banco(home, "collect", "-v")
     assert first.returncode == 0, first.stderr
