@@ -58,6 +58,8 @@ class Provider:
     release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     rotate: bool = False
+    #: set when a request reaches the token endpoint
+    asked: threading.Event = field(default_factory=threading.Event)
     #: when set, the token endpoint's answer (status, body) whatever was asked
     canned: tuple[int, bytes] | None = None
 
@@ -186,6 +188,7 @@ class Handler(BaseHTTPRequestHandler):
         if url.path.endswith("/token"):
             with p.lock:
                 p.posted.append(form)
+            p.asked.set()
             if p.stalled.is_set():
                 p.release.wait()
             if p.canned is not None:
@@ -289,6 +292,7 @@ def oauth(oauth_server: OAuthServer) -> Iterator[OAuthServer]:
         p.devices.clear()
         p.posted.clear()
         p.rotate = False
+        p.asked.clear()
         p.canned = None
 
 

@@ -5,6 +5,9 @@ account only; a token endpoint that stalls is retried later; no token shows anyw
 
 from __future__ import annotations
 
+import re
+import signal
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
@@ -188,3 +191,79 @@ def test_a_wrong_auth_value_is_one_plain_line(
     done = banco(home, "check")
     assert done.returncode == 2
     assert "auth" in done.stderr and "Traceback" not in done.stderr
+
+
+def microsoft_shop(
+    write_shop: Callable[..., Path], oauth: OAuthServer, boxes: tuple[Mailbox, Mailbox]
+) -> Path:
+    outlook, other = boxes
+    signed = outlook.account(
+        password=None,
+        auth="microsoft",
+        oauth_client_id="banco-test-client",
+        oauth_authority=oauth.authority(),
+    )
+    return write_shop(
+        f'\n[[accounts]]\nname = "mail"\n{signed}\n[[accounts]]\nname = "other"\n{other.account()}'
+    )
+
+
+def test_outlook_device_code_then_collect(
+    write_shop: Callable[..., Path], oauth: OAuthServer, boxes: tuple[Mailbox, Mailbox]
+) -> None:
+    home = microsoft_shop(write_shop, oauth, boxes)
+    process = subprocess.Popen(
+        [*BANCO, "--home", str(home), "auth", "mail"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        told = re.search(r"enter the code (\w+)\.", line)
+        if told:  # she opens the address on her phone and types the code
+            assert "Open https://microsoft.com/devicelogin" in line
+            oauth.approve(told.group(1), boxes[0].name)
+            break
+    out, err = process.stdout.read(), process.stderr.read()
+    assert process.wait(timeout=120) == 0, err
+    assert "Signed in." in out and "mail: IMAP " in out
+    done = banco(home, "collect")
+    assert done.returncode == 0, done.stderr
+    assert "mail: 1 new" in done.stdout
+
+
+def test_a_collect_killed_while_renewing_the_sign_in_loses_nothing(
+    write_shop: Callable[..., Path], oauth: OAuthServer, boxes: tuple[Mailbox, Mailbox]
+) -> None:
+    """kill -9 at the worst moment: the token endpoint has the request (Microsoft hands a new
+    refresh token with each answer) and the sign-in file is not yet written."""
+    home = microsoft_shop(write_shop, oauth, boxes)
+    process = subprocess.Popen([*BANCO, "--home", str(home), "auth", "mail"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    assert process.stdout is not None
+    for line in process.stdout:
+        if told := re.search(r"enter the code (\w+)\.", line):
+            oauth.approve(told.group(1), boxes[0].name)
+    assert process.wait(timeout=120) == 0
+    oauth.provider.rotate = True
+    saved = (home / "mail-mail.json").read_text()
+    oauth.provider.asked.clear()
+    oauth.provider.stalled.set()
+    collecting = subprocess.Popen([*BANCO, "--home", str(home), "collect"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    assert oauth.provider.asked.wait(60)
+    collecting.send_signal(signal.SIGKILL)
+    collecting.wait(timeout=60)
+    oauth.provider.release.set()
+    oauth.provider.stalled.clear()
+    assert (home / "mail-mail.json").read_text() == saved
+    assert [p.name for p in home.glob(".mail-mail.json*")] == []
+    done = banco(home, "collect")
+    assert done.returncode == 0, done.stderr
+    assert "mail: 1 new" in done.stdout
+    assert (home / "mail-mail.json").read_text() != saved  # the newest refresh token kept
+    assert stat.S_IMODE((home / "mail-mail.json").stat().st_mode) == 0o600
