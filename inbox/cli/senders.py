@@ -14,7 +14,7 @@ from banco.inbox.cli.app import (
     print_json,
     with_shop,
 )
-from banco.inbox.i18n.catalogs import N_, _, said
+from banco.inbox.i18n.catalogs import N_, _, ngettext, said
 from banco.inbox.shop import Shop
 from banco.inbox.store.senders import DOMAIN, Answer, SenderAnswer, all_answers
 
@@ -75,7 +75,13 @@ def senders_set(shop: Shop, who: str, answer: str) -> None:
     for ref in decided.opened:
         click.echo(_("Opened {ref} from their conversation.").format(ref=ref))
     if decided.stopped:
-        click.echo(_("{n} of their messages no longer wait for you.").format(n=decided.stopped))
+        click.echo(
+            ngettext(
+                "{n} of their messages no longer waits for you.",
+                "{n} of their messages no longer wait for you.",
+                decided.stopped,
+            ).format(n=decided.stopped)
+        )
 
 
 @senders.command("forget", help=N_("Forget your answer for a sender or a domain."))

@@ -195,7 +195,7 @@ def sender_key(text: str) -> tuple[str, str]:
     or "supplier.example"), a chat ("telegram:12345"). Raises SenderError."""
     text = text.strip()
     kind, _colon, rest = text.partition(":")
-    if rest and kind in HANDLE_KINDS:
+    if kind in HANDLE_KINDS and normalise_handle(kind, rest):
         return kind, normalise_handle(kind, rest)
     if "@" in text.lstrip("@"):
         return "email", normalise_handle("email", text)

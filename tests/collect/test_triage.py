@@ -3,6 +3,7 @@ answer about a sender or a domain (orders/senders.py), and auto-replies known by
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -244,3 +245,18 @@ def test_an_auto_reply_without_headers_opens_nothing_and_does_not_wait(tmp_path)
     )
     record = parse_message(raw, "1")
     assert record.auto == "auto_reply"
+
+
+def test_the_first_backfill_triages_the_same_way(store: Store) -> None:
+    from banco.inbox.collect.backfill import settle
+
+    now = T0 + timedelta(days=30)
+    history = Ingest(store, "mail", now, owner={Handle("email", "me@shop.example")}, backfill=True)
+    old = mail(1, "sister@family.example", "Dinner Saturday?")  # 30 days ago
+    recent = replace(mail(2, "friend@family.example", "Coffee?"), sent_at=now - timedelta(days=2))
+    inquiry = mail(3, "ann@example.com", "How much is a bowl?")
+    save(history, old, recent, inquiry)
+    assert [o["contact_id"] for o in orders(store)] == [3]  # only the inquiry is an order
+    settle(store, "mail", now)
+    # the conversation nobody answered for a month was settled outside Banco; the recent one waits
+    assert waiting(store) == [2]
