@@ -122,12 +122,14 @@ def hours_text(hours: float) -> str:
 @with_shop
 def order_show(shop: Shop, ref: str, as_json: bool) -> None:
     from banco.inbox.cli.show import order_text
+    from banco.inbox.orders.edits import message_edits
 
     detail = queries.order_detail(shop.store, ref)
     if as_json:
         print_json(detail)
     else:
-        click.echo(order_text(detail, lambda t: local(shop, t), shop.config.shop.currency))
+        edits = message_edits(shop.store, detail["conversation"])
+        click.echo(order_text(detail, lambda t: local(shop, t), shop.config.shop.currency, edits))
 
 
 @orders.command(

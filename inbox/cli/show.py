@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from banco.inbox.cli.app import day_text
 from banco.inbox.cli.orders import due_text, hours_text
 from banco.inbox.i18n.catalogs import _, current_language, ngettext
 from banco.inbox.i18n.money import format_money, stored_amount
+from banco.inbox.orders.edits import Edit, edit_lines
 from banco.inbox.orders.history import PAYMENT_WORDS, event_words
 from banco.inbox.orders.pipeline import STATUS_WORDS
 
 
 def order_text(
-    order: dict[str, Any], when: Callable[[str | None], str], currency: str = "EUR"
+    order: dict[str, Any],
+    when: Callable[[str | None], str],
+    currency: str = "EUR",
+    edits: Mapping[int, list[Edit]] | None = None,
 ) -> str:
+    """``edits``: what the customer's edits of each message changed (``orders.edits``)."""
     contact = order["contact"] or {}
     customer = contact.get("name") or _("the customer")
     lines = [
@@ -92,6 +97,7 @@ def order_text(
         if m["subject"]:
             lines.append(_("Subject: {subject}").format(subject=m["subject"]))
         lines.append((m["text"] or "").strip())
+        lines += edit_lines((edits or {}).get(m["id"], []), when)
     return "\n".join(lines)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from banco.inbox.clock import iso
 from banco.inbox.i18n.catalogs import _
+from banco.inbox.orders.edits import Edit, message_edits
 from banco.inbox.orders.facts import BEFORE_ACCEPTED, confirm, dismiss, facts_of
 from banco.inbox.orders.facts import pending as pending_facts
 from banco.inbox.orders.pipeline import update_fields
@@ -130,6 +131,8 @@ class SessionItem:
     pending: list[dict[str, Any]] = field(default_factory=list)
     #: facts Banco read in the order's messages, for the maker to confirm (``orders.facts``)
     proposals: list[Proposal] = field(default_factory=list)
+    #: what the customer's edits changed, by message id (``orders.edits``)
+    edits: dict[int, list[Edit]] = field(default_factory=dict)
 
     @property
     def latest(self) -> dict[str, Any]:
@@ -279,15 +282,17 @@ def prepare_item(shop: Shop, waiting: Waiting) -> SessionItem:
     latest = messages[-1]
     order = _order(shop, latest["order_id"])
     contact = _contact(shop, latest, order)
+    context = _context(shop, messages)
     return SessionItem(
         key=waiting.key,
         order=order,
         contact=contact,
         messages=messages,
-        context=_context(shop, messages),
+        context=context,
         suggestion=_suggest(shop, None if latest["new_sender"] else order, contact),
         pending=pending_for_order(shop, latest["order_id"]),
         proposals=_proposals(shop, None if latest["new_sender"] else order),
+        edits=message_edits(shop.store, context + messages),
     )
 
 

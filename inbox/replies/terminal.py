@@ -33,6 +33,7 @@ from banco.inbox.i18n.money import (
     stored_amount,
 )
 from banco.inbox.i18n.words import duration
+from banco.inbox.orders.edits import edit_lines
 from banco.inbox.orders.fact_words import proposal_words
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES, OrderError
 from banco.inbox.orders.senders import SenderError
@@ -591,15 +592,24 @@ def item_lines(shop: Shop, item: SessionItem, number: int, total: int) -> list[s
                 " {id}`; the suggested reply says nothing about the order."
             ).format(id=item.latest["id"])
         )
+    edited = _edits_said(shop, item)
     if item.context:
         lines += ["", _("The conversation so far:")]
-        lines += [f"  {context_line(shop, m)}" for m in item.context]
+        for m in item.context:
+            lines += [f"  {context_line(shop, m)}", *[f"    {e}" for e in edited(m["id"])]]
     count = len(item.messages)
     lines += ["", _("Waiting:") if count == 1 else _("Waiting ({n}):").format(n=count)]
     for message in item.messages:
-        lines += waiting_lines(shop, message)
+        lines += waiting_lines(shop, message) + edited(message["id"])
     lines += [pending_line(shop, row) for row in item.pending]
     return lines
+
+
+def _edits_said(shop: Shop, item: SessionItem) -> Callable[[int], list[str]]:
+    """A message's edits as lines (``orders.edits``), by its id."""
+    return lambda message_id: edit_lines(
+        item.edits.get(message_id, []), lambda at: when(shop, parse_iso(at))
+    )
 
 
 def pending_line(shop: Shop, row: dict[str, Any]) -> str:

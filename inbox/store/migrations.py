@@ -561,6 +561,12 @@ def m025_waits(db: Database) -> None:
 
 
 @migrations()
+def m025_waits_revisions(db: Database) -> None:
+    """A message's earlier versions, found by the message (its edits shown beside it)."""
+    db.table("message_revisions").create_index(["message_id"])
+
+
+@migrations()
 def m023_facts(db: Database) -> None:
     """What is true about an order (see inbox/orders/facts.py): the items, the deposit (its amount,
     the day it was asked for and the day it came in), how she is paid, where it ships, and what

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from banco.inbox.i18n.catalogs import gettext as _
+from banco.inbox.orders.edits import message_edits
 from banco.inbox.orders.pipeline import (
     CLOSED,
     PAYMENTS,
@@ -150,6 +151,7 @@ def order(ctx: Ctx) -> Response:
         title=f"{detail['ref']} {detail['title']}",
         o=detail,
         attachments=attachments_of(ctx.shop, [m["id"] for m in conversation]),
+        edits=message_edits(ctx.shop.store, conversation),
         target=target,
         pending=pending,
         before_target=_written_before(ctx.shop, pending, target),
