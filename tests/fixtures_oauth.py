@@ -58,6 +58,8 @@ class Provider:
     release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     rotate: bool = False
+    #: the maker clicks "Cancel" instead of "Allow"
+    deny: bool = False
     #: set when a request reaches the token endpoint
     asked: threading.Event = field(default_factory=threading.Event)
     #: when set, the token endpoint's answer (status, body) whatever was asked
@@ -154,6 +156,8 @@ class Handler(BaseHTTPRequestHandler):
             with p.lock:
                 p.codes[code] = Grant(p.user, query["code_challenge"], query["redirect_uri"])
             back = urlencode({"code": code, "state": query["state"], "scope": query["scope"]})
+            if p.deny:
+                back = urlencode({"error": "access_denied", "state": query["state"]})
             self._send(302, {}, {"Location": f"{query['redirect_uri']}?{back}"})
         elif url.path.endswith("/v2.0/.well-known/openid-configuration"):
             tenant = self.https_base + url.path.removesuffix(
@@ -293,6 +297,7 @@ def oauth(oauth_server: OAuthServer) -> Iterator[OAuthServer]:
         p.posted.clear()
         p.rotate = False
         p.asked.clear()
+        p.deny = False
         p.canned = None
 
 

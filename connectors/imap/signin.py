@@ -182,7 +182,8 @@ class _Redirected(BaseHTTPRequestHandler):
         if "code=" not in query and "error=" not in query:  # the browser's favicon, say
             self.send_error(404)
             return
-        body = "Banco \u2713".encode()  # no words: the terminal says the rest in her language
+        # no words: the terminal says the rest in her language
+        body = ("Banco \u2713" if "code=" in query else "Banco \u2717").encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))

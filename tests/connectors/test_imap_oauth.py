@@ -294,3 +294,12 @@ def test_an_access_token_lasts_a_believable_time_whatever_the_endpoint_says(
     finally:
         oauth_server.provider.canned = None
     assert 0 <= granted.expires_in <= 86400
+
+
+def test_a_sign_in_she_cancels_says_so_and_keeps_nothing(
+    box: Mailbox, oauth: OAuthServer, tmp_path: Path
+) -> None:
+    oauth.provider.deny = True
+    with pytest.raises(NeedsUser, match="access was not allowed"):
+        signed_in(box, tmp_path, "google", oauth)
+    assert not token_file(tmp_path, "mail").exists()
