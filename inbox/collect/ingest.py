@@ -15,9 +15,9 @@ Rules, in the order they are tried for an incoming message:
 4. the same chat, while its order is open;
 5. the sender's open order;
 6. otherwise triage (``collect.triage``) decides whether it opens a ``new`` order: a form answer,
-   the maker's remembered answer about the sender or their domain, a known customer, a
-   marketplace sale, an inquiry in the customer's words; else it stays a conversation (contact
-   and thread, no order) that waits for the maker's one key: order / not an order / never.
+   the maker's remembered answer about the sender or their domain, a known customer, an
+   inquiry in the customer's words; else it stays a conversation (contact and thread, no order)
+   that waits for the maker's one key: order / not an order / never.
 
 A subject change alone never splits a conversation.
 

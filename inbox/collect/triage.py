@@ -2,7 +2,8 @@
 
 The earlier rules (``ingest``) file a message on an order when it is clearly about one: the
 order's link the sender opened (Telegram's ``/start <token>``), a reply to its conversation, its
-reference quoted (``B-0042``), the sender's open order.
+reference quoted (``B-0042``), the sender's open order; a marketplace's sale notification is
+filed before all of them, as an order for its buyer (``collect.marketplace``).
 
 ``ingest`` asks ``triage`` about a readable message from a person (not automatic, not the
 maker's) that joins no order by its link, its reply headers, a quoted reference or the sender's
@@ -13,15 +14,13 @@ open order. The rules, tried in this order (each named in ``Verdict.rule``):
    (``store.senders``): "order" opens one; "not an order" keeps a conversation that waits for her;
    "never a customer" keeps a conversation that does not wait;
 3. ``known_customer``: a contact with an order already (a past client writing anew) opens one;
-4. the rules in ``ORDER_RULES``, each a function of the record that names why it is an order (a
-   marketplace sale is added there);
-5. ``inquiry``: the text asks for an order in English, Italian or French: ``price`` (how much,
+4. ``inquiry``: the text asks for an order in English, Italian or French: ``price`` (how much,
    quanto costa, combien, a quote), ``custom_piece`` (a piece made for them: custom, su misura,
    sur mesure; "I'd like six mugs", "vorrei ordinare", "je voudrais une tasse", "I'm looking
    for a", "mi servirebbero", "il me faudrait"); or both of
    ``quantity`` (20 pieces, quanti, combien de) and ``date`` (by the 12th, entro il, avant le,
    a wedding): a date alone is a friend's dinner;
-6. ``conversation``: otherwise a conversation, not an order, which waits for the maker's answer
+5. ``conversation``: otherwise a conversation, not an order, which waits for the maker's answer
    and her one key: order / not an order / never a customer.
 
 The text is read lower-case without accents, so "personnalisé", "personnalise" and
@@ -32,7 +31,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from banco.connectors import Record
@@ -50,14 +48,6 @@ class Verdict:
     sentence: str = ""
 
 
-#: A rule that recognises an order by the record alone: a verdict, or None when it does not apply.
-OrderRule = Callable[[Record], Verdict | None]
-
-#: Rules tried after the remembered answer, the form and a known customer, before the inquiry
-#: words. A marketplace's sale notification adds its rule here.
-ORDER_RULES: list[OrderRule] = []
-
-
 def triage(record: Record, remembered: Answer | None, known_customer: bool) -> Verdict:
     """The verdict for ``record`` (see the module's rules)."""
     if record.order is not None:
@@ -70,10 +60,6 @@ def triage(record: Record, remembered: Answer | None, known_customer: bool) -> V
         )
     if known_customer:
         return Verdict(opens_order=True, rule="known_customer")
-    for rule in ORDER_RULES:
-        found = rule(record)
-        if found is not None:
-            return found
     sentence = inquiry_sentence(f"{record.subject}\n{record.text}")
     if sentence is not None:
         return Verdict(opens_order=True, rule="inquiry", sentence=sentence)
