@@ -263,18 +263,17 @@ def set_fact(
             )
         )
     order = find_order(shop.store, ref)
-    changes: dict[str, Any] = {
-        column: None if text.strip() == CLEAR else _value(shop, fact, text, lang)
-    }
+    cleared = text.strip() == CLEAR
+    changes: dict[str, Any] = {column: None if cleared else _value(shop, fact, text, lang)}
     if fact == "deposit" and days.asked is not None:
         changes["deposit_asked_on"] = days.asked
     if fact == "deposit" and days.received is not None:
         changes["deposit_received_on"] = days.received
         if order["payment"] == "none":
             changes["payment"] = "deposit_paid"
-    if fact == "quote":
+    if fact == "quote":  # the day it was sent goes with the amount, and goes with it
         today = shop.clock.now().astimezone(shop.config.shop.timezone).date()
-        changes["quoted_on"] = days.on or order["quoted_on"] or today
+        changes["quoted_on"] = None if cleared else days.on or order["quoted_on"] or today
     return update_fields(shop.store, order["ref"], changes, shop.clock.now())
 
 

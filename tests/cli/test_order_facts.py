@@ -139,6 +139,9 @@ def test_set_facts_in_her_language(run, write_shop, open_shop) -> None:
     cleared = run("--home", str(home), "orders", "set", "B-0001", "address", "-")
     assert cleared.exit_code == 0
     assert facts_json(run, home)["facts"]["shipping_address"] is None
+    run("--home", str(home), "orders", "set", "B-0001", "quote", "-")
+    facts = facts_json(run, home)["facts"]
+    assert facts["quoted_price"] is None and facts["quoted_on"] is None  # the day goes with it
 
 
 @pytest.mark.parametrize(
