@@ -24,6 +24,7 @@ import os
 import signal
 import subprocess
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,10 +90,13 @@ class Secret:
         return run_command(self.source, self.timeout, self.base_dir)
 
 
-def run_command(command: str, timeout: float, cwd: Path | None) -> str:
+def run_command(
+    command: str, timeout: float, cwd: Path | None, env: Mapping[str, str] | None = None
+) -> str:
     """What ``command`` prints, stripped. It runs in a session of its own, so that a timeout stops
     every process it started: a password manager's agent left holding the output pipe would
-    otherwise keep Banco waiting long after the timeout."""
+    otherwise keep Banco waiting long after the timeout. ``env`` replaces this process's
+    environment (``banco service install`` runs it as the service will)."""
     process = subprocess.Popen(
         command,
         shell=True,
@@ -101,6 +105,7 @@ def run_command(command: str, timeout: float, cwd: Path | None) -> str:
         stderr=subprocess.PIPE,
         text=True,
         cwd=cwd,
+        env=env,
         start_new_session=True,
     )
     try:

@@ -13,7 +13,6 @@ The scheduler knows routines by name only; what they do is ``banco.inbox.routine
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import signal
@@ -132,16 +131,18 @@ def serve(
                 holder=holder,
             )
         )
-    # The handler only writes a byte to a pipe the main thread reads: a handler that takes a lock
-    # (setting a threading.Event, logging) deadlocks when the signal lands while the main thread
-    # holds that lock, which is what a SIGTERM right after start did.
+    # The signal's number reaches the main thread as a byte on a pipe, written by Python's own
+    # C-level handler (set_wakeup_fd) on whichever thread the kernel chose. A Python handler that
+    # wrote it instead ran only once the main thread ran Python again, never when the signal
+    # landed on a scheduler thread while the main thread sat in os.read (a SIGTERM at start hung
+    # one start in a few dozen); one that takes a lock (threading.Event, logging) deadlocks.
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
 
     def on_signal(number: int, frame: FrameType | None) -> None:
-        with contextlib.suppress(BlockingIOError):  # a full pipe: one byte is enough
-            os.write(wake_write, bytes([number]))
+        """Nothing: the byte is written already; a handler is needed only to not be killed."""
 
+    previous_wakeup = signal.set_wakeup_fd(wake_write, warn_on_full_buffer=False)
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     scheduler = build_scheduler(config, run_routine, collect_frequent, every_minute)
     try:
@@ -163,6 +164,7 @@ def serve(
         scheduler.shutdown(wait=True)  # the running step finishes; nothing new starts
         for number, handler in previous.items():
             signal.signal(number, handler)
+        signal.set_wakeup_fd(previous_wakeup)
         os.close(wake_read)
         os.close(wake_write)
         lock.release()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from babel.dates import format_datetime
@@ -14,6 +14,9 @@ from banco.inbox.cli.app import Problem, command, group, open_shop, verbose_opti
 from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext, said
 from banco.inbox.i18n.money import locale_of
 from banco.inbox.shop import Shop
+
+if TYPE_CHECKING:  # a type only: the routines are imported by the commands that run them
+    from banco.inbox.routines.day import Outcome
 
 
 @command(
@@ -43,7 +46,7 @@ def run_command(ctx: click.Context, verbose: bool) -> None:
             logging.getLogger("banco").error("%s skipped: %s", name, e)
             return
         try:
-            routines.run(current, name)
+            routines.run(current, name, tell=lambda outcome: click.echo(run_line(current, outcome)))
         finally:
             current.close()
 
@@ -62,7 +65,10 @@ def run_command(ctx: click.Context, verbose: bool) -> None:
     def collect_frequent(current: Shop) -> None:
         routines.collect(current, routines.frequent_accounts(current))
 
-    logs.setup(logging.INFO, verbose)
+    # Her terminal (and the service's journal) gets one line per routine, in her words; the
+    # libraries' lines (APScheduler's jobs added, run, skipped) only with -v.
+    logs.setup(logging.INFO if verbose else logging.WARNING, verbose)
+    logging.getLogger("apscheduler").setLevel(logging.INFO if verbose else logging.ERROR)
     page = None
     if shop.config.web["enabled"]:
         from banco.inbox.web import Tls, WebError, start
@@ -95,7 +101,7 @@ def run_command(ctx: click.Context, verbose: bool) -> None:
             if routines.frequent_accounts(shop)
             else None,
             every_minute=with_fresh(routines.each_minute),
-            ready=lambda text: click.echo(said(text)),
+            ready=lambda text: _ready(shop, said(text)),
         )
     except AlreadyRunning as e:
         raise Problem(said(e)) from None
@@ -103,6 +109,79 @@ def run_command(ctx: click.Context, verbose: bool) -> None:
         if page is not None:
             page.stop()
     click.echo(_("Stopped."))
+
+
+def _ready(shop: Shop, text: str) -> None:
+    click.echo(text)
+    if not any(shop.config.schedule.values()):
+        click.echo(
+            _(
+                "Nothing is scheduled yet: add times under [schedule] in banco.toml, for example"
+                ' collect = ["08:00", "14:00"] and digest = ["08:30"], then start `banco run`'
+                " again. Until then it only keeps your Telegram chats and the page going."
+            )
+        )
+
+
+def run_line(shop: Shop, outcome: Outcome) -> str:
+    """``08:00 collect: 12 new messages, 2 new orders``: one routine run, in her words."""
+    at = shop.clock.now().astimezone(shop.config.shop.timezone).strftime("%H:%M")
+    return f"{at} {outcome.routine}: {_outcome_words(outcome)}"
+
+
+def _outcome_words(outcome: Outcome) -> str:
+    if outcome.error:
+        return _("failed: {error}; `banco check` says more").format(error=outcome.error)
+    if outcome.skipped:
+        return _("nothing to do: {why}").format(why=outcome.skipped)
+    s = outcome.summary or {}
+    if outcome.routine == "collect":
+        parts = [
+            ngettext("{n} new message", "{n} new messages", s["new"]).format(n=s["new"]),
+            ngettext("{n} new order", "{n} new orders", s["orders"]).format(n=s["orders"]),
+        ]
+        if s["replies_sent"]:
+            parts.append(_replies_sent(s["replies_sent"]))
+        if s["failed"]:
+            parts.append(
+                _("not reached: {accounts} (see `banco check`)").format(
+                    accounts=", ".join(s["failed"])
+                )
+            )
+        return ", ".join(parts)
+    if outcome.routine == "reply":
+        parts = [
+            ngettext(
+                "{n} message waits for your answer",
+                "{n} messages wait for your answer",
+                s["waiting"],
+            ).format(n=s["waiting"])
+        ]
+        if s["told_owner"]:
+            parts.append(_("told you on Telegram"))
+        if s["replies_sent"]:
+            parts.append(_replies_sent(s["replies_sent"]))
+        return ", ".join(parts)
+    if outcome.routine == "status":
+        return ngettext(
+            "{n} open order checked: {you} wait for you, {them} for the customer",
+            "{n} open orders checked: {you} wait for you, {them} for the customer",
+            s["open_orders"],
+        ).format(n=s["open_orders"], you=s["waiting_for_you"], them=s["waiting_for_customers"])
+    if outcome.routine == "plan":
+        return _("plan.ics rewritten, {days} days planned").format(days=s["days"])
+    if "skipped" in s:  # the digest, on a day with nothing to say
+        return _("nothing to say today, no digest sent")
+    sent = [account for account in s if account != "file"]  # each account: where it went
+    if sent:
+        return _("digest sent ({channels}) and written to {path}").format(
+            channels=", ".join(sent), path=s["file"]
+        )
+    return _("digest written to {path}").format(path=s["file"])
+
+
+def _replies_sent(n: int) -> str:
+    return ngettext("{n} reply sent", "{n} replies sent", n).format(n=n)
 
 
 @command(help=N_("Run one routine now, as the schedule would."))
@@ -216,32 +295,100 @@ def schedule(shop: Shop) -> None:
         )
 
 
-@group(help=N_("Start `banco run` with your computer."))
+@group(help=N_("Start `banco run` with your computer, and see how it is doing."))
 def service() -> None:
-    """The group of `banco service install`; nothing to do before its command."""
+    """The group of `banco service install|status|logs`; nothing to do before its commands."""
 
 
 @service.command(
     "install",
     help=N_(
-        "Write the service that starts `banco run` at login (systemd; instructions for a Mac)."
+        "Write the service that starts `banco run` at login (systemd; launchd on a Mac), after"
+        " checking that it can read every password and token."
+    ),
+)
+@click.option(
+    "--env-file",
+    "keep_env",
+    is_flag=True,
+    help=N_(
+        "Keep the values of the environment-variable secrets set in this shell in service.env,"
+        " readable by you only, for the service."
     ),
 )
 @with_shop
-def service_install(shop: Shop) -> None:
+def service_install(shop: Shop, keep_env: bool) -> None:
     from banco.scheduler import service as svc
 
-    if sys.platform == "darwin":
-        name = svc.service_name(shop.home)
+    if keep_env and (kept := svc.keep_environment(shop.config)):
         click.echo(
-            _(
-                "On a Mac, save this as ~/Library/LaunchAgents/org.banco.{name}.plist, then run:"
-                " launchctl load ~/Library/LaunchAgents/org.banco.{name}.plist"
-            ).format(name=name)
+            _("Kept {names} in {path} (readable by you only).").format(
+                names=", ".join(kept), path=svc.env_file(shop.home)
+            )
         )
-        click.echo(svc.launchd_plist(shop.home))
-        return
-    path, commands = svc.install_systemd(shop.home)
+    problems = svc.unreadable(shop.config, svc.read_env_file(svc.env_file(shop.home)))
+    for p in problems:
+        click.echo(
+            _("{where} = {secret}: {reason}; {fix}").format(
+                where=p.where, secret=p.secret, reason=said(p.reason), fix=said(p.fix)
+            ),
+            err=True,
+        )
+    if problems:
+        raise Problem(
+            ngettext(
+                "the service could not read {n} secret (see above); nothing was installed",
+                "the service could not read {n} secrets (see above); nothing was installed",
+                len(problems),
+            ).format(n=len(problems))
+        )
+    if sys.platform == "darwin":
+        path, commands = svc.install_launchd(shop.home)
+    else:
+        path, commands = svc.install_systemd(shop.home)
     click.echo(_("Wrote {path}. To start it now and at every login, run:").format(path=path))
     for line in commands:
         click.echo(f"  {line}")
+
+
+@service.command("status", help=N_("Say whether the service is running."))
+@with_shop
+def service_status(shop: Shop) -> None:
+    from banco.scheduler import service as svc
+
+    try:
+        state = (
+            svc.launchd_status(shop.home)
+            if sys.platform == "darwin"
+            else svc.systemd_status(shop.home)
+        )
+    except svc.ServiceError as e:
+        raise Problem(said(e)) from None
+    click.echo(said(state))
+
+
+@service.command("logs", help=N_("Show the service's latest lines: what each routine did."))
+@click.option(
+    "--lines",
+    "count",
+    type=click.IntRange(1, 10000),
+    default=50,
+    show_default=True,
+    help=N_("How many lines."),
+)
+@with_shop
+def service_logs(shop: Shop, count: int) -> None:
+    from banco.scheduler import service as svc
+
+    try:
+        lines = (
+            svc.launchd_logs(shop.home, count)
+            if sys.platform == "darwin"
+            else svc.systemd_logs(shop.home, count)
+        )
+    except svc.ServiceError as e:
+        raise Problem(said(e)) from None
+    for line in lines:
+        click.echo(line)
+    if not lines:
+        click.echo(_("The service has written nothing yet."))

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from banco.inbox.collect.lock import CollectRunning
+from banco.inbox.i18n.catalogs import said
 from banco.inbox.logs import redact
 from banco.inbox.replies import owner_chat
 from banco.inbox.shop import Shop
@@ -154,27 +156,40 @@ ROUTINES: dict[str, Callable[[Shop], dict[str, Any]]] = {
 }
 
 
-def run(shop: Shop, routine: str) -> bool:
-    """Run one routine and record it. True when it worked; a failure is logged, never raised."""
+@dataclass(frozen=True)
+class Outcome:
+    """What one run of a routine did, for ``banco run``'s line: its summary, or why not."""
+
+    routine: str
+    summary: Mapping[str, Any] | None = None
+    #: why it failed, or why it had nothing to do (another collect was running)
+    error: str = ""
+    skipped: str = ""
+
+
+def run(shop: Shop, routine: str, tell: Callable[[Outcome], None] | None = None) -> bool:
+    """Run one routine and record it. True when it worked; a failure is logged, never raised.
+    ``tell`` hears the outcome (``banco run`` says it in a line; the log then keeps its own
+    line at INFO, not twice on her terminal)."""
     started = shop.clock.now()
     try:
         summary = ROUTINES[routine](shop)
     except CollectRunning as e:  # another collect is doing this one's work: nothing failed
         log.info("%s skipped: %s", routine, e)
+        if tell is not None:
+            tell(Outcome(routine, skipped=said(e)))
         return True
     except Exception as e:  # the scheduler must go on to the next slot whatever happens here
-        log.error("%s failed: %s", routine, e)
+        log.log(logging.INFO if tell else logging.ERROR, "%s failed: %s", routine, e)
         log.debug("%s", traceback.format_exc())
-        record_run(
-            shop.store,
-            routine,
-            started,
-            shop.clock.now(),
-            ok=False,
-            error=redact(f"{type(e).__name__}: {e}"),
-        )
+        error = redact(f"{type(e).__name__}: {e}")
+        record_run(shop.store, routine, started, shop.clock.now(), ok=False, error=error)
+        if tell is not None:
+            tell(Outcome(routine, error=redact(said(e))))
         return False
     log.info("%s done: %s", routine, summary)
     if routine != "collect":  # collect records its own run, with counts per account
         record_run(shop.store, routine, started, shop.clock.now(), ok=True, counts=summary)
+    if tell is not None:
+        tell(Outcome(routine, summary))
     return True
