@@ -19,8 +19,15 @@ from banco.inbox.shop import Shop
 from banco.inbox.store import database
 from banco.inbox.store.database import Store
 
-# Real local peers (Dovecot, aiosmtpd, a Bot API server, a Sheets API server), one module each.
-pytest_plugins = ["fixtures_imap", "fixtures_telegram", "fixtures_sheets", "fixtures_oauth"]
+# Real local peers (Dovecot, aiosmtpd, a Bot API server, a Sheets API server, an autoconfig
+# server), one module each.
+pytest_plugins = [
+    "fixtures_imap",
+    "fixtures_telegram",
+    "fixtures_sheets",
+    "fixtures_oauth",
+    "fixtures_autoconfig",
+]
 
 # No time limit on a hypothesis example: speed is measured in bench/, never asserted in a test,
 # and on a busy machine a real command or page can take longer than hypothesis's 200 ms.

@@ -1,5 +1,5 @@
-"""The setup room's peers: an autoconfig server over real HTTP (ISPDB files), and one that takes
-the connection and never answers."""
+"""The peers of `banco setup mail`'s lookup (tests/setup): an autoconfig server over real HTTP
+serving ISPDB files, and one that takes the connection and never answers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ISPDB = Path(__file__).parent / "ispdb"
+ISPDB = Path(__file__).parent / "setup" / "ispdb"
 
 
 @dataclass

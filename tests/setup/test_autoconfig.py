@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import AutoconfigServer, ispdb
+from fixtures_autoconfig import AutoconfigServer, ispdb
 from hypothesis import given
 from hypothesis import strategies as st
 

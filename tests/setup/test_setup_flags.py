@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import Result
-from conftest import AutoconfigServer
+from fixtures_autoconfig import AutoconfigServer
 from fixtures_imap import Mailbox
 from test_setup_mail import dovecot_ispdb
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import AutoconfigServer, ispdb
+from fixtures_autoconfig import AutoconfigServer, ispdb
 from fixtures_imap import Mailbox, mail
 
 BANCO = str(Path(sys.executable).with_name("banco"))
