@@ -116,6 +116,16 @@ def test_every_sale_is_an_order_for_its_buyer(home: Path, open_shop) -> None:
         "details": "2 × Lemon mug, 350 ml\n  personalization: Names: Anna & Luca\n\nShip to:"
         " Hannah Schmidt, 14 Bergmann Street, Springfield, IL 62704, United States",
     }
+    # a sale is agreed and paid on the marketplace: booked, and the history says why
+    moves = shop.store.all(
+        "select o.status, e.from_status, e.to_status, e.note from orders o"
+        " join order_events e on e.order_id = o.id and e.kind = 'status' order by o.id"
+    )
+    assert [tuple(m.values()) for m in moves][:2] == [
+        ("booked", "new", "booked", "a sale on Etsy"),
+        ("booked", "new", "booked", "a sale on Etsy"),
+    ]
+    assert {m["status"] for m in moves} == {"booked"} and len(moves) == 5
     # the buyers are known by their address where the marketplace gave it, else their Etsy name
     handles = shop.store.all("select kind, value from handles order by id")
     assert [tuple(h.values()) for h in handles] == [

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from banco.connectors import Handle, Record
 from banco.inbox.clock import iso
-from banco.inbox.collect.marketplace import from_marketplace
+from banco.inbox.collect.marketplace import NAMES, from_marketplace
 from banco.inbox.collect.marketplace.notice import BuyerMessage, Item, Sale
 from banco.inbox.i18n.catalogs import _
-from banco.inbox.orders.pipeline import create_order
+from banco.inbox.orders.pipeline import create_order, format_ref, set_status
 from banco.inbox.store import backfill, contacts, messages, threads
 from banco.inbox.store.marketplace import (
     latest_open_sale_of,
@@ -95,6 +95,10 @@ def _sale_order(ingest: Ingest, sale: Sale, counts: Counts) -> tuple[int | None,
         via=sale.marketplace,
     )
     mark_sale(ingest.store, order_id, sale.marketplace, sale.order_number, sale.url)
+    # a sale is agreed and paid for on the marketplace: the work is next, not an inquiry's answer
+    said_sale = _("a sale on {marketplace}").format(marketplace=NAMES[sale.marketplace])
+    ref = format_ref(ingest.order_prefix, order_id)
+    set_status(ingest.store, ref, "booked", ingest.now, note=said_sale)
     if ingest.backfill:
         backfill.mark_past(ingest.store, order_id)
     counts.orders += 1
