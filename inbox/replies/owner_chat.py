@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,8 +23,10 @@ from babel.dates import format_datetime
 
 from banco.connectors import Handle, Outgoing, Sender
 from banco.inbox.clock import iso, parse_iso
+from banco.inbox.errors import BancoError
 from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext, said, speaking
 from banco.inbox.i18n.money import locale_of
+from banco.inbox.orders.fact_words import proposal_words
 from banco.inbox.orders.senders import SenderError
 from banco.inbox.replies.outbox import (
     DECISIONS,
@@ -39,13 +42,15 @@ from banco.inbox.replies.session import (
     SessionItem,
     Waiting,
     answer,
+    confirm_fact,
+    dismiss_fact,
     load_item,
     no_reply_needed,
     prepare_item,
     snooze,
     suggestion_for,
 )
-from banco.inbox.replies.templates import PURPOSE_WORDS, PURPOSES
+from banco.inbox.replies.templates import PURPOSE_WORDS, PURPOSES, format_day
 from banco.inbox.replies.triage import (
     QUESTION,
     answer_sender,
@@ -66,6 +71,9 @@ PREVIEW = 700  # characters of a customer's message shown in the chat
 OUTBOX_BUTTON = "out:"
 #: A button answering about the item's sender (triage): "triage:<key>" (replies/triage.py).
 TRIAGE_BUTTON = "triage:"
+#: A button confirming or dismissing the first fact Banco read for the item's order:
+#: "fact:confirm:<proposal id>", "fact:dismiss:<proposal id>" (orders/facts.py).
+FACT_BUTTON = "fact:"
 #: the send button of a card that warns the reply reaches nobody (a bounce, a no-reply address)
 SEND_ANYWAY = "send!"
 #: What the maker is told after a decision (after "resend", what became of the reply).
@@ -204,12 +212,38 @@ def _handle(shop: Shop, message: ChatMessage) -> None:
         _next(shop, _("Marked as needing no reply."))
     elif button.startswith(TRIAGE_BUTTON):
         _answer_sender(shop, item, button[len(TRIAGE_BUTTON) :], state["queue"])
+    elif button.startswith(FACT_BUTTON):
+        _decide_fact(shop, item, button[len(FACT_BUTTON) :])
+
+
+def _decide_fact(shop: Shop, item: SessionItem, what: str) -> None:
+    """Confirm or dismiss the first fact Banco read (the one its buttons name); the item comes
+    back with the suggestion for its facts now."""
+    decision, _sep, number = what.partition(":")
+    first = item.proposals[0] if item.proposals else None
+    if first is None or str(first.id) != number or decision not in ("confirm", "dismiss"):
+        return  # an old card's button: the item on screen has moved on
+    decide = confirm_fact if decision == "confirm" else dismiss_fact
+    done = _("Confirmed: {what}.") if decision == "confirm" else _("Dismissed: {what}.")
+    try:
+        item = decide(shop, item)
+    except BancoError as e:
+        _say(shop, f"{said(e)}.")
+        return
+    _say(shop, done.format(what=proposal_words(first, shop.config.shop.currency, _day(shop))))
+    owner_session.set_purpose(shop.store, item.suggestion.purpose)
+    _show(shop, item, item.suggestion.purpose)
+
+
+def _day(shop: Shop) -> Callable[[str], str]:
+    today = shop.clock.now().astimezone(shop.config.shop.timezone).date()
+    return lambda value: format_day(value, current_language(), today)
 
 
 def _answer_sender(shop: Shop, item: SessionItem, key: str, queue: str) -> None:
     """Triage from the chat: her one-key answer about the item's sender. An order comes back on
     screen as the order it opened; "never" goes on to the next item."""
-    choice = next((c for c in triage_choices(item) if c.key == key), None)
+    choice = next((c for c in triage_choices(shop, item) if c.key == key), None)
     if choice is None:
         return  # not a button Banco made for this item
     try:
@@ -389,6 +423,7 @@ def _show(shop: Shop, item: SessionItem, purpose: str, number: int = 0, total: i
         )
         + f"\n\n{waiting}\n\n",
         *(_pending_words(shop, x) for x in item.pending),
+        _proposal_words(shop, item),
         _("Suggested reply ({purpose}):").format(purpose=_(PURPOSE_WORDS[purpose]))
         + f"\n\n{suggestion.text}\n\n",
         _("Send it, pick another, or just type your own reply here."),
@@ -413,16 +448,35 @@ def _show(shop: Shop, item: SessionItem, purpose: str, number: int = 0, total: i
             tuple((_(PURPOSE_WORDS[p]), f"tpl:{p}") for p in others[i : i + 2])
             for i in range(0, len(others), 2)
         ),
+        *(  # the first fact Banco read, to confirm or dismiss
+            (
+                (_("✓ Confirm"), f"{FACT_BUTTON}confirm:{p.id}"),
+                (_("✗ Dismiss"), f"{FACT_BUTTON}dismiss:{p.id}"),
+            )
+            for p in item.proposals[:1]
+        ),
         ((_("Skip"), "skip"), (_("Snooze"), "snooze"), (_("No reply needed"), "noreply")),
         *(  # triage: a conversation, not an order (yet): she answers about the sender
             tuple((c.words, f"{TRIAGE_BUTTON}{c.key}") for c in choices[i : i + 2])
-            for choices in [triage_choices(item)]
+            for choices in [triage_choices(shop, item)]
             for i in range(0, len(choices), 2)
         ),
     )
-    if asks_triage(item):
+    if asks_triage(shop, item):
         lines.append("\n\n" + _(QUESTION))
     _say(shop, "".join(lines), buttons)
+
+
+def _proposal_words(shop: Shop, item: SessionItem) -> str:
+    """What Banco read in the order's messages, each with its sentence; the buttons decide the
+    first."""
+    if not item.proposals:
+        return ""
+    currency, day = shop.config.shop.currency, _day(shop)
+    lines = [_("Banco read this in the messages; is it so?")]
+    for found in item.proposals:
+        lines.append(f"- {proposal_words(found, currency, day)}: «{_cut(found.sentence)}»")
+    return "\n".join(lines) + "\n\n"
 
 
 def _pending_words(shop: Shop, reply: dict[str, Any]) -> str:
