@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import click
 
 from banco.inbox.cli.app import Problem, WrongValue, command, group
+from banco.inbox.cli.setup_telegram import telegram as telegram_step
 from banco.inbox.i18n.catalogs import N_, _, speaking, system_language
 from banco.inbox.setup.autoconfig import PLACES, TIMEOUT_SECONDS, Lookup
 from banco.inbox.setup.flow import (
@@ -23,6 +25,7 @@ from banco.inbox.setup.flow import (
     shop_language,
 )
 from banco.inbox.setup.prompts import Asker, SetupError, WrongAnswer
+from banco.inbox.setup.telegram import Pairing
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -117,7 +120,11 @@ def setup(ctx: click.Context, **answers: Any) -> None:
     if ctx.invoked_subcommand is not None:
         return
     skipped = set(answers.pop("skip"))
-    _run(ctx, answers, lambda session, doc: run_flow(session, doc), skipped)
+    api_url = answers.pop("telegram_api_url")
+    pairing = Pairing(wait_seconds=answers.pop("wait"))
+    if api_url:
+        pairing = replace(pairing, api_url=api_url.rstrip("/"))
+    _run(ctx, answers, lambda session, doc: run_flow(session, doc), skipped, pairing)
 
 
 def _step_command(step: str, help_text: str, *flags: Sequence[Any]) -> click.Command:
@@ -135,13 +142,16 @@ def _run(
     answers: dict[str, Any],
     steps: Callable[[Session, Any], None],
     skipped: set[str],
+    pairing: Pairing | None = None,
 ) -> None:
     interactive = not answers.pop("no_input")
+    # a yes/no flag (--remove-webhook/--keep-webhook) answers its question
+    answers = {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in answers.items()}
     lookup = Lookup(answers.pop("places") or PLACES, answers.pop("autoconfig_timeout"))
     tls_verify = not answers.pop("no_tls_verify")
     given = {name.replace("_", "-"): value for name, value in answers.items()}
     asker = Asker(given, interactive)
-    session = Session(ctx.obj["home"], asker, lookup, tls_verify, skipped)
+    session = Session(ctx.obj["home"], asker, lookup, tls_verify, skipped, pairing or Pairing())
     try:
         language = shop_language(session, system_language(os.environ))
         with speaking(language):
@@ -164,3 +174,6 @@ for _step, _help, _flags in (
     ("schedule", N_("Set up the times Banco runs your day."), SCHEDULE),
 ):
     setup.add_command(_step_command(_step, _help, _flags))
+setup.add_command(telegram_step)  # its own module: inbox/cli/setup_telegram.py
+# the whole flow takes the Telegram step's flags too (those it does not have already)
+setup.params += [p for p in telegram_step.params if p.name not in {q.name for q in setup.params}]

@@ -18,6 +18,7 @@ from banco.inbox.setup.form import run_form_step
 from banco.inbox.setup.mail import run_mail_step
 from banco.inbox.setup.prompts import Asker
 from banco.inbox.setup.schedule import run_schedule_step
+from banco.inbox.setup.telegram import Pairing, run_telegram_step
 from banco.inbox.setup.toml_writer import TOMLDocument
 from banco.inbox.shop import CONFIG_NAME, Shop
 
@@ -42,6 +43,8 @@ class Session:
     #: False only for a test server whose certificate is its own
     tls_verify: bool = True
     skipped: set[str] = field(default_factory=set)
+    #: where the Telegram step finds the bot and how long it waits for her
+    pairing: Pairing = field(default_factory=Pairing)
 
     @property
     def path(self) -> Path:
@@ -105,9 +108,9 @@ def _mail(session: Session, doc: TOMLDocument) -> object:
 
 
 def _telegram(session: Session, doc: TOMLDocument) -> object:
-    # H's `banco setup telegram` step (inbox/setup/telegram.py) is called here once it lands.
-    session.asker.say(_("Telegram: run `banco setup telegram` (coming soon)."))
-    return None
+    # her chat not found in time is said by the step; the flow goes on (`banco setup telegram`
+    # pairs it later)
+    return run_telegram_step(session.asker, doc, session.home, session.pairing)
 
 
 def check_shop(session: Session, clock: Clock) -> bool:
