@@ -116,7 +116,16 @@ def test_every_sale_is_an_order_for_its_buyer(home: Path, open_shop) -> None:
         "details": "2 × Lemon mug, 350 ml\n  personalization: Names: Anna & Luca\n\nShip to:"
         " Hannah Schmidt, 14 Bergmann Street, Springfield, IL 62704, United States",
     }
-    # a sale is agreed and paid on the marketplace: booked, and the history says why
+    # Etsy and Ko-fi took the payment; a shop's new order may still wait for it (a transfer)
+    payments = shop.store.all("select marketplace, payment from orders order by id")
+    assert [tuple(p.values()) for p in payments] == [
+        ("etsy", "paid"),
+        ("etsy", "paid"),
+        ("shopify", "none"),
+        ("woocommerce", "none"),
+        ("kofi", "paid"),
+    ]
+    # a sale is agreed on the marketplace: booked, and the history says why
     moves = shop.store.all(
         "select o.status, e.from_status, e.to_status, e.note from orders o"
         " join order_events e on e.order_id = o.id and e.kind = 'status' order by o.id"

@@ -30,6 +30,7 @@ GOLDEN: dict[str, Sale | BuyerMessage] = {
         ship_by=date(2026, 12, 4),
         ship_to="Hannah Schmidt, 14 Bergmann Street, Springfield, IL 62704, United States",
         url="https://www.etsy.com/your/orders/sold?order_id=3187654321",
+        paid=True,
     ),
     "etsy/sale-en-two-items.eml": Sale(
         marketplace="etsy",
@@ -45,6 +46,7 @@ GOLDEN: dict[str, Sale | BuyerMessage] = {
         ship_by=date(2026, 12, 9),
         ship_to="Sam Okafor, 3 Mill Lane, Leeds LS1 4AB, United Kingdom",
         url="https://www.etsy.com/your/orders/sold?order_id=3187999001",
+        paid=True,
     ),
     "etsy/sale-it.eml": Sale(
         marketplace="etsy",
@@ -56,6 +58,7 @@ GOLDEN: dict[str, Sale | BuyerMessage] = {
         ship_by=date(2026, 12, 4),
         ship_to="Marta Bianchi, Via Zamboni 3, 40126 Bologna, Italia",
         url="https://www.etsy.com/your/orders/sold/3187654400",
+        paid=True,
     ),
     "etsy/sale-fr.eml": Sale(
         marketplace="etsy",
@@ -68,6 +71,7 @@ GOLDEN: dict[str, Sale | BuyerMessage] = {
         ship_by=date(2026, 12, 7),
         ship_to="Camille Laurent, 12 rue des Lilas, 69003 Lyon, France",
         url="https://www.etsy.com/your/orders/sold/3187654500",
+        paid=True,
     ),
     "etsy/message-en.eml": BuyerMessage(
         marketplace="etsy",
@@ -164,6 +168,7 @@ GOLDEN: dict[str, Sale | BuyerMessage] = {
         currency="GBP",
         ship_to="Tom Hughes, 1 Mare Street, London E8 4RP, United Kingdom",
         url="https://ko-fi.com/Home/CoffeeShop?txid=0a1fac0c-f960-4506-a60e-824979a74e71",
+        paid=True,
     ),
 }
 

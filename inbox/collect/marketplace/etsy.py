@@ -99,6 +99,7 @@ def _sale(notice: Notice) -> Sale | None:
         ship_by=day_named(ship_by, notice.sent) if ship_by else None,
         ship_to=ship_to,
         url=notice.link("/your/orders/", "/orders/sold") or None,
+        paid=True,
     )
 
 

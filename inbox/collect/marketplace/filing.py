@@ -194,4 +194,5 @@ def _columns(sale: Sale) -> dict[str, Any]:
         "deadline": sale.ship_by.isoformat() if sale.ship_by else None,
         "price": float(sale.total) if sale.total is not None else None,
         "currency": sale.currency,
+        "payment": "paid" if sale.paid else "none",
     }

@@ -48,6 +48,7 @@ def read(notice: Notice) -> Sale | None:
         currency=currency,
         ship_to=field_value(lines, ("ship to", "shipping address")) or "",
         url=url,
+        paid=True,
     )
 
 

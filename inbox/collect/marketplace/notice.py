@@ -41,6 +41,9 @@ class Sale:
     ship_by: date | None = None
     ship_to: str = ""
     url: str | None = None
+    #: the marketplace took the payment before it wrote (Etsy, Ko-fi); a shop's new order may
+    #: still wait for it (a bank transfer on WooCommerce, a manual payment on Shopify)
+    paid: bool = False
 
 
 @dataclass(frozen=True)
