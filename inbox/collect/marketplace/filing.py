@@ -7,7 +7,8 @@ marketplace's automatic mail: in a conversation, on no order.
 
 What a sale fills: the order's title (its items), details (each item with its quantity and
 options, where it ships), quantity (all items), deadline (the ship-by day), price and currency
-(the total), and ``marketplace``, ``marketplace_order``, ``marketplace_url`` (m022).
+(the total), payment ("paid" where the marketplace took it: Etsy, Ko-fi), and ``marketplace``,
+``marketplace_order``, ``marketplace_url`` (m022); the order starts booked (a sale is agreed).
 """
 
 from __future__ import annotations
