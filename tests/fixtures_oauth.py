@@ -58,6 +58,8 @@ class Provider:
     release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     rotate: bool = False
+    #: how long each access token lasts, in seconds, as the answers say
+    lifetime: int = 3599
     #: the maker clicks "Cancel" instead of "Allow"
     deny: bool = False
     #: set when a request reaches the token endpoint
@@ -70,7 +72,7 @@ class Provider:
         self.access_tokens[access] = user
         self.refresh_tokens[refresh] = user
         self.issued += [access, refresh]
-        return {"access_token": access, "refresh_token": refresh, "expires_in": 3599,
+        return {"access_token": access, "refresh_token": refresh, "expires_in": self.lifetime,
                 "token_type": "Bearer", "scope": "mail"}  # fmt: skip
 
     def token(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
@@ -298,6 +300,7 @@ def oauth(oauth_server: OAuthServer) -> Iterator[OAuthServer]:
         p.rotate = False
         p.asked.clear()
         p.deny = False
+        p.lifetime = 3599
         p.canned = None
 
 

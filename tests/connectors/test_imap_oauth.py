@@ -303,3 +303,22 @@ def test_a_sign_in_she_cancels_says_so_and_keeps_nothing(
     with pytest.raises(NeedsUser, match="access was not allowed"):
         signed_in(box, tmp_path, "google", oauth)
     assert not token_file(tmp_path, "mail").exists()
+
+
+def test_an_access_token_is_renewed_once_it_expires_and_not_before(
+    box: Mailbox, oauth: OAuthServer, tmp_path: Path
+) -> None:
+    signed_in(box, tmp_path, "google", oauth)
+    tokens = connector(box, tmp_path, "google", oauth)._ready().login.token
+    assert tokens is not None
+
+    def renewals() -> int:
+        return sum(f["grant_type"] == "refresh_token" for f in oauth.provider.posted)
+
+    before = renewals()
+    first = tokens.reveal()
+    assert tokens.reveal() == first and renewals() == before + 1  # an hour left: kept
+    oauth.provider.lifetime = 60  # less than Banco's margin: expired as soon as it is given
+    tokens = connector(box, tmp_path, "google", oauth)._ready().login.token
+    assert tokens is not None
+    assert tokens.reveal() != tokens.reveal() and renewals() == before + 3
