@@ -162,6 +162,7 @@ def _run(
             click.echo(
                 _("Your shop is ready. `banco run` runs your day; `banco --help` lists the rest.")
             )
+            click.echo(_("To have your day run even after a restart: `banco service install`."))
     except WrongAnswer as e:
         raise WrongValue(str(e)) from None
     except SetupError as e:

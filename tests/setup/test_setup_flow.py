@@ -60,6 +60,7 @@ def test_the_whole_flow_pairs_her_telegram_chat_then_writes_her_day(
     out, err = flow.communicate(timeout=120)
     assert flow.returncode == 0, "".join(seen) + out + err
     assert "Votre boutique est prête" in out
+    assert "après un redémarrage : `banco service install`" in out
     config = tomllib.loads((home / "banco.toml").read_text())
     assert config["shop"]["owner_chat"] == 4242 and config["shop"]["languages"] == ["fr"]
     assert [a["kind"] for a in config["accounts"]] == ["telegram"]
