@@ -65,7 +65,6 @@ def test_the_whole_mail_step_typed_on_stdin_ends_with_a_shop_that_collects(
         ]
     )
     done = setup_mail(home, "--autoconfig", autoconfig.place, typed=typed)
-    print(done.stdout, done.stderr)
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
     assert "Found the mail servers of shop.example: 127.0.0.1." in out
