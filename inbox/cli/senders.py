@@ -51,7 +51,7 @@ def senders(ctx: click.Context, as_json: bool) -> None:
     "set",
     help=N_(
         "Answer for a sender (ann@example.com, telegram:12345) or a whole domain (@example.com):"
-        " order, not-order or never. Their conversations waiting now follow the answer."
+        " [order|not-order|never]. Their conversations waiting now follow the answer."
     ),
 )
 @click.argument("who")

@@ -276,8 +276,8 @@ class _Terminal:
         draft = _Draft(item, item.suggestion.text, edited=False)
         self.show_proposals(item)
         self.show_suggestion(draft)
-        if asks_triage(item):  # triage: a conversation, not an order (yet)
-            self.echo(choices_line(item))
+        if asks_triage(self.shop, item):  # triage: a conversation, not an order (yet)
+            self.echo(choices_line(self.shop, item))
         while True:
             choice = self.ask(_("Your choice")).strip().lower()[:1]
             if choice == "q":
@@ -303,7 +303,7 @@ class _Terminal:
             self.summary.no_reply += 1
             self.echo(_("Marked as needing no reply."))
             return True
-        triaged = next((c for c in triage_choices(draft.item) if c.key == choice), None)
+        triaged = next((c for c in triage_choices(self.shop, draft.item) if c.key == choice), None)
         if triaged is not None:  # triage: her one-key answer about the sender
             return self.answer_sender(draft, triaged)
         actions = {

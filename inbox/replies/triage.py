@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from banco.connectors import Handle
 from banco.inbox.i18n.catalogs import N_, _
 from banco.inbox.orders.senders import Decided, decide, domain_of
 from banco.inbox.replies.session import SessionItem, purpose_for, suggestion_for
 from banco.inbox.shop import Shop
+from banco.inbox.store.contacts import handles_of
 from banco.inbox.store.orders import find_order
-from banco.inbox.store.senders import Answer
+from banco.inbox.store.senders import Answer, answer_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,14 +28,19 @@ class TriageChoice:
 QUESTION = N_("Is this an order?")
 
 
-def asks_triage(item: SessionItem) -> bool:
-    """Whether the item is a conversation of a known sender with no order: she is asked."""
-    return item.order is None and bool((item.contact or {}).get("id"))
+def asks_triage(shop: Shop, item: SessionItem) -> bool:
+    """Whether she is asked about the item: a conversation on no order, of a sender she has not
+    answered about yet (her answer is changed with ``banco senders`` or the Senders page)."""
+    contact_id = (item.contact or {}).get("id")
+    if item.order is not None or not contact_id:
+        return False
+    handles = [Handle(kind, value) for kind, value in handles_of(shop.store, contact_id)]
+    return answer_for(shop.store, handles) is None
 
 
-def triage_choices(item: SessionItem) -> list[TriageChoice]:
+def triage_choices(shop: Shop, item: SessionItem) -> list[TriageChoice]:
     """The keys offered for the item, in the maker's language (empty when none is asked)."""
-    if not asks_triage(item):
+    if not asks_triage(shop, item):
         return []
     choices = [
         TriageChoice("1", Answer.ORDER, False, _("an order")),
@@ -47,9 +54,9 @@ def triage_choices(item: SessionItem) -> list[TriageChoice]:
     return choices
 
 
-def choices_line(item: SessionItem) -> str:
+def choices_line(shop: Shop, item: SessionItem) -> str:
     """ "Is this an order? [1] an order  [2] not an order ...", or "" when none is asked."""
-    choices = triage_choices(item)
+    choices = triage_choices(shop, item)
     if not choices:
         return ""
     keys = "   ".join(f"[{c.key}] {c.words}" for c in choices)

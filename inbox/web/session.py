@@ -82,7 +82,7 @@ def session(ctx: Ctx) -> Response:
         purposes=[(p, _(PURPOSE_WORDS[p])) for p in PURPOSES],
         languages=[(code, _(name)) for code, name in LANGUAGE_NAMES.items()],
         statuses=[(s, _(STATUS_WORDS[s])) for s in STATUSES],
-        triage=triage_choices(current) if current else [],
+        triage=triage_choices(ctx.shop, current) if current else [],
         proposals=proposal_views(ctx.shop, current.proposals, ctx.f.day) if current else [],
     )
 
@@ -216,7 +216,7 @@ def sender(ctx: Ctx) -> Response:
     item = _item(ctx)
     if item is None:
         return _gone(ctx)
-    choice = next((c for c in triage_choices(item) if c.key == ctx.field("choice")), None)
+    choice = next((c for c in triage_choices(ctx.shop, item) if c.key == ctx.field("choice")), None)
     if choice is None:
         raise FormProblem(_("pick an answer"))
     try:

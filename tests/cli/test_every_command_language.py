@@ -50,6 +50,10 @@ COMMANDS: list[list[str]] = [
     ["customers", "split", "Paolo Greco", "paolo_greco"],
     ["tasks"],
     ["tasks", "done", "1"],
+    ["senders"],  # triage: her answers about senders
+    ["senders", "set", "@argille-emiliane.example", "never"],
+    ["senders", "set", "marta.rinaldi@libero.example", "order"],
+    ["senders", "forget", "@argille-emiliane.example"],
     ["status"],
     ["outbox"],
     ["plan"],

@@ -105,6 +105,10 @@ def test_the_terminal_session_asks_order_not_an_order_or_never(write_shop, open_
     assert (rows["s2"]["order_id"], rows["s2"]["waiting"]) == (None, 0)
     assert (rows["f2"]["order_id"], rows["f2"]["waiting"]) == (None, 1)
     assert shop.store.scalar("select count(*) from orders") == 1
+    # answered once: the sister's conversations are not asked about again
+    again = Script(["s", "s", "s"])
+    again.run(shop)
+    assert "Is this an order?" not in again.output and "Marta" in again.output
 
 
 def test_a_shared_domain_is_not_offered(write_shop, open_shop) -> None:

@@ -37,6 +37,7 @@ PAGES = [
     "/customers",
     "/customers/14",
     "/session",
+    "/senders",  # triage: her answers about senders (the demo's two past clients)
     "/plan",
     "/accounts",
     "/messages/999999",
