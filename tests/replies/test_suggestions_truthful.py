@@ -8,25 +8,22 @@ suggestions come out true too."""
 from __future__ import annotations
 
 import itertools
-import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from claims import DEPOSIT_RECEIVED, untrue
 from conftest import NOW
 from fixtures_web import demo_home  # noqa: F401 (fixture)
 
 from banco.inbox.clock import FixedClock
-from banco.inbox.i18n.money import format_money
 from banco.inbox.orders.facts import confirm, facts_of, pending
 from banco.inbox.replies.session import prepare_session, purpose_for, suggestion_for
 from banco.inbox.replies.templates import (
     NEEDS,
     PURPOSES,
     MissingFact,
-    clean_title,
-    format_day,
     render,
 )
 from banco.inbox.shop import Shop
@@ -34,18 +31,6 @@ from banco.inbox.store.orders import STATUSES
 
 LANGS = ("en", "it", "fr")
 TODAY = NOW.date()
-#: the sentences that say a deposit came in
-DEPOSIT_RECEIVED = {
-    "en": "your deposit has arrived",
-    "it": "ho ricevuto l'acconto",
-    "fr": "j'ai bien reçu votre acompte",
-}
-#: the questions "ask for details" asks about a fact
-ASKS = {
-    "quantity": {"en": "how many pieces", "it": "quanti pezzi", "fr": "nombre de pièces"},
-    "deadline": {"en": "when you would like", "it": "entro quando", "fr": "pour quand"},
-    "address": {"en": "where to send", "it": "dove spedire", "fr": "l'adresse de livraison"},
-}
 #: what a customer's order may hold, each fact either held or not
 CHOICES: dict[str, list[dict[str, Any]]] = {
     "price": [{}, {"price": 180.0}],
@@ -64,12 +49,6 @@ COMBINATIONS = [
     {k: v for part in parts for k, v in part.items()}
     for parts in itertools.product(*CHOICES.values())
 ]
-MONTHS = {
-    "en": "January|February|March|April|May|June|July|August|September|October|November|December",
-    "it": "gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre"
-    "|dicembre",
-    "fr": "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre",
-}
 ANNA = {"id": None, "name": "Anna Rossi"}
 
 
@@ -87,44 +66,6 @@ def order_with(held: dict[str, Any], status: str = "new") -> dict[str, Any]:
         "payment": "none",
         **held,
     }
-
-
-def untrue(text: str, order: dict[str, Any], lang: str, purpose: str) -> list[str]:
-    """What ``text`` claims that ``order`` does not hold."""
-    facts = facts_of(order, "EUR")
-    problems = []
-    if DEPOSIT_RECEIVED[lang] in text and not facts.deposit_received:
-        problems.append("says the deposit arrived")
-    held_money = {
-        format_money(amount, "EUR", lang)
-        for amount in (
-            facts.price,
-            facts.deposit,
-            facts.balance if facts.deposit_received else None,
-        )
-        if amount is not None and amount > 0
-    }
-    money = re.findall(r"€\s?[\d.,\u202f\u00a0 ]*\d|\d[\d.,\u202f\u00a0 ]*\s?€", text)
-    problems += [f"names {m!r}" for m in money if m.strip() not in held_money]
-    held_day = format_day(facts.deadline, lang, TODAY) if facts.deadline else None
-    days = re.findall(rf"\d{{1,2}}(?:er)? (?:{MONTHS[lang]})(?: \d{{4}})?", text)
-    problems += [f"names the day {d!r}" for d in days if d != held_day]
-    bare = text.replace(order["ref"], "")  # the reference and the title are held as they are
-    title = clean_title(order.get("title"), order["ref"])
-    bare = bare.replace(title, "") if title else bare
-    for said in (*money, *days):
-        bare = bare.replace(said, "")
-    numbers = set(re.findall(r"\d+", bare))
-    problems += [f"names {n}" for n in numbers if n != str(facts.quantity)]
-    if "None" in text:
-        problems.append("says None")
-    if purpose == "ask_details":
-        for fact, question in ASKS.items():
-            if getattr(facts, "shipping_address" if fact == "address" else fact) and (
-                question[lang] in text
-            ):
-                problems.append(f"asks again for the {fact}")
-    return problems
 
 
 @pytest.mark.parametrize("lang", LANGS)
