@@ -8,6 +8,7 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 from fixtures_autoconfig import AutoconfigServer
 from fixtures_imap import Mailbox
@@ -304,3 +305,16 @@ def test_a_banco_toml_that_is_not_toml_is_one_line_and_stays_as_it_is(
     assert line.startswith(f"Error: {home / 'banco.toml'} cannot be read (")
     assert line.endswith("fix that line, then run `banco setup` again.")
     assert (home / "banco.toml").read_text() == '[shop]\nname = "Giulia\n'
+
+
+def test_the_password_can_come_from_banco_setup_password_not_the_command_line(
+    tmp_path: Path, run: Run, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BANCO_SETUP_PASSWORD", mailbox.user.password)
+    flags = mail_flags(mailbox, **{"sent-folder": "-"})
+    at = flags.index("--password")
+    del flags[at : at + 2]
+    home = tmp_path / "shop"
+    done = run(*new_shop(home, "mail", "--no-input", "--no-tls-verify"), *flags)
+    assert done.exit_code == 0, done.output
+    assert (home / "secrets" / "mail.password").read_text().strip() == mailbox.user.password
