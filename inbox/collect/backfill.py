@@ -31,13 +31,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from banco.inbox.clock import iso
+from banco.inbox.clock import iso, parse_iso
 from banco.inbox.i18n.catalogs import _, ngettext, speaking
 from banco.inbox.i18n.words import number
+from banco.inbox.orders.facts import propose
 from banco.inbox.store import backfill
 from banco.inbox.store.accounts import account_state
 from banco.inbox.store.backfill import Imported
 from banco.inbox.store.database import Store
+from banco.inbox.store.facts import still_waiting_unread
 
 #: a first collect expecting at least this many records is a backfill (history)
 BACKFILL_RECORDS = 1_000
@@ -55,8 +57,13 @@ def is_backfill(store: Store, account: str, expected: int) -> bool:
 
 
 def settle(store: Store, account: str, now: datetime) -> None:
-    """The backfill of ``account`` ended at ``now``: which of its orders still wait for her."""
+    """The backfill of ``account`` ended at ``now``: which of its orders still wait for her.
+    The messages still waiting on them are read for facts now (``orders.facts``): filing a
+    first collect's thousands read none, the few customers waiting today matter."""
     backfill.settle(store, account, iso(now - STILL_WAITING) or "", iso(now) or "")
+    for message in still_waiting_unread(store, account):
+        sent = parse_iso(message.sent_at)
+        propose(store, message.order_id, message.id, message.text, sent, now)
 
 
 def summary(imported: Imported, lang: str) -> str:

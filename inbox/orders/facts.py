@@ -232,10 +232,7 @@ def _changes(shop: Shop, order: dict[str, Any], found: Proposal) -> dict[str, An
 
 
 def _local_day(shop: Shop, stored: str) -> str:
-    when = parse_iso(stored)
-    if when is None:
-        return shop.clock.now().astimezone(shop.config.shop.timezone).date().isoformat()
-    return when.astimezone(shop.config.shop.timezone).date().isoformat()
+    return parse_iso(stored).astimezone(shop.config.shop.timezone).date().isoformat()
 
 
 # Set by the maker ---------------------------------------------------------------------------------

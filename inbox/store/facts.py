@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from banco.inbox.clock import iso
+from banco.inbox.store.backfill import LIVE
 from banco.inbox.store.database import Store
 
 PENDING, CONFIRMED, DISMISSED = "pending", "confirmed", "dismissed"
@@ -27,6 +28,16 @@ class Proposal:
     sentence: str
     state: str
     #: when the message was sent (stored time): a payment announced is dated by it
+    sent_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """A customer's message whose facts were not read when it was filed (a first collect's)."""
+
+    id: int
+    order_id: int
+    text: str | None
     sent_at: str
 
 
@@ -55,6 +66,19 @@ def add_proposals(
         [(order_id, message_id, f.fact, f.value, f.sentence, iso(now)) for f in found],
     )
     return store.db.conn.total_changes - before
+
+
+def still_waiting_unread(store: Store, account: str) -> list[Unread]:
+    """The messages of ``account``'s first collect that still wait for the maker on an order
+    it found live: a person's own words (no form answer, nothing automatic)."""
+    rows = store.db.conn.execute(
+        "select m.id, m.order_id, m.text, m.sent_at from messages m"
+        " join orders o on o.id = m.order_id where o.account = ? and o.history = ?"
+        " and m.waiting = 1 and m.history = 1 and m.direction = 'in' and m.auto is null"
+        " and m.order_fields is null and m.status != 'unreadable' order by m.id",
+        [account, LIVE],
+    ).fetchall()
+    return [Unread(*row) for row in rows]
 
 
 def pending_proposals(store: Store, order_id: int) -> list[Proposal]:

@@ -6,19 +6,24 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SHOP_HEADER
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from listsource import ListConnector
 
 from banco.connectors import Registry
+from banco.inbox.collect.backfill import BACKFILL_RECORDS
 from banco.inbox.collect.sync import collect
 from banco.inbox.orders.facts import FactError, confirm, dismiss, facts_of, pending, propose
 from banco.inbox.orders.proposals import read_facts, sentences
 from banco.inbox.shop import Shop
+from banco.inbox.store.database import Store
 from banco.inbox.store.orders import find_order
 
 ROME = timezone(timedelta(hours=1))
@@ -270,3 +275,39 @@ def test_a_closed_order_gets_no_proposals(write_shop, open_shop) -> None:
         assert result.ok, result.error
     assert shop.store.scalar("select order_id from messages where external_id = 'c2'") is not None
     assert pending(shop, order["id"]) == before
+
+
+# A first large collect is history: only the customers still waiting get their facts read -----
+def test_a_first_collect_reads_facts_only_where_customers_still_wait(
+    tmp_path: Path, clock, run
+) -> None:
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+
+    def mail(n: int, sender: str, days_ago: int, text: str) -> None:
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"] = sender, "giulia@shop.example", f"Mugs {n}"
+        msg["Date"] = format_datetime(clock.now() - timedelta(days=days_ago))
+        msg["Message-ID"] = f"<m{n}@test.example>"
+        msg.set_content(text)
+        (maildir / "cur" / f"{n}.test:2,S").write_bytes(msg.as_bytes())
+
+    for n in range(BACKFILL_RECORDS):  # old inquiries, settled outside Banco
+        mail(n, f"old{n}@example.com", 40 + n % 50, "How much? I'd like 3 mugs. Ok for 90.")
+    mail(BACKFILL_RECORDS, "elena@example.com", 1, "How much would it cost? I'd like 12 mugs.")
+    home = tmp_path / "shop"
+    home.mkdir()
+    account = f'\n[[accounts]]\nname = "mail"\nkind = "maildir"\npath = "{maildir}"\n'
+    (home / "banco.toml").write_text(SHOP_HEADER + account, encoding="utf-8")
+    collected = run("--home", str(home), "collect")
+    assert collected.exit_code == 0, collected.output
+    store = Store(home)
+    try:
+        proposed = store.all(
+            "select m.sender_handle, p.fact, p.value from fact_proposals p"
+            " join messages m on m.id = p.message_id"
+        )
+    finally:
+        store.close()
+    assert proposed == [{"sender_handle": "elena@example.com", "fact": "quantity", "value": "12"}]
