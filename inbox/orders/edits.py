@@ -30,15 +30,21 @@ def message_edits(store: Store, messages: Sequence[Mapping[str, Any]]) -> dict[i
     found: dict[int, list[Edit]] = {}
     for message_id, revisions in edited_texts(store, list(current)).items():
         texts = [r["text"] or "" for r in revisions] + [current[message_id]]
-        found[message_id] = [
+        edits = [
             Edit(revision["replaced_at"], changes(texts[k], texts[k + 1]))
             for k, revision in enumerate(revisions)
         ]
+        # a new version with the same words (a photo's caption kept, its formatting changed)
+        if said := [edit for edit in edits if edit.changes]:
+            found[message_id] = said
     return found
 
 
 def changes(before: str, after: str) -> list[str]:
-    """What changed from ``before`` to ``after``, in lines she reads."""
+    """What changed from ``before`` to ``after``, in lines she reads; none when the words are
+    the same."""
+    if before.strip() == after.strip():
+        return []
     old, new = _answers(before), _answers(after)
     if old is None or new is None:
         return [

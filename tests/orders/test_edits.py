@@ -14,6 +14,8 @@ import pytest
 from fixtures_sheets import SheetsApi, Spreadsheet, gsheet_account, load_sheet
 from fixtures_telegram import BotApi
 from fixtures_web import web_server  # noqa: F401 (fixture)
+from hypothesis import given
+from hypothesis import strategies as st
 
 from banco.inbox.collect.sync import collect
 from banco.inbox.replies.session import prepare_session
@@ -130,3 +132,29 @@ def test_an_emails_new_reading_is_no_edit(write_shop, open_shop) -> None:
     assert list(edits) == [rows[1]["id"]]
     [edit] = edits[rows[1]["id"]]
     assert edit.changes == ["before: Hello", "after: Hello again"]
+
+
+@given(st.text(), st.text())
+def test_any_two_texts_say_what_changed_or_nothing(before: str, after: str) -> None:
+    """Whatever a customer writes, and however she edits it: lines, never an error, and none
+    when the words are the same."""
+    from banco.inbox.orders.edits import changes
+
+    said = changes(before, after)
+    assert all(isinstance(line, str) and line.strip() for line in said)
+    if before.strip() == after.strip():
+        assert said == []
+    elif ":" not in before + after:  # free text: said before and after, whole
+        assert said == [f"before: {before.strip() or '—'}", f"after: {after.strip() or '—'}"]
+
+
+def test_form_answers_say_each_answer_that_changed() -> None:
+    from banco.inbox.orders.edits import changes
+
+    before = "Name: Giulia\nQuantity: 6\nNotes: blue glaze\nwith initials"
+    after = "Name: Giulia\nQuantity: 8\nNotes: blue glaze\nwith initials G & M\nPhone: 051 123"
+    assert changes(before, after) == [
+        "Quantity: 6 → 8",
+        "Notes: blue glaze with initials → blue glaze with initials G & M",
+        "Phone: — → 051 123",
+    ]
