@@ -321,7 +321,7 @@ def test_a_session_skip_no_reply_and_wrong_keys(write_shop, open_shop) -> None:
     maker = Script(["x", "n", "t", "12", "o", "", "s", "q"])
     summary = maker.run(shop)
     out = maker.output
-    assert "[a] accept and send" in out and "Pick a number from 1 to 9" in out
+    assert "[a] accept and send" in out and "Pick a number from 1 to 10" in out  # ten templates
     assert "The status is unchanged." in out
     assert (summary.no_reply, summary.skipped, summary.not_reached) == (1, 1, 1)
     assert "No replies sent." in out and "1 marked as needing no reply" in out
