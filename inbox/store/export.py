@@ -52,7 +52,8 @@ def messages(store: Store) -> Rows:
 
 def tasks(store: Store) -> Rows:
     return store.all(
-        "select t.id, o.ref as order_ref, t.title, t.due, t.stage, t.created_at, t.done_at"
+        "select t.id, o.ref as order_ref, t.title, t.due, t.stage, t.created_at, t.done_at,"
+        " t.dropped_at"
         " from tasks t join orders o on o.id = t.order_id order by t.id"
     )
 

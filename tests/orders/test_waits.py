@@ -19,6 +19,7 @@ from banco.inbox.orders.status import change_status, check_orders, suggest_check
 from banco.inbox.replies.session import checkin_done, checkin_items
 from banco.inbox.routines.digest import render_text
 from banco.inbox.routines.digest_delivery import daily_digest, today
+from banco.inbox.store import export
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -126,6 +127,10 @@ def test_tasks_of_earlier_stages_drop_away_and_come_back(write_shop, open_shop, 
         "Follow up on the quote if there is no answer",
     ]
     assert all(r["done_at"] is None for r in dropped)
+    # `banco export` says which were dropped, apart from those done
+    exported = {row["title"]: row for row in export.tasks(shop.store)}
+    assert exported["Block the production time"]["dropped_at"] is not None
+    assert exported["Confirm the deposit"]["dropped_at"] is None
     listed = run("--home", str(shop.home), "tasks").output
     assert "Answer the inquiry" not in listed and "Send a progress photo" in listed
     shown = run("--home", str(shop.home), "orders", "show", "B-0001").output
