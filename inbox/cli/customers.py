@@ -11,8 +11,13 @@ from banco.inbox.cli.app import command, group, json_option, local, open_shop, p
 from banco.inbox.cli.listing import echo_more, listing_options, rows_asked
 from banco.inbox.clock import iso
 from banco.inbox.customers import merging
-from banco.inbox.customers.suggestions import Suggestion, suggestions
-from banco.inbox.customers.view import KIND_WORDS, RULE_WORDS, CustomerView, customer_view
+from banco.inbox.customers.suggestions import suggestions
+from banco.inbox.customers.view import (
+    KIND_WORDS,
+    CustomerView,
+    customer_view,
+    suggestion_line,
+)
 from banco.inbox.i18n.catalogs import N_, _, ngettext
 from banco.inbox.orders.pipeline import STATUS_WORDS
 from banco.inbox.shop import Shop
@@ -105,33 +110,7 @@ def customer_show(shop: Shop, who: str, as_json: bool) -> None:
         text = " ".join((view.last["subject"] or view.last["text"]).split())[:70]
         click.echo(f"{said} {local(shop, view.last['sent_at'])}  {text}")
     for suggestion in view.suggested:
-        click.echo(suggestion_text(suggestion))
-
-
-def suggestion_text(suggestion: Suggestion) -> str:
-    """One suggestion and the command that confirms it."""
-    first, second = suggestion.labels
-    if suggestion.kind == "orders":
-        return _(
-            "{first} and {second} may be one job ({why}: {evidence}):"
-            " `banco orders merge {first} {second}`"
-        ).format(
-            first=first,
-            second=second,
-            why=_(RULE_WORDS[suggestion.rule]),
-            evidence=suggestion.evidence,
-        )
-    return _(
-        "{a} ({first}) and {b} ({second}) may be one person ({why}: {evidence}):"
-        " `banco customers merge {first} {second}`"
-    ).format(
-        a=first,
-        b=second,
-        first=suggestion.first,
-        second=suggestion.second,
-        why=_(RULE_WORDS[suggestion.rule]),
-        evidence=suggestion.evidence,
-    )
+        click.echo(suggestion_line(suggestion))
 
 
 @customers.command(
@@ -149,7 +128,7 @@ def customer_suggestions(shop: Shop, as_json: bool) -> None:
         print_json([asdict(s) for s in found])
         return
     for suggestion in found:
-        click.echo(suggestion_text(suggestion))
+        click.echo(suggestion_line(suggestion))
     if found:
         click.echo(
             _(

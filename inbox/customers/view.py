@@ -3,10 +3,11 @@ her orders, her last message, and who she may be the same person as."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from banco.inbox.customers.suggestions import Suggestion, suggestions
-from banco.inbox.i18n.catalogs import N_
+from banco.inbox.i18n.catalogs import N_, _
 from banco.inbox.store import customers as store_customers
 from banco.inbox.store.contacts import contact_name
 from banco.inbox.store.customers import LastMessage, OrderLine
@@ -59,13 +60,7 @@ def customer_view(store: Store, contact_id: int) -> CustomerView:
         for h in store_customers.handles_of(store, contact_id)
     ]
     orders = store_customers.orders_of(store, contact_id)
-    order_ids = {o["id"] for o in orders}
-    suggested = [
-        s
-        for s in suggestions(store)
-        if (s.kind == "customers" and contact_id in (s.first, s.second))
-        or (s.kind == "orders" and {s.first, s.second} & order_ids)
-    ]
+    suggested = suggested_for(store, contact_id, {o["id"] for o in orders})
     return CustomerView(
         contact_id,
         contact_name(store, contact_id) or "",
@@ -73,4 +68,43 @@ def customer_view(store: Store, contact_id: int) -> CustomerView:
         orders,
         store_customers.last_message(store, contact_id),
         suggested,
+    )
+
+
+def suggested_for(
+    store: Store, contact_id: int | None, order_ids: Collection[int]
+) -> list[Suggestion]:
+    """The suggestions that name the customer ``contact_id`` or one of ``order_ids``: shown
+    where she reads that customer or order (her page, the reply session, the order's page)."""
+    return [
+        s
+        for s in suggestions(store)
+        if (s.kind == "customers" and contact_id in (s.first, s.second))
+        or (s.kind == "orders" and set(order_ids) & {s.first, s.second})
+    ]
+
+
+def suggestion_line(suggestion: Suggestion) -> str:
+    """One suggestion and the command that confirms it, in the maker's language."""
+    first, second = suggestion.labels
+    if suggestion.kind == "orders":
+        return _(
+            "{first} and {second} may be one job ({why}: {evidence}):"
+            " `banco orders merge {first} {second}`"
+        ).format(
+            first=first,
+            second=second,
+            why=_(RULE_WORDS[suggestion.rule]),
+            evidence=suggestion.evidence,
+        )
+    return _(
+        "{a} ({first}) and {b} ({second}) may be one person ({why}: {evidence}):"
+        " `banco customers merge {first} {second}`"
+    ).format(
+        a=first,
+        b=second,
+        first=suggestion.first,
+        second=suggestion.second,
+        why=_(RULE_WORDS[suggestion.rule]),
+        evidence=suggestion.evidence,
     )

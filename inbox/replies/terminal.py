@@ -23,6 +23,7 @@ import click
 from babel.dates import format_datetime, format_time
 
 from banco.inbox.clock import parse_iso
+from banco.inbox.customers.view import suggested_for, suggestion_line
 from banco.inbox.errors import BancoError
 from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext, said, speaking
 from banco.inbox.i18n.money import (
@@ -585,6 +586,7 @@ def item_lines(shop: Shop, item: SessionItem, number: int, total: int) -> list[s
     lines = ["", _("── {n} of {total} ").format(n=number, total=total) + "─" * 40]
     lines.append(order_line(shop, item.order))
     lines.append(customer_line(item))
+    lines += merge_lines(shop, item)  # customers: who she may be, one line each with its command
     if item.latest["new_sender"]:
         lines.append(
             _(
@@ -649,6 +651,13 @@ def customer_line(item: SessionItem) -> str:
     name = (item.contact or {}).get("name") or latest["sender"] or _("unknown sender")
     handle = latest["sender_handle"] or ""
     return " · ".join(p for p in (name, handle if handle != name else "", latest["channel"]) if p)
+
+
+def merge_lines(shop: Shop, item: SessionItem) -> list[str]:
+    """The merges Banco suggests for the item's customer or order (``customers.view``)."""
+    order_ids = [item.order["id"]] if item.order else []
+    found = suggested_for(shop.store, (item.contact or {}).get("id"), order_ids)
+    return ["! " + suggestion_line(s) for s in found]
 
 
 def context_line(shop: Shop, message: dict[str, Any]) -> str:

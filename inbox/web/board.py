@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from banco.inbox.customers.view import RULE_WORDS, suggested_for
 from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.orders.edits import message_edits
 from banco.inbox.orders.pipeline import (
@@ -166,6 +167,9 @@ def order(ctx: Ctx) -> Response:
         facts=facts_view(ctx.shop, detail, ctx.f.day),
         nonce=secrets.token_urlsafe(16),
         custom=json.loads(detail["custom"] or "{}"),
+        # customers: this order and another that may be one job
+        merges=suggested_for(ctx.shop.store, None, [detail["id"]]),
+        rules={rule: _(words) for rule, words in RULE_WORDS.items()},
     )
 
 

@@ -14,6 +14,8 @@ from dataclasses import replace
 from starlette.responses import Response
 from starlette.routing import Route
 
+from banco.inbox.customers.suggestions import Suggestion
+from banco.inbox.customers.view import RULE_WORDS, suggested_for
 from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.orders.history import IN_REPLY_SESSION
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES, update_fields
@@ -84,7 +86,15 @@ def session(ctx: Ctx) -> Response:
         statuses=[(s, _(STATUS_WORDS[s])) for s in STATUSES],
         triage=triage_choices(ctx.shop, current) if current else [],
         proposals=proposal_views(ctx.shop, current.proposals, ctx.f.day) if current else [],
+        merges=_merges(ctx, current) if current else [],  # customers
+        rules={rule: _(words) for rule, words in RULE_WORDS.items()},
     )
+
+
+def _merges(ctx: Ctx, item: SessionItem) -> list[Suggestion]:
+    """The merges Banco suggests for the item's customer or order."""
+    order_ids = [item.order["id"]] if item.order else []
+    return suggested_for(ctx.shop.store, (item.contact or {}).get("id"), order_ids)
 
 
 def _position(ahead: list[str], current: SessionItem | None) -> int | None:
