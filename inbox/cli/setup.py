@@ -19,6 +19,7 @@ from banco.inbox.setup.flow import (
     STEPS,
     Session,
     check_shop,
+    one_setup,
     open_document,
     run_flow,
     run_step,
@@ -153,16 +154,20 @@ def _run(
     asker = Asker(given, interactive)
     session = Session(ctx.obj["home"], asker, lookup, tls_verify, skipped, pairing or Pairing())
     try:
-        language = shop_language(session, system_language(os.environ))
-        with speaking(language):
-            doc = open_document(session, language)
-            steps(session, doc)
-            if not check_shop(session, ctx.obj["clock"]):
-                raise Problem(_("some accounts need attention (see above)"))
-            click.echo(
-                _("Your shop is ready. `banco run` runs your day; `banco --help` lists the rest.")
-            )
-            click.echo(_("To have your day run even after a restart: `banco service install`."))
+        with one_setup(session.home):
+            language = shop_language(session, system_language(os.environ))
+            with speaking(language):
+                doc = open_document(session, language)
+                steps(session, doc)
+                if not check_shop(session, ctx.obj["clock"]):
+                    raise Problem(_("some accounts need attention (see above)"))
+                click.echo(
+                    _(
+                        "Your shop is ready. `banco run` runs your day; `banco --help` lists"
+                        " the rest."
+                    )
+                )
+                click.echo(_("To have your day run even after a restart: `banco service install`."))
     except WrongAnswer as e:
         raise WrongValue(str(e)) from None
     except SetupError as e:

@@ -5,7 +5,10 @@ banco.toml is written after each step, so a flow stopped half way keeps the step
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import fcntl
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,13 +19,14 @@ from banco.inbox.setup import toml_writer
 from banco.inbox.setup.autoconfig import Lookup
 from banco.inbox.setup.form import run_form_step
 from banco.inbox.setup.mail import run_mail_step
-from banco.inbox.setup.prompts import Asker
+from banco.inbox.setup.prompts import Asker, SetupError
 from banco.inbox.setup.schedule import run_schedule_step
 from banco.inbox.setup.telegram import Pairing, run_telegram_step
 from banco.inbox.setup.toml_writer import TOMLDocument
 from banco.inbox.shop import CONFIG_NAME, Shop
 
 STEPS = ("mail", "telegram", "form", "schedule")
+LOCK_NAME = "setup.lock"
 #: each step as the flow offers it
 STEP_QUESTIONS = {
     "mail": N_("Set up your mailbox now?"),
@@ -49,6 +53,25 @@ class Session:
     @property
     def path(self) -> Path:
         return self.home / CONFIG_NAME
+
+
+@contextmanager
+def one_setup(home: Path) -> Iterator[None]:
+    """One `banco setup` at a time in a shop: two would each write banco.toml as they read it,
+    and the later would drop what the earlier added. ``flock`` on ``setup.lock``: the kernel lets
+    it go however the holder ends (a kill -9 included)."""
+    home.mkdir(parents=True, exist_ok=True)
+    fd = os.open(home / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SetupError(
+                _("Another `banco setup` is running in this shop: finish it first.")
+            ) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def shop_language(session: Session, fallback: str) -> str:

@@ -140,3 +140,29 @@ def test_the_whole_flow_typed_on_stdin_mail_form_and_day(
     )
     assert collected.returncode == 0, collected.stderr
     assert "order-form: 1" in collected.stdout and "mail: 2" in collected.stdout
+
+
+def test_a_second_setup_while_one_waits_for_her_is_one_line_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "shop"
+    first = subprocess.Popen(
+        [BANCO, "--home", str(home), "setup", "schedule"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "LANGUAGE": "en"},
+        start_new_session=True,
+    )
+    assert first.stdout is not None and first.stdin is not None
+    # it asks the language first, holding the shop: read its question before starting the second
+    assert first.stdout.read(len("Language")) == "Language"
+    second = setup_mail(home, "--no-input", "--address", "giulia@libero.it")
+    assert second.returncode == 1
+    assert second.stderr.strip() == (
+        "Error: Another `banco setup` is running in this shop: finish it first."
+    )
+    assert not (home / "banco.toml").exists()
+    out, err = first.communicate("en\n\n\n\n", timeout=120)
+    assert first.returncode == 0, out + err
