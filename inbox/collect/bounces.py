@@ -4,13 +4,15 @@ marked as failing, so that no reply is suggested to them again (``replies.recipi
 The returned mail is found by the Message-ID the bounce quotes (``connectors.email.dsn``). When
 that mail was filed on no order (the maker wrote before the customer's order form came in), the
 bounce and the mail go on the open order of the customer who holds the failed address, now or
-when her first order is filed (``file_earlier_bounces``)."""
+when her first order is filed (``file_earlier_bounces``). When the bounce came before the mail it
+returned (a collect reads INBOX before the Sent folder), the mail, filed later, takes it onto
+its order and conversation (``file_bounces_before``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from banco.connectors import Handle
+from banco.connectors import Handle, Record
 from banco.connectors.email.dsn import returned
 from banco.inbox.clock import iso
 from banco.inbox.store import contacts
@@ -41,3 +43,24 @@ def file_earlier_bounces(store: Store, contact_id: int, order_id: int) -> None:
     unfiled = store_customers.unfiled_bounces_of(store, contact_id)
     if unfiled:
         store_customers.file_on(store, unfiled, order_id, None)
+
+
+def file_bounces_before(
+    store: Store,
+    message_id: int,
+    record: Record,
+    sent_at: str,
+    filed: tuple[int | None, int | None],
+) -> None:
+    """The maker's mail ``message_id`` (``record``, sent at ``sent_at``), ``filed`` on an order
+    and in a conversation:
+    a bounce already filed from one of its recipients, that found no mail it returned, returned
+    this one, and joins its order and conversation."""
+    addresses = [
+        h.value.lower() for person in record.recipients for h in person.handles if h.kind == "email"
+    ]
+    found = store_customers.bounces_awaiting(store, addresses, sent_at)
+    for _bounce, address in found:
+        store_customers.set_returned(store, address, message_id)
+    if found:
+        store_customers.file_on(store, [bounce for bounce, _ in found], *filed)

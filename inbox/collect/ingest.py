@@ -57,7 +57,7 @@ from typing import Any
 from banco.connectors import Handle, OrderFields, Page, Record
 from banco.connectors.base import OWN_NOTE
 from banco.inbox.clock import iso
-from banco.inbox.collect.bounces import file_bounce, file_earlier_bounces
+from banco.inbox.collect.bounces import file_bounce, file_bounces_before, file_earlier_bounces
 from banco.inbox.collect.form_ids import adopt_earlier_form_id
 from banco.inbox.collect.marketplace import read_notice  # marketplace
 from banco.inbox.collect.marketplace.filing import (  # marketplace
@@ -343,6 +343,8 @@ class Ingest:
             file_bounce(self.store, message_id, record.raw, record.sent_at or self.now)
         elif contact_id is not None and order_id is not None:
             file_earlier_bounces(self.store, contact_id, order_id)
+        if record.direction == "out":  # customers: a bounce read before the mail it returned
+            file_bounces_before(self.store, message_id, record, sent, (order_id, thread_id))
         # a person's own words propose facts (a form's answers are fields already): never applied
         if order_id is not None and _opens_order(record) and record.order is None:
             propose_facts(

@@ -340,6 +340,28 @@ def unfiled_bounces_of(store: Store, contact_id: int) -> list[int]:
     return [i for pair in rows for i in pair if i is not None]
 
 
+def bounces_awaiting(store: Store, addresses: list[str], sent_at: str) -> list[tuple[int, str]]:
+    """The bounces from ``addresses``, at or after ``sent_at``, whose returned mail was not filed
+    when they came: (the bounce, the address), oldest first."""
+    if not addresses:
+        return []
+    marks = ", ".join("?" * len(addresses))
+    rows = store.db.conn.execute(
+        "select bounce_id, value from failing_addresses where kind = 'email'"
+        f" and returned_id is null and failed_at >= ? and value in ({marks}) order by failed_at",
+        [sent_at, *addresses],
+    ).fetchall()
+    return [(row[0], row[1]) for row in rows]
+
+
+def set_returned(store: Store, value: str, returned_id: int) -> None:
+    """The mail bounce from address ``value`` returned is ``returned_id``."""
+    store.db.conn.execute(
+        "update failing_addresses set returned_id = ? where kind = 'email' and value = ?",
+        [returned_id, value],
+    )
+
+
 def file_on(
     store: Store, message_ids: list[int], order_id: int | None, thread_id: int | None
 ) -> None:

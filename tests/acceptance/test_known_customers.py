@@ -485,32 +485,33 @@ def test_two_addresses_of_one_customer_are_suggested_merged_and_split(
 
 
 # The bounce ----------------------------------------------------------------------------------------
-def test_the_bounce_marks_the_mistyped_address_failing(
+def test_the_bounce_is_on_the_quotes_order_and_its_address_fails(
     home: Path, run: Callable[..., Result]
 ) -> None:
+    """IMAP reads INBOX before the Sent folder: the bounce is filed before the quote it returned,
+    and the quote, filed later, takes it onto its order (collect/bounces.py)."""
     [elodie] = orders_by_customer(run, home)["Élodie Martin"]
     shown = as_json(run, home, "orders", "show", elodie["ref"])
-    assert [m["subject"] for m in shown["conversation"]][:2] == [
+    assert [m["subject"] for m in shown["conversation"]] == [
         "Un vase pour un mariage",
         "Re: Un vase pour un mariage",
+        "Undelivered Mail Returned to Sender",
     ]
-    # FINDING (reported, not fixed here): the bounce should be the third message of this
-    # conversation. IMAP reads INBOX before the Sent folder, so the bounce is filed before the
-    # quote it returned, finds no order, and nothing files it when the quote comes
-    # (collect/bounces.py files an earlier bounce only by a customer's own failing address).
-    bounce = next(
-        m
-        for m in as_json(run, home, "messages", "--all")
-        if m["subject"] == "Undelivered Mail Returned to Sender"
-    )
+    bounce = shown["conversation"][-1]
     assert not bounce["waiting"]
+    text = run("--home", str(home), "orders", "show", elodie["ref"]).output
+    assert "Undelivered Mail Returned to Sender" in text
     with opened(home) as shop:
         failing = shop.store.one(
-            "select value, bounce_id from failing_addresses where kind = 'email'"
+            "select value, bounce_id, returned_id from failing_addresses where kind = 'email'"
         )
-        assert failing == {"value": "elodie.martin@orange.exmaple", "bounce_id": bounce["id"]}
+        assert failing == {
+            "value": "elodie.martin@orange.exmaple",
+            "bounce_id": bounce["id"],
+            "returned_id": shown["conversation"][1]["id"],
+        }
         # her next reply goes to the address she wrote from, never to the mistyped one
-        [asked] = [m for m in shown["conversation"] if m["direction"] == "in"]
+        [asked] = [m for m in shown["conversation"] if m["direction"] == "in"][:1]
         found = route(shop, shop.store.one("select * from messages where id = ?", [asked["id"]]))
         assert found is not None and found[2].value == "elodie.martin@orange.example"
 
