@@ -9,6 +9,9 @@
    becomes ``owner_chat``. A wrong code gets nothing, the code lives only while Banco waits here,
    and the wait ends after ``wait_seconds`` with a plain line.
 
+While it waits it holds the shop's collect lock, so that a `banco run` collecting meanwhile (the
+service) leaves her /owner message for it to see; a collect running already stops the step.
+
 Waiting reads the bot's updates without confirming any (getUpdates with no offset): every message
 a customer sent meanwhile, and her /owner message, stay for the next collect. Telegram answers
 the oldest 100; when more wait, she is told to collect first.
@@ -19,7 +22,8 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,12 +32,15 @@ import tomlkit
 from telegram.error import TelegramError
 from tomlkit.items import AoT, Table
 
+from banco.config import ConfigError
 from banco.connectors.telegram.client import OFFICIAL_API_URL, Session
 from banco.connectors.telegram.updates import ChatFilter
+from banco.inbox.collect.lock import CollectRunning, collecting
 from banco.inbox.i18n.catalogs import _, ngettext, said
 from banco.inbox.setup.mail import keep_password
 from banco.inbox.setup.prompts import Asker, SetupError
 from banco.inbox.setup.toml_writer import TOMLDocument, put_account, set_values
+from banco.inbox.shop import Shop
 
 #: how long Banco waits for her /owner message by default
 WAIT_SECONDS = 600.0
@@ -87,7 +94,7 @@ def run_telegram_step(
             "telegram-account", _("The bot's short name in Banco"), _telegram_name(doc)
         )
         _put_bot(doc, home, account, session.token, pairing.api_url)
-        owner = _pair(asker, session, bot, pairing)
+        owner = _pair(asker, session, bot, pairing, home)
         if owner is not None:
             set_values(doc, "shop", {"owner_chat": owner.chat_id})
             session.run(
@@ -191,23 +198,44 @@ def pairing_code() -> str:
     return f"{secrets.randbelow(10**8):08d}"
 
 
-def _pair(asker: Asker, session: Session, bot: str, pairing: Pairing) -> Owner | None:
-    code = pairing_code()
-    minutes = max(1, round(pairing.wait_seconds / 60))
-    asker.say(
-        _(
-            "Now, from your own Telegram account, open https://t.me/{bot}?start={code} and press"
-            " Start, or send the bot: /owner {code}"
-        ).format(bot=bot, code=code)
-    )
-    asker.say(
-        ngettext(
-            "Banco waits here for {minutes} minute; the code works only until then.",
-            "Banco waits here for {minutes} minutes; the code works only until then.",
-            minutes,
-        ).format(minutes=minutes)
-    )
-    owner, full = wait_for_owner(session, bot, code, pairing, time.monotonic, time.sleep)
+@contextmanager
+def no_collect(home: Path) -> Iterator[None]:
+    """Hold the shop's collect lock while she pairs: a `banco run` collecting meanwhile would
+    confirm her /owner message to Telegram, and the wait would never see it."""
+    try:
+        shop = Shop.open(home)
+    except ConfigError:  # banco.toml cannot be read yet: nothing can collect this shop either
+        yield
+        return
+    try:
+        with collecting(shop):
+            yield
+    except CollectRunning as e:
+        raise SetupError(
+            _("{running} Run `banco setup telegram` again when it has ended.").format(running=e)
+        ) from None
+    finally:
+        shop.close()
+
+
+def _pair(asker: Asker, session: Session, bot: str, pairing: Pairing, home: Path) -> Owner | None:
+    with no_collect(home):  # before the code is shown: she may send it at once
+        code = pairing_code()
+        minutes = max(1, round(pairing.wait_seconds / 60))
+        asker.say(
+            _(
+                "Now, from your own Telegram account, open https://t.me/{bot}?start={code} and"
+                " press Start, or send the bot: /owner {code}"
+            ).format(bot=bot, code=code)
+        )
+        asker.say(
+            ngettext(
+                "Banco waits here for {minutes} minute; the code works only until then.",
+                "Banco waits here for {minutes} minutes; the code works only until then.",
+                minutes,
+            ).format(minutes=minutes)
+        )
+        owner, full = wait_for_owner(session, bot, code, pairing, time.monotonic, time.sleep)
     if owner is None:
         asker.say(
             ngettext(

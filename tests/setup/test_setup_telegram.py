@@ -13,10 +13,11 @@ import sys
 import tomllib
 from pathlib import Path
 
-from fixtures_telegram import ANNA, TOKEN, BotApi
+from fixtures_telegram import ANNA, TOKEN, BotApi, account_toml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from banco.inbox.collect.lock import collecting
 from banco.inbox.setup.telegram import claimed, pairing_code
 
 BANCO = str(Path(sys.executable).with_name("banco"))
@@ -97,6 +98,41 @@ def test_her_code_from_her_chat_claims_it_and_a_strangers_does_not(
         env={**os.environ, "NO_PROXY": "127.0.0.1,localhost"},
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_collect_while_she_pairs_leaves_her_code_to_the_wait(bot_api: BotApi, write_shop) -> None:
+    """Two real processes: `banco collect` (as `banco run` would) while the step waits. Its next
+    read would confirm her /owner message to Telegram, and the wait would never see it: the step
+    holds the shop's collect lock, so the collect does nothing."""
+    home = write_shop(account_toml(bot_api))
+    proc = setup_telegram(home, bot_api, "--no-input", "--bot-token", TOKEN)
+    code, _ = read_code(proc)
+    bot_api.message(ANNA, "Ciao!")  # a customer writes while Banco waits
+    collect = subprocess.run(
+        [BANCO, "--home", str(home), "collect"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_PROXY": "127.0.0.1,localhost"},
+    )
+    assert "A collect is already running" in collect.stdout + collect.stderr, collect
+    bot_api.message(MAKER, f"/owner {code}")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out + err
+    assert tomllib.loads((home / "banco.toml").read_text())["shop"]["owner_chat"] == 4242
+    assert set(bot_api.offsets) == {None}  # nothing confirmed by anyone
+
+
+def test_a_collect_running_already_stops_the_step_in_one_line(
+    bot_api: BotApi, write_shop, open_shop
+) -> None:
+    home = write_shop(account_toml(bot_api))
+    with collecting(open_shop(home)):
+        proc = setup_telegram(home, bot_api, "--no-input", "--bot-token", TOKEN)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert "A collect is already running" in err and "again when it has ended" in err
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_the_wait_ends_in_a_plain_line_and_keeps_the_bot(bot_api: BotApi, write_shop) -> None:
