@@ -161,3 +161,13 @@ ActiveEnterTimestamp=Wed 2026-12-02 08:00:01 CET
 )
 def test_what_systemctl_shows_is_said_plainly(shown: str, said: str) -> None:
     assert said in svc.state_sentence("banco-1234abcd", svc.parse_show(shown))
+
+
+def test_a_password_manager_that_stalls_is_stopped_and_refused(write_shop, run, xdg: Path) -> None:
+    """A command secret that never answers (a locked password manager waiting for a PIN that no
+    one will type under the service) is stopped at its timeout, and install says so."""
+    home = write_shop(telegram('{command = "sleep 600", timeout_seconds = 1}'))
+    refused = run("--home", str(home), "service", "install")
+    assert refused.exit_code == 1
+    assert "the command 'sleep 600' took longer than 1 s and was stopped" in refused.output
+    assert not xdg.exists()
