@@ -10,12 +10,14 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from fixtures_imap import Mailbox, SmtpServer, mail, reply_shop
 from listsource import ListConnector
 
 from banco.connectors import Handle, Page, Person, Record, Registry
 from banco.inbox.collect.ingest import Ingest
 from banco.inbox.collect.sync import collect
 from banco.inbox.orders.status import change_status, check_orders, suggest_checkins
+from banco.inbox.replies.outbox import deliver, queue_reply
 from banco.inbox.replies.session import checkin_done, checkin_items
 from banco.inbox.routines.digest import render_text
 from banco.inbox.routines.digest_delivery import daily_digest, today
@@ -176,3 +178,50 @@ def test_a_past_client_gets_one_check_in_at_a_time_at_the_next_point(
         6,
         12,
     ]
+
+
+ASKED = "Quanto costano sei tazze blu su misura?"
+
+
+def answer_task_done(shop) -> bool:
+    return bool(
+        shop.store.scalar(
+            "select done_at is not null from tasks where order_id = 1 and stage = 'new'"
+        )
+    )
+
+
+def test_answer_the_inquiry_ticks_itself_on_her_reply_in_dovecots_sent_folder(
+    mailbox: Mailbox, imap_shop
+) -> None:
+    mailbox.append("INBOX", [mail(1, subject="Tazze", body=ASKED)])
+    mailbox.append("Sent", [])
+    shop, _ = imap_shop(sent_folder="Sent")
+    collect(shop)
+    check_orders(shop, shop.clock.now())
+    assert not answer_task_done(shop)
+    reply = mail(
+        2,
+        sender="Giulia <giulia@shop.example>",
+        to="anna@example.com",
+        subject="Re: Tazze",
+        in_reply_to="m1@example.com",
+        date="Mon, 16 Nov 2026 12:00:00 +0100",
+        body="Sei tazze costano 90 euro.",
+    )
+    mailbox.append("Sent", [reply], flags=(b"\\Seen",))
+    [result] = collect(shop)
+    assert result.ok and result.counts.new == 1
+    assert answer_task_done(shop)
+
+
+def test_answer_the_inquiry_ticks_itself_on_a_reply_banco_sent(
+    mailbox: Mailbox, imap_shop, smtp_server: SmtpServer
+) -> None:
+    shop = reply_shop(imap_shop, mailbox, smtp_server, mail(1, subject="Tazze", body=ASKED))
+    check_orders(shop, shop.clock.now())
+    assert not answer_task_done(shop)
+    queue_reply(shop, 1, "Sei tazze costano 90 euro.")
+    [delivery] = deliver(shop)
+    assert len(smtp_server.received) == 1, delivery
+    assert answer_task_done(shop)
