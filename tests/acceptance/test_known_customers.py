@@ -38,6 +38,7 @@ from banco.inbox.clock import FixedClock
 from banco.inbox.replies.outbox import route
 from banco.inbox.replies.session import SessionItem, prepare_session, suggestion_for
 from banco.inbox.replies.templates import PURPOSES
+from banco.inbox.replies.terminal import merge_lines
 from banco.inbox.replies.triage import answer_sender, triage_choices
 from banco.inbox.shop import Shop
 from banco.inbox.store.senders import Answer
@@ -458,8 +459,11 @@ def test_two_addresses_of_one_customer_are_suggested_merged_and_split(
         s for s in suggested if s["kind"] == "customers" and {s["first"], s["second"]} == pair
     ]
     assert lucy["labels"] == ["Lucy Carter", "Lucy Carter"]
-    words = run("--home", str(home), "customers", "suggestions").output
-    assert f"`banco customers merge {lucy['first']} {lucy['second']}`" in words
+    command = f"`banco customers merge {lucy['first']} {lucy['second']}`"
+    assert command in run("--home", str(home), "customers", "suggestions").output
+    with opened(home) as shop:  # her reply session says it under Lucy's name, with the command
+        [asked] = [i for i in prepare_session(shop) if (i.contact or {}).get("id") == first["id"]]
+        assert any(command in line for line in merge_lines(shop, asked))
     merged = run("--home", str(home), "customers", "merge", str(first["id"]), str(second["id"]))
     assert merged.exit_code == 0, merged.output
     one = as_json(run, home, "customers", "show", str(first["id"]))
