@@ -7,10 +7,13 @@ time, at the next point of the cadence, never one for a point missed before it."
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from fixtures_imap import Mailbox, SmtpServer, mail, reply_shop
+from fixtures_web import web_server  # noqa: F401 (fixture)
 from listsource import ListConnector
 
 from banco.connectors import Handle, Page, Person, Record, Registry
@@ -72,7 +75,12 @@ def her_answer(shop, message_id: int, days_ago: float) -> None:
     )
 
 
-def test_a_booked_order_with_her_message_last_waits_on_her_work(write_shop, open_shop, run) -> None:
+def test_a_booked_order_with_her_message_last_waits_on_her_work(
+    write_shop,
+    open_shop,
+    run,
+    web_server,  # noqa: F811
+) -> None:
     shop = shop_with(
         write_shop,
         open_shop,
@@ -100,6 +108,10 @@ def test_a_booked_order_with_her_message_last_waits_on_her_work(write_shop, open
     assert "waiting for your work" in ann and "nudge" not in ann
     [cat] = [line for line in shown.splitlines() if line.startswith("B-0003")]
     assert "you wait for the customer" in cat
+    page = httpx.get(web_server(shop.home).url + "/").text  # the today page
+    [section] = re.findall(r"<section[^>]*h-you-wait.*?</section>", page, re.S)
+    assert re.findall(r"B-\d{4}", section) == ["B-0003", "B-0003"]  # its link and its ref
+    assert "friendly reminder" not in page
 
 
 def open_tasks(shop) -> list[tuple[str, str]]:
