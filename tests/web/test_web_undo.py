@@ -1,5 +1,6 @@
 """Undo on the order page: the button takes back the last change (a status, then a field), says
-what it undid and strikes it through in the history; without the page's CSRF token it changes nothing."""
+what it undid and strikes it through in the history, and says so in one line when nothing is
+left to undo; without the page's CSRF token it changes nothing."""
 
 # Fixtures imported from fixtures_web are parameters of the tests below, by name.
 # ruff: noqa: F811
@@ -60,6 +61,7 @@ def test_the_undo_button_takes_back_the_last_change(
 def test_undo_without_the_token_changes_nothing(
     demo_server: RunningServer, demo_home: Path, clock: FixedClock, registry: Registry
 ) -> None:
+    before = order_row(demo_home, clock, registry, "B-0009")["status"]
     with httpx.Client(base_url=demo_server.url, follow_redirects=False) as client:
         page = client.get("/orders/B-0009").text
         found = re.search(r'<meta name="csrf-token" content="([^"]+)">', page)
@@ -70,4 +72,16 @@ def test_undo_without_the_token_changes_nothing(
         assert order_row(demo_home, clock, registry, "B-0009")["status"] == "lost"
         done = client.post("/orders/B-0009/undo", data={"csrf": found[1]})
         assert done.status_code == 303
-        assert order_row(demo_home, clock, registry, "B-0009")["status"] == "new"
+        assert order_row(demo_home, clock, registry, "B-0009")["status"] == before
+        # undo walks back the demo's own changes, then refuses in one line on the order's page
+        for _ in range(20):
+            again = client.post(
+                "/orders/B-0009/undo",
+                data={"csrf": found[1], "next": "/orders/B-0009"},
+                headers={"Referer": demo_server.url + "/orders/B-0009"},
+            )
+            assert again.status_code == 303
+            shown = client.get(again.headers["location"]).text
+            if "has no change to undo" in shown:
+                break
+        assert "B-0009 has no change to undo." in shown
