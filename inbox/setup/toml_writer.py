@@ -92,6 +92,7 @@ def put_account(doc: TOMLDocument, account: Mapping[str, Any], comments: Mapping
             table[key].comment(comments[key])
     accounts = doc.get("accounts")
     if not isinstance(accounts, AoT):
+        doc.add(tomlkit.nl())  # a blank line between the last section and her first account
         doc.append("accounts", tomlkit.aot())
         accounts = doc["accounts"]
     assert isinstance(accounts, AoT)

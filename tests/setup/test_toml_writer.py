@@ -9,12 +9,16 @@ import sys
 import tomllib
 from pathlib import Path
 
+import tomlkit
+
 from banco.inbox.setup import toml_writer
 
 # Saves her banco.toml with one more account, and stops halfway through writing the file's bytes
 # (the worst moment), says so, and waits there to be killed.
 SAVER = """
 import pathlib, sys
+import tomlkit
+
 from banco.inbox.setup import toml_writer
 
 def halfway(self, data, *args, **kwargs):
@@ -63,3 +67,11 @@ def test_adding_an_account_keeps_her_layout_and_comments(tmp_path: Path) -> None
     assert after.startswith(before)
     assert 'password = {file = "p"}' in after
     assert [p.name for p in tmp_path.iterdir()] == ["banco.toml"]  # no file left beside it
+
+
+def test_her_first_account_starts_after_a_blank_line(tmp_path: Path) -> None:
+    doc = toml_writer.parse('[templates]\n# dir = "templates"  # her reply templates\n')
+    toml_writer.put_account(doc, {"name": "mail", "kind": "imap"}, {})
+    assert tomlkit.dumps(doc).endswith(
+        '# her reply templates\n\n[[accounts]]\nname = "mail"\nkind = "imap"\n'
+    )
