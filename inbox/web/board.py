@@ -16,6 +16,7 @@ from starlette.routing import Route
 from banco.inbox.customers.view import RULE_WORDS, suggested_for
 from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.orders.edits import message_edits
+from banco.inbox.orders.facts import pending as pending_facts
 from banco.inbox.orders.pipeline import (
     CLOSED,
     PAYMENTS,
@@ -143,7 +144,7 @@ def order(ctx: Ctx) -> Response:
         language = customer_language(ctx.shop, contact)
     purpose = ctx.query("purpose")
     if purpose not in PURPOSES:
-        purpose = purpose_for(detail)
+        purpose = purpose_for(detail, {p.fact for p in pending_facts(ctx.shop, detail["id"])})
     suggestion = suggestion_for(ctx.shop, purpose, language, detail, contact)
     draft = ctx.session.pop(f"draft:{detail['ref']}", None)
     pending = pending_for_order(ctx.shop, detail["id"])

@@ -74,8 +74,11 @@ def test_the_page_shows_what_banco_read_and_confirms_it(
 ) -> None:
     claire = order_of(demo_home, clock, registry, "Claire Dubois")
     ref = claire["ref"]
-    shown = facts_section(client.get(f"/orders/{ref}"))
+    before = client.get(f"/orders/{ref}")
+    shown = facts_section(before)
     assert "What Banco knows" in shown and "deposit not known" in shown
+    # she may have accepted: until the maker confirms it, the page only acknowledges
+    assert '<option value="acknowledge" selected>' in before.text
     assert "quote accepted" in shown and "C'est parfait, on part là-dessus !" in shown
     accepted = next(p for p in claire["proposals"] if p["fact"] == "accepted")
     page = post(client, f"/orders/{ref}/proposals/{accepted['id']}/confirm", next=f"/orders/{ref}")
@@ -83,6 +86,7 @@ def test_the_page_shows_what_banco_read_and_confirms_it(
     now = order_of(demo_home, clock, registry, "Claire Dubois")
     assert now["status"] == "booked" and facts_of(now, "EUR").quoted_price == 420
     assert "C'est parfait" not in facts_section(page)
+    assert '<option value="confirmed" selected>' in page.text
     # the same button again (a second tab): one plain line, nothing more changes
     again = post(client, f"/orders/{ref}/proposals/{accepted['id']}/confirm")
     assert flashes(again) == ["This proposal was already confirmed or dismissed; nothing changed."]
