@@ -31,7 +31,7 @@ COMMANDS: list[list[str]] = [
     ["messages"],
     ["messages", "--waiting"],
     ["messages", "show", "1"],
-    ["messages", "show", "21"],
+    ["messages", "show", "22"],  # the unreadable one, after the supplier's mail (triage)
     ["orders"],
     ["orders", "--all"],
     ["orders", "show", "B-0001"],

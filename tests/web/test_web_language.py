@@ -30,7 +30,7 @@ PAGES = [
     "/inbox",
     "/inbox?q=Biscuit",
     "/messages/7",
-    "/messages/21",
+    "/messages/22",
     "/orders",
     "/orders?view=list&status=all",
     "/orders/B-0005",

@@ -39,7 +39,7 @@ PAGES = {
     "inbox": ("/inbox", "Inbox"),
     "search": ("/inbox?q=Biscuit", "Inbox"),
     "message": ("/messages/7", "Custom mugs with our dog's face?"),
-    "unreadable-message": ("/messages/21", "(no subject)"),
+    "unreadable-message": ("/messages/22", "(no subject)"),  # after the supplier's mail (triage)
     "board": ("/orders", "Orders"),
     "order-list": ("/orders?view=list&status=all", "Orders"),
     "order": ("/orders/B-0005", "Custom mugs with our dog's face?"),
@@ -196,7 +196,7 @@ def test_inbox_filters(demo_server: RunningServer, desktop: Tab) -> None:
     page.get_by_label("Channel").select_option("email")
     page.get_by_role("button", name="Show").click()
     rows = page.locator(".rows .row")
-    expect(rows).to_have_count(5)
+    expect(rows).to_have_count(7)  # with the supplier's and the sister's conversations (triage)
     for text in rows.all_inner_texts():
         assert "waiting" in text and "email" in text
     page.goto(demo_server.url + "/inbox?status=quoted")
@@ -259,7 +259,7 @@ def test_the_reply_session_skips_snoozes_and_closes_items(
     demo_server: RunningServer, demo_home: Path, desktop: Tab, clock: FixedClock, registry: Registry
 ) -> None:
     page = desktop.go(demo_server.url + "/session")
-    expect(page.locator(".progress")).to_contain_text("1 of 10")
+    expect(page.locator(".progress")).to_contain_text("1 of 12")  # and 2 conversations (triage)
     expect(page.locator("#h-item")).to_contain_text("Chiara Rossi")
     page.get_by_role("button", name="Skip").click()
     expect(page.get_by_role("status").first).to_have_text("Skipped: it stays waiting.")
@@ -275,7 +275,7 @@ def test_the_reply_session_skips_snoozes_and_closes_items(
     page.get_by_label("Language").select_option("fr")
     page.get_by_role("button", name="Use this template").click()
     expect(page.get_by_label(re.compile("Your reply"))).to_have_value(re.compile("^Bonjour"))
-    expect(page.locator(".progress")).to_contain_text("1 of 7")
+    expect(page.locator(".progress")).to_contain_text("1 of 9")
     page.get_by_label("Price", exact=True).fill("240")
     page.get_by_role("button", name="Set price").click()
     expect(page.get_by_role("status").first).to_contain_text("price saved")

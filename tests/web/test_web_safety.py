@@ -253,6 +253,6 @@ def test_the_original_message_is_a_download(hostile: int, demo_server: RunningSe
     assert answer.headers["content-disposition"].startswith(
         f'attachment; filename="message-{hostile}.eml"'
     )
-    form = httpx.get(f"{demo_server.url}/messages/38/original")
+    form = httpx.get(f"{demo_server.url}/messages/40/original")
     assert form.headers["content-type"] == "application/json"
-    assert form.headers["content-disposition"].startswith('attachment; filename="message-38.json"')
+    assert form.headers["content-disposition"].startswith('attachment; filename="message-40.json"')
