@@ -74,9 +74,13 @@ def split(store: Store, contact_id: int, handle_text: str, now: datetime) -> int
         merge_record = store_customers.merge_bringing(store, contact_id, handle.id)
         if merge_record is not None:
             store_customers.split_back(store, merge_record, iso(now) or "")
-            return merge_record.merged_id
-        name = handle.display if handle.display and handle.display != handle.value else ""
-        return store_customers.split_handle(store, contact_id, handle, name, iso(now) or "")
+            new_id = merge_record.merged_id
+        else:
+            name = handle.display if handle.display and handle.display != handle.value else ""
+            new_id = store_customers.split_handle(store, contact_id, handle, name, iso(now) or "")
+        # she split them: two people, never suggested as one again (as "Not the same" says)
+        store_customers.dismiss(store, "customers", contact_id, new_id, iso(now) or "")
+        return new_id
 
 
 def merge_orders(store: Store, kept_ref: str, merged_ref: str, now: datetime) -> tuple[str, str]:
