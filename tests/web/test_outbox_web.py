@@ -56,10 +56,29 @@ def mail(key: str, at: str, sender: str, name: str, subject: str, text: str) -> 
 
 
 ANN = mail(
-    "a1", "2026-11-18T10:00:00+00:00", "ann@example.com", "Ann", "Six mugs", "Six blue mugs?"
+    "a1",
+    "2026-11-18T10:00:00+00:00",
+    "ann@example.com",
+    "Ann",
+    "Six mugs",
+    "Could you make six blue mugs?",
 )
-BOB = mail("b1", "2026-11-18T11:00:00+00:00", "bob@example.com", "Bob", "A vase", "A tall vase?")
-CARLA = mail("c1", "2026-11-19T09:00:00+00:00", "carla@example.com", "Carla", "Plates", "Plates?")
+BOB = mail(
+    "b1",
+    "2026-11-18T11:00:00+00:00",
+    "bob@example.com",
+    "Bob",
+    "A vase",
+    "How much is a tall vase?",
+)
+CARLA = mail(
+    "c1",
+    "2026-11-19T09:00:00+00:00",
+    "carla@example.com",
+    "Carla",
+    "Plates",
+    "How much for plates?",
+)
 ANN_AGAIN = mail(
     "a2", "2026-11-20T09:05:00+00:00", "ann@example.com", "Ann", "Re: Six mugs [B-0001]",
     "Actually, could they be green?",
