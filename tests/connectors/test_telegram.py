@@ -65,7 +65,7 @@ def test_a_message_to_the_bot_appears_in_messages_and_in_its_order(tg_shop, bot_
 
 def test_banco_check_reaches_the_bot_and_prints_the_order_link(tg_shop, bot_api, run) -> None:
     shop, home = tg_shop()
-    bot_api.message(ANNA, "Buongiorno")
+    bot_api.message(ANNA, "Buongiorno, quanto costa una tazza?")  # an inquiry: an order
     checked = run("--home", str(home), "check")
     assert checked.exit_code == 0, checked.output
     assert (
@@ -274,7 +274,7 @@ def test_media_over_the_limit_is_listed_not_downloaded(tg_shop, bot_api, run) ->
     big = 3 * 1024 * 1024
     bot_api.message(
         ANNA,
-        caption="Il video del vaso",
+        caption="Il video del vaso: quanto costa?",  # an inquiry: an order (triage)
         video={
             "file_id": "big-video",
             "file_unique_id": "ubv",
@@ -301,7 +301,7 @@ def test_media_over_the_limit_is_listed_not_downloaded(tg_shop, bot_api, run) ->
     ]
     video, archive = messages(shop)
     assert video["text"] == (
-        "Il video del vaso\n[vaso.mp4 (3.0 MB) is larger than Banco downloads (1.0 MB):"
+        "Il video del vaso: quanto costa?\n[vaso.mp4 (3.0 MB) is larger than Banco downloads (1.0 MB):"
         " open it in Telegram]"
     )
     assert archive["text"].startswith("[document: catalogo.zip]\n[catalogo.zip (2.0 MB) is larger")
@@ -482,13 +482,13 @@ def test_unsupported_kinds_are_kept_with_a_short_text(tg_shop, bot_api) -> None:
 def test_an_update_that_cannot_be_read_is_kept_raw(tg_shop, bot_api, run) -> None:
     shop, home = tg_shop()
     bot_api.push("message", {"message_id": 9, "chat": "not a chat", "date": 1_795_075_300})
-    bot_api.message(ANNA, "Questo invece si legge")
+    bot_api.message(ANNA, "Questo invece si legge: quanto costa?")  # an inquiry
     counts = collect_ok(shop)
     assert (counts.new, counts.unreadable) == (2, 1)
     bad, good = messages(shop)
     assert bad["status"] == "unreadable" and "the chat is missing" in bad["problem"]
     assert json.loads(bad["raw"])["message"]["chat"] == "not a chat"
-    assert good["text"] == "Questo invece si legge" and good["order_id"] == 1
+    assert good["text"] == "Questo invece si legge: quanto costa?" and good["order_id"] == 1
     listed = run("--home", str(home), "messages", "--unreadable")
     assert "[unreadable]" in listed.output and "Questo" not in listed.output
 
