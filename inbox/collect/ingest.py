@@ -345,11 +345,6 @@ class Ingest:
             file_earlier_bounces(self.store, contact_id, order_id)
         if record.direction == "out":  # customers: a bounce read before the mail it returned
             file_bounces_before(self.store, message_id, record, sent, (order_id, thread_id))
-        # a person's own words propose facts (a form's answers are fields already): never applied
-        if order_id is not None and _opens_order(record) and record.order is None:
-            propose_facts(
-                self.store, order_id, message_id, record.text, record.sent_at or self.now, self.now
-            )
         self._settle_waiting(message_id, record, sent, order_id, thread_id, parties)
         return message_id
 
