@@ -552,18 +552,27 @@ def m020_backfill_history(db: Database) -> None:
 
 
 @migrations()
-def m025_waits(db: Database) -> None:
-    """A stage task the order moved past is dropped (``tasks.dropped_at``), not done by the
-    maker; an order's change she undid keeps when (``order_events.undone_at``), so no two
-    undos take back the same change."""
-    db.table("tasks").add_column("dropped_at", str)
-    db.table("order_events").add_column("undone_at", str)
+def m021_triage(db: Database) -> None:
+    """The maker's answers about senders (``store.senders``, ``collect.triage``): for one handle
+    (its kind and value) or a whole mail domain (kind 'domain'), 'order', 'not_order' or
+    'never'."""
+    db.execute(
+        "CREATE TABLE senders (kind TEXT NOT NULL, value TEXT NOT NULL, answer TEXT NOT NULL,"
+        " decided_at TEXT NOT NULL, PRIMARY KEY (kind, value))"
+    )
 
 
 @migrations()
-def m025_waits_revisions(db: Database) -> None:
-    """A message's earlier versions, found by the message (its edits shown beside it)."""
-    db.table("message_revisions").create_index(["message_id"])
+def m022_marketplace(db: Database) -> None:
+    """A sale on a marketplace (``collect.marketplace``): the marketplace ("etsy", "shopify",
+    "woocommerce", "kofi"), its own order number and the link to it there. One order per sale:
+    the same sale seen again finds its order by the number."""
+    for column in ("marketplace", "marketplace_order", "marketplace_url"):
+        db.execute(f"ALTER TABLE orders ADD COLUMN {column} TEXT")
+    db.execute(
+        "CREATE UNIQUE INDEX idx_orders_marketplace ON orders(marketplace, marketplace_order)"
+        " WHERE marketplace IS NOT NULL"
+    )
 
 
 @migrations()
@@ -595,30 +604,6 @@ def m023_facts(db: Database) -> None:
 
 
 @migrations()
-def m021_triage(db: Database) -> None:
-    """The maker's answers about senders (``store.senders``, ``collect.triage``): for one handle
-    (its kind and value) or a whole mail domain (kind 'domain'), 'order', 'not_order' or
-    'never'."""
-    db.execute(
-        "CREATE TABLE senders (kind TEXT NOT NULL, value TEXT NOT NULL, answer TEXT NOT NULL,"
-        " decided_at TEXT NOT NULL, PRIMARY KEY (kind, value))"
-    )
-
-
-@migrations()
-def m022_marketplace(db: Database) -> None:
-    """A sale on a marketplace (``collect.marketplace``): the marketplace ("etsy", "shopify",
-    "woocommerce", "kofi"), its own order number and the link to it there. One order per sale:
-    the same sale seen again finds its order by the number."""
-    for column in ("marketplace", "marketplace_order", "marketplace_url"):
-        db.execute(f"ALTER TABLE orders ADD COLUMN {column} TEXT")
-    db.execute(
-        "CREATE UNIQUE INDEX idx_orders_marketplace ON orders(marketplace, marketplace_order)"
-        " WHERE marketplace IS NOT NULL"
-    )
-
-
-@migrations()
 def m024_customers(db: Database) -> None:
     """Customers (see inbox/customers/): a contact merged into another stays, marked
     ``merged_into``, with the rows the merge moved (``contact_merges``), so that a split gives
@@ -644,3 +629,18 @@ def m024_customers(db: Database) -> None:
         pk=("kind", "first_id", "second_id"),
         not_null={"at"},
     )
+
+
+@migrations()
+def m025_waits(db: Database) -> None:
+    """A stage task the order moved past is dropped (``tasks.dropped_at``), not done by the
+    maker; an order's change she undid keeps when (``order_events.undone_at``), so no two
+    undos take back the same change."""
+    db.table("tasks").add_column("dropped_at", str)
+    db.table("order_events").add_column("undone_at", str)
+
+
+@migrations()
+def m025_waits_revisions(db: Database) -> None:
+    """A message's earlier versions, found by the message (its edits shown beside it)."""
+    db.table("message_revisions").create_index(["message_id"])
