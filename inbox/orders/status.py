@@ -20,6 +20,7 @@ from banco.inbox.store.checkins import (
     due_checkins,
     suggested_since,
 )
+from banco.inbox.store.customers import returned_among
 from banco.inbox.store.messages import LastWord, last_words, oldest_waiting_by_order
 from banco.inbox.store.orders import open_orders
 from banco.inbox.store.tasks import (
@@ -158,6 +159,8 @@ def _checked(shop: Shop, orders: list[dict[str, Any]], now: datetime) -> list[Or
     answered = {order_id for order_id, word in last.items() if word["direction"] == "out"}
     _ensure_all_stage_tasks(shop, orders, answered, now)
     tasks, waiting = open_tasks_by_order(store, ids), oldest_waiting_by_order(store, ids)
+    # her last message that bounced reached nobody: the customer is not the one to move
+    bounced = returned_among(store, [last[i]["id"] for i in answered])
     states = []
     for order in orders:
         state = _order_state(
@@ -166,6 +169,7 @@ def _checked(shop: Shop, orders: list[dict[str, Any]], now: datetime) -> list[Or
             waiting.get(order["id"]),
             last.get(order["id"]),
             today,
+            bounced,
         )
         if state.waiting_on == "customer" and state.since:
             idle = (now - parse_iso(state.since)).days
@@ -181,10 +185,13 @@ def _order_state(
     waiting: str | None,
     last: LastWord | None,
     today: str,
+    bounced: set[int],
 ) -> OrderState:
     waiting_on, since = None, None
     if waiting:
         waiting_on, since = "us", waiting
+    elif last and last["id"] in bounced:  # her mail came back: she must reach them another way
+        waiting_on, since = "us", last["sent_at"]
     elif last and order["status"] in WORK_STAGES:
         waiting_on, since = "work", last["sent_at"]
     elif last and (last["direction"] == "out" or order["status"] in CUSTOMER_MOVES):

@@ -384,6 +384,7 @@ def clear_new_senders(store: Store, customer: int) -> None:
 
 
 class LastWord(TypedDict):
+    id: int
     direction: str
     sent_at: str
 
@@ -404,14 +405,14 @@ def oldest_waiting_by_order(store: Store, order_ids: Sequence[int]) -> dict[int,
 def last_words(store: Store, order_ids: Sequence[int]) -> dict[int, LastWord]:
     """Who wrote last on each order (not an automatic message), and when (orders with one)."""
     rows = store.db.conn.execute(
-        "select j.value, m.direction, m.sent_at from json_each(?) j join messages m on m.id ="
+        "select j.value, m.id, m.direction, m.sent_at from json_each(?) j join messages m on m.id ="
         " (select l.id from messages l where l.order_id = j.value and l.auto is null"
         " order by l.sent_at desc, l.id desc limit 1)",
         [json.dumps(list(order_ids))],
     ).fetchall()
     return {
-        int(order_id): LastWord(direction=direction, sent_at=sent_at)
-        for order_id, direction, sent_at in rows
+        int(order_id): LastWord(id=message_id, direction=direction, sent_at=sent_at)
+        for order_id, message_id, direction, sent_at in rows
     }
 
 

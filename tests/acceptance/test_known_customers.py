@@ -525,6 +525,9 @@ def test_the_bounce_is_on_the_quotes_order_and_its_address_fails(
         [asked] = [m for m in shown["conversation"] if m["direction"] == "in"][:1]
         found = route(shop, shop.store.one("select * from messages where id = ?", [asked["id"]]))
         assert found is not None and found[2].value == "elodie.martin@orange.example"
+    # her quote never arrived: the customer is not the one to move, she is
+    states = {s["ref"]: s for s in as_json(run, home, "status")}
+    assert states[elodie["ref"]]["waiting_on"] == "us"
 
 
 # Her one key, remembered ---------------------------------------------------------------------------
