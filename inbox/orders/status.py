@@ -91,14 +91,20 @@ def _ensure_all_stage_tasks(
     shop: Shop, orders: Sequence[Mapping[str, Any]], answered: set[int], now: datetime
 ) -> None:
     """``ensure_stage_tasks`` for many orders, in two statements whatever their number; the
-    first task of ``new`` ("Answer the inquiry") made done for the orders she ``answered``."""
+    first task of ``new`` ("Answer the inquiry") made done for the orders she ``answered``, the
+    first of ``booked`` ("Confirm the deposit") for an order paid in full already (a sale a
+    marketplace took the payment of)."""
     made = stages_with_tasks(shop.store, [order["id"] for order in orders])
     missing = [
         StageTask(
             order["id"],
             title,
             order["status"],
-            done=index == 0 and order["status"] == "new" and order["id"] in answered,
+            done=index == 0
+            and (
+                (order["status"] == "new" and order["id"] in answered)
+                or (order["status"] == "booked" and order.get("payment") == "paid")
+            ),
         )
         for order in orders
         if (order["id"], order["status"]) not in made

@@ -146,6 +146,20 @@ def test_every_sale_is_an_order_for_its_buyer(home: Path, open_shop) -> None:
     ]
 
 
+def test_a_sale_paid_on_its_marketplace_asks_for_no_deposit(
+    home: Path, run: Callable[..., Result], open_shop
+) -> None:
+    assert run("--home", str(home), "status").exit_code == 0  # the stage tasks are made
+    shop = open_shop(home)
+    rows = shop.store.all(
+        "select o.marketplace, t.done_at is not null as done from tasks t"
+        " join orders o on o.id = t.order_id where t.title = 'Confirm the deposit'"
+    )
+    done = {row["marketplace"]: bool(row["done"]) for row in rows}
+    # Etsy and Ko-fi took the payment; a shop's own order may wait for a bank transfer
+    assert done == {"etsy": True, "kofi": True, "shopify": False, "woocommerce": False}
+
+
 def test_no_marketplace_becomes_a_customer(home: Path, open_shop) -> None:
     shop = open_shop(home)
     names = [r["name"] for r in shop.store.all("select name from contacts")]
