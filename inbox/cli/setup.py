@@ -94,7 +94,15 @@ WHOLE: list[Any] = [
         type=click.Choice(STEPS),
         multiple=True,
         help=N_("Leave out this step (repeatable)."),
-    )
+    ),
+    click.option(
+        "--service/--no-service",
+        default=None,
+        help=N_(
+            "At the end, install the service that runs your day at every login (asked; with"
+            " --no-input, only with --service)."
+        ),
+    ),
 ]
 
 
@@ -125,7 +133,7 @@ def setup(ctx: click.Context, **answers: Any) -> None:
     pairing = Pairing(wait_seconds=answers.pop("wait"))
     if api_url:
         pairing = replace(pairing, api_url=api_url.rstrip("/"))
-    _run(ctx, answers, lambda session, doc: run_flow(session, doc), skipped, pairing)
+    _run(ctx, answers, lambda session, doc: run_flow(session, doc), skipped, pairing, True)
 
 
 def _step_command(step: str, help_text: str, *flags: Sequence[Any]) -> click.Command:
@@ -144,6 +152,7 @@ def _run(
     steps: Callable[[Session, Any], None],
     skipped: set[str],
     pairing: Pairing | None = None,
+    offer_service: bool = False,
 ) -> None:
     interactive = not answers.pop("no_input")
     # a yes/no flag (--remove-webhook/--keep-webhook) answers its question
@@ -167,7 +176,15 @@ def _run(
                         " the rest."
                     )
                 )
-                click.echo(_("To have your day run even after a restart: `banco service install`."))
+                question = _("Start your day with your computer now (`banco service install`)?")
+                if offer_service and asker.yes("service", question, interactive):
+                    from banco.inbox.cli.routines import service_install
+
+                    ctx.invoke(service_install, keep_env=False)
+                else:
+                    click.echo(
+                        _("To have your day run even after a restart: `banco service install`.")
+                    )
     except WrongAnswer as e:
         raise WrongValue(str(e)) from None
     except SetupError as e:

@@ -318,3 +318,20 @@ def test_the_password_can_come_from_banco_setup_password_not_the_command_line(
     done = run(*new_shop(home, "mail", "--no-input", "--no-tls-verify"), *flags)
     assert done.exit_code == 0, done.output
     assert (home / "secrets" / "mail.password").read_text().strip() == mailbox.user.password
+
+
+def test_the_whole_flow_ends_by_installing_the_service_when_she_says_so(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    home = tmp_path / "shop"
+    skips = ("--skip", "mail", "--skip", "telegram", "--skip", "form")
+    without = run(*new_shop(home, "--no-input", *skips))
+    assert without.exit_code == 0, without.output
+    assert not (tmp_path / "xdg").exists()  # a script installs nothing it did not ask for
+    assert "`banco service install`" in without.output
+    done = run(*new_shop(home, "--no-input", "--service", *skips))
+    assert done.exit_code == 0, done.output
+    [unit] = (tmp_path / "xdg" / "systemd" / "user").glob("banco-*.service")
+    assert f"--home {home.resolve()} run" in unit.read_text()
+    assert "systemctl --user enable --now" in done.output
