@@ -129,12 +129,20 @@ def test_the_whole_flow_typed_on_stdin_mail_form_and_day(
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "BANCO_DEBUG": "", "LANGUAGE": "en"},
+        env={
+            **os.environ,
+            "BANCO_DEBUG": "",
+            "LANGUAGE": "en",
+            "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
+        },
         start_new_session=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "La tua bottega è pronta" in done.stdout
     assert "✓ mail" in done.stdout and "✓ order-form" in done.stdout
+    # the last question, answered with Enter: her day starts with her computer
+    [unit] = (tmp_path / "xdg" / "systemd" / "user").glob("banco-*.service")
+    assert f"--home {home.resolve()} run" in unit.read_text()
     collected = subprocess.run(
         [BANCO, "--home", str(home), "collect"], capture_output=True, text=True, timeout=120
     )
