@@ -120,6 +120,7 @@ def test_the_whole_flow_typed_on_stdin_mail_form_and_day(
             str(answers),
             "sì",  # the day
             "",  # keep these times
+            "",  # start the day with the computer: yes
             "",
         ]
     )
