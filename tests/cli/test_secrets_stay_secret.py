@@ -74,7 +74,7 @@ def banco_run(
         f'\n[schedule]\ncollect = ["00:00"]\n\n[web]\nenabled = true\nport = {port}\n',
     )
     proc = subprocess.Popen(
-        [*BANCO, "--home", str(home), "run"],
+        [*BANCO, "--home", str(home), "run", "-v"],  # every log line, the libraries' too
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
