@@ -11,6 +11,7 @@ import click
 
 from banco.connectors import load_registry
 from banco.inbox.cli.app import (
+    NUMBER_ARGUMENT,
     Problem,
     WrongValue,
     command,
@@ -138,7 +139,8 @@ def collected_line(account: str, c: Counts) -> str:
     help=N_(
         "Search every message and order (words, names, references), the best matches first,"
         " the newest first among equals."
-    )
+    ),
+    context_settings=NUMBER_ARGUMENT,  # "-0", "-tazze": words to look for, not an option
 )
 @click.argument("query")
 @json_option

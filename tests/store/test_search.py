@@ -175,7 +175,9 @@ def test_merging_contacts_keeps_the_people_index_right(store: Store) -> None:
 
 
 def test_filing_notes_who_changed_and_a_search_indexes_them(store: Store) -> None:
-    file(store, mail(1, "un vaso", name="anna@example.com", address="anna@example.com"))
+    file(
+        store, mail(1, "quanto costa un vaso?", name="anna@example.com", address="anna@example.com")
+    )
     assert store.scalar("select count(*) from people_stale") == 1  # not indexed while filing
     assert store.scalar("select count(*) from people_fts") == 0
     assert [r["type"] for r in search(store, "anna@example.com")][:1] == ["order"]
