@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sources import MaildirSource
 
@@ -54,6 +54,8 @@ def test_a_customers_name_and_address_find_her_orders(shop: Path, run) -> None:
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@example(text="-0")  # once read as an option: "No such option '-0'"
+@example(text="--tazze")
 @given(
     st.one_of(
         st.text(min_size=1),
