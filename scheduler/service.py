@@ -222,6 +222,14 @@ def install_systemd(home: Path) -> tuple[Path, list[str]]:
     ]
 
 
+def start_systemd(home: Path) -> None:
+    """Have systemd read the unit and start it now and at every login. Raises ServiceError
+    when her user's services cannot be reached (the commands ``install_systemd`` returns are
+    then hers to run)."""
+    _tool(["systemctl", "--user", "daemon-reload"])
+    _tool(["systemctl", "--user", "enable", "--now", service_name(home)])
+
+
 # launchd ----------------------------------------------------------------------------------------
 def launchd_label(home: Path) -> str:
     return f"org.banco.{service_name(home)}"

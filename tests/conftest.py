@@ -46,6 +46,14 @@ languages = ["en"]
 """
 
 
+@pytest.fixture(autouse=True)
+def no_user_services(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reaches the systemd user manager of the machine it runs on: `banco service
+    install` would start a test shop's service on a developer's own session."""
+    monkeypatch.setenv("XDG_RUNTIME_DIR", "/nonexistent/banco-tests")
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)

@@ -346,6 +346,18 @@ def service_install(shop: Shop, keep_env: bool) -> None:
         path, commands = svc.install_launchd(shop.home)
     else:
         path, commands = svc.install_systemd(shop.home)
+        try:
+            svc.start_systemd(shop.home)
+        except svc.ServiceError as e:
+            click.echo(said(e))
+        else:
+            click.echo(
+                _(
+                    "Wrote {path} and started it: your day runs now and at every login. For it"
+                    " to run while you are logged out too: loginctl enable-linger $USER"
+                ).format(path=path)
+            )
+            return
     click.echo(_("Wrote {path}. To start it now and at every login, run:").format(path=path))
     for line in commands:
         click.echo(f"  {line}")

@@ -3,6 +3,7 @@ environment file, the launchd agent, and the service manager's answers in plain 
 
 from __future__ import annotations
 
+import os
 import plistlib
 import stat
 from pathlib import Path
@@ -171,3 +172,41 @@ def test_a_password_manager_that_stalls_is_stopped_and_refused(write_shop, run, 
     assert refused.exit_code == 1
     assert "the command 'sleep 600' took longer than 1 s and was stopped" in refused.output
     assert not xdg.exists()
+
+
+def test_install_starts_the_service_when_her_user_services_answer(
+    write_shop, run, tmp_path: Path, monkeypatch
+) -> None:
+    """Where systemd runs for her, install starts the service at once; this machine has no user
+    manager, so a `systemctl` on the PATH stands in for it and records what it was asked."""
+    asked = tmp_path / "asked"
+    fake = tmp_path / "bin" / "systemctl"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\necho "$@" >> {asked}\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    home = write_shop()
+    installed = run("--home", str(home), "service", "install")
+    assert installed.exit_code == 0, installed.output
+    [unit] = (tmp_path / "xdg" / "systemd" / "user").glob("banco-*.service")
+    assert asked.read_text().splitlines() == [
+        "--user daemon-reload",
+        f"--user enable --now {unit.stem}",
+    ]
+    assert "and started it: your day runs now and at every login" in installed.output
+
+
+def test_without_her_user_services_install_says_why_and_what_to_run(
+    write_shop, run, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", "/nonexistent")
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    installed = run("--home", str(write_shop()), "service", "install")
+    assert installed.exit_code == 0, installed.output
+    # no user manager here (or no systemd at all): the reason, then what to run
+    assert "cannot reach your user's services" in installed.output or (
+        "this computer has no systemctl" in installed.output
+    )
+    assert "systemctl --user enable --now banco-" in installed.output
