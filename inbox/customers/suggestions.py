@@ -59,14 +59,42 @@ class Suggestion:
 
 def suggestions(store: Store) -> list[Suggestion]:
     """Every suggestion not dismissed, customers first."""
-    found = [*_customer_suggestions(store), *_order_suggestions(store)]
+    names = store_customers.active_names(store)
+    found = [
+        *_customer_pairs(store_customers.active_handles(store), names),
+        *_order_pairs(store_customers.open_order_texts(store), names),
+    ]
+    return _not_dismissed(store, found)
+
+
+def suggestions_about(store: Store, contact_ids: set[int]) -> list[Suggestion]:
+    """The suggestions that name one of the customers ``contact_ids`` or one of their open
+    orders, read from them and from the few customers who may share a key with them (their
+    mailboxes, phone endings and name words, compared in SQLite): what a page about one
+    customer shows, at the cost of that customer, not of the shop."""
+    own = store_customers.known_of(store, contact_ids)
+    handles = [k for k in own if k.kind != "name"]
+    names = [k for k in own if k.kind == "name"]
+    emails = {key for k in handles if k.kind == "email" and (key := _email_key(k.value))}
+    tails = {key for k in handles if k.kind == "phone" and (key := _phone_key(k.value))}
+    words = {w for k in names for w in _plain(k.value).split() if w.isascii() and len(w) > 1}
+    more = store_customers.known_like(store, emails, tails, words if len(words) >= 2 else ())
+    handles += [k for k in more if k.kind != "name"]
+    # every candidate's name: the label of a pair, and what makes two customers namesakes
+    others = {k.contact_id for k in more} - contact_ids
+    names += [k for k in store_customers.known_of(store, others) if k.kind == "name"]
+    customers = [s for s in _customer_pairs(handles, names) if {s.first, s.second} & contact_ids]
+    namesakes = {k.contact_id for k in names if _name_key(k.value)} | contact_ids
+    orders = _order_pairs(store_customers.open_order_texts(store, namesakes), names)
+    return _not_dismissed(store, [*customers, *orders])
+
+
+def _not_dismissed(store: Store, found: list[Suggestion]) -> list[Suggestion]:
     dismissed = {kind: store_customers.dismissed(store, kind) for kind in ("customers", "orders")}
     return [s for s in found if (s.first, s.second) not in dismissed[s.kind]]
 
 
-def _customer_suggestions(store: Store) -> list[Suggestion]:
-    handles = store_customers.active_handles(store)
-    names = store_customers.active_names(store)
+def _customer_pairs(handles: list[Known], names: list[Known]) -> list[Suggestion]:
     called = {k.contact_id: k.value for k in names}
     found: dict[tuple[int, int], Suggestion] = {}
     for rule, key, known in (
@@ -124,19 +152,23 @@ def _plain(text: str) -> str:
     return re.sub(r"[^\w]+", " ", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
-def _order_suggestions(store: Store) -> list[Suggestion]:
-    orders = store_customers.open_order_texts(store)
-    names: dict[int | None, str] = {
-        k.contact_id: _name_key(k.value) for k in store_customers.active_names(store)
-    }
+def _order_pairs(orders: list[OrderText], known_names: list[Known]) -> list[Suggestion]:
+    names: dict[int | None, str] = {k.contact_id: _name_key(k.value) for k in known_names}
+    # Only orders of one customer (or of two customers of one name) can be one job: pairs are
+    # looked for within those groups, never across the whole shop (a pair of every two orders
+    # was 50 million pairs on a shop of 10,000 open orders).
+    groups: dict[str, list[OrderText]] = defaultdict(list)
+    for order in orders:
+        groups[names.get(order.contact_id) or f"#{order.contact_id}"].append(order)
     found: list[Suggestion] = []
-    for i, first in enumerate(orders):
-        for second in orders[i + 1 :]:
-            shared = _same_job(first, second, names)
-            if shared:
-                labels = (first.ref, second.ref)
-                found.append(Suggestion("orders", first.id, second.id, "job", shared, labels))
-    return found
+    for group in groups.values():
+        for i, first in enumerate(group):
+            for second in group[i + 1 :]:
+                shared = _same_job(first, second, names)
+                if shared:
+                    labels = (first.ref, second.ref)
+                    found.append(Suggestion("orders", first.id, second.id, "job", shared, labels))
+    return sorted(found, key=lambda s: (s.first, s.second))
 
 
 def _same_job(first: OrderText, second: OrderText, names: dict[int | None, str]) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from banco.inbox.customers.suggestions import Suggestion, suggestions
+from banco.inbox.customers.suggestions import Suggestion, suggestions_about
 from banco.inbox.i18n.catalogs import N_, _
 from banco.inbox.store import customers as store_customers
 from banco.inbox.store.contacts import contact_name
@@ -76,9 +76,12 @@ def suggested_for(
 ) -> list[Suggestion]:
     """The suggestions that name the customer ``contact_id`` or one of ``order_ids``: shown
     where she reads that customer or order (her page, the reply session, the order's page)."""
+    people = set(store_customers.customers_of_orders(store, order_ids))
+    if contact_id is not None:
+        people.add(contact_id)
     return [
         s
-        for s in suggestions(store)
+        for s in suggestions_about(store, people)
         if (s.kind == "customers" and contact_id in (s.first, s.second))
         or (s.kind == "orders" and set(order_ids) & {s.first, s.second})
     ]

@@ -10,6 +10,7 @@ rows again, under the contact's own id."""
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -405,6 +406,83 @@ def active_handles(store: Store) -> list[Known]:
     return [Known(*row) for row in rows]
 
 
+def customers_of_orders(store: Store, order_ids: Collection[int]) -> list[int]:
+    """The customers of the orders ``order_ids`` (those that have one)."""
+    rows = store.db.conn.execute(
+        "select distinct contact_id from orders where id in (select value from json_each(?))"
+        " and contact_id is not null",
+        [json.dumps(sorted(order_ids))],
+    ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def known_of(store: Store, contact_ids: Collection[int]) -> list[Known]:
+    """The handles and names of the customers ``contact_ids``."""
+    ids = json.dumps(sorted(contact_ids))
+    rows = store.db.conn.execute(
+        "select h.contact_id, h.kind, h.value from handles h"
+        " where h.contact_id in (select value from json_each(?))"
+        " union all select c.id, 'name', c.name from contacts c"
+        " where c.id in (select value from json_each(?)) and c.name != ''",
+        [ids, ids],
+    ).fetchall()
+    return [Known(*row) for row in rows]
+
+
+def known_like(
+    store: Store, emails: Collection[str], phone_tails: Collection[str], words: Collection[str]
+) -> list[Known]:
+    """The active customers' handles and names that may share a key with another's: email
+    addresses that reach one of the mailboxes ``emails`` (``local@domain``, written with
+    capitals, a ``+tag``, dots in a Gmail name), phones ending (digits only) with one of
+    ``phone_tails``, names holding every one of ``words`` (case aside). A few comparisons in
+    SQLite instead of every customer's keys worked out in Python; the caller checks the keys."""
+    found: list[Known] = []
+    active = "c.id = h.contact_id and c.merged_into is null"
+    for email in emails:
+        local, _at, domain = email.rpartition("@")
+        if domain == "gmail.com":  # Gmail reads no dots in a name: compare without any
+            value = "replace(lower(h.value), '.', '')"
+            shapes = [
+                f"{local}{tag}@{host}"
+                for tag in ("", "+%")
+                for host in ("gmailcom", "googlemailcom")
+            ]
+        else:
+            value = "lower(h.value)"
+            shapes = [email, f"{local}+%@{domain}"]
+        found += [
+            Known(*row)
+            for row in store.db.conn.execute(
+                f"select h.contact_id, h.kind, h.value from handles h join contacts c on {active}"
+                f" where h.kind = 'email' and ({' or '.join(f'{value} like ?' for _ in shapes)})",
+                shapes,
+            )
+        ]
+    digits = "h.value"
+    for mark in (" ", "-", ".", "(", ")", "/", "+"):
+        digits = f"replace({digits}, '{mark}', '')"
+    for tail in phone_tails:
+        found += [
+            Known(*row)
+            for row in store.db.conn.execute(
+                f"select h.contact_id, h.kind, h.value from handles h join contacts c on {active}"
+                f" where h.kind = 'phone' and {digits} like ?",
+                ["%" + tail],
+            )
+        ]
+    if words:
+        likes = " and ".join("c.name like ?" for _ in words)
+        found += [
+            Known(*row)
+            for row in store.db.conn.execute(
+                f"select c.id, 'name', c.name from contacts c where {_ACTIVE} and {likes}",
+                [f"%{word}%" for word in words],
+            )
+        ]
+    return found
+
+
 def active_names(store: Store) -> list[Known]:
     rows = store.db.conn.execute(
         f"select c.id, 'name', c.name from contacts c where {_ACTIVE} and c.name != ''"
@@ -427,7 +505,9 @@ class OrderText:
     channels: str
 
 
-def open_order_texts(store: Store) -> list[OrderText]:
+def open_order_texts(store: Store, contact_ids: Collection[int] | None = None) -> list[OrderText]:
+    """The open orders (of ``contact_ids`` only, when given) as the duplicate rule reads them."""
+    only = "" if contact_ids is None else " and o.contact_id in (select value from json_each(?))"
     rows = store.db.conn.execute(
         "select o.id, o.ref, o.contact_id, o.title, o.details, o.created_at,"
         " coalesce((select group_concat(distinct m.channel) from messages m"
@@ -435,7 +515,8 @@ def open_order_texts(store: Store) -> list[OrderText]:
         " coalesce((select group_concat(t.text, ' ') from (select text from messages"
         "  where order_id = o.id and direction = 'in' order by sent_at limit 3) t), '')"
         " from orders o where o.merged_into is null"
-        " and o.status not in ('completed', 'lost', 'cancelled') order by o.id"
+        f" and o.status not in ('completed', 'lost', 'cancelled'){only} order by o.id",
+        [] if contact_ids is None else [json.dumps(sorted(contact_ids))],
     ).fetchall()
     return [
         OrderText(i, ref or "", contact, f"{title or ''} {details or ''} {text}", created, chans)

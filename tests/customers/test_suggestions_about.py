@@ -1,0 +1,34 @@
+"""The suggestions a page about one customer shows are read from that customer and the few who
+may share a key with them (bench/views.py measures what that saves on a big shop); they are
+exactly the shop's suggestions that name that customer or one of their orders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from customer_shop import customers_shop
+
+from banco.inbox.customers.suggestions import suggestions, suggestions_about
+
+
+def test_the_suggestions_about_each_customer_are_the_shops_that_name_them(
+    write_shop, tmp_path: Path, open_shop
+) -> None:
+    shop = customers_shop(write_shop, tmp_path, open_shop)
+    every = suggestions(shop.store)
+    assert {s.kind for s in every} == {"customers", "orders"}  # the shop has both kinds
+    customers = [row["id"] for row in shop.store.all("select id from contacts")]
+    for contact in customers:
+        orders = {
+            row["id"]
+            for row in shop.store.all("select id from orders where contact_id = ?", [contact])
+        }
+        named = [
+            s
+            for s in every
+            if (s.kind == "customers" and contact in (s.first, s.second))
+            or (s.kind == "orders" and orders & {s.first, s.second})
+        ]
+        about = suggestions_about(shop.store, {contact})
+        assert [s for s in about if s in named] == named, contact
+        assert all(s in every for s in about), contact  # nothing the shop would not suggest
