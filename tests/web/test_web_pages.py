@@ -48,6 +48,10 @@ PAGES = {
     "accounts": ("/accounts", "Accounts"),
 }
 
+# the demo's rows found by what they are, whatever their numbers
+UNREADABLE = "select id from messages where status = 'unreadable'"
+QUOTED = "select ref from orders where status = 'quoted'"
+
 
 def store(home: Path, clock: FixedClock, registry: Registry, sql: str, *params: object) -> list:
     shop = open_shop_at(home, clock, registry)
@@ -87,19 +91,29 @@ def test_every_control_has_a_label(demo_server: RunningServer, desktop: Tab) -> 
         assert unlabelled == [], f"{path}: {unlabelled}"
 
 
-def test_today_lines_lead_to_what_they_are_about(demo_server: RunningServer, desktop: Tab) -> None:
+def test_today_lines_lead_to_what_they_are_about(
+    demo_server: RunningServer, demo_home: Path, desktop: Tab, clock: FixedClock, registry: Registry
+) -> None:
+    # Francesca's order and the unreadable mail, whatever their numbers
+    [francesca] = store(
+        demo_home, clock, registry,
+        "select o.ref from orders o join contacts c on c.id = o.contact_id"
+        " where c.name = 'Francesca Moretti'",
+    )  # fmt: skip
+    [unreadable_mail] = store(demo_home, clock, registry, UNREADABLE)
     page = desktop.go(demo_server.url + "/")
     waiting = page.locator("section", has=page.locator("#h-waiting"))
     waiting.get_by_role("link", name=re.compile("Olivia Bennett")).click()
     expect(page.locator("h1")).to_have_text("Birthday mug for my mum")
     page.go_back()
-    page.get_by_role("link", name=re.compile("B-0013 Francesca Moretti")).first.click()
-    expect(page).to_have_url(re.compile("/orders/B-0013$"))
+    ref = francesca["ref"]
+    page.get_by_role("link", name=re.compile(f"{ref} Francesca Moretti")).first.click()
+    expect(page).to_have_url(re.compile(f"/orders/{ref}$"))
     page.go_back()
     unreadable = page.locator("section", has=page.locator("#h-unreadable"))
     with page.expect_download() as download:
         unreadable.get_by_role("link", name="Download the original").click()
-    assert download.value.suggested_filename == "message-21.eml"
+    assert download.value.suggested_filename == f"message-{unreadable_mail['id']}.eml"
     page.get_by_role("link", name=re.compile("Start the reply session")).click()
     expect(page.locator("h1")).to_have_text("Reply session")
 
@@ -189,7 +203,11 @@ def test_search_finds_a_message(demo_server: RunningServer, desktop: Tab) -> Non
     assert download.value.suggested_filename == "Biscuit on the sofa.jpg"
 
 
-def test_inbox_filters(demo_server: RunningServer, desktop: Tab) -> None:
+def test_inbox_filters(
+    demo_server: RunningServer, demo_home: Path, desktop: Tab, clock: FixedClock, registry: Registry
+) -> None:
+    quoted = {r["ref"] for r in store(demo_home, clock, registry, QUOTED)}
+    [unreadable_mail] = store(demo_home, clock, registry, UNREADABLE)
     page = desktop.go(demo_server.url + "/inbox")
     page.get_by_text("Filters").click()
     page.get_by_label("Only waiting for my reply").check()
@@ -200,13 +218,13 @@ def test_inbox_filters(demo_server: RunningServer, desktop: Tab) -> None:
     for text in rows.all_inner_texts():
         assert "waiting" in text and "email" in text
     page.goto(demo_server.url + "/inbox?status=quoted")
-    expect(page.locator(".rows .row .ref").first).to_have_text(re.compile("B-0007|B-0008"))
-    assert set(page.locator(".rows .row .ref").all_inner_texts()) <= {"B-0007", "B-0008"}
+    expect(page.locator(".rows .row .ref").first).to_have_text(re.compile("|".join(quoted)))
+    assert set(page.locator(".rows .row .ref").all_inner_texts()) <= quoted
     page.goto(demo_server.url + "/inbox?unreadable=1")
     expect(rows).to_have_count(1)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the original").click()
-    assert download.value.suggested_filename == "message-21.eml"
+    assert download.value.suggested_filename == f"message-{unreadable_mail['id']}.eml"
 
 
 def test_an_order_is_run_from_its_page(
@@ -280,16 +298,20 @@ def test_the_reply_session_skips_snoozes_and_closes_items(
     page.get_by_role("button", name="Set price").click()
     expect(page.get_by_role("status").first).to_contain_text("price saved")
 
+    # the three form orders met above, by their customers (Chiara's earlier order was by mail)
     rows = store(
         demo_home, clock, registry,
-        "select o.ref, m.waiting, m.snoozed_until, m.handled_how from messages m"
-        " join orders o on o.id = m.order_id where o.ref in ('B-0012', 'B-0013', 'B-0014')"
-        " and m.direction = 'in' order by o.ref",
+        "select c.name, m.waiting, m.snoozed_until, m.handled_how from messages m"
+        " join orders o on o.id = m.order_id join contacts c on c.id = o.contact_id"
+        " where c.name in ('Chiara Rossi', 'Francesca Moretti', 'Giorgio Lombardi')"
+        " and o.account = 'order-form' and m.direction = 'in' order by m.id",
     )  # fmt: skip
-    assert [(r["ref"], r["waiting"], bool(r["snoozed_until"]), r["handled_how"]) for r in rows] == [
-        ("B-0012", 1, False, None),
-        ("B-0013", 1, True, None),
-        ("B-0014", 0, False, "no_reply"),
+    assert [
+        (r["name"], r["waiting"], bool(r["snoozed_until"]), r["handled_how"]) for r in rows
+    ] == [
+        ("Chiara Rossi", 1, False, None),
+        ("Francesca Moretti", 1, True, None),
+        ("Giorgio Lombardi", 0, False, "no_reply"),
     ]
     assert desktop.errors == []
 

@@ -88,8 +88,10 @@ def test_a_board_column_shows_its_first_cards_and_leads_to_the_rest(
     cards = re.findall(r'id="card-(B-\d+)"', column)
     assert cards == [f"B-{n:04}" for n in range(1, COLUMN_CARDS + 1)]  # the longest there first
     more = re.search(r'<a href="([^"]+)">and (\d+) more</a>', column)
-    assert more and html.unescape(more[1]) == "/orders?view=list&status=new"
+    # the new orders without the past conversations (those have a list of their own)
+    assert more and html.unescape(more[1]) == "/orders?view=list&status=new&past=0"
     assert int(more[2]) == BUSY - COLUMN_CARDS
+    assert f"{BUSY} orders, newest first." in page(client, html.unescape(more[1]))
 
 
 def test_the_today_page_is_capped_like_the_digest(client: httpx.Client) -> None:

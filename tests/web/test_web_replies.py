@@ -186,10 +186,19 @@ def test_an_account_that_cannot_send_says_so_before_sending(
     demo_home: Path, web_server: Serve, desktop: Tab, clock: FixedClock, registry: Registry
 ) -> None:
     home = demo_home  # the demo's mailbox is a Maildir: Banco only reads it
+    # a mail order waiting for her reply (an Etsy sale is answered on Etsy, never by mail)
+    [order] = stored(
+        home, clock, registry,
+        "select o.id, c.name from orders o join contacts c on c.id = o.contact_id"
+        " where o.account = 'shop-mail' and o.marketplace is null and exists"
+        " (select 1 from messages m where m.order_id = o.id and m.waiting = 1)"
+        " order by o.id limit 1",
+    )  # fmt: skip
     server = web_server(home)
-    page = desktop.go(server.url + "/session?key=o10")
+    page = desktop.go(server.url + f"/session?key=o{order['id']}")
+    expect(page.locator("#h-item")).to_contain_text(order["name"])
     reason = "No account of yours can send this reply: shop-mail only reads"
-    expect(page.locator(".notice")).to_contain_text(reason)
+    expect(page.locator(".template-picker + p.notice")).to_contain_text(reason)
     # Send is not offered: nothing would ever take the reply, so none is queued to wait forever.
     expect(page.get_by_role("button", name="Send", exact=True)).to_have_count(0)
     expect(page.get_by_role("button", name="Schedule")).to_have_count(0)
@@ -199,7 +208,7 @@ def test_an_account_that_cannot_send_says_so_before_sending(
     form = page.locator("form.session-form")
     fields = {n: form.locator(f"[name={n}]").input_value() for n in ("csrf", "lang", "suggested")}
     answer = page.request.post(
-        server.url + "/session/o10/send", form={**fields, "text": "Ciao, grazie mille!"}
+        server.url + f"/session/o{order['id']}/send", form={**fields, "text": "Ciao, grazie mille!"}
     )
     assert answer.ok and f'<p class="flash error" role="alert">{reason}' in answer.text()
     assert ">Ciao, grazie mille!</textarea>" in answer.text()
