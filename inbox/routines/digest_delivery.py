@@ -20,6 +20,7 @@ from banco.connectors import Attachment, Handle, Outgoing, Sender
 from banco.connectors.email.parse import NOTE_KEY_PREFIX
 from banco.inbox.routines.digest import (
     Digest,
+    ShownWhenRead,
     add_outbox,
     build_digest,
     render_html,
@@ -50,8 +51,9 @@ def daily_digest(shop: Shop, lang: str | None = None) -> Digest:
     for day in plan.days:
         if day.date == today(shop):
             digest.plan_today = [asdict(block) for block in day.blocks]
-    digest.plan_warnings = [warning_text(w, lang or config.shop.language) for w in plan.warnings]
-    digest.waiting_on_customers = [asdict(s) for s in waiting_on_customers(shop, now)]
+    said = lang or config.shop.language
+    digest.plan_warnings = ShownWhenRead(plan.warnings, lambda w: warning_text(w, said))
+    digest.waiting_on_customers = ShownWhenRead(waiting_on_customers(shop, now), asdict)
     digest.checkins = current_checkins(shop.store, now - timedelta(days=7))
     add_outbox(digest, shop)
     return digest
