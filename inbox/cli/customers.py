@@ -191,6 +191,22 @@ def customer_split(shop: Shop, who: str, handle: str) -> None:
     click.echo(_("{handle} is customer {id} now.").format(handle=handle, id=new_id))
 
 
+@customers.command(
+    "works-again",
+    help=N_(
+        "Mail to a customer's address that bounced works again (you sorted it out with them):"
+        " replies go to it again. A mail from that address does this by itself."
+    ),
+)
+@click.argument("who")
+@click.argument("address")
+@with_shop
+def customer_works_again(shop: Shop, who: str, address: str) -> None:
+    contact_id = merging.find_customer(shop.store, who)
+    value = merging.works_again(shop.store, contact_id, address)
+    click.echo(_("{address} works again: replies go to it.").format(address=value))
+
+
 @command(
     "merge",
     help=N_(

@@ -6,7 +6,8 @@ that mail was filed on no order (the maker wrote before the customer's order for
 bounce and the mail go on the open order of the customer who holds the failed address, now or
 when her first order is filed (``file_earlier_bounces``). When the bounce came before the mail it
 returned (a collect reads INBOX before the Sent folder), the mail, filed later, takes it onto
-its order and conversation (``file_bounces_before``)."""
+its order and conversation (``file_bounces_before``). A mail that comes later from a failing
+address shows it works: it is failing no more (``works_again``)."""
 
 from __future__ import annotations
 
@@ -64,3 +65,13 @@ def file_bounces_before(
         store_customers.set_returned(store, address, message_id)
     if found:
         store_customers.file_on(store, [bounce for bounce, _ in found], *filed)
+
+
+def works_again(store: Store, record: Record, sent_at: str) -> None:
+    """A mail from an address (not a bounce) sent after mail to it bounced: the address works,
+    and replies go to it again. A form's or chat's address proves nothing: anyone can type it."""
+    if record.channel != "email" or record.direction != "in" or record.auto == "bounce":
+        return
+    for handle in record.sender.handles if record.sender else ():
+        if handle.kind == "email":
+            store_customers.clear_failing(store, handle.kind, handle.value, before=sent_at)

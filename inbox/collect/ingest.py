@@ -57,7 +57,12 @@ from typing import Any
 from banco.connectors import Handle, OrderFields, Page, Record
 from banco.connectors.base import OWN_NOTE
 from banco.inbox.clock import iso
-from banco.inbox.collect.bounces import file_bounce, file_bounces_before, file_earlier_bounces
+from banco.inbox.collect.bounces import (
+    file_bounce,
+    file_bounces_before,
+    file_earlier_bounces,
+    works_again,
+)
 from banco.inbox.collect.form_ids import adopt_earlier_form_id
 from banco.inbox.collect.marketplace import read_notice  # marketplace
 from banco.inbox.collect.marketplace.filing import (  # marketplace
@@ -345,6 +350,7 @@ class Ingest:
             file_earlier_bounces(self.store, contact_id, order_id)
         if record.direction == "out":  # customers: a bounce read before the mail it returned
             file_bounces_before(self.store, message_id, record, sent, (order_id, thread_id))
+        works_again(self.store, record, sent)  # customers: mail from a failing address came
         self._settle_waiting(message_id, record, sent, order_id, thread_id, parties)
         return message_id
 

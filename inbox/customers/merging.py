@@ -59,13 +59,7 @@ def split(store: Store, contact_id: int, handle_text: str, now: datetime) -> int
     """Split ``handle_text`` off customer ``contact_id``: the customer merged in with it comes
     back whole; otherwise the handle and its conversations go to a new customer. Her number."""
     handles = store_customers.handles_of(store, contact_id)
-    handle = next((h for h in handles if normalise_handle(h.kind, handle_text) == h.value), None)
-    if handle is None:
-        raise CustomerError(
-            _("customer {id} has no address, phone or chat {handle}").format(
-                id=contact_id, handle=handle_text
-            )
-        )
+    handle = _handle_of(contact_id, handles, handle_text)
     if len(handles) == 1:
         raise CustomerError(
             _("{handle} is this customer's only address").format(handle=handle_text)
@@ -110,3 +104,28 @@ def merge_orders(store: Store, kept_ref: str, merged_ref: str, now: datetime) ->
         )
         add_event(store, kept["id"], now, "merged_from", data={"ref": merged["ref"]})
     return kept["ref"], merged["ref"]
+
+
+def works_again(store: Store, contact_id: int, handle_text: str) -> str:
+    """The maker says mail to the customer's address ``handle_text`` works again (a bounce she
+    sorted out with them): it is failing no more, replies go to it. The address, as stored."""
+    handles = store_customers.handles_of(store, contact_id)
+    handle = _handle_of(contact_id, handles, handle_text)
+    if not store_customers.clear_failing(store, handle.kind, handle.value):
+        raise CustomerError(
+            _("mail to {handle} never bounced; nothing changed").format(handle=handle.value)
+        )
+    return handle.value
+
+
+def _handle_of(
+    contact_id: int, handles: list[store_customers.HandleRow], handle_text: str
+) -> store_customers.HandleRow:
+    found = next((h for h in handles if normalise_handle(h.kind, handle_text) == h.value), None)
+    if found is None:
+        raise CustomerError(
+            _("customer {id} has no address, phone or chat {handle}").format(
+                id=contact_id, handle=handle_text
+            )
+        )
+    return found

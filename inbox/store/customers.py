@@ -301,10 +301,15 @@ def failing_of(store: Store, contact_id: int) -> dict[str, str]:
     return {value: at for value, at in rows}
 
 
-def clear_failing(store: Store, kind: str, value: str) -> None:
-    store.db.conn.execute(
-        "delete from failing_addresses where kind = ? and value = ?", [kind, value]
-    )
+def clear_failing(store: Store, kind: str, value: str, before: str | None = None) -> bool:
+    """Mail to ``value`` works again: no longer failing. With ``before`` (when a message from it
+    was sent), only when it failed before then. True when it was failing."""
+    sql = "delete from failing_addresses where kind = ? and value = ?"
+    args = [kind, value]
+    if before is not None:
+        sql += " and failed_at < ?"
+        args.append(before)
+    return bool(store.db.conn.execute(sql, args).rowcount)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Customers: the list, heard from last first, a page at a time; one customer with her addresses
-(each that mail bounced from marked), her orders, and the merges Banco suggests, each a button
-she presses or dismisses; splitting an address off."""
+(each that mail bounced from marked, with a button saying it works again), her orders, and the
+merges Banco suggests, each a button she presses or dismisses; splitting an address off."""
 
 from __future__ import annotations
 
@@ -76,6 +76,17 @@ def split(ctx: Ctx) -> Response:
 
 
 @page
+def works_again(ctx: Ctx) -> Response:
+    """She says mail to an address that bounced works again."""
+    contact_id = _customer_id(ctx)
+    value = merging.works_again(ctx.shop.store, contact_id, ctx.field("handle"))
+    return ctx.back(
+        f"/customers/{contact_id}",
+        _("{address} works again: replies go to it.").format(address=value),
+    )
+
+
+@page
 def merge_orders(ctx: Ctx) -> Response:
     kept, merged = merging.merge_orders(
         ctx.shop.store, ctx.field("first"), ctx.field("second"), ctx.shop.clock.now()
@@ -105,4 +116,5 @@ routes = [
     Route("/customers/{contact_id:int}", customer, name="customer"),
     Route("/customers/{contact_id:int}/merge", merge, methods=["POST"]),
     Route("/customers/{contact_id:int}/split", split, methods=["POST"]),
+    Route("/customers/{contact_id:int}/works-again", works_again, methods=["POST"]),
 ]
