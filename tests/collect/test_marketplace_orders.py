@@ -135,10 +135,12 @@ def test_every_sale_is_an_order_for_its_buyer(home: Path, open_shop) -> None:
         ("booked", "new", "booked", "a sale on Etsy"),
     ]
     assert {m["status"] for m in moves} == {"booked"} and len(moves) == 5
-    # the buyers are known by their address where the marketplace gave it, else their Etsy name
+    # the buyers are known by their address where the marketplace gave it (Etsy's HTML mail's
+    # "Send them an email" link), and by their Etsy name
     handles = shop.store.all("select kind, value from handles order by id")
     assert [tuple(h.values()) for h in handles] == [
         ("etsy", "hannahschmidt84"),
+        ("email", "sam.okafor@mail.example"),
         ("etsy", "samokafor"),
         ("email", "emma.walsh@fastmail.example"),
         ("email", "olivia.bennett@outlook.example"),

@@ -1,6 +1,9 @@
 """Etsy's mail to a seller: "You made a sale on Etsy" (a sale) and a buyer's message from Etsy
 Conversations, in English, Italian and French. Known by the sender (etsy.com) and the subject.
-Etsy never gives the buyer's address: the buyer is answered on Etsy (``url``)."""
+A sale is read in either of Etsy's layouts: the plain "Item:" / "Quantity:" lines, or the order
+details of its HTML mail (each item's title and options, then "Transaction ID:", "Quantity:" and
+its price; "Order total:", "Buyer details" and the "Shipping address" block). The buyer is
+answered on Etsy (``url``); their address is the "Send them an email" link, where it is given."""
 
 from __future__ import annotations
 
@@ -16,13 +19,15 @@ from banco.inbox.collect.marketplace.notice import (
     day_named,
     field_value,
     labelled,
+    on_domains,
 )
 
 NAME = "etsy"
 DOMAINS = ("etsy.com", "etsymail.com")
 
 _SALE_SUBJECT = re.compile(
-    r"you made a sale on etsy|hai fatto una vendita su etsy|vous avez (?:fait|réalisé) une vente",
+    r"you made a sale on etsy|congrats on your first sale|hai fatto una vendita su etsy"
+    r"|vous avez (?:fait|réalisé) une vente",
     re.I,
 )
 _MESSAGE_SUBJECT = re.compile(
@@ -31,6 +36,19 @@ _MESSAGE_SUBJECT = re.compile(
     re.I,
 )
 _ORDER_NUMBER = r"(?:order|ordine|commande)\s*(?:#|n[.°º]?\s*)\s*(\d{6,})"
+
+#: the order details' own lines (Etsy's English; the Italian and French are ours)
+ORDER_NUMBER = (
+    "order number",
+    "your order number is",
+    "numero dell'ordine",
+    "numéro de commande",
+)
+TRANSACTION = ("transaction id", "id transazione", "id de transaction")
+SHOP = ("shop", "negozio", "boutique")
+PRICE = ("price", "item price", "prezzo", "prezzo dell'articolo", "prix", "prix de l'article")
+BUYER_DETAILS = ("buyer details", "dati dell'acquirente", "informations sur l'acheteur")
+_BARE_AMOUNT = re.compile(r"[^\d\s]{0,4}\s?\d[\d.,\u00a0 ]*(?:\s?[^\d\s]{1,4})?")
 
 ITEM = ("item", "articolo", "article")
 QUANTITY = ("quantity", "quantità", "quantité")
@@ -55,14 +73,9 @@ SHIP_BY = (
 #: lines of an item that are not an option of it
 NOT_OPTIONS = (
     *QUANTITY,
-    "item price",
-    "prezzo dell'articolo",
-    "prix de l'article",
-    "transaction id",
-    "id transazione",
-    "shop",
-    "negozio",
-    "boutique",
+    *PRICE,
+    *TRANSACTION,
+    *SHOP,
 )
 
 
@@ -78,20 +91,27 @@ def read(notice: Notice) -> Sale | BuyerMessage | None:
 
 def _sale(notice: Notice) -> Sale | None:
     lines = notice.lines
-    number = after(_ORDER_NUMBER, notice.subject) or after(_ORDER_NUMBER, notice.text)
-    items = _items(lines)
+    number = (
+        after(_ORDER_NUMBER, notice.subject)
+        or field_value(lines, ORDER_NUMBER)
+        or after(_ORDER_NUMBER, notice.text)
+    )
+    listed = any((labelled(line) or ("",))[0] in TRANSACTION for line in lines)
+    items = _listed_items(lines) if listed else _items(lines)
     if number is None or not items:
         return None
     buyer = field_value(lines, BUYER) or ""
-    handle = after(r"\(([\w.-]+)\)\s*$", buyer)
+    handle = after(r"\(([\w.-]+)\)\s*$", buyer) or _handle(_below(lines, BUYER_DETAILS))
     name = re.sub(r"\s*\([\w.-]+\)\s*$", "", buyer)
-    ship_to = field_value(lines, SHIP_TO) or ""
-    total, currency = amount(field_value(lines, TOTAL) or "")
+    ship_to = field_value(lines, SHIP_TO) or ", ".join(_block(notice.text, SHIP_TO))
+    total, currency = amount(field_value(lines, TOTAL) or _below(lines, TOTAL) or "")
     ship_by = field_value(lines, SHIP_BY) or after(r"ship by ([\w .]+?)\s*-", notice.subject)
+    emails = [a for a in notice.mailto if not on_domains(a, DOMAINS)]
     return Sale(
         marketplace=NAME,
         order_number=number,
         buyer_name=name or ship_to.split(",")[0].strip() or handle or "",
+        buyer_email=emails[0].lower() if emails else None,
         buyer_handle=handle,
         items=tuple(items),
         total=total,
@@ -101,6 +121,68 @@ def _sale(notice: Notice) -> Sale | None:
         url=notice.link("/your/orders/", "/orders/sold") or None,
         paid=True,
     )
+
+
+def _below(lines: list[str], headings: tuple[str, ...]) -> str | None:
+    """The line under a heading that holds no value of its own ("Order total:", "Buyer
+    details")."""
+    for number, line in enumerate(lines[:-1]):
+        if line.lower().rstrip(": \u00a0") in headings:
+            return lines[number + 1]
+    return None
+
+
+def _handle(line: str | None) -> str | None:
+    return line if line and re.fullmatch(r"[\w.-]+", line) else None
+
+
+def _block(text: str, headings: tuple[str, ...]) -> list[str]:
+    """The lines under a heading ("Shipping address"), up to the blank line that ends them."""
+    block: list[str] = []
+    lines = [line.strip() for line in text.splitlines()]
+    for number, line in enumerate(lines):
+        if line.lower().rstrip(": \u00a0") in headings:
+            for following in lines[number + 1 :]:
+                if not following and block:
+                    break
+                if following:
+                    block.append(following)
+            return block
+    return block
+
+
+def _listed_items(lines: list[str]) -> list[Item]:
+    """The order details' items: each is the lines (its title, then its options) before its
+    "Shop:" or "Transaction ID:" line, and takes the "Quantity:" that follows; the order number
+    and each price end the lines before the next item."""
+    items: list[Item] = []
+    pending: list[str] = []
+    for line in lines:
+        label, value = labelled(line) or ("", "")
+        if label in (*SHOP, *TRANSACTION):
+            if pending:
+                items.append(_listed(pending))
+            pending = []
+        elif label in QUANTITY and items and value.isdigit():
+            last = items[-1]
+            items[-1] = Item(last.title, int(value), last.options)
+        elif label in (*ORDER_NUMBER, *PRICE) or _BARE_AMOUNT.fullmatch(line):
+            pending = []
+        else:
+            pending.append(line)
+    return items
+
+
+def _listed(lines: list[str]) -> Item:
+    """An item from its title (however many lines it took) and its "Label: value" options."""
+    title, options = lines[0], []
+    for line in lines[1:]:
+        pair = labelled(line)
+        if pair and pair[1]:
+            options.append(pair)
+        elif not options:
+            title = f"{title} {line}"
+    return Item(title, 1, tuple(options))
 
 
 def _items(lines: list[str]) -> list[Item]:

@@ -68,6 +68,8 @@ class Notice:
     sent: date
     links: list[str] = field(default_factory=list)
     reply_to: list[str] = field(default_factory=list)
+    #: the addresses its HTML links to by "mailto:" (Etsy's "Send them an email")
+    mailto: list[str] = field(default_factory=list)
 
     @property
     def lines(self) -> list[str]:
@@ -97,8 +99,17 @@ def notice_of(record: Record) -> Notice:
     links = re.findall(r"""href=["']?(https?://[^"'\s>]+)""", html) + re.findall(
         r"https?://[^\s<>\"')\]]+", text
     )
+    mailto = re.findall(r"""href=["']?mailto:([^"'\s>?]+)""", html, re.I)
     sent = (record.sent_at or datetime.now()).date()
-    return Notice(sender, record.subject or "", text, sent, list(dict.fromkeys(links)), reply_to)
+    return Notice(
+        sender,
+        record.subject or "",
+        text,
+        sent,
+        list(dict.fromkeys(links)),
+        reply_to,
+        list(dict.fromkeys(mailto)),
+    )
 
 
 def _bodies(raw: bytes) -> tuple[str, str]:

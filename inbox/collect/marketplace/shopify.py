@@ -23,6 +23,10 @@ _SUBJECT = re.compile(
     re.I,
 )
 _ITEM = re.compile(r"^(.+?)\s+[×x]\s*(\d+)$")
+#: the classic template's "2x Title (SKU: MUG-1) for €19.00 each" (an HTML list item)
+_LISTED = re.compile(
+    r"^(?:[*•-]\s+)?(\d+)\s*x\s+(.+?)(?:\s+\(SKU:[^)]*\))?\s+for\s+\S.*\beach$", re.I
+)
 _PRICE = re.compile(r"[\d\s.,€$£A-Z]*")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 TOTAL = ("total", "totale")
@@ -47,6 +51,9 @@ AFTER_ADDRESS = (
     "customer email",
     "email del cliente",
     "e-mail du client",
+    "thanks",
+    "grazie",
+    "merci",
 )
 
 
@@ -74,12 +81,16 @@ def read(notice: Notice) -> Sale | None:
 
 
 def _items(lines: list[str]) -> list[Item]:
-    """Each "Title × 2" line with the variant and properties below it, up to the subtotal."""
+    """Each "Title × 2" line with the variant and properties below it, up to the subtotal; or
+    the classic template's "2x Title for €19.00 each"."""
     items: list[Item] = []
     for line in lines:
         found = _ITEM.match(line)
+        listed = _LISTED.match(line)
         lowered = line.lower().rstrip(": ")
-        if found:
+        if listed:
+            items.append(Item(listed[2].strip(), int(listed[1])))
+        elif found:
             items.append(Item(found[1].strip(), int(found[2])))
         elif not items or _PRICE.fullmatch(line):
             continue
@@ -107,7 +118,7 @@ def _address(lines: list[str]) -> str:
         if line.lower().rstrip(": ") in SHIP_TO:
             block = []
             for following in lines[number + 1 : number + 6]:
-                if following.lower().rstrip(": ") in AFTER_ADDRESS:
+                if following.lower().rstrip(":, ") in AFTER_ADDRESS:
                     break
                 block.append(following)
             return ", ".join(block)

@@ -30,9 +30,12 @@ def mail(
         m["Reply-To"] = reply_to
     for k, v in extra:
         m[k] = v
-    m.set_content(plain.strip("\n") + "\n")
-    if html:
-        m.add_alternative(html, subtype="html")
+    if plain is None:  # an HTML-only mail
+        m.set_content(html, subtype="html")
+    else:
+        m.set_content(plain.strip("\n") + "\n")
+        if html:
+            m.add_alternative(html, subtype="html")
     p = ROOT / path
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_bytes(bytes(m))
@@ -71,37 +74,69 @@ View the order: https://www.etsy.com/your/orders/sold?order_id=3187654321
     extra=(("List-Unsubscribe", "<https://www.etsy.com/your/account/notifications>"),),
 )
 
+
+def etsy_html(*paragraphs):
+    """Etsy's HTML sale mail as its readers see it: one paragraph a block, a line a <br>."""
+    body = "\n".join("<p>" + "<br>".join(p.strip().splitlines()) + "</p>" for p in paragraphs)
+    return f"<html><body>{body}</body></html>"
+
+
+# the order details of Etsy's HTML sale mail (see SOURCES.md): a real layout, made-up values
 mail(
     "etsy/sale-en-two-items.eml",
     "Etsy <transaction@etsy.com>",
     GIULIA,
     "You made a sale on Etsy - Ship by Dec 9 - [$118.00, Order #3187999001]",
-    """
-Congratulations, Giulia!
-
-You made a sale on Etsy.
-
-Order #3187999001
-
-Item: Espresso cup, speckled
-Quantity: 4
-Colour: Sage green
-Item price: $18.00
-
-Item: Serving bowl, large
-Quantity: 1
-Personalization: "For Mum, 70"
-Item price: $46.00
-
-Order total: $118.00
-
-Buyer: Sam Okafor (samokafor)
-Shipping address: Sam Okafor, 3 Mill Lane, Leeds LS1 4AB, United Kingdom
-Ship by: Dec 9
-
-View the order: https://www.etsy.com/your/orders/sold?order_id=3187999001
-""",
+    None,
+    html=etsy_html(
+        "Ship it!",
+        '<a href="https://www.etsy.com/your/orders/sold?order_id=3187999001">Mark order as shipped</a>',
+        "Order details",
+        "Your order number is: 3187999001",
+        "Espresso cup, speckled\nColour: Sage green\nShop: BottegaGiulia\n"
+        "Transaction ID: 4412345001\nQuantity: 4\nPrice: $18.00",
+        'Serving bowl, large\nPersonalization: "For Mum, 70"\nShop: BottegaGiulia\n'
+        "Transaction ID: 4412345002\nQuantity: 1\nPrice: $46.00",
+        "Item total:\n$118.00\nShipping:\n$0.00\nSales tax:\n$0.00\nOrder total:\n$118.00",
+        "Buyer details",
+        "samokafor",
+        '<a href="https://www.etsy.com/messages/new?with_id=90871234">Send them a Convo</a> |'
+        ' <a href="mailto:sam.okafor@mail.example">Send them an email</a>',
+        "Shipping address",
+        "Sam Okafor\n3 Mill Lane\nLeeds LS1 4AB\nUnited Kingdom",
+        "Shipping internationally? Print a customs form with your label.",
+    ),
     when=datetime(2026, 12, 1, 8, 5, tzinfo=UTC),
+)
+
+mail(
+    "etsy/sale-en-first-sale.eml",
+    "Etsy <emails@mail.etsy.com>",
+    GIULIA,
+    "Giulia, congrats on your first sale! Verify your info to get paid.",
+    None,
+    html=etsy_html(
+        "Get paid for this sale by verifying your seller info",
+        "Verify your info within 60 days to get paid for this order.",
+        "Ship it!",
+        "Mark the order as shipped",
+        '<a href="https://www.etsy.com/your/orders/sold?order_id=3188000123">Mark order as shipped</a>',
+        "Order details",
+        "Order number: 3188000123",
+        "Lemon mug, 350 ml, hand-thrown stoneware\nTransaction ID: 4412399001\nQuantity: 1\n$32.00",
+        "Item total:\n$32.00\nShipping:\n$9.50\nCovered by Etsy Insider\nSales tax:\n$0.00\n"
+        "Order total:\n$41.50",
+        "Buyer details",
+        "gracemillerart",
+        '<a href="https://www.etsy.com/messages/new?with_id=90875678">Send them a Convo</a> |'
+        ' <a href="mailto:grace.miller@mail.example">Send them an email</a>',
+        "Payment method",
+        "Shipping address",
+        "Grace Miller\n7 Orchard Road\nPORTLAND, OR 97205\nUnited States",
+        "If you were not involved in this transaction, please contact us via our Contact Page.",
+    ),
+    when=datetime(2026, 12, 1, 6, 16, tzinfo=UTC),
+    reply_to="noreply@mail.etsy.com",
 )
 
 mail(
@@ -297,6 +332,23 @@ Julien Moreau
 69002 Lyon
 France
 """,
+)
+
+# Shopify's classic default staff "New order" mail, as lightward/mechanic-tasks reproduces it
+# (see SOURCES.md): the Liquid rendered by hand, made-up values, no phone given
+mail(
+    "shopify/new-order-en-classic.eml",
+    "Bottega Giulia <store+68123@t.shopifyemail.com>",
+    GIULIA,
+    "[Bottega Giulia] Order #1045 placed by Ruth Evans",
+    None,
+    html="""<html><body>Hello,<br><br>Ruth Evans placed a new order with your store, on Nov 30 at 09:33pm:<br>
+<ul>  <li> 2x Custom dog mug (SKU: MUG-DOG) for €19.00 each </li>  <li> 1x Espresso cup  for €14.00 each </li> </ul>
+Subtotal: €52.00<br>Total: €64.00<br><br>Note:<br>Please wrap them separately.<br><br>
+<a href="https://bottega-giulia.myshopify.com/admin/orders/5551234004">View order #1045</a><br>
+<b>Shipping address:</b><br>Ruth Evans<br>9 Castle Street<br>Cardiff, Cardiff  CF10 1BS<br>United Kingdom<br><br>
+Thanks,<br>- Mechanic, for Bottega Giulia</body></html>""",
+    when=datetime(2026, 11, 30, 21, 33, tzinfo=UTC),
 )
 
 # WooCommerce ------------------------------------------------------------------------------------
