@@ -2,8 +2,10 @@
 
 At the reply slot the bot posts "5 messages waiting", then each reply that may have been sent
 (Banco never sends one again by itself: she looks, then presses Send again, Mark sent or Cancel),
-then the first message, with the suggested reply and buttons: send it, send it tomorrow when her
-working day starts, another template, skip, snooze, no reply needed. A reply to the same order
+then the first message (with what the customer's edits changed, ``orders.edits``), the suggested
+reply and buttons: send it, send it tomorrow when her working day starts, another template, skip,
+snooze, no reply needed, and undo the order's last change (``orders.undo``, as ``banco orders
+undo``; also under what a confirmed fact changed). A reply to the same order
 still in the outbox, written before the message came, is shown with it, with a button to cancel
 it. Whatever the maker types instead becomes the reply; a bot command (/start) shows the
 walk-through again. Her presses and messages arrive with the next Telegram collect (every minute
@@ -26,8 +28,11 @@ from banco.inbox.clock import iso, parse_iso
 from banco.inbox.errors import BancoError
 from banco.inbox.i18n.catalogs import N_, _, current_language, ngettext, said, speaking
 from banco.inbox.i18n.money import locale_of
+from banco.inbox.orders.edits import edit_lines
 from banco.inbox.orders.fact_words import proposal_words
+from banco.inbox.orders.history import event_words
 from banco.inbox.orders.senders import SenderError
+from banco.inbox.orders.undo import UNDOABLE, undo_last
 from banco.inbox.replies.outbox import (
     DECISIONS,
     Delivery,
@@ -62,7 +67,9 @@ from banco.inbox.replies.triage import (
 from banco.inbox.replies.when import day_starts
 from banco.inbox.shop import Shop
 from banco.inbox.store import owner_session
+from banco.inbox.store.events import last_change
 from banco.inbox.store.messages import ChatMessage, chat_messages_after, highest_id
+from banco.inbox.store.orders import find_order
 from banco.inbox.store.outbox import recipient
 from banco.inbox.store.senders import Answer
 
@@ -74,6 +81,8 @@ TRIAGE_BUTTON = "triage:"
 #: A button confirming or dismissing the first fact Banco read for the item's order:
 #: "fact:confirm:<proposal id>", "fact:dismiss:<proposal id>" (orders/facts.py).
 FACT_BUTTON = "fact:"
+#: A button undoing an order's last change, the one it was made for: "undo:<ref>:<event id>".
+UNDO_BUTTON = "undo:"
 #: the send button of a card that warns the reply reaches nobody (a bounce, a no-reply address)
 SEND_ANYWAY = "send!"
 #: What the maker is told after a decision (after "resend", what became of the reply).
@@ -171,6 +180,9 @@ def _handle(shop: Shop, message: ChatMessage) -> None:
     if button is not None and button.startswith(OUTBOX_BUTTON):  # about a reply, not the item
         _decide(shop, button)
         return
+    if button is not None and button.startswith(UNDO_BUTTON):  # about an order, not the item
+        _undo(shop, button[len(UNDO_BUTTON) :])
+        return
     if state["current"] is None:  # the walk-through is over
         return
     item = load_item(shop, state["current"])
@@ -230,7 +242,47 @@ def _decide_fact(shop: Shop, item: SessionItem, what: str) -> None:
     except BancoError as e:
         _say(shop, f"{said(e)}.")
         return
-    _say(shop, done.format(what=proposal_words(first, shop.config.shop.currency, _day(shop))))
+    what = proposal_words(first, shop.config.shop.currency, _day(shop))
+    changed = _undo_row(shop, item.order) if decision == "confirm" else ()
+    _say(shop, done.format(what=what), changed)
+    owner_session.set_purpose(shop.store, item.suggestion.purpose)
+    _show(shop, item, item.suggestion.purpose)
+
+
+def _undo_row(shop: Shop, order: dict[str, Any] | None) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The button undoing the order's last change, when it is one undo takes back."""
+    last = last_change(shop.store, order["id"]) if order else None
+    if order is None or last is None or last["kind"] not in UNDOABLE:
+        return ()
+    return (((_("Undo the last change"), f"{UNDO_BUTTON}{order['ref']}:{last['id']}"),),)
+
+
+def _undo(shop: Shop, what: str) -> None:
+    """Undo the order's last change, as ``banco orders undo`` does, with its words and its
+    refusals; an old button whose change is no longer the last undoes nothing (two presses never
+    take back two changes). The item on that order comes back with its suggestion now."""
+    ref, _sep, number = what.rpartition(":")
+    if not ref or not number.isdigit():
+        return  # not a button Banco made
+    try:
+        order = find_order(shop.store, ref)
+        last = last_change(shop.store, order["id"])
+        if last is not None and last["kind"] in UNDOABLE and last["id"] != int(number):
+            why = _("the last change to {ref} is another one now; look again")
+            _say(shop, _("Nothing changed: {why}.").format(why=why.format(ref=order["ref"])))
+            return
+        undone = undo_last(shop.store, order["ref"], shop.clock.now())
+    except BancoError as e:
+        _say(shop, _("Nothing changed: {why}.").format(why=said(e)))
+        return
+    change = event_words(undone.event, shop.config.shop.currency, _day(shop)).change
+    line = _("Undone on {ref}: {change}").format(ref=undone.ref, change=change)
+    state = owner_session.current_session(shop.store)
+    item = load_item(shop, state["current"]) if state and state["current"] else None
+    if item is None or (item.order or {}).get("id") != order["id"]:
+        _say(shop, line, _undo_row(shop, order))  # again: the change before
+        return
+    _say(shop, line)
     owner_session.set_purpose(shop.store, item.suggestion.purpose)
     _show(shop, item, item.suggestion.purpose)
 
@@ -413,7 +465,7 @@ def _show(shop: Shop, item: SessionItem, purpose: str, number: int = 0, total: i
     order = item.order
     head = f"{order['ref']} · {order['title']}" if order else _("No order yet")
     name = (item.contact or {}).get("name") or item.latest["sender"] or "?"
-    waiting = "\n\n".join(f"«{_cut(m['text'] or m['subject'] or '')}»" for m in item.messages)
+    waiting = "\n\n".join(_message_words(shop, item, m) for m in item.messages)
     warning = warning_for(shop, item.latest["id"])
     lines = [
         f"⚠ {warning}\n\n" if warning else "",
@@ -422,6 +474,7 @@ def _show(shop: Shop, item: SessionItem, purpose: str, number: int = 0, total: i
             head=head, name=name, channel=item.latest["channel"]
         )
         + f"\n\n{waiting}\n\n",
+        _edited_earlier(shop, item),
         *(_pending_words(shop, x) for x in item.pending),
         _proposal_words(shop, item),
         _("Suggested reply ({purpose}):").format(purpose=_(PURPOSE_WORDS[purpose]))
@@ -455,6 +508,7 @@ def _show(shop: Shop, item: SessionItem, purpose: str, number: int = 0, total: i
             )
             for p in item.proposals[:1]
         ),
+        *_undo_row(shop, order),
         ((_("Skip"), "skip"), (_("Snooze"), "snooze"), (_("No reply needed"), "noreply")),
         *(  # triage: a conversation, not an order (yet): she answers about the sender
             tuple((c.words, f"{TRIAGE_BUTTON}{c.key}") for c in choices[i : i + 2])
@@ -465,6 +519,23 @@ def _show(shop: Shop, item: SessionItem, purpose: str, number: int = 0, total: i
     if asks_triage(shop, item):
         lines.append("\n\n" + _(QUESTION))
     _say(shop, "".join(lines), buttons)
+
+
+def _message_words(shop: Shop, item: SessionItem, message: dict[str, Any]) -> str:
+    """A message as the chat quotes it, and under it what the customer's edits changed."""
+    text = f"«{_cut(message['text'] or message['subject'] or '')}»"
+    edits = edit_lines(item.edits.get(message["id"], []), lambda at: _local(shop, at))
+    return "\n".join([text, *edits])
+
+
+def _edited_earlier(shop: Shop, item: SessionItem) -> str:
+    """The earlier messages of the conversation the customer edited (a form answer changed in
+    the sheet after it was answered), each with what changed."""
+    edited = [m for m in item.context if m["id"] in item.edits]
+    if not edited:
+        return ""
+    said = "\n\n".join(_message_words(shop, item, m) for m in edited)
+    return _("Edited earlier in the conversation:") + f"\n{said}\n\n"
 
 
 def _proposal_words(shop: Shop, item: SessionItem) -> str:
