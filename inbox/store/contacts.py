@@ -3,7 +3,9 @@ chat) that belong to one contact at most."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from banco.connectors import Handle
 from banco.inbox.store.database import Store
@@ -91,3 +93,24 @@ def merge_contact(store: Store, contact_id: int, *, into: int) -> None:
             f"update {table} set contact_id = ? where contact_id = ?", [into, contact_id]
         )
     store.db.execute("delete from contacts where id = ?", [contact_id])
+
+
+class UnsortedSender(NamedTuple):
+    """A message triage may ask about, and who sent it."""
+
+    message_id: int
+    contact_id: int
+    thread_id: int | None
+    sender_handle: str
+
+
+def unsorted_senders(store: Store, message_ids: Sequence[int]) -> list[UnsortedSender]:
+    """Those of ``message_ids`` a person wrote that wait for a reply on no order (a conversation
+    triage did not make an order): the ones "is this an order?" may be asked about."""
+    rows = store.db.conn.execute(
+        "select id, contact_id, thread_id, coalesce(sender_handle, '') from messages"
+        " where id in (select value from json_each(?)) and direction = 'in' and waiting"
+        " and order_id is null and auto is null and contact_id is not null order by id",
+        [json.dumps(list(message_ids))],
+    ).fetchall()
+    return [UnsortedSender(*row) for row in rows]

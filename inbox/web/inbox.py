@@ -1,5 +1,7 @@
 """Inbox: every message across channels with filters and search; one message; its original
-bytes; its HTML, sanitised; attachments by their SHA-256."""
+bytes; its HTML, sanitised; attachments by their SHA-256. A message waiting on no order asks, on
+the list and on its page, the one-key answer about its sender (``replies.triage``), as the
+reply session does."""
 
 from __future__ import annotations
 
@@ -12,11 +14,12 @@ from starlette.routing import Route
 from banco.inbox.i18n.catalogs import gettext as _
 from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES
 from banco.inbox.replies.session import waiting_for
+from banco.inbox.replies.triage import answer_message, decided_line, message_choices
 from banco.inbox.shop import Shop
 from banco.inbox.store import queries
 from banco.inbox.store.search_index import NoWords
 from banco.inbox.web import safety
-from banco.inbox.web.context import Ctx, NotFound, page
+from banco.inbox.web.context import Ctx, FormProblem, NotFound, page
 from banco.inbox.web.paging import Paging
 
 CHANNELS = ("email", "telegram", "form")
@@ -79,6 +82,7 @@ def inbox(ctx: Ctx) -> Response:
         channels=CHANNELS,
         accounts=[a.name for a in ctx.shop.config.accounts],
         statuses=[(s, _(STATUS_WORDS[s])) for s in STATUSES],
+        triage=message_choices(ctx.shop, [m["id"] for m in rows if m["waiting"]]),
     )
 
 
@@ -126,7 +130,24 @@ def message(ctx: Ctx) -> Response:
         attachments=attachments_of(ctx.shop, [message_id]).get(message_id, []),
         has_html=row["raw_type"] == "rfc822" and safety.email_html(row["raw"]) is not None,
         session_key=session_key(ctx.shop, row),
+        triage=message_choices(ctx.shop, [message_id]).get(message_id, []),
     )
+
+
+@page
+def sender(ctx: Ctx) -> Response:
+    """Triage: her one-key answer about the message's sender (order / not an order / never),
+    remembered for the sender as in the reply session; back to the list or the message."""
+    message_id = ctx.request.path_params["message_id"]
+    _message(ctx.shop, message_id)
+    asked = message_choices(ctx.shop, [message_id]).get(message_id)
+    if not asked:  # answered meanwhile (another page, the session, the chat)
+        raise FormProblem(_("this sender has an answer already; the Senders page changes it"))
+    choice = next((c for c in asked if c.key == ctx.field("choice")), None)
+    if choice is None:
+        raise FormProblem(_("pick an answer"))
+    decided = answer_message(ctx.shop, message_id, choice)
+    return ctx.back(f"/messages/{message_id}", decided_line(decided))
 
 
 @page
@@ -179,6 +200,7 @@ routes = [
     Route("/inbox", inbox, name="inbox"),
     Route("/messages/{message_id:int}", message, name="message"),
     Route("/messages/{message_id:int}/formatted", formatted, name="formatted"),
+    Route("/messages/{message_id:int}/sender", sender, methods=["POST"]),
     Route("/messages/{message_id:int}/original", original, name="original"),
     Route("/files/{sha:str}", attachment, name="file"),
 ]
