@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 from babel.numbers import format_decimal
@@ -33,9 +33,6 @@ from banco.inbox.orders.pipeline import STATUS_WORDS, STATUSES
 from banco.inbox.shop import Shop
 from banco.inbox.store import queries
 from banco.inbox.store.tasks import open_tasks
-
-if TYPE_CHECKING:
-    from banco.inbox.orders.status import OrderState
 
 
 @group(
@@ -319,11 +316,10 @@ def task_done(shop: Shop, task_id: int) -> None:
 def status(shop: Shop, as_json: bool, limit: int | None, show_all: bool) -> None:
     from dataclasses import asdict
 
-    from banco.inbox.orders.status import check_orders
+    from banco.inbox.orders.status import check_orders, count_orders
 
-    every = sorted(check_orders(shop, shop.clock.now()), key=_urgency)
     asked = rows_asked(limit, show_all, as_json)
-    states = first(every, asked)
+    states = check_orders(shop, shop.clock.now(), limit=asked)
     if as_json:
         print_json([asdict(s) for s in states])
         return
@@ -340,12 +336,7 @@ def status(shop: Shop, as_json: bool, limit: int | None, show_all: bool) -> None
             click.echo("        " + _("overdue: {task}").format(task=title))
     if not states:
         click.echo(_("No open orders."))
-    echo_more(states, asked, lambda: len(every))
-
-
-def _urgency(state: OrderState) -> tuple[bool, str]:
-    """Customers waiting for her first, the longest waiting first; then the rest, oldest first."""
-    return state.waiting_on != "us", state.since or ""
+    echo_more(states, asked, lambda: count_orders(shop))
 
 
 #: who an open order waits on

@@ -20,9 +20,6 @@ from banco.inbox.store.checkins import (
     due_checkins,
     suggested_since,
 )
-from banco.inbox.store.customers import returned_among
-from banco.inbox.store.messages import LastWord, last_words, oldest_waiting_by_order
-from banco.inbox.store.orders import open_orders
 from banco.inbox.store.tasks import (
     StageTask,
     TaskDue,
@@ -32,6 +29,7 @@ from banco.inbox.store.tasks import (
     open_tasks_by_order,
     stages_with_tasks,
 )
+from banco.inbox.store.waits import WaitRules, count_open_orders, open_orders_waiting
 
 DEFAULT_TASKS: dict[str, dict[str, list[str]]] = {
     "en": {
@@ -141,42 +139,38 @@ class OrderState:
     nudge: bool = False
 
 
-def check_orders(shop: Shop, now: datetime) -> list[OrderState]:
-    """Every open order's state; creates missing stage tasks on the way."""
-    return _checked(shop, open_orders(shop.store), now)
+#: who moves when a message does not (see store/waits.py)
+RULES = WaitRules(work_stages=WORK_STAGES, customer_moves=CUSTOMER_MOVES)
 
 
-def waiting_on_customers(shop: Shop, now: datetime) -> list[OrderState]:
-    """The open orders whose next move is the customer's (the digest's list): only the orders
-    with no message waiting for the maker are checked, not every open one."""
-    orders = open_orders(shop.store, none_waiting=True)
-    return [state for state in _checked(shop, orders, now) if state.waiting_on == "customer"]
+def check_orders(
+    shop: Shop, now: datetime, *, waiting_on: str | None = None, limit: int | None = None
+) -> list[OrderState]:
+    """The open orders' states (those waiting on ``waiting_on`` when given: "us", "customer",
+    "work"), most urgent first, the first ``limit`` (all when ``None``): a view reads what it
+    shows, whatever the shop's size. Creates the missing stage tasks of those on the way."""
+    return _checked(
+        shop, open_orders_waiting(shop.store, RULES, waiting_on=waiting_on, limit=limit), now
+    )
+
+
+def count_orders(shop: Shop, *, waiting_on: str | None = None) -> int:
+    """How many open orders (waiting on ``waiting_on`` when given) ``check_orders`` would give."""
+    return count_open_orders(shop.store, RULES, waiting_on=waiting_on)
 
 
 def _checked(shop: Shop, orders: list[dict[str, Any]], now: datetime) -> list[OrderState]:
-    """The state of each of ``orders``, in a few statements for all of them together, never a
-    few for each; their missing stage tasks made on the way."""
-    store = shop.store
+    """The state of each of ``orders`` (rows of ``open_orders_waiting``), in one statement for
+    all of them, never one for each; their missing stage tasks made on the way."""
     today = now.astimezone(shop.config.shop.timezone).date().isoformat()
     quote_days = shop.config.status["quote_days"]
     waiting_days = shop.config.status["waiting_days"]
-    ids = [order["id"] for order in orders]
-    last = last_words(store, ids)
-    answered = {order_id for order_id, word in last.items() if word["direction"] == "out"}
+    answered = {order["id"] for order in orders if order["last_direction"] == "out"}
     _ensure_all_stage_tasks(shop, orders, answered, now)
-    tasks, waiting = open_tasks_by_order(store, ids), oldest_waiting_by_order(store, ids)
-    # her last message that bounced reached nobody: the customer is not the one to move
-    bounced = returned_among(store, [last[i]["id"] for i in answered])
+    tasks = open_tasks_by_order(shop.store, [order["id"] for order in orders])
     states = []
     for order in orders:
-        state = _order_state(
-            order,
-            tasks.get(order["id"], []),
-            waiting.get(order["id"]),
-            last.get(order["id"]),
-            today,
-            bounced,
-        )
+        state = _order_state(order, tasks.get(order["id"], []), today)
         if state.waiting_on == "customer" and state.since:
             idle = (now - parse_iso(state.since)).days
             state.stale_quote = order["status"] == "quoted" and idle >= quote_days
@@ -185,23 +179,7 @@ def _checked(shop: Shop, orders: list[dict[str, Any]], now: datetime) -> list[Or
     return states
 
 
-def _order_state(
-    order: Mapping[str, Any],
-    tasks: list[TaskDue],
-    waiting: str | None,
-    last: LastWord | None,
-    today: str,
-    bounced: set[int],
-) -> OrderState:
-    waiting_on, since = None, None
-    if waiting:
-        waiting_on, since = "us", waiting
-    elif last and last["id"] in bounced:  # her mail came back: she must reach them another way
-        waiting_on, since = "us", last["sent_at"]
-    elif last and order["status"] in WORK_STAGES:
-        waiting_on, since = "work", last["sent_at"]
-    elif last and (last["direction"] == "out" or order["status"] in CUSTOMER_MOVES):
-        waiting_on, since = "customer", last["sent_at"]
+def _order_state(order: Mapping[str, Any], tasks: list[TaskDue], today: str) -> OrderState:
     return OrderState(
         ref=order["ref"],
         title=order["title"],
@@ -209,8 +187,8 @@ def _order_state(
         contact=order["contact"] or "",
         deadline=order["deadline"],
         next_task=tasks[0]["title"] if tasks else None,
-        waiting_on=waiting_on,
-        since=since,
+        waiting_on=order["waiting_on"],
+        since=order["since"],
         overdue_tasks=[t["title"] for t in tasks if t["due"] and t["due"] < today],
     )
 

@@ -10,7 +10,7 @@ message that already has a reply in the outbox is not offered again.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -40,6 +40,7 @@ from banco.inbox.replies.templates import (
 )
 from banco.inbox.replies.when import parse_send_time
 from banco.inbox.shop import Shop
+from banco.inbox.store.batch import count_before, count_items, items_from, maybe_left_out, places
 from banco.inbox.store.checkins import mark_checkin_done, open_checkins
 from banco.inbox.store.contacts import contact_row
 from banco.inbox.store.facts import Proposal
@@ -52,10 +53,10 @@ from banco.inbox.store.messages import (
     session_messages,
     snooze_waiting,
     waiting_item,
-    waiting_items,
     waiting_unanswered,
 )
 from banco.inbox.store.orders import order_row
+from banco.inbox.store.queries import waiting_count
 from banco.scheduler.slots import next_fire
 
 __all__ = [
@@ -67,7 +68,8 @@ __all__ = [
     "Suggestion",
     "Waiting",
     "answer",
-    "batch_items",
+    "BatchPlace",
+    "batch_place",
     "change_status",
     "confirm_fact",
     "dismiss_fact",
@@ -254,10 +256,54 @@ def prepare_session(shop: Shop) -> list[SessionItem]:
     return [prepare_item(shop, waiting) for waiting in session_batch(shop)]
 
 
-def batch_items(shop: Shop) -> list[tuple[str, int]]:
-    """The batch's items as ``session_batch`` orders them, each with how many messages wait in it,
-    read by one grouped query: for a screen that shows one item and counts the others."""
-    return waiting_items(shop.store, iso(shop.clock.now()) or "")
+@dataclass(frozen=True)
+class BatchPlace:
+    """Where a screen that shows one item stands in the batch, read without reading the batch:
+    the item shown, its place among the items not skipped (``None`` when it was skipped), how
+    many items are not skipped, how many messages wait in all, how many items were skipped."""
+
+    shown: Waiting | None
+    position: int | None
+    remaining: int
+    total_messages: int
+    skipped: int
+
+
+#: how many items the batch is read by while looking for the first one not skipped
+_PAGE = 20
+
+
+def batch_place(shop: Shop, skipped: Sequence[str] = (), wanted: str | None = None) -> BatchPlace:
+    """The item ``wanted`` (else the first not ``skipped``) and where it stands, in as many
+    statements as the items skipped or left out, whatever the number of waiting messages
+    (see store/batch.py); the same items, order and counts as ``session_batch``."""
+    store = shop.store
+    left_out = {
+        key: waiting_for(shop, key) for key in maybe_left_out(store, iso(shop.clock.now()) or "")
+    }
+    out = {key for key, waiting in left_out.items() if waiting is None}
+    skipped_in = [
+        key for key in dict.fromkeys(skipped) if key not in out and waiting_for(shop, key)
+    ]
+    shown = waiting_for(shop, wanted) if wanted else None
+    offset = 0
+    while shown is None and (keys := items_from(store, offset, _PAGE)):
+        first = next((k for k in keys if k not in out and k not in skipped_in), None)
+        shown = waiting_for(shop, first) if first else None
+        offset += _PAGE
+    position = None
+    place = places(store, [shown.key, *out, *skipped_in]) if shown is not None else {}
+    if shown is not None and shown.key in place and shown.key not in skipped_in:
+        before = [p for k, p in place.items() if k != shown.key and p < place[shown.key]]
+        position = count_before(store, place[shown.key]) - len(before) + 1
+    return BatchPlace(
+        shown=shown,
+        position=position,
+        remaining=count_items(store) - len(places(store, list(out))) - len(skipped_in),
+        # the messages of an item left out because all of them are snoozed are not counted
+        total_messages=waiting_count(store) - sum(len(waiting_item(store, k)) for k in out),
+        skipped=len(skipped_in),
+    )
 
 
 def waiting_for(shop: Shop, key: str) -> Waiting | None:

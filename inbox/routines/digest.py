@@ -87,8 +87,12 @@ class Digest:
     #: the first ``SECTION_ROWS`` messages waiting for the maker, and how many wait in all
     waiting: list[dict[str, Any]] = field(default_factory=list)
     waiting_count: int = 0
+    #: the first ``SECTION_ROWS`` open orders due within ``due_days`` and past their deadline,
+    #: and how many of each in all
     due: list[dict[str, Any]] = field(default_factory=list)
+    due_count: int = 0
     overdue: list[dict[str, Any]] = field(default_factory=list)
+    overdue_count: int = 0
     failing: list[dict[str, Any]] = field(default_factory=list)
     unreadable: list[dict[str, Any]] = field(default_factory=list)
     too_large: list[dict[str, Any]] = field(default_factory=list)
@@ -97,7 +101,9 @@ class Digest:
     # for, and past clients worth a note.
     plan_today: list[dict[str, Any]] = field(default_factory=list)
     plan_warnings: Sequence[str] = field(default_factory=list)
+    #: the first ``SECTION_ROWS`` open orders waiting on their customer, and how many in all
     waiting_on_customers: Sequence[dict[str, Any]] = field(default_factory=list)
+    waiting_on_customers_count: int = 0
     checkins: list[dict[str, Any]] = field(default_factory=list)
     # Filled by ``add_outbox``: replies that may have been sent (never sent again by themselves:
     # the maker decides), and scheduled replies going out today.
@@ -150,9 +156,16 @@ def build_digest(
     # a reply in the outbox answers a message
     digest.waiting = messages.waiting_with_refs(store, SECTION_ROWS)
     digest.waiting_count = queries.waiting_count(store)
-    deadlines = orders.open_with_deadline(store, (today + timedelta(days=due_days)).isoformat())
-    digest.overdue = [o for o in deadlines if o["deadline"] < today.isoformat()]
-    digest.due = [o for o in deadlines if o["deadline"] >= today.isoformat()]
+    yesterday, due_by = (
+        (today - timedelta(days=1)).isoformat(),
+        (today + timedelta(days=due_days)).isoformat(),
+    )
+    digest.overdue = orders.open_with_deadline(store, yesterday, limit=SECTION_ROWS)
+    digest.overdue_count = orders.count_with_deadline(store, yesterday)
+    digest.due = orders.open_with_deadline(
+        store, due_by, since=today.isoformat(), limit=SECTION_ROWS
+    )
+    digest.due_count = orders.count_with_deadline(store, due_by, since=today.isoformat())
     digest.failing = accounts.failing_accounts(store)
     digest.unreadable = messages.with_status(store, "unreadable")
     digest.too_large = messages.with_status(store, "too_large")

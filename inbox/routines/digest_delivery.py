@@ -19,6 +19,7 @@ from typing import Any
 from banco.connectors import Attachment, Handle, Outgoing, Sender
 from banco.connectors.email.parse import NOTE_KEY_PREFIX
 from banco.inbox.routines.digest import (
+    SECTION_ROWS,
     Digest,
     ShownWhenRead,
     add_outbox,
@@ -39,7 +40,7 @@ def today(shop: Shop) -> date:
 def daily_digest(shop: Shop, lang: str | None = None) -> Digest:
     """The core digest plus today's plan, whom the maker waits for, past-client notes (their
     sentences in ``lang``, the maker's language by default) and the replies to decide about."""
-    from banco.inbox.orders.status import waiting_on_customers
+    from banco.inbox.orders.status import check_orders, count_orders
     from banco.inbox.routines.plan import build_plan, warning_text
 
     config = shop.config
@@ -53,7 +54,10 @@ def daily_digest(shop: Shop, lang: str | None = None) -> Digest:
             digest.plan_today = [asdict(block) for block in day.blocks]
     said = lang or config.shop.language
     digest.plan_warnings = ShownWhenRead(plan.warnings, lambda w: warning_text(w, said))
-    digest.waiting_on_customers = ShownWhenRead(waiting_on_customers(shop, now), asdict)
+    digest.waiting_on_customers = ShownWhenRead(
+        check_orders(shop, now, waiting_on="customer", limit=SECTION_ROWS), asdict
+    )
+    digest.waiting_on_customers_count = count_orders(shop, waiting_on="customer")
     digest.checkins = current_checkins(shop.store, now - timedelta(days=7))
     add_outbox(digest, shop)
     return digest

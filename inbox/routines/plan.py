@@ -139,7 +139,8 @@ def build_plan(
         warnings=_warnings(orders, queue, today),
         unestimated=[o for o in orders if not (o["estimated_hours"] or 0) > 0],
         generated_at=now,
-        deadlines=_open_deadlines(store, None if calendar else shown_until),
+        # the calendar holds every deadline ahead; the plan, those of the days it shows
+        deadlines=_open_deadlines(store, None if calendar else (today, shown_until)),
     )
 
 
@@ -147,8 +148,9 @@ def _planned_orders(store: Store) -> list[dict[str, Any]]:
     return orders.in_statuses(store, PLANNED)
 
 
-def _open_deadlines(store: Store, until: date | None) -> list[Deadline]:
-    rows = orders.open_with_deadline(store, until.isoformat() if until else None)
+def _open_deadlines(store: Store, days: tuple[date, date] | None) -> list[Deadline]:
+    since, until = (day.isoformat() for day in days) if days else (None, None)
+    rows = orders.open_with_deadline(store, until, since=since)
     return [
         Deadline(r["ref"], r["title"], date.fromisoformat(r["deadline"]), r["contact"])
         for r in rows

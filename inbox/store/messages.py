@@ -383,39 +383,6 @@ def clear_new_senders(store: Store, customer: int) -> None:
     )
 
 
-class LastWord(TypedDict):
-    id: int
-    direction: str
-    sent_at: str
-
-
-# The status check's reads, for many orders in one statement each: the ids go in as one JSON
-# array, and each order is searched by its own index entries (never a read of every message).
-def oldest_waiting_by_order(store: Store, order_ids: Sequence[int]) -> dict[int, str]:
-    """When each order's oldest message waiting for the maker was sent (orders with one)."""
-    rows = store.db.conn.execute(
-        "select order_id, since from (select j.value as order_id, (select min(m.sent_at)"
-        " from messages m where m.order_id = j.value and m.waiting = 1) as since"
-        " from json_each(?) j) where since is not null",
-        [json.dumps(list(order_ids))],
-    ).fetchall()
-    return {int(order_id): str(since) for order_id, since in rows}
-
-
-def last_words(store: Store, order_ids: Sequence[int]) -> dict[int, LastWord]:
-    """Who wrote last on each order (not an automatic message), and when (orders with one)."""
-    rows = store.db.conn.execute(
-        "select j.value, m.id, m.direction, m.sent_at from json_each(?) j join messages m on m.id ="
-        " (select l.id from messages l where l.order_id = j.value and l.auto is null"
-        " order by l.sent_at desc, l.id desc limit 1)",
-        [json.dumps(list(order_ids))],
-    ).fetchall()
-    return {
-        int(order_id): LastWord(id=message_id, direction=direction, sent_at=sent_at)
-        for order_id, message_id, direction, sent_at in rows
-    }
-
-
 # The reply session's reads --------------------------------------------------------------------
 #: the columns of a message in the reply session
 SESSION_COLUMNS = (
@@ -435,32 +402,6 @@ BATCH_COLUMNS = (
     "m.id, m.order_id, m.new_sender, m.snoozed_until, m.contact_id, m.sender_handle,"
     " (select o.contact_id from orders o where o.id = m.order_id) as order_contact_id"
 )
-
-
-#: the reply-session item a waiting message belongs to: its order's, unless it is from someone
-#: not yet linked to the order's customer (answered on their own), else its own
-_ITEM_KEY = (
-    "case when m.order_id is not null and not m.new_sender then 'o' || m.order_id"
-    " else 'm' || m.id end"
-)
-
-
-def waiting_items(store: Store, now: str) -> list[tuple[str, int]]:
-    """The reply session's items, oldest first (by their oldest message): each item's key and
-    how many messages wait in it. An item all of whose messages are snoozed past ``now`` is
-    left out. One grouped query: the page counts and places its item without reading every
-    waiting message into Python."""
-    on_its_way, params = reply_on_its_way("m")
-    rows = store.db.execute(
-        f"select {_ITEM_KEY} as key, count(*),"
-        " min(m.sent_at || ' ' || printf('%012d', m.id)) as first"
-        " from messages m where m.waiting = 1 and m.direction = 'in'"
-        f" and not {on_its_way}"
-        " group by key having max(m.snoozed_until is null or m.snoozed_until <= ?)"
-        " order by first",
-        [*params, now],
-    ).fetchall()
-    return [(key, count) for key, count, _first in rows]
 
 
 def waiting_item(store: Store, key: str, columns: str = BATCH_COLUMNS) -> list[dict[str, Any]]:

@@ -106,25 +106,6 @@ def set_ref(store: Store, order_id: int, ref: str) -> None:
     store.db.execute("update orders set ref = ? where id = ?", [ref, order_id])
 
 
-def open_orders(store: Store, *, none_waiting: bool = False) -> list[dict[str, Any]]:
-    """Every column of the orders still open, and their customer's name as ``contact``: the day's
-    work. A past conversation a first collect imported is in it once she moves it or the
-    customer writes again (``collect.backfill``). With ``none_waiting``, only the orders with no
-    message waiting for the maker (those whose next move may be the customer's)."""
-    closed = ",".join("?" * len(CLOSED))
-    quiet = (
-        " and not exists (select 1 from messages m where m.order_id = o.id and m.waiting = 1)"
-        if none_waiting
-        else ""
-    )
-    return store.all(
-        "select o.*, c.name as contact from orders o left join contacts c on c.id = o.contact_id"
-        f" where o.status not in ({closed})"
-        f" and not (o.status = 'new' and o.history is 'past'){quiet} order by o.id",
-        list(CLOSED),
-    )
-
-
 class OrderRef(TypedDict):
     id: int
     ref: str
@@ -160,18 +141,38 @@ def created_since(store: Store, since: str) -> list[dict[str, Any]]:
     )
 
 
-def open_with_deadline(store: Store, due_by: str | None = None) -> list[dict[str, Any]]:
-    """Open orders with a deadline (up to ``due_by``, a date, when given), earliest first, with
-    their customer's name (empty when none)."""
-    marks = ",".join("?" * len(CLOSED))
-    until = " and o.deadline <= ?" if due_by is not None else ""
+def open_with_deadline(
+    store: Store, due_by: str | None = None, *, since: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Open orders with a deadline (from ``since`` and up to ``due_by``, dates, when given),
+    earliest first, the first ``limit`` (all when ``None``), with their customer's name (empty
+    when none)."""
+    where, params = _deadline_range(due_by, since)
     return store.all(
         "select o.ref, o.title, o.deadline, o.status, coalesce(c.name, '') as contact"
-        " from orders o left join contacts c on c.id = o.contact_id"
-        f" where o.deadline is not null and o.status not in ({marks}){until}"
-        " order by o.deadline, o.id",
-        [*CLOSED, *([due_by] if due_by is not None else [])],
+        f" from orders o left join contacts c on c.id = o.contact_id where {where}"
+        " order by o.deadline, o.id limit ?",
+        [*params, -1 if limit is None else limit],
     )
+
+
+def count_with_deadline(
+    store: Store, due_by: str | None = None, *, since: str | None = None
+) -> int:
+    """How many open orders ``open_with_deadline`` would give."""
+    where, params = _deadline_range(due_by, since)
+    return int(store.scalar(f"select count(*) from orders o where {where}", params))
+
+
+def _deadline_range(due_by: str | None, since: str | None) -> tuple[str, list[Any]]:
+    marks = ",".join("?" * len(CLOSED))
+    where = f"o.deadline is not null and o.status not in ({marks})"
+    params: list[Any] = list(CLOSED)
+    for bound, value in ((">=", since), ("<=", due_by)):
+        if value is not None:
+            where += f" and o.deadline {bound} ?"
+            params.append(value)
+    return where, params
 
 
 def in_statuses(store: Store, statuses: tuple[str, ...]) -> list[dict[str, Any]]:

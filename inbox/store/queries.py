@@ -392,15 +392,19 @@ def attachment_named(store: Store, sha256: str) -> AttachmentFile | None:
 
 def waiting_count(store: Store) -> int:
     """How many messages wait for the maker's answer with no reply to them on its way: every
-    waiting message (counted on an index) less those the outbox covers, found from the outbox's
-    few pending replies rather than by asking the outbox about each waiting message."""
+    waiting message (a count the store keeps, m026) less those the outbox covers, found from
+    the outbox's few pending replies rather than by asking the outbox about each waiting
+    message."""
     marks = ",".join("?" * len(PENDING))
-    waiting: int = store.scalar("select count(*) from messages where waiting = 1")
+    waiting: int = store.scalar("select n from kept_counts where name = 'waiting'")
     covered: int = store.scalar(
-        "select count(*) from messages m where m.waiting = 1 and m.id in ("
-        f"select x.reply_to_id from outbox x where x.status in ({marks})"
+        # from the few pending replies to their messages (a filter on ``waiting`` first would
+        # walk every waiting message of a first backfill)
+        "select count(*) from (select x.reply_to_id as id from outbox x"
+        f" where x.status in ({marks})"
         " union select w.id from outbox x join messages w on w.order_id = x.order_id"
-        f" where x.status in ({marks}) and w.waiting = 1 and w.collected_at <= x.created_at)",
+        f" where x.status in ({marks}) and w.waiting = 1 and w.collected_at <= x.created_at) c"
+        " join messages m on m.id = c.id where m.waiting = 1",
         [*PENDING, *PENDING],
     )
     return waiting - covered

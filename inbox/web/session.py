@@ -29,13 +29,12 @@ from banco.inbox.replies.session import (
     PURPOSES,
     SessionItem,
     answer,
-    batch_items,
+    batch_place,
     load_item,
     no_reply_needed,
     prepare_item,
     snooze,
     suggestion_for,
-    waiting_for,
 )
 from banco.inbox.replies.triage import answer_sender, decided_line, triage_choices
 from banco.inbox.replies.when import WhenError
@@ -56,16 +55,11 @@ def _skipped(ctx: Ctx) -> list[str]:
 
 @page
 def session(ctx: Ctx) -> Response:
-    items = batch_items(ctx.shop)  # every item's key and count; only the one shown is read
-    skipped = _skipped(ctx)
-    ahead = [key for key, _count in items if key not in skipped]
-    wanted = ctx.query("key")
-    shown = waiting_for(ctx.shop, wanted) if wanted else None
-    if shown is None and ahead:
-        shown = waiting_for(ctx.shop, ahead[0])
+    # only the item shown is read and prepared (its suggestion, its language); the rest counted
+    batch = batch_place(ctx.shop, _skipped(ctx), ctx.query("key") or None)
     current, draft = None, None
-    if shown is not None:  # only the item shown is prepared: its suggestion, its language
-        current = _with_template(ctx, prepare_item(ctx.shop, shown))
+    if batch.shown is not None:
+        current = _with_template(ctx, prepare_item(ctx.shop, batch.shown))
         draft = ctx.session.pop(f"draft:{current.key}", None)
     # The current item's own earlier replies are shown with it, not twice.
     own = {x["id"] for x in current.pending} if current else set()
@@ -77,10 +71,10 @@ def session(ctx: Ctx) -> Response:
         route=replyroute(ctx.shop, current.latest) if current else None,
         warning=warning_for(ctx.shop, current.latest["id"]) if current else None,
         draft=draft if isinstance(draft, str) else None,
-        position=_position(ahead, current),
-        remaining=len(ahead),
-        total_messages=sum(count for _key, count in items),
-        skipped=len([key for key, _count in items if key in skipped]),
+        position=batch.position,
+        remaining=batch.remaining,
+        total_messages=batch.total_messages,
+        skipped=batch.skipped,
         purposes=[(p, _(PURPOSE_WORDS[p])) for p in PURPOSES],
         languages=[(code, _(name)) for code, name in LANGUAGE_NAMES.items()],
         statuses=[(s, _(STATUS_WORDS[s])) for s in STATUSES],
@@ -95,11 +89,6 @@ def _merges(ctx: Ctx, item: SessionItem) -> list[Suggestion]:
     """The merges Banco suggests for the item's customer or order."""
     order_ids = [item.order["id"]] if item.order else []
     return suggested_for(ctx.shop.store, (item.contact or {}).get("id"), order_ids)
-
-
-def _position(ahead: list[str], current: SessionItem | None) -> int | None:
-    """Where ``current`` is among the items not skipped (1 is the first), None if skipped."""
-    return ahead.index(current.key) + 1 if current is not None and current.key in ahead else None
 
 
 def _with_template(ctx: Ctx, item: SessionItem) -> SessionItem:

@@ -17,7 +17,7 @@ from listsource import ListConnector
 from test_status import at, reply_from_maker, shop_with
 
 from banco.connectors import Registry
-from banco.inbox.orders.status import change_status, check_orders, waiting_on_customers
+from banco.inbox.orders.status import change_status, check_orders, count_orders
 from banco.inbox.shop import Shop
 
 #: what the check may run whatever the number of orders (it runs 6 today)
@@ -84,14 +84,19 @@ def test_the_status_check_runs_a_bounded_number_of_statements(
     )
 
 
-def test_the_digest_checks_only_the_orders_waiting_on_their_customer(write_shop, open_shop) -> None:
+def test_a_view_checks_only_the_orders_it_shows(write_shop, open_shop) -> None:
+    """The digest's "you wait for" shows the first few orders waiting on their customer, the
+    longest waiting first, and counts the rest: only those few are read."""
     shop = shop_of(50, write_shop, open_shop)
     now = shop.clock.now() + timedelta(days=1)
     with counted(shop.store.db.conn) as ran:
-        found = waiting_on_customers(shop, now)
-    assert found == [s for s in check_orders(shop, now) if s.waiting_on == "customer"]
+        found = check_orders(shop, now, waiting_on="customer", limit=5)
+    every = [s for s in check_orders(shop, now) if s.waiting_on == "customer"]
     # 17 with no message waiting; of those, the 3 booked with her message last wait on her work
-    assert [s.ref for s in found][:2] == ["B-0001", "B-0004"] and len(found) == 14
-    # the orders' reads are asked about those 17 only (each other one has a message waiting)
+    assert len(every) == count_orders(shop, waiting_on="customer") == 14
+    assert found == sorted(every, key=lambda s: (s.since, s.ref))[:5]
+    # the orders' reads are asked about those 5 only
     asked = [json.loads(ids) for ids in re.findall(r"'(\[[\d, ]*\])'", "\n".join(ran))]
-    assert asked and all(len(ids) == 17 for ids in asked)
+    assert asked and all(len(ids) == 5 for ids in asked)
+    assert count_orders(shop) == 50
+    assert [s.waiting_on for s in check_orders(shop, now, limit=3)] == ["us"] * 3

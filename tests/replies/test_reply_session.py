@@ -23,7 +23,7 @@ from banco.inbox.replies.session import (
     ReplyError,
     SessionItem,
     answer,
-    batch_items,
+    batch_place,
     change_status,
     load_item,
     no_reply_needed,
@@ -202,18 +202,32 @@ def test_a_snoozed_order_comes_back_when_the_customer_writes_again(
 def test_the_counted_batch_agrees_with_the_batch_read_whole(
     write_shop, open_shop, clock: FixedClock
 ) -> None:
-    """The page counts the batch with one grouped query and reads only the item it shows: the
-    same items, in the same order, with the same messages as the batch read message by message,
-    through snoozes, a message without an order, a new sender and a reply on its way."""
+    """The page reads only the item it shows and counts the rest from what the store keeps
+    (store/batch.py): the same items, in the same order, with the same messages, the same
+    counts and places (skipped items aside) as the batch read message by message, through
+    snoozes, a message without an order, a new sender and a reply on its way."""
     shop, _ = make(write_shop, open_shop)
 
     def same() -> list[str]:
-        whole = [(w.key, len(w.messages)) for w in session_batch(shop)]
-        assert batch_items(shop) == whole
-        for waiting in session_batch(shop):
+        whole = session_batch(shop)
+        keys, total = [w.key for w in whole], sum(len(w.messages) for w in whole)
+        for waiting in whole:
             found = waiting_for(shop, waiting.key)
             assert found is not None and found.messages == waiting.messages
-        return [key for key, _count in whole]
+        # the page's place in the batch, read without the batch, says the same
+        for skipped in ([], keys[:1], keys[1:3], keys):
+            ahead = [key for key in keys if key not in skipped]
+            place = batch_place(shop, [*skipped, "o999", "m999"])
+            assert (place.remaining, place.total_messages) == (len(ahead), total)
+            assert place.skipped == len(keys) - len(ahead)
+            assert (place.shown and place.shown.key, place.position) == (
+                (ahead[0], 1) if ahead else (None, None)
+            )
+            for key in keys:
+                chosen = batch_place(shop, skipped, key)
+                assert chosen.shown is not None and chosen.shown.key == key
+                assert chosen.position == (ahead.index(key) + 1 if key in ahead else None)
+        return keys
 
     assert same() == ["o1", "o2", "o3"]
     shop.store.db.execute("update messages set order_id = null where external_id = 'c1'")

@@ -71,6 +71,7 @@ def full_day(n: int = 12) -> Digest:
         {"ref": f"B-{i:04}", "contact": f"O{i}", "title": "late", "deadline": "2026-11-10"}
         for i in rows
     ]
+    d.overdue_count = n
     d.plan_warnings = [f"B-{i:04} cannot be ready" for i in rows]
     d.failing = [
         {"account": f"acct{i}", "error_kind": "needs_you", "last_error": "refused"}
@@ -97,11 +98,13 @@ def full_day(n: int = 12) -> Digest:
         {"ref": f"B-{i:04}", "contact": f"D{i}", "title": "soon", "deadline": "2026-11-25"}
         for i in rows
     ]
+    d.due_count = n
     d.waiting_on_customers = [
         {"ref": f"B-{i:04}", "contact": f"C{i}", "title": "quoted", "since": ago}
         | {"stale_quote": False, "nudge": False}
-        for i in rows
+        for i in rows[:10]
     ]
+    d.waiting_on_customers_count = len(rows)
     d.unreadable = [{"account": "mail", "id": i, "problem": "broken"} for i in rows]
     d.too_large = [
         {"account": "mail", "id": i, "sender": None, "subject": "big", "text": "", "size": 9e7}

@@ -244,7 +244,8 @@ def test_a_damaged_store_says_which_backup_to_restore(tmp_path: Path) -> None:
     damage_middle(home)
 
     line = said_once(banco(home, "check"), "damaged", f"banco restore {kept.path}")
-    assert said_once(banco(home, "digest")) == line  # a command that meets the damage says it
+    # a command that meets the damage says it
+    assert said_once(banco(home, "search", "tazze")) == line
 
 
 def test_a_damaged_store_without_a_backup_says_how_to_save_what_is_left(tmp_path: Path) -> None:
@@ -253,7 +254,8 @@ def test_a_damaged_store_without_a_backup_says_how_to_save_what_is_left(tmp_path
     damage_middle(home)
 
     line = said_once(banco(home, "check"), "damaged", "no backup", "banco export")
-    assert said_once(banco(home, "digest")) == line  # a command that meets the damage says it
+    # a command that meets the damage says it
+    assert said_once(banco(home, "search", "tazze")) == line
 
 
 def test_a_file_that_is_no_store_is_said_so(tmp_path: Path) -> None:
