@@ -57,6 +57,11 @@ def reply_warning(
 
 
 # Marketplaces --------------------------------------------------------------------------------------
+#: where a buyer is answered on the marketplace, never by mail, even when its sale mail shows
+#: their address (Etsy's sellers talk to buyers in Etsy Messages)
+ANSWERED_THERE = ("etsy",)
+
+
 @dataclass(frozen=True)
 class ViaMarketplace:
     """A message a marketplace sent about its buyer (a sale, the buyer's words relayed): the
@@ -80,7 +85,7 @@ def via_marketplace(store: Store, message: dict[str, Any]) -> ViaMarketplace | N
     ):
         return None
     email = first_handle(store, message["contact_id"], "email")
-    if email and (takes_no_replies(email) or from_marketplace(email)):
+    if email and (name in ANSWERED_THERE or takes_no_replies(email) or from_marketplace(email)):
         email = None
     links = re.findall(r"https?://\S*/(?:messages|conversations)\S*", message["text"] or "")
     return ViaMarketplace(name, email, links[0] if links else sale.url if sale else None)

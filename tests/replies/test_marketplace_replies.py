@@ -1,6 +1,6 @@
 """Replies about marketplace sales, over a real IMAP mailbox and a real SMTP server: an Etsy
-buyer is answered on Etsy (the session says so, with the link; the outbox refuses a mail, even
-one the maker insists on); a Shopify or WooCommerce buyer, whose address the notification gives,
+buyer is answered on Etsy, even when the sale mail shows their address (the session says so,
+with the link; the outbox refuses a mail, even one the maker insists on); a Shopify or WooCommerce buyer, whose address the notification gives,
 is written to at that address, never at the shop system's own."""
 
 from __future__ import annotations
@@ -21,12 +21,14 @@ from banco.inbox.web import start
 DATA = Path(__file__).parent.parent / "data" / "marketplace"
 MAILS = [
     "etsy/sale-en.eml",
+    "etsy/sale-en-two-items.eml",  # the buyer's address shown: still answered on Etsy
     "etsy/message-en.eml",
     "shopify/new-order-en.eml",
     "woocommerce/admin-new-order-en.eml",
 ]
 ETSY_CHAT = "https://www.etsy.com/messages/1122334455"
 ETSY_ORDER = "https://www.etsy.com/your/orders/sold?order_id=3187654321"
+ETSY_ORDER_WITH_ADDRESS = "https://www.etsy.com/your/orders/sold?order_id=3187999001"
 
 
 @pytest.fixture
@@ -41,7 +43,11 @@ def message(shop: Shop, subject: str) -> int:
 def test_an_etsy_buyer_is_answered_on_etsy_never_by_mail(
     shop: Shop, smtp_server: SmtpServer
 ) -> None:
-    for subject, link in [("Etsy Conversations%", ETSY_CHAT), ("You made a sale%", ETSY_ORDER)]:
+    for subject, link in [
+        ("Etsy Conversations%", ETSY_CHAT),
+        ("You made a sale%3187654321%", ETSY_ORDER),
+        ("You made a sale%3187999001%", ETSY_ORDER_WITH_ADDRESS),
+    ]:
         number = message(shop, subject)
         said = f"Answer on Etsy: {link}"
         assert warning_for(shop, number) == said
