@@ -34,7 +34,6 @@ from datetime import datetime, timedelta
 from banco.inbox.clock import iso, parse_iso
 from banco.inbox.i18n.catalogs import _, ngettext, speaking
 from banco.inbox.i18n.words import number
-from banco.inbox.orders.facts import propose
 from banco.inbox.store import backfill
 from banco.inbox.store.accounts import account_state
 from banco.inbox.store.backfill import Imported
@@ -60,6 +59,10 @@ def settle(store: Store, account: str, now: datetime) -> None:
     """The backfill of ``account`` ended at ``now``: which of its orders still wait for her.
     The messages still waiting on them are read for facts now (``orders.facts``): filing a
     first collect's thousands read none, the few customers waiting today matter."""
+    # imported here: reading facts loads dateparser and Babel's names, and the digest, which
+    # says ``summary``, needs neither
+    from banco.inbox.orders.facts import propose
+
     backfill.settle(store, account, iso(now - STILL_WAITING) or "", iso(now) or "")
     for message in still_waiting_unread(store, account):
         sent = parse_iso(message.sent_at)

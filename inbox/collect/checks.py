@@ -10,7 +10,7 @@ from babel.dates import format_datetime
 
 from banco.config import longest_gap_hours
 from banco.inbox.clock import parse_iso
-from banco.inbox.collect.sync import classify
+from banco.inbox.collect.failures import classify
 from banco.inbox.errors import BUG, NEEDS_YOU
 from banco.inbox.i18n.catalogs import _, current_language, ngettext, said
 from banco.inbox.i18n.money import locale_of

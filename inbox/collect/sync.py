@@ -18,10 +18,10 @@ from datetime import datetime
 
 from banco.inbox.clock import iso
 from banco.inbox.collect import backfill
+from banco.inbox.collect.failures import classify
 from banco.inbox.collect.ingest import Counts, Ingest
 from banco.inbox.collect.lock import collecting
-from banco.inbox.errors import BUG, kind_of
-from banco.inbox.i18n.catalogs import _, said, speaking
+from banco.inbox.i18n.catalogs import speaking
 from banco.inbox.logs import redact
 from banco.inbox.shop import Shop
 from banco.inbox.store import accounts, messages
@@ -48,25 +48,6 @@ class AccountResult:
     @property
     def ok(self) -> bool:
         return not self.error
-
-
-def classify(error: BaseException) -> tuple[str, str]:
-    """(what happens next, sentence for the maker) for anything a collect raised; see
-    ``inbox.errors``. A bug is said as a bug: the next collect runs it again, but it will not
-    pass by itself."""
-    kind = kind_of(error)
-    if kind == BUG:
-        return BUG, _(
-            "Banco hit a bug reading this account ({error}); nothing was lost, and the next"
-            " collect tries again. If it keeps happening, please report it."
-        ).format(error=f"{type(error).__name__}: {error}")
-    if isinstance(error, TimeoutError):
-        return kind, _("the service took too long to answer; Banco will try again")
-    if isinstance(error, OSError):
-        return kind, _("could not reach the service ({reason}); Banco will try again").format(
-            reason=error.strerror or error
-        )
-    return kind, said(error)
 
 
 def collect(

@@ -54,8 +54,7 @@ from banco.connectors import (
     Sender,
 )
 from banco.inbox.clock import iso
-from banco.inbox.collect.ingest import Ingest
-from banco.inbox.collect.sync import classify
+from banco.inbox.collect.failures import classify
 from banco.inbox.errors import WrongInput
 from banco.inbox.i18n.catalogs import N_, _, said, speaking
 from banco.inbox.orders.pipeline import ref_pattern
@@ -456,6 +455,10 @@ def _proven_sent(shop: Shop, row: dict[str, Any]) -> bool:
 
 
 def _record_sent(shop: Shop, row: dict[str, Any], record: Record) -> None:
+    # imported here: filing loads what reading a message needs (facts, triage, marketplaces),
+    # and the commands that only list the outbox (the digest, the session) need none of it
+    from banco.inbox.collect.ingest import Ingest
+
     store = shop.store
     now = shop.clock.now()
     # The reply answers what the maker could see when she wrote it: what was collected by then,
