@@ -46,6 +46,22 @@ def test_listing_orders_loads_no_other_commands_code(write_shop) -> None:
     assert [m for m in NOT_FOR_ORDERS if m in modules] == []
 
 
+#: what the digest and the reply session's listing have no use for: reading a message for facts
+#: (dateparser, a tenth of a second) and filing one
+NOT_FOR_THE_DIGEST = (
+    "dateparser",
+    "banco.inbox.orders.proposals",
+    "banco.inbox.collect.ingest",
+    "banco.inbox.collect.sync",
+)
+
+
+def test_the_digest_loads_nothing_of_filing(write_shop) -> None:
+    modules = loaded(write_shop(), "digest")
+    assert "banco.inbox.routines.digest" in modules
+    assert [m for m in NOT_FOR_THE_DIGEST if m in modules] == []
+
+
 def test_the_help_still_lists_every_command(write_shop) -> None:
     from banco.inbox.cli.main import COMMANDS
 
