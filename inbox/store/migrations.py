@@ -648,22 +648,31 @@ def m025_waits_revisions(db: Database) -> None:
 
 #: an order's kept wait columns, made again from its messages (``{order}`` the order's id)
 _ORDER_WAITS = (
-    "last_word_id = (SELECT l.id FROM messages l WHERE l.order_id = {order} AND l.auto IS NULL"
+    "(last_word_id, last_word_at, last_direction) = (SELECT l.id, l.sent_at, l.direction"
+    " FROM messages l WHERE l.order_id = {order} AND l.auto IS NULL"
     " ORDER BY l.sent_at DESC, l.id DESC LIMIT 1),"
     " waiting_since = (SELECT min(w.sent_at) FROM messages w"
     " WHERE w.order_id = {order} AND w.waiting = 1)"
+)
+#: a new message is the order's last word: it is no automatic mail and comes after the kept one
+#: (by time, then by id; a kept word without a time comes before any with one)
+_NEWER = (
+    "new.auto IS NULL AND (last_word_id IS NULL OR last_word_at IS NULL"
+    " OR (new.sent_at, new.id) > (last_word_at, last_word_id))"
 )
 
 
 @migrations()
 def m026_order_waits(db: Database) -> None:
-    """Who wrote last on an order (``orders.last_word_id``, automatic mail aside) and since when a
-    message waits for the maker (``orders.waiting_since``), kept on the order by triggers on
+    """Who wrote last on an order and when (``orders.last_word_id``, ``last_word_at``,
+    ``last_direction``, automatic mail aside) and since when a message waits for the maker
+    (``orders.waiting_since``), kept on the order by triggers on
     messages, whatever writes them (filing, a reply, a merge, an undo): the status check and the
     digest's "you wait for" read the orders they show, in urgency order, instead of every
     message of every open order (see store/waits.py). How many messages wait in all, kept the
     same way (``kept_counts``)."""
-    db.execute("ALTER TABLE orders ADD COLUMN last_word_id INTEGER")
+    for column in ("last_word_id INTEGER", "last_word_at TEXT", "last_direction TEXT"):
+        db.execute(f"ALTER TABLE orders ADD COLUMN {column}")
     db.execute("ALTER TABLE orders ADD COLUMN waiting_since TEXT")
     db.execute(f"UPDATE orders SET {_ORDER_WAITS.format(order='orders.id')}")
     refresh = "UPDATE orders SET {waits} WHERE id = {order};"
@@ -673,10 +682,9 @@ def m026_order_waits(db: Database) -> None:
         'CREATE TRIGGER "messages_waits_ai" AFTER INSERT ON messages'
         " WHEN new.order_id IS NOT NULL AND new.sent_at IS NOT NULL"
         " AND (new.auto IS NULL OR new.waiting = 1) BEGIN UPDATE orders SET"
-        " last_word_id = CASE WHEN new.auto IS NULL AND (last_word_id IS NULL"
-        " OR coalesce((SELECT (new.sent_at, new.id) > (l.sent_at, l.id)"
-        " FROM messages l WHERE l.id = orders.last_word_id), 1))"
-        " THEN new.id ELSE last_word_id END,"
+        f" last_word_id = CASE WHEN {_NEWER} THEN new.id ELSE last_word_id END,"
+        f" last_word_at = CASE WHEN {_NEWER} THEN new.sent_at ELSE last_word_at END,"
+        f" last_direction = CASE WHEN {_NEWER} THEN new.direction ELSE last_direction END,"
         " waiting_since = CASE WHEN new.waiting = 1 AND (waiting_since IS NULL"
         " OR new.sent_at < waiting_since) THEN new.sent_at ELSE waiting_since END"
         " WHERE id = new.order_id; END"
@@ -689,9 +697,10 @@ def m026_order_waits(db: Database) -> None:
         ),
         (
             "messages_waits_au",
-            "AFTER UPDATE OF order_id, waiting, auto, sent_at ON messages WHEN"
+            "AFTER UPDATE OF order_id, waiting, auto, sent_at, direction ON messages WHEN"
             " old.order_id IS NOT new.order_id OR old.waiting IS NOT new.waiting"
-            " OR old.auto IS NOT new.auto OR old.sent_at IS NOT new.sent_at",
+            " OR old.auto IS NOT new.auto OR old.sent_at IS NOT new.sent_at"
+            " OR old.direction IS NOT new.direction",
             ("old", "new"),
         ),
         ("messages_waits_ad", "AFTER DELETE ON messages", ("old",)),

@@ -1,6 +1,6 @@
 """Who waits on whom for each open order, most urgent first, read from what the order row keeps:
-its last word and since when a message waits for the maker (m026, kept by triggers on
-messages). A view reads the orders it shows and counts the rest; no read of every message of
+its last word (who, when) and since when a message waits for the maker (m026, kept by
+triggers on messages), never from the messages themselves. A view reads the orders it shows and counts the rest; no read of every message of
 every open order.
 
 An open order waits on:
@@ -37,23 +37,26 @@ def _marks(values: tuple[str, ...]) -> str:
 
 
 def _waits(rules: WaitRules) -> tuple[str, list[Any]]:
-    """Every open order with ``contact`` (its customer's name), ``last_direction``,
-    ``waiting_on`` and ``since``; a past conversation a first collect imported only once she
-    moves it or the customer writes again (``collect.backfill``)."""
+    """Every open order's ``id``, ``waiting_on`` and ``last_at`` (when the wait began, once
+    someone waits); a past conversation a first collect imported only once she moves it or
+    the customer writes again (``collect.backfill``)."""
     sql = (
-        "select o.*, c.name as contact, l.direction as last_direction, case"
+        "select o.id, case"
         " when o.waiting_since is not null then 'us'"
-        " when l.id is null then null"
-        " when exists (select 1 from failing_addresses f where f.returned_id = l.id) then 'us'"
+        " when o.last_word_id is null then null"
+        " when exists (select 1 from failing_addresses f where f.returned_id = o.last_word_id)"
+        " then 'us'"
         f" when o.status in ({_marks(rules.work_stages)}) then 'work'"
-        f" when l.direction = 'out' or o.status in ({_marks(rules.customer_moves)})"
+        f" when o.last_direction = 'out' or o.status in ({_marks(rules.customer_moves)})"
         " then 'customer' end as waiting_on,"
-        " coalesce(o.waiting_since, l.sent_at) as last_at"
-        " from orders o left join contacts c on c.id = o.contact_id"
-        " left join messages l on l.id = o.last_word_id"
-        f" where o.status not in ({_marks(CLOSED)}) and not (o.status = 'new' and o.history is 'past')"
+        " coalesce(o.waiting_since, o.last_word_at) as last_at"
+        f" from orders o where {_OPEN}"
     )
     return sql, [*rules.work_stages, *rules.customer_moves, *CLOSED]
+
+
+#: an open order (one a first collect imported as past only once it lives again)
+_OPEN = f"o.status not in ({_marks(CLOSED)}) and not (o.status = 'new' and o.history is 'past')"
 
 
 def open_orders_waiting(
@@ -64,30 +67,30 @@ def open_orders_waiting(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """The open orders (those waiting on ``waiting_on`` when given), most urgent first, the first
-    ``limit`` of them (all when ``None``). ``since`` is when the wait began (``None`` when
-    nobody waits)."""
+    ``limit`` of them (all when ``None``), with ``contact`` (the customer's name),
+    ``last_direction``, ``waiting_on`` and ``since`` (when the wait began, ``None`` when nobody
+    waits). Only the orders shown are read whole."""
     sql, params = _waits(rules)
     chosen = " where waiting_on = ?" if waiting_on is not None else ""
-    rows = store.all(
-        "select *, case when waiting_on is not null then last_at end as since"
-        f" from ({sql}){chosen} order by waiting_on is not 'us', coalesce(since, ''), id limit ?",
+    return store.all(
+        "select o.*, c.name as contact, w.waiting_on, w.since"
+        " from (select id, waiting_on, case when waiting_on is not null then last_at end as since"
+        f" from ({sql}){chosen} order by waiting_on is not 'us', coalesce(since, ''), id limit ?) w"
+        " join orders o on o.id = w.id left join contacts c on c.id = o.contact_id"
+        " order by w.waiting_on is not 'us', coalesce(w.since, ''), w.id",
         [
             *params,
             *([waiting_on] if waiting_on is not None else []),
             -1 if limit is None else limit,
         ],
     )
-    for row in rows:
-        del row["last_at"]
-    return rows
 
 
 def count_open_orders(store: Store, rules: WaitRules, *, waiting_on: str | None = None) -> int:
     """How many open orders there are (waiting on ``waiting_on`` when given)."""
+    if waiting_on is None:
+        return int(store.scalar(f"select count(*) from orders o where {_OPEN}", list(CLOSED)))
     sql, params = _waits(rules)
-    chosen = " where waiting_on = ?" if waiting_on is not None else ""
-    found = store.scalar(
-        f"select count(*) from ({sql}){chosen}",
-        [*params, *([waiting_on] if waiting_on is not None else [])],
+    return int(
+        store.scalar(f"select count(*) from ({sql}) where waiting_on = ?", [*params, waiting_on])
     )
-    return int(found or 0)

@@ -31,6 +31,7 @@ WRITES = st.one_of(
     st.tuples(st.just("move"), st.integers(0, 99), st.sampled_from([None, *range(1, ORDERS + 1)])),
     st.tuples(st.just("auto"), st.integers(0, 99), st.sampled_from([None, "auto_reply"])),
     st.tuples(st.just("date"), st.integers(0, 99), st.sampled_from([None, 1, 2, 3, 14, 28])),
+    st.tuples(st.just("direction"), st.integers(0, 99), st.sampled_from(["in", "out"])),
     st.tuples(st.just("delete"), st.integers(0, 99)),
 )
 
@@ -56,6 +57,7 @@ def _apply(store: Store, write: tuple[Any, ...], count: list[int]) -> None:
         return
     message = ids[args[0] % len(ids)]
     column = {"waiting": "waiting", "move": "order_id", "auto": "auto", "date": "sent_at"}
+    column["direction"] = "direction"
     if kind == "delete":
         db.execute("delete from messages where id = ?", [message])
     else:
@@ -67,10 +69,11 @@ def _read_again(store: Store) -> tuple[list[tuple[object, ...]], int]:
     """Each order's last word and oldest waiting message, and the waiting count, read from the
     messages as the views once did."""
     rows = store.db.conn.execute(
-        "select o.id, (select l.id from messages l where l.order_id = o.id and l.auto is null"
-        " order by l.sent_at desc, l.id desc limit 1),"
+        "select o.id, l.id, l.sent_at, l.direction,"
         " (select min(w.sent_at) from messages w where w.order_id = o.id and w.waiting = 1)"
-        " from orders o order by o.id"
+        " from orders o left join messages l on l.id = (select l.id from messages l"
+        " where l.order_id = o.id and l.auto is null order by l.sent_at desc, l.id desc limit 1)"
+        " order by o.id"
     ).fetchall()
     waiting = store.db.conn.execute("select count(*) from messages where waiting = 1").fetchone()
     return rows, waiting[0]
@@ -78,7 +81,8 @@ def _read_again(store: Store) -> tuple[list[tuple[object, ...]], int]:
 
 def _kept(store: Store) -> tuple[list[tuple[object, ...]], int]:
     rows = store.db.conn.execute(
-        "select id, last_word_id, waiting_since from orders order by id"
+        "select id, last_word_id, last_word_at, last_direction, waiting_since from orders"
+        " order by id"
     ).fetchall()
     waiting = store.db.conn.execute("select n from kept_counts where name = 'waiting'").fetchone()
     return rows, waiting[0]
@@ -130,6 +134,6 @@ def test_a_store_from_before_keeps_what_its_messages_say(tmp_path: Path) -> None
     store = Store(tmp_path / "shop")
     try:
         assert _kept(store) == _read_again(store)
-        assert _kept(store) == ([(1, 3, _day(3)), (2, 4, None)], 3)
+        assert _kept(store) == ([(1, 3, _day(7), "in", _day(3)), (2, 4, _day(2), "out", None)], 3)
     finally:
         store.close()
