@@ -81,7 +81,9 @@ class Digest:
     now: datetime
     since: datetime
     due_days: int
+    #: each section below holds its first ``SECTION_ROWS`` rows, and its ``_count`` all of them
     new_orders: list[dict[str, Any]] = field(default_factory=list)
+    new_orders_count: int = 0
     #: what first collects imported since the last digest, said in one line instead of listed
     imported: Imported = Imported(past=0, waiting=0)
     #: the first ``SECTION_ROWS`` messages waiting for the maker, and how many wait in all
@@ -95,7 +97,9 @@ class Digest:
     overdue_count: int = 0
     failing: list[dict[str, Any]] = field(default_factory=list)
     unreadable: list[dict[str, Any]] = field(default_factory=list)
+    unreadable_count: int = 0
     too_large: list[dict[str, Any]] = field(default_factory=list)
+    too_large_count: int = 0
     gaps: list[dict[str, Any]] = field(default_factory=list)
     # Filled by the daily routine (deliver.daily_digest): today's plan, whom the maker waits
     # for, and past clients worth a note.
@@ -151,7 +155,8 @@ def build_digest(
     created since ``since`` (default: the last delivered digest, or the last 24 hours)."""
     since = since or last_digest_at(store) or now - timedelta(days=1)
     digest = Digest(shop, now, since, due_days)
-    digest.new_orders = orders.created_since(store, iso(since) or "")
+    digest.new_orders = orders.created_since(store, iso(since) or "", SECTION_ROWS)
+    digest.new_orders_count = orders.count_created_since(store, iso(since) or "")
     digest.imported = imported_since(store, iso(since) or "")
     # a reply in the outbox answers a message
     digest.waiting = messages.waiting_with_refs(store, SECTION_ROWS)
@@ -167,8 +172,10 @@ def build_digest(
     )
     digest.due_count = orders.count_with_deadline(store, due_by, since=today.isoformat())
     digest.failing = accounts.failing_accounts(store)
-    digest.unreadable = messages.with_status(store, "unreadable")
-    digest.too_large = messages.with_status(store, "too_large")
+    digest.unreadable = messages.with_status(store, "unreadable", SECTION_ROWS)
+    digest.unreadable_count = messages.count_with_status(store, "unreadable")
+    digest.too_large = messages.with_status(store, "too_large", SECTION_ROWS)
+    digest.too_large_count = messages.count_with_status(store, "too_large")
     counted = accounts.source_counts(store)
     for row in counted:
         row["stored"] = stored_count(store, row["account"], row["stream"])

@@ -491,13 +491,19 @@ def waiting_with_refs(store: Store, limit: int) -> list[dict[str, Any]]:
     )
 
 
-def with_status(store: Store, status: str) -> list[dict[str, Any]]:
-    """Messages Banco could not read (``unreadable``) or fetch whole (``too_large``)."""
+def with_status(store: Store, status: str, limit: int | None = None) -> list[dict[str, Any]]:
+    """Messages Banco could not read (``unreadable``) or fetch whole (``too_large``), the
+    oldest first, the first ``limit`` (all when ``None``)."""
     return store.all(
         "select m.id, m.account, m.sent_at, m.sender, m.subject, m.problem, m.size from messages m"
-        " where m.status = ? order by m.sent_at",
-        [status],
+        " where m.status = ? order by m.sent_at limit ?",
+        [status, -1 if limit is None else limit],
     )
+
+
+def count_with_status(store: Store, status: str) -> int:
+    """How many messages ``with_status`` would give."""
+    return int(store.scalar("select count(*) from messages where status = ?", [status]))
 
 
 class StoredRaw(TypedDict):

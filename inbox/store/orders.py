@@ -130,15 +130,24 @@ def close_at_last_message(store: Store, order_id: int) -> None:
     )
 
 
-def created_since(store: Store, since: str) -> list[dict[str, Any]]:
-    """Orders created since ``since`` (stored time), with their customer's name: the digest's new
-    orders. Those a first collect opened are history, never new (``collect.backfill``)."""
+def created_since(store: Store, since: str, limit: int | None = None) -> list[dict[str, Any]]:
+    """Orders created since ``since`` (stored time), with their customer's name, the first
+    ``limit`` (all when ``None``): the digest's new orders. Those a first collect opened are
+    history, never new (``collect.backfill``)."""
     return store.all(
         "select o.ref, o.title, o.status, o.deadline, c.name as contact from orders o"
-        " left join contacts c on c.id = o.contact_id where o.created_at >= ?"
-        " and o.history is null order by o.id",
-        [since],
+        f" left join contacts c on c.id = o.contact_id where {_CREATED_SINCE}"
+        " order by o.id limit ?",
+        [since, -1 if limit is None else limit],
     )
+
+
+def count_created_since(store: Store, since: str) -> int:
+    """How many orders ``created_since`` would give."""
+    return int(store.scalar(f"select count(*) from orders o where {_CREATED_SINCE}", [since]))
+
+
+_CREATED_SINCE = "o.created_at >= ? and o.history is null"
 
 
 def open_with_deadline(

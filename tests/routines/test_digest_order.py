@@ -106,6 +106,7 @@ def full_day(n: int = 12) -> Digest:
     ]
     d.waiting_on_customers_count = len(rows)
     d.unreadable = [{"account": "mail", "id": i, "problem": "broken"} for i in rows]
+    d.new_orders_count = d.unreadable_count = d.too_large_count = n
     d.too_large = [
         {"account": "mail", "id": i, "sender": None, "subject": "big", "text": "", "size": 9e7}
         for i in rows
