@@ -360,16 +360,6 @@ def bounces_awaiting(store: Store, addresses: list[str], sent_at: str) -> list[t
     return [(row[0], row[1]) for row in rows]
 
 
-def returned_among(store: Store, message_ids: list[int]) -> set[int]:
-    """Those of the maker's messages ``message_ids`` that a bounce returned."""
-    rows = store.db.execute(
-        "select returned_id from failing_addresses"
-        " where returned_id in (select value from json_each(?))",
-        [json.dumps(message_ids)],
-    ).fetchall()
-    return {int(row[0]) for row in rows}
-
-
 def set_returned(store: Store, value: str, returned_id: int) -> None:
     """The mail bounce from address ``value`` returned is ``returned_id``."""
     store.db.conn.execute(
