@@ -730,6 +730,11 @@ def m026_order_waits(db: Database) -> None:
         "CREATE INDEX idx_messages_snoozed ON messages(snoozed_until)"
         " WHERE waiting = 1 AND snoozed_until IS NOT NULL"
     )
+    # The deadlines the digest and the plan show, earliest first (store/orders.py)
+    db.execute(
+        "CREATE INDEX idx_orders_open_deadline ON orders(deadline)"
+        " WHERE deadline IS NOT NULL AND status NOT IN ('completed', 'lost', 'cancelled')"
+    )
     # the status check asks, for the orders it shows, whether her last word bounced
     db.table("failing_addresses").create_index(["returned_id"])
     # How many messages wait for her, for every page's menu: counting a first backfill's

@@ -129,3 +129,27 @@ def test_no_page_reads_a_big_table_through(
     assert response.status_code == 200, response.text
     assert statements, "the trace saw no statement"
     assert full_scans(demo_home, statements) == []
+
+
+def test_the_deadlines_shown_walk_their_index(tmp_path: Path) -> None:
+    """The digest's and the plan's deadlines, earliest first, a page of them and their count:
+    read along the open orders' deadline index, never by sorting every order."""
+    from banco.inbox.store import orders
+
+    store = Store(tmp_path)
+    try:
+        ran: list[str] = []
+        store.db.conn.set_trace_callback(ran.append)
+        orders.open_with_deadline(store, "2026-12-01", limit=10)
+        orders.open_with_deadline(store, "2026-12-08", since="2026-12-01", limit=10)
+        orders.count_with_deadline(store, "2026-12-08", since="2026-12-01")
+        store.db.conn.set_trace_callback(None)
+        plans = [
+            " ".join(row[3] for row in store.db.conn.execute(f"explain query plan {sql}"))
+            for sql in ran
+        ]
+        assert len(plans) == 3
+        assert all("idx_orders_open_deadline" in plan for plan in plans), plans
+        assert not any("TEMP B-TREE" in plan for plan in plans), plans
+    finally:
+        store.close()
