@@ -262,15 +262,25 @@ def search(
 
 
 def search_count(store: Store, query: str) -> int:
-    """How many orders and messages ``search`` finds for ``query``, counted without reading them."""
+    """How many orders and messages ``search`` finds for ``query``, counted without reading them
+    or ranking them: the rows whose own words or whose customer match, less Banco's own notes
+    among them (a digest names every customer: never a result)."""
     match = _indexed_match(store, query)
-    orders = store.scalar(f"select count(*) from ({_best('orders')})", {"match": match})
-    messages = store.scalar(
-        f"select count(*) from ({_best('messages')}) b join messages m on m.id = b.id"
-        " where m.auto is not :own",
+    found = 0
+    for table, alias in (("orders", "o"), ("messages", "m")):
+        found += store.scalar(
+            f"select count(*) from (select rowid from {table}_fts where {table}_fts match :match"
+            f" union select {alias}.id from people_fts p join {table} {alias}"
+            f" on {alias}.contact_id = p.rowid where people_fts match :match)",
+            {"match": match},
+        )
+    notes = store.scalar(
+        "select count(*) from messages m where m.auto = :own and (m.id in (select rowid from"
+        " messages_fts where messages_fts match :match) or m.contact_id in (select rowid from"
+        " people_fts where people_fts match :match))",
         {"match": match, "own": OWN_NOTE},
     )
-    return int(orders) + int(messages)
+    return int(found) - int(notes)
 
 
 def _indexed_match(store: Store, query: str) -> str:

@@ -228,3 +228,41 @@ def test_any_text_gives_results_or_no_words(store: Store, text: str) -> None:
     except NoWords:
         return
     assert all(r["type"] in ("order", "message") for r in results)
+
+
+def test_the_count_is_how_many_a_search_finds(store: Store) -> None:
+    """``search_count`` (the "and N more" of a listing, the page's total) counts what ``search``
+    finds without ranking it: own words and the customer's name or address once each, Banco's own
+    notes never, whether their words or the customer they name match."""
+    from banco.connectors.base import OWN_NOTE
+    from banco.inbox.store.queries import search_count
+
+    file(
+        store,
+        mail(1, "ciao, vorrei un vaso rossi", name="Chiara Rossi", address="chiara@libero.example"),
+        mail(2, "un piatto", name="Marco Bianchi", address="marco@example.com"),
+        mail(3, "vaso e piatto per Chiara", name="Marco Bianchi", address="marco@example.com"),
+        mail(
+            4,
+            "Digest: Chiara Rossi aspetta un vaso",
+            name="Chiara Rossi",
+            address="chiara@libero.example",
+        ),
+    )
+    store.db.execute("update messages set auto = ? where external_id = 'm4'", [OWN_NOTE])
+    chiara = store.scalar("select contact_id from handles where value = 'chiara@libero.example'")
+    order_for(store, chiara, "R-1", "Vaso rossi", NOW)
+    for typed in (
+        "rossi",
+        "vaso",
+        "chiara",
+        "piatto",
+        "marco",
+        "digest",
+        "nulla",
+        "chiara@libero.example",
+    ):
+        assert search_count(store, typed) == len(search(store, typed)), typed
+    note = store.scalar("select id from messages where external_id = 'm4'")
+    assert search_count(store, "digest") == 0
+    assert note not in {r["id"] for r in search(store, "chiara") if r["type"] == "message"}
