@@ -1,8 +1,12 @@
 """The plan: booked work laid over the maker's working hours, earliest deadline first.
 
-``build_plan`` reads the orders from the store and lays their estimated hours out day by day from
-``now``; ``render_plan_text`` says the next weeks in the maker's language. ``banco.inbox.routines.ics`` turns
-the same plan into a calendar file.
+``build_plan`` lays the orders' estimated hours end to end from ``now`` over a year of working days:
+the store adds up each order's minutes in deadline order and compares them with the minutes the
+days hold up to its deadline, so the plan reads whole only the orders on the weeks it shows, the
+first warnings and the first orders with no estimate, and counts the rest, whatever the number of
+planned orders; the calendar (``calendar=True``) reads every one. ``render_plan_text`` says the
+next weeks in the maker's language. ``banco.inbox.routines.ics`` turns the calendar's plan into a
+calendar file.
 
 Which orders are planned: ``booked``, ``in_progress`` and ``awaiting_client`` (work can go on while
 the maker waits on the customer, for instance for a colour choice on one piece of a set). Orders
@@ -13,9 +17,11 @@ hour add up exactly.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -57,13 +63,16 @@ class Block:
 
 @dataclass
 class DayPlan:
-    """One calendar day: its working hours, the hours still free for work, what is planned."""
+    """One calendar day: its working hours, the hours still free for work, what is planned, its
+    tasks, and the first ``PER_DAY`` deadlines of the day with how many there are."""
 
     date: date
     day_hours: float
     available_hours: float
     blocks: list[Block] = field(default_factory=list)
     tasks: list[dict[str, Any]] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    deadlines_count: int = 0
 
     @property
     def free_hours(self) -> float:
@@ -94,22 +103,41 @@ class Deadline:
 
 @dataclass
 class Plan:
+    """The days laid out from today: the weeks shown, or with ``calendar`` every day until the
+    work ends. Of the warnings and the orders with no estimate, the first ``PER_LIST`` (every one
+    with ``calendar``) and how many there are."""
+
     days: list[DayPlan]
     warnings: list[PlanWarning]
+    warnings_count: int
     unestimated: list[dict[str, Any]]
+    unestimated_count: int
     generated_at: datetime
+    #: the calendar's: every open order's deadline; the plan's: those its days show
     deadlines: list[Deadline] = field(default_factory=list)
+    #: the minutes of work laid after the last of ``days`` (within a year), and the day it ends
+    after_minutes: int = 0
+    after_until: date | None = None
 
     @property
     def blocks(self) -> list[Block]:
         return [block for day in self.days for block in day.blocks]
 
+    def later(self, shown: int) -> tuple[float, date | None]:
+        """The hours of work after the first ``shown`` days, and the day the work ends."""
+        blocks = [block for day in self.days[shown:] for block in day.blocks]
+        hours = sum(b.hours for b in blocks) + self.after_minutes / 60
+        return hours, self.after_until or (blocks[-1].date if blocks else None)
 
-@dataclass
-class _Work:
-    order: dict[str, Any]
-    minutes: int
-    late_minutes: int = 0
+
+@dataclass(frozen=True)
+class _Day:
+    """A day the work can be laid on: its first free moment, its free minutes, its hours."""
+
+    date: date
+    start: datetime
+    free: int
+    hours: float
 
 
 def build_plan(
@@ -121,73 +149,124 @@ def build_plan(
     calendar: bool = False,
 ) -> Plan:
     """Lay out the planned orders' work from ``now`` over the working hours in ``plan_config``
-    (the ``[plan]`` section: ``hours``, ``day_starts``, ``days_off``, ``weeks``). Its deadlines
-    are those of the weeks shown; with ``calendar``, every deadline ahead (for plan.ics)."""
+    (the ``[plan]`` section: ``hours``, ``day_starts``, ``days_off``, ``weeks``), reading only the
+    orders the weeks shown hold (with ``calendar``, every order and every deadline ahead, for
+    plan.ics). The work is laid end to end over a year of working days at most: each order's work
+    runs from the minutes of the work before it to those plus its own, and the days' free minutes
+    added up tell on which days that is."""
     local_now = now.astimezone(zone)
     today = local_now.date()
-    orders = _planned_orders(store)
-    queue = [
-        _Work(o, max(1, round(o["estimated_hours"] * 60)))
-        for o in sorted(orders, key=_deadline_first)
-        if (o["estimated_hours"] or 0) > 0
-    ]
-    shown_until = today + timedelta(days=7 * int(plan_config.get("weeks", 2)) - 1)
-    days = _lay_out(queue, plan_config, zone, local_now, shown_until)
-    _add_tasks(store, days)
+    hours = _Hours.of(plan_config, zone)
+    year = [today + timedelta(days=n) for n in range(MAX_DAYS)]
+    fits = [0, *accumulate(hours.free(day, local_now) for day in year)]
+    length = 7 * int(plan_config.get("weeks", 2))  # the days shown
+    work = orders.planned_work(
+        store,
+        PLANNED,
+        {day.isoformat(): fit for day, fit in zip(year, fits[1:], strict=True)},
+        today=today.isoformat(),
+        until=fits[-1 if calendar else length],
+        limit=None if calendar else PER_LIST,
+    )
+    placed = min(work.minutes, fits[-1])
+    if calendar:  # every day until the work ends, a year at most
+        length = max(length, _days_until(fits, work.minutes))
+    days = _lay_out(work.laid, [hours.day(day, local_now) for day in year[:length]], fits)
+    unestimated, unestimated_count = orders.unestimated(
+        store, PLANNED, None if calendar else PER_LIST
+    )
+    after = placed - min(placed, fits[len(days)])
     return Plan(
         days=days,
-        warnings=_warnings(orders, queue, today),
-        unestimated=[o for o in orders if not (o["estimated_hours"] or 0) > 0],
+        warnings=[_warning(row, today) for row in work.late],
+        warnings_count=work.late_count,
+        unestimated=unestimated,
+        unestimated_count=unestimated_count,
         generated_at=now,
-        # the calendar holds every deadline ahead; the plan, those of the days it shows
-        deadlines=_open_deadlines(store, None if calendar else (today, shown_until)),
+        deadlines=_add_deadlines(store, days, calendar),
+        after_minutes=after,
+        after_until=year[_days_until(fits, placed) - 1] if after else None,
     )
 
 
-def _planned_orders(store: Store) -> list[dict[str, Any]]:
-    return orders.in_statuses(store, PLANNED)
-
-
-def _open_deadlines(store: Store, days: tuple[date, date] | None) -> list[Deadline]:
-    since, until = (day.isoformat() for day in days) if days else (None, None)
-    rows = orders.open_with_deadline(store, until, since=since)
-    return [
+def _add_deadlines(store: Store, days: list[DayPlan], calendar: bool) -> list[Deadline]:
+    """Put the days' tasks and first deadlines on them; the deadlines read: every one ahead for
+    the calendar, the first ``PER_DAY`` of each day shown for the plan."""
+    _add_tasks(store, days)
+    if calendar:
+        rows = orders.open_with_deadline(store)
+    else:
+        first, last = days[0].date.isoformat(), days[-1].date.isoformat()
+        rows = orders.first_deadlines_by_day(store, first, last, PER_DAY)
+    deadlines = [
         Deadline(r["ref"], r["title"], date.fromisoformat(r["deadline"]), r["contact"])
         for r in rows
     ]
+    by_day = {day.date: day for day in days}
+    for row, deadline in zip(rows, deadlines, strict=True):
+        day = by_day.get(deadline.date)
+        if day is not None:
+            if len(day.deadlines) < PER_DAY:
+                day.deadlines.append(deadline)
+            # the plan's rows count their day's deadlines; the calendar's are every one
+            day.deadlines_count = row.get("count", day.deadlines_count + 1)
+    return deadlines
 
 
-def _deadline_first(order: dict[str, Any]) -> tuple[bool, str, int]:
-    """Earliest deadline first; orders with no deadline last, oldest first."""
-    return (order["deadline"] is None, order["deadline"] or "", order["id"])
+@dataclass(frozen=True)
+class _Hours:
+    """The ``[plan]`` section's working hours: ``window`` tells when the maker works on a day
+    (local, aware), or None on a day off or a 0-hour day."""
+
+    minutes: tuple[int, ...]  # Monday first
+    starts: time
+    days_off: frozenset[str]
+    zone: ZoneInfo
+
+    @classmethod
+    def of(cls, plan_config: Mapping[str, Any], zone: ZoneInfo) -> _Hours:
+        hours = [float(plan_config.get("hours", {}).get(key, 0)) for key in DAY_KEYS]
+        hour, minute = (
+            int(part) for part in str(plan_config.get("day_starts", "09:00")).split(":")
+        )
+        days_off = frozenset(plan_config.get("days_off", []))
+        return cls(
+            tuple(round(h * 60) if h > 0 else 0 for h in hours), time(hour, minute), days_off, zone
+        )
+
+    def window(self, day: date) -> tuple[datetime, datetime] | None:
+        minutes = self.minutes[day.weekday()]
+        if minutes <= 0 or day.isoformat() in self.days_off:
+            return None
+        start = datetime.combine(day, self.starts, tzinfo=self.zone)
+        # Wall-clock arithmetic: a 6-hour day starting at 09:00 ends at 15:00 across a DST change.
+        return start, start + timedelta(minutes=minutes)
+
+    def free(self, day: date, local_now: datetime) -> int:
+        """The minutes of work ``day`` has room for; today only counts what is left after
+        ``local_now``, a later day every working minute (told without its clock times: the
+        plan adds up a year of days)."""
+        if day == local_now.date():
+            return self.day(day, local_now).free
+        return 0 if day.isoformat() in self.days_off else self.minutes[day.weekday()]
+
+    def day(self, day: date, local_now: datetime) -> _Day:
+        """``day``'s first free moment, free minutes and working hours."""
+        window = self.window(day)
+        if window is None:
+            return _Day(day, datetime.combine(day, time(), tzinfo=self.zone), 0, 0.0)
+        start, end = window
+        day_hours = (end - start).total_seconds() / 3600
+        if local_now > start:
+            start = _next_minute(local_now)
+        return _Day(day, start, max(0, int((end - start).total_seconds() // 60)), day_hours)
 
 
-def working_window(
-    day: date, plan_config: Mapping[str, Any], zone: ZoneInfo
-) -> tuple[datetime, datetime] | None:
-    """When the maker works on ``day`` (local, aware), or None on a day off or a 0-hour day."""
-    hours = float(plan_config.get("hours", {}).get(DAY_KEYS[day.weekday()], 0))
-    if hours <= 0 or day.isoformat() in set(plan_config.get("days_off", [])):
-        return None
-    hour, minute = (int(part) for part in str(plan_config.get("day_starts", "09:00")).split(":"))
-    start = datetime.combine(day, time(hour, minute), tzinfo=zone)
-    # Wall-clock arithmetic: a 6-hour day starting at 09:00 ends at 15:00 even across a DST change.
-    return start, start + timedelta(minutes=round(hours * 60))
-
-
-def _free_window(
-    day: date, plan_config: Mapping[str, Any], zone: ZoneInfo, local_now: datetime
-) -> tuple[datetime, int, float]:
-    """(first free moment, free minutes, the day's working hours) for ``day``; today only counts
-    what is left after ``local_now``."""
-    window = working_window(day, plan_config, zone)
-    if window is None:
-        return datetime.combine(day, time(), tzinfo=zone), 0, 0.0
-    start, end = window
-    day_hours = (end - start).total_seconds() / 3600
-    if local_now > start:
-        start = _next_minute(local_now)
-    return start, max(0, int((end - start).total_seconds() // 60)), day_hours
+def _days_until(fits: list[int], minutes: int) -> int:
+    """How many days from today ``minutes`` of work take (every day when they do not fit)."""
+    if minutes > fits[-1]:
+        return len(fits) - 1
+    return bisect_right(fits, minutes - 1) if minutes else 0
 
 
 def _next_minute(moment: datetime) -> datetime:
@@ -195,64 +274,31 @@ def _next_minute(moment: datetime) -> datetime:
     return whole if whole == moment else whole + timedelta(minutes=1)
 
 
-def _lay_out(
-    queue: list[_Work],
-    plan_config: Mapping[str, Any],
-    zone: ZoneInfo,
-    local_now: datetime,
-    shown_until: date,
-) -> list[DayPlan]:
-    days: list[DayPlan] = []
-    pending = [work for work in queue if work.minutes > 0]
-    day = local_now.date()
-    for _ in range(MAX_DAYS):
-        if not pending and day > shown_until:
-            break
-        cursor, free, day_hours = _free_window(day, plan_config, zone, local_now)
-        plan = DayPlan(day, day_hours, free / 60)
-        while pending and free > 0:
-            work = pending[0]
-            minutes = min(work.minutes, free)
-            plan.blocks.append(_block(work, cursor, minutes))
-            _spend(work, day, minutes)
-            cursor += timedelta(minutes=minutes)
-            free -= minutes
-            if work.minutes == 0:
-                pending.pop(0)
-        days.append(plan)
-        day += timedelta(days=1)
-    for work in pending:  # still not placed after a year: all of it is late
-        work.late_minutes += work.minutes
+def _lay_out(laid: list[dict[str, Any]], year: list[_Day], fits: list[int]) -> list[DayPlan]:
+    """The days of ``year`` (from today) with the blocks of the ``laid`` orders' work that fall
+    on them: an order's work runs from minute ``done - minutes`` to ``done`` of the work laid end
+    to end, and day ``n`` holds minutes ``fits[n]`` to ``fits[n + 1]``."""
+    days = [DayPlan(day.date, day.hours, day.free / 60) for day in year]
+    for order in laid:
+        first, last = order["done"] - order["minutes"], order["done"]
+        n = bisect_right(fits, first) - 1
+        while n < len(days) and fits[n] < last:
+            start, end = max(first, fits[n]), min(last, fits[n + 1])
+            if end > start:
+                days[n].blocks.append(_block(order, year[n].start, start - fits[n], end - start))
+            n += 1
     return days
 
 
-def _block(work: _Work, start: datetime, minutes: int) -> Block:
-    order = work.order
+def _block(order: dict[str, Any], day_start: datetime, skip: int, minutes: int) -> Block:
+    start = day_start + timedelta(minutes=skip)
     end = start + timedelta(minutes=minutes)
     return Block(order["ref"], order["title"], start, end, minutes / 60, order["contact"])
 
 
-def _spend(work: _Work, day: date, minutes: int) -> None:
-    work.minutes -= minutes
-    deadline = work.order["deadline"]
-    if deadline is not None and day > date.fromisoformat(deadline):
-        work.late_minutes += minutes
-
-
-def _warnings(orders: list[dict[str, Any]], queue: list[_Work], today: date) -> list[PlanWarning]:
-    late = {work.order["id"]: work.late_minutes for work in queue}
-    warnings = []
-    for order in orders:
-        if order["deadline"] is None:
-            continue
-        deadline = date.fromisoformat(order["deadline"])
-        short = late.get(order["id"], 0)
-        overdue = deadline < today
-        if short or overdue:
-            warnings.append(
-                PlanWarning(order["ref"], order["title"], deadline, short / 60, overdue)
-            )
-    return sorted(warnings, key=lambda w: (w.deadline, w.ref))
+def _warning(row: dict[str, Any], today: date) -> PlanWarning:
+    deadline = date.fromisoformat(row["deadline"])
+    return PlanWarning(row["ref"], row["title"], deadline, row["minutes"] / 60, deadline < today)
 
 
 def _add_tasks(store: Store, days: list[DayPlan]) -> None:
@@ -275,9 +321,8 @@ def render_plan_text(plan: Plan, lang: str, weeks: int) -> str:
         return ""
     start, end = (format_day(day.date, lang) for day in (shown[0], shown[-1]))
     lines = [say(lang, "plan_title", start=start, end=end)]
-    due = _deadlines_by_day(plan)
     for day in shown:
-        lines.extend(_day_lines(day, due.get(day.date, []), lang))
+        lines.extend(_day_lines(day, lang))
     lines.extend(_later_lines(plan, len(shown), lang))
     lines.extend(_warning_lines(plan, lang))
     lines.extend(_unestimated_lines(plan, lang))
@@ -294,14 +339,7 @@ def format_hours(hours: float, lang: str) -> str:
     return number(hours, lang) + " h"
 
 
-def _deadlines_by_day(plan: Plan) -> dict[date, list[Deadline]]:
-    due: dict[date, list[Deadline]] = {}
-    for deadline in plan.deadlines:
-        due.setdefault(deadline.date, []).append(deadline)
-    return due
-
-
-def _day_lines(day: DayPlan, deadlines: list[Deadline], lang: str) -> list[str]:
+def _day_lines(day: DayPlan, lang: str) -> list[str]:
     label = format_day(day.date, lang) + ": "
     items = [
         f"{b.start:%H:%M}-{b.end:%H:%M} {b.ref} {b.title} ({format_hours(b.hours, lang)})"
@@ -317,27 +355,26 @@ def _day_lines(day: DayPlan, deadlines: list[Deadline], lang: str) -> list[str]:
         items.append(say(lang, "plan_free_left", hours=format_hours(day.free_hours, lang)))
     items += [say(lang, "plan_task", ref=t["ref"], title=t["title"]) for t in day.tasks[:PER_DAY]]
     items += _more(len(day.tasks) - PER_DAY, "banco tasks", lang)
-    items += [say(lang, "plan_due", ref=d.ref, title=d.title) for d in deadlines[:PER_DAY]]
-    items += _more(len(deadlines) - PER_DAY, "banco status", lang)
+    items += [say(lang, "plan_due", ref=d.ref, title=d.title) for d in day.deadlines]
+    items += _more(day.deadlines_count - len(day.deadlines), "banco status", lang)
     indent = " " * len(label)
     return [label + items[0]] + [indent + item for item in items[1:]]
 
 
 def _later_lines(plan: Plan, shown: int, lang: str) -> list[str]:
-    later = [block for day in plan.days[shown:] for block in day.blocks]
-    if not later:
+    hours, until = plan.later(shown)
+    if until is None:
         return []
-    hours = format_hours(sum(b.hours for b in later), lang)
-    return [say(lang, "plan_later", hours=hours, date=format_day(later[-1].date, lang))]
+    return [say(lang, "plan_later", hours=format_hours(hours, lang), date=format_day(until, lang))]
 
 
 def _warning_lines(plan: Plan, lang: str) -> list[str]:
     if not plan.warnings:
         return []
-    lines = ["", say(lang, "plan_warnings", n=len(plan.warnings))]
+    lines = ["", say(lang, "plan_warnings", n=plan.warnings_count)]
     lines += ["  " + warning_text(w, lang) for w in plan.warnings[:PER_LIST]]
     return lines + [
-        "  " + line for line in _more(len(plan.warnings) - PER_LIST, "banco status", lang)
+        "  " + line for line in _more(plan.warnings_count - PER_LIST, "banco status", lang)
     ]
 
 
@@ -356,11 +393,11 @@ def warning_text(warning: PlanWarning, lang: str) -> str:
 def _unestimated_lines(plan: Plan, lang: str) -> list[str]:
     if not plan.unestimated:
         return []
-    lines = ["", say(lang, "plan_unestimated", n=len(plan.unestimated))]
+    lines = ["", say(lang, "plan_unestimated", n=plan.unestimated_count)]
     for order in plan.unestimated[:PER_LIST]:
         lines.append("  " + say(lang, "plan_estimate", ref=order["ref"], title=order["title"]))
     where = "banco orders --status booked"
-    return lines + ["  " + line for line in _more(len(plan.unestimated) - PER_LIST, where, lang)]
+    return lines + ["  " + line for line in _more(plan.unestimated_count - PER_LIST, where, lang)]
 
 
 def _more(left: int, where: str, lang: str) -> list[str]:

@@ -3,7 +3,9 @@ link's token, and what filing a message reads and writes of an order."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypedDict, cast
 
@@ -189,13 +191,125 @@ def _deadline_range(due_by: str | None, since: str | None) -> tuple[str, list[An
     return where, params
 
 
-def in_statuses(store: Store, statuses: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Orders in ``statuses`` with what the plan needs, oldest first."""
+@dataclass(slots=True)
+class PlannedWork:
+    """What the plan shows of the planned orders' work, laid end to end earliest deadline first
+    (no deadline last, oldest first), each order's estimate in whole minutes."""
+
+    #: the orders whose work starts before the ``until``-th minute, in that order: ref, title,
+    #: contact, minutes, done (the minutes of work up to the end of this order's)
+    laid: list[dict[str, Any]]
+    #: the first orders with a deadline that is past or that their work ends after, by deadline
+    #: then reference: ref, title, deadline, minutes (those of its work after the deadline)
+    late: list[dict[str, Any]]
+    late_count: int
+    #: the minutes of all the planned work
+    minutes: int
+
+
+#: The planned orders' work end to end. ``fits`` holds, for each day the plan looks at, the minutes
+#: of work that fit up to the end of that day: a mark row per day (id 0) sorted before that day's
+#: orders, so that the running ``max`` gives each order what fits by its deadline (0 before the
+#: first day, every minute of the plan after the last). Minutes are rounded half to even, as
+#: Python rounds. Only the orders shown are read whole.
+_LAID = """
+with queue as (
+  select id, ref, deadline, null as fits,
+         case when x > 0 then max(1, t + (x - t > 0.5 or (x - t = 0.5 and t % 2 = 1)))
+         else 0 end as minutes
+  from (select id, ref, deadline, estimated_hours * 60 as x,
+               cast(estimated_hours * 60 as integer) as t
+        from orders where status in ({marks}))
+  union all select 0, null, key, value, 0 from json_each(:fits)
+), laid as (
+  select id, ref, deadline, minutes, sum(minutes) over w as done,
+         coalesce(max(fits) over w, 0) as fit
+  from queue
+  window w as (order by coalesce(deadline, '~'), id rows unbounded preceding)
+), late as (
+  select id, ref, deadline, max(0, min(minutes, done - fit)) as late from laid
+  where id > 0 and deadline is not null and (deadline < :today or minutes > 0 and done > fit)
+)
+-- the laid orders; the first late ones (``minutes``: those late); the minutes of all the work
+-- (``minutes``) and how many orders are late (``done``)
+select 'laid' as part, o.ref, o.title, coalesce(c.name, '') as contact, l.deadline, l.minutes,
+       l.done
+from laid l join orders o on o.id = l.id left join contacts c on c.id = o.contact_id
+where l.id > 0 and l.minutes > 0 and l.done - l.minutes < :until
+union all
+select 'late', l.ref, o.title, '', l.deadline, l.late, null
+from (select * from late order by deadline, ref limit :limit) l join orders o on o.id = l.id
+union all
+select 'sum', null, null, null, null, (select total(minutes) from laid),
+       (select count(*) from late)
+"""
+
+
+def planned_work(
+    store: Store,
+    statuses: tuple[str, ...],
+    fits: Mapping[str, int],
+    *,
+    today: str,
+    until: int,
+    limit: int | None,
+) -> PlannedWork:
+    """The work of the orders in ``statuses`` laid over ``fits`` (for each day ahead from
+    ``today``, a date, the minutes of work that fit up to its end): the orders laid before the
+    ``until``-th minute, and the first ``limit`` (all when ``None``) of those late."""
+    named = {f"s{n}": status for n, status in enumerate(statuses)}
+    sql = _LAID.format(marks=",".join(f":{name}" for name in named))
+    params = {
+        **named,
+        "fits": json.dumps(fits),
+        "today": today,
+        "until": until,
+        "limit": -1 if limit is None else limit,
+    }
+    work = PlannedWork([], [], 0, 0)
+    for row in store.all(sql, params):
+        part = row.pop("part")
+        if part == "laid":
+            work.laid.append(row)
+        elif part == "late":
+            work.late.append(row)
+        else:
+            work.minutes, work.late_count = int(row["minutes"]), int(row["done"])
+    work.laid.sort(key=lambda row: row["done"])
+    work.late.sort(key=lambda row: (row["deadline"], row["ref"]))
+    return work
+
+
+def unestimated(
+    store: Store, statuses: tuple[str, ...], limit: int | None
+) -> tuple[list[dict[str, Any]], int]:
+    """The first ``limit`` orders in ``statuses`` with no estimate (all when ``None``), oldest
+    first, with their customer's name; and how many there are."""
     marks = ",".join("?" * len(statuses))
-    return store.all(
+    rows = store.all(
         "select o.id, o.ref, o.title, o.status, o.deadline, o.estimated_hours,"
-        " coalesce(c.name, '') as contact from orders o"
+        " coalesce(c.name, '') as contact, count(*) over () as count from orders o"
         f" left join contacts c on c.id = o.contact_id where o.status in ({marks})"
-        " order by o.id",
-        list(statuses),
+        " and not coalesce(o.estimated_hours, 0) > 0 order by o.id limit ?",
+        [*statuses, -1 if limit is None else limit],
+    )
+    count = rows[0]["count"] if rows else 0
+    for row in rows:
+        del row["count"]
+    return rows, count
+
+
+def first_deadlines_by_day(
+    store: Store, since: str, until: str, per_day: int
+) -> list[dict[str, Any]]:
+    """The first ``per_day`` open orders due on each day from ``since`` to ``until`` (dates), as
+    ``open_with_deadline`` gives them, each with ``count``: how many are due that day."""
+    where, params = _deadline_range(until, since)
+    return store.all(
+        "select o.ref, o.title, o.deadline, o.status, coalesce(c.name, '') as contact, d.count"
+        " from (select o.id, row_number() over (partition by o.deadline order by o.id) as n,"
+        f" count(*) over (partition by o.deadline) as count from orders o where {where}) d"
+        " join orders o on o.id = d.id left join contacts c on c.id = o.contact_id"
+        " where d.n <= ? order by o.deadline, o.id",
+        [*params, per_day],
     )

@@ -3,8 +3,6 @@ orders with no estimate, and the calendar file (``/plan.ics``) for the maker's p
 
 from __future__ import annotations
 
-from datetime import date
-
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -13,7 +11,6 @@ from banco.inbox.routines.ics import plan_ics
 from banco.inbox.routines.plan import (
     PER_DAY,
     PER_LIST,
-    Deadline,
     Plan,
     build_plan,
     warning_text,
@@ -34,23 +31,19 @@ def plan(ctx: Ctx) -> Response:
     laid_out = _plan(ctx.shop)
     weeks = int(ctx.shop.config.plan.get("weeks", 2))
     shown = laid_out.days[: 7 * weeks]
-    due: dict[date, list[Deadline]] = {}
-    for deadline in laid_out.deadlines:
-        due.setdefault(deadline.date, []).append(deadline)
-    later = [block for day in laid_out.days[len(shown) :] for block in day.blocks]
+    later_hours, later_until = laid_out.later(len(shown))
     lang = ctx.shop.config.shop.language
     return ctx.render(
         "plan.html",
         title=_("Plan"),
         days=shown,
-        due=due,
         warnings=[warning_text(w, lang) for w in laid_out.warnings[:PER_LIST]],
-        warnings_total=len(laid_out.warnings),
+        warnings_total=laid_out.warnings_count,
         unestimated=laid_out.unestimated[:PER_LIST],
-        unestimated_total=len(laid_out.unestimated),
+        unestimated_total=laid_out.unestimated_count,
         per_day=PER_DAY,
-        later_hours=sum(b.hours for b in later),
-        later_until=later[-1].date if later else None,
+        later_hours=later_hours,
+        later_until=later_until,
         subscription=subscription_address(ctx),
     )
 

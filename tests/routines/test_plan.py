@@ -314,11 +314,12 @@ def test_a_year_at_most(write_shop: Callable[..., Path], open_shop: Callable[[Pa
     shop = open_shop(write_shop("[plan]\nhours = { mon = 0 }\n"))
     add_order(shop.store, "Mugs", 5, "2026-12-01")
 
-    plan = plan_of(shop)
+    calendar, plan = plan_of(shop, calendar=True), plan_of(shop)
 
-    assert plan.blocks == []
-    assert len(plan.days) == 366
-    assert [(w.ref, w.short_hours) for w in plan.warnings] == [("B-0001", 5)]
+    assert calendar.blocks == plan.blocks == []
+    assert (len(calendar.days), len(plan.days)) == (366, 14)  # the plan shows its two weeks
+    for laid_out in (calendar, plan):
+        assert [(w.ref, w.short_hours) for w in laid_out.warnings] == [("B-0001", 5)]
 
 
 def test_french_text_and_calendar(shop: Shop) -> None:

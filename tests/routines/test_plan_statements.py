@@ -1,0 +1,68 @@
+"""The plan asks the store the same few statements on a shop of 600 planned orders as on one of
+60, and holds only what it shows: the days of the weeks shown, the first warnings and orders with
+no estimate with how many there are (counted with a sqlite3 trace callback, as
+tests/orders/test_status_statements.py does). How fast it is on a big shop is measured in
+``bench/views.py``, never here; that it shows what laying out every order shows, in
+test_plan_bounded.py."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import NOW
+
+from banco.inbox.clock import iso
+from banco.inbox.routines.plan import PER_LIST, build_plan
+from banco.inbox.shop import Shop
+
+#: what the plan may run whatever the number of orders (it runs 4 today)
+MOST = 6
+
+
+@contextmanager
+def counted(connection: sqlite3.Connection) -> Iterator[list[str]]:
+    """Every statement ``connection`` runs inside the block."""
+    ran: list[str] = []
+    connection.set_trace_callback(ran.append)
+    try:
+        yield ran
+    finally:
+        connection.set_trace_callback(None)
+
+
+@pytest.mark.parametrize("orders", [60, 600])
+def test_the_plan_runs_a_bounded_number_of_statements(
+    orders: int, write_shop: Callable[..., Path], open_shop: Callable[[Path], Shop]
+) -> None:
+    shop = open_shop(write_shop())
+    today = NOW.date()
+    for n in range(1, orders + 1):
+        # every third overdue, every fifth with no estimate: far more work than two weeks hold
+        due = today + timedelta(days=n % 30 - (10 if n % 3 == 0 else 0))
+        shop.store.insert(
+            "orders",
+            {
+                "ref": f"B-{n:04d}",
+                "title": f"Mugs {n}",
+                "status": ("booked", "in_progress", "awaiting_client")[n % 3],
+                "deadline": due.isoformat(),
+                "estimated_hours": None if n % 5 == 0 else 3,
+                "created_at": iso(NOW),
+                "updated_at": iso(NOW),
+            },
+        )
+    config = shop.config
+
+    with counted(shop.store.db.conn) as ran:
+        plan = build_plan(shop.store, config.plan, config.shop.timezone, NOW)
+
+    assert len(ran) <= MOST, "\n".join(ran)
+    assert len(plan.days) == 14  # the two weeks shown; the work goes on for months
+    assert plan.later(14)[1] is not None
+    assert len(plan.warnings) == len(plan.unestimated) == PER_LIST
+    assert plan.warnings_count > PER_LIST and plan.unestimated_count == orders // 5
