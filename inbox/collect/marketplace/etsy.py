@@ -79,8 +79,13 @@ NOT_OPTIONS = (
 )
 
 
+def might_be(sender: str, subject: str) -> bool:
+    """Whether a mail from ``sender`` may be Etsy's (the mail itself is read only then)."""
+    return on_domains(sender, DOMAINS)
+
+
 def read(notice: Notice) -> Sale | BuyerMessage | None:
-    if not notice.from_domain(DOMAINS):
+    if not might_be(notice.sender, notice.subject):
         return None
     if _SALE_SUBJECT.search(notice.subject):
         return _sale(notice)

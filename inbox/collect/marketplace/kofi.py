@@ -15,6 +15,7 @@ from banco.inbox.collect.marketplace.notice import (
     amount,
     field_value,
     labelled,
+    on_domains,
 )
 
 NAME = "kofi"
@@ -24,9 +25,14 @@ _SUBJECT = re.compile(r"(?:new )?shop order from\s+(.+?)!?\s*$", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
+def might_be(sender: str, subject: str) -> bool:
+    """Whether a mail from ``sender`` about ``subject`` may be Ko-fi's shop order."""
+    return on_domains(sender, DOMAINS) and _SUBJECT.search(subject) is not None
+
+
 def read(notice: Notice) -> Sale | None:
     buyer = after(_SUBJECT.pattern, notice.subject)
-    if not notice.from_domain(DOMAINS) or buyer is None:
+    if not might_be(notice.sender, notice.subject) or buyer is None:
         return None
     lines = notice.lines
     url = notice.link("txid=", "/manage/orders")

@@ -75,9 +75,6 @@ class Notice:
     def lines(self) -> list[str]:
         return [line.strip() for line in self.text.splitlines() if line.strip()]
 
-    def from_domain(self, domains: tuple[str, ...]) -> bool:
-        return on_domains(self.sender, domains)
-
     def link(self, *parts: str) -> str | None:
         """The first link holding one of ``parts``."""
         return next((u for u in self.links if any(p in u for p in parts)), None)

@@ -13,6 +13,7 @@ from banco.inbox.collect.marketplace.notice import (
     Sale,
     amount,
     labelled,
+    on_domains,
 )
 
 NAME = "shopify"
@@ -57,9 +58,14 @@ AFTER_ADDRESS = (
 )
 
 
+def might_be(sender: str, subject: str) -> bool:
+    """Whether a mail from ``sender`` about ``subject`` may be Shopify's new order."""
+    return on_domains(sender, DOMAINS) and _SUBJECT.search(subject) is not None
+
+
 def read(notice: Notice) -> Sale | None:
     found = _SUBJECT.search(notice.subject)
-    if not notice.from_domain(DOMAINS) or not found:
+    if not might_be(notice.sender, notice.subject) or not found:
         return None
     lines = notice.lines
     items = _items(lines)

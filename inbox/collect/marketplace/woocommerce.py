@@ -24,6 +24,12 @@ BILLING = ("billing address", "indirizzo di fatturazione", "adresse de facturati
 SHIPPING = ("shipping address", "indirizzo di spedizione", "adresse de livraison")
 
 
+def might_be(sender: str, subject: str) -> bool:
+    """Whether a mail about ``subject`` may be WooCommerce's new order (it comes from the shop's
+    own site, any address: the subject tells)."""
+    return _SUBJECT.search(subject) is not None
+
+
 def read(notice: Notice) -> Sale | None:
     number = after(_SUBJECT.pattern, notice.subject)
     buyer = after(_FROM.pattern, notice.text)
