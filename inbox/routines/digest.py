@@ -104,7 +104,9 @@ class Digest:
     # Filled by the daily routine (deliver.daily_digest): today's plan, whom the maker waits
     # for, and past clients worth a note.
     plan_today: list[dict[str, Any]] = field(default_factory=list)
+    #: the plan's first warnings, and how many it has
     plan_warnings: Sequence[str] = field(default_factory=list)
+    plan_warnings_count: int = 0
     #: the first ``SECTION_ROWS`` open orders waiting on their customer, and how many in all
     waiting_on_customers: Sequence[dict[str, Any]] = field(default_factory=list)
     waiting_on_customers_count: int = 0

@@ -54,6 +54,7 @@ def daily_digest(shop: Shop, lang: str | None = None) -> Digest:
             digest.plan_today = [asdict(block) for block in day.blocks]
     said = lang or config.shop.language
     digest.plan_warnings = ShownWhenRead(plan.warnings, lambda w: warning_text(w, said))
+    digest.plan_warnings_count = plan.warnings_count
     digest.waiting_on_customers = ShownWhenRead(
         check_orders(shop, now, waiting_on="customer", limit=SECTION_ROWS), asdict
     )

@@ -71,7 +71,7 @@ def full_day(n: int = 12) -> Digest:
         {"ref": f"B-{i:04}", "contact": f"O{i}", "title": "late", "deadline": "2026-11-10"}
         for i in rows
     ]
-    d.overdue_count = n
+    d.overdue_count = d.plan_warnings_count = n
     d.plan_warnings = [f"B-{i:04} cannot be ready" for i in rows]
     d.failing = [
         {"account": f"acct{i}", "error_kind": "needs_you", "last_error": "refused"}

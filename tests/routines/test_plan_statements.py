@@ -66,3 +66,30 @@ def test_the_plan_runs_a_bounded_number_of_statements(
     assert plan.later(14)[1] is not None
     assert len(plan.warnings) == len(plan.unestimated) == PER_LIST
     assert plan.warnings_count > PER_LIST and plan.unestimated_count == orders // 5
+
+
+def test_the_digest_counts_every_warning_of_the_plan(
+    write_shop: Callable[..., Path], open_shop: Callable[[Path], Shop]
+) -> None:
+    """The plan holds its first warnings; the digest says how many there are and where the rest
+    are ("and 30 more: banco plan")."""
+    from banco.inbox.routines.digest import render_text
+    from banco.inbox.routines.digest_delivery import daily_digest
+
+    shop = open_shop(write_shop())
+    for n in range(1, 41):  # forty orders whose deadline passed
+        shop.store.insert(
+            "orders",
+            {
+                "ref": f"B-{n:04d}",
+                "title": f"Mugs {n}",
+                "status": "booked",
+                "deadline": (NOW.date() - timedelta(days=n)).isoformat(),
+                "estimated_hours": 2,
+                "created_at": iso(NOW),
+                "updated_at": iso(NOW),
+            },
+        )
+    digest = daily_digest(shop)
+    assert (len(digest.plan_warnings), digest.plan_warnings_count) == (PER_LIST, 40)
+    assert "and 30 more: banco plan" in render_text(digest, "en", NOW.date())
