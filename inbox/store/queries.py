@@ -414,7 +414,7 @@ def waiting_count(store: Store) -> int:
         f" where x.status in ({marks})"
         " union select w.id from outbox x join messages w on w.order_id = x.order_id"
         f" where x.status in ({marks}) and w.waiting = 1 and w.collected_at <= x.created_at) c"
-        " join messages m on m.id = c.id where m.waiting = 1",
+        " cross join messages m on m.id = c.id where m.waiting = 1",  # c first: it is small
         [*PENDING, *PENDING],
     )
     return waiting - covered
