@@ -68,7 +68,7 @@ def triage(record: Record, remembered: Answer | None, known_customer: bool) -> V
 
 #: how much of a message's text is read for an inquiry: one asks in its first lines, and a long
 #: mail (a newsletter, a thread quoted whole) read to its end cost a first collect a third of its time
-READ_CHARS = 4_000
+READ_CHARS = 2_000
 
 
 # The inquiry words --------------------------------------------------------------------------------

@@ -170,11 +170,16 @@ _HOUSE_NUMBER_BEFORE = re.compile(
 )
 
 
+#: how much of a customer's own words is read for facts: a message says what it agrees, pays or
+#: asks in its first paragraphs, and a long one read to its end slowed a first collect
+READ_CHARS = 8_000
+
+
 def read_facts(text: str | None, sent_at: datetime) -> list[NewProposal]:
     """Every fact ``text`` (a customer's message sent at ``sent_at``, in her time) proposes,
     each with its sentence, in the order they are written."""
     found: list[NewProposal] = []
-    for sentence in sentences(own_words(text or "")):
+    for sentence in sentences(own_words(text or "")[:READ_CHARS]):
         found.extend(_read_sentence(sentence, sent_at))
     unique: dict[tuple[str, str], NewProposal] = {}
     for proposal in found:
