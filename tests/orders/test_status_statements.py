@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from listsource import ListConnector
+from statements import counted
 from test_status import at, reply_from_maker, shop_with
 
 from banco.connectors import Registry
@@ -27,17 +26,6 @@ MOST = 10
 @pytest.fixture
 def registry(registry: Registry) -> Registry:
     return Registry(kinds={**registry.kinds, "list": ListConnector})  # type: ignore[dict-item]
-
-
-@contextmanager
-def counted(connection: sqlite3.Connection) -> Iterator[list[str]]:
-    """Every statement ``connection`` runs inside the block."""
-    ran: list[str] = []
-    connection.set_trace_callback(ran.append)
-    try:
-        yield ran
-    finally:
-        connection.set_trace_callback(None)
 
 
 def shop_of(orders: int, write_shop: Callable[..., object], open_shop: Callable[..., Shop]) -> Shop:

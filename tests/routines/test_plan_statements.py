@@ -7,14 +7,13 @@ test_plan_bounded.py."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from conftest import NOW
+from statements import counted
 
 from banco.inbox.clock import iso
 from banco.inbox.routines.plan import PER_LIST, build_plan
@@ -22,17 +21,6 @@ from banco.inbox.shop import Shop
 
 #: what the plan may run whatever the number of orders (it runs 4 today)
 MOST = 6
-
-
-@contextmanager
-def counted(connection: sqlite3.Connection) -> Iterator[list[str]]:
-    """Every statement ``connection`` runs inside the block."""
-    ran: list[str] = []
-    connection.set_trace_callback(ran.append)
-    try:
-        yield ran
-    finally:
-        connection.set_trace_callback(None)
 
 
 @pytest.mark.parametrize("orders", [60, 600])
