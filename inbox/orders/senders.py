@@ -98,7 +98,16 @@ def domain_of(handle_value: str) -> str | None:
     if "@" not in handle_value:
         return None
     domain = handle_value.rsplit("@", 1)[1].lower()
-    return None if domain in SHARED_DOMAINS or not domain else domain
+    return None if _shared(domain) or not domain else domain
+
+
+def _shared(domain: str) -> bool:
+    """Whether ``domain`` is shared by many people; a name under ``.example`` (the domain kept
+    for examples: the demo's Chiara at libero.example) as that name is anywhere."""
+    if domain.endswith(".example"):
+        name = domain.removesuffix(".example")
+        return any(shared.rsplit(".", 1)[0] == name for shared in SHARED_DOMAINS)
+    return domain in SHARED_DOMAINS
 
 
 def decide(
