@@ -430,8 +430,9 @@ def known_like(
     """The active customers' handles and names that may share a key with another's: email
     addresses that reach one of the mailboxes ``emails`` (``local@domain``, written with
     capitals, a ``+tag``, dots in a Gmail name), phones ending (digits only) with one of
-    ``phone_tails``, names holding every one of ``words`` (case aside). A few comparisons in
-    SQLite instead of every customer's keys worked out in Python; the caller checks the keys."""
+    ``phone_tails``, names holding every one of ``words`` as a word (case aside). A few
+    comparisons in SQLite instead of every customer's keys worked out in Python; the caller
+    checks the keys."""
     found: list[Known] = []
     active = "c.id = h.contact_id and c.merged_into is null"
     for email in emails:
@@ -467,12 +468,13 @@ def known_like(
             )
         ]
     if words:
-        likes = " and ".join("c.name like ?" for _ in words)
+        # whole words: "Customer 1" is not a namesake of every name holding a 1
+        likes = " and ".join("(' ' || c.name || ' ') like ?" for _ in words)
         found += [
             Known(*row)
             for row in store.db.conn.execute(
                 f"select c.id, 'name', c.name from contacts c where {_ACTIVE} and {likes}",
-                [f"%{word}%" for word in words],
+                [f"% {word} %" for word in words],
             )
         ]
     return found
