@@ -32,3 +32,24 @@ def test_the_suggestions_about_each_customer_are_the_shops_that_name_them(
         about = suggestions_about(shop.store, {contact})
         assert [s for s in about if s in named] == named, contact
         assert all(s in every for s in about), contact  # nothing the shop would not suggest
+
+
+def test_namesakes_share_whole_name_words(tmp_path: Path) -> None:
+    """The names read as possible namesakes hold each word as a word: "Customer 1" reads neither
+    "Customer 10" nor "Customer 21" (on a big shop, every name with a 1)."""
+    from banco.connectors import Handle
+    from banco.inbox.store.contacts import add_contact, add_handle
+    from banco.inbox.store.customers import known_like
+    from banco.inbox.store.database import Store
+
+    store = Store(tmp_path)
+    try:
+        names = ("Customer 1", "Customer 10", "Customer 21", "customer 1", "Anna Customer 1")
+        for n, name in enumerate(names):
+            contact = add_contact(store, name, "2026-11-01T09:00:00+00:00")
+            address = f"c{n}@example.com"
+            add_handle(store, contact, Handle("email", address), address)
+        found = known_like(store, [], [], ["customer", "1"])
+        assert sorted(k.value for k in found) == ["Anna Customer 1", "Customer 1", "customer 1"]
+    finally:
+        store.close()
