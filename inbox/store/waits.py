@@ -1,7 +1,7 @@
 """Who waits on whom for each open order, most urgent first, read from what the order row keeps:
 its last word (who, when) and since when a message waits for the maker (m026, kept by
-triggers on messages), never from the messages themselves. A view reads the orders it shows and counts the rest; no read of every message of
-every open order.
+triggers on messages), never from the messages themselves. A view reads the orders it shows
+and counts the rest.
 
 An open order waits on:
 - ``us`` (the maker): a message waits for her (since the oldest), or her last mail bounced and
