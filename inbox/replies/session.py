@@ -288,8 +288,8 @@ def batch_place(shop: Shop, skipped: Sequence[str] = (), wanted: str | None = No
     shown = waiting_for(shop, wanted) if wanted else None
     offset = 0
     while shown is None and (keys := items_from(store, offset, _PAGE)):
-        first = next((k for k in keys if k not in out and k not in skipped_in), None)
-        shown = waiting_for(shop, first) if first else None
+        ahead = (waiting_for(shop, k) for k in keys if k not in out and k not in skipped_in)
+        shown = next((waiting for waiting in ahead if waiting is not None), None)
         offset += _PAGE
     position = None
     place = places(store, [shown.key, *out, *skipped_in]) if shown is not None else {}

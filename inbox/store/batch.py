@@ -31,6 +31,14 @@ _ITEMS = (
 )
 
 
+#: the item message ``m`` belongs to: its order's, unless it is from someone not yet linked to
+#: the order's customer (answered on their own), else its own
+_ITEM_OF_M = (
+    "case when m.order_id is not null and not m.new_sender then 'o' || m.order_id"
+    " else 'm' || m.id end"
+)
+
+
 class Place(NamedTuple):
     """Where an item comes in the batch (items compare in this order)."""
 
@@ -93,11 +101,9 @@ def maybe_left_out(store: Store, now: str) -> list[str]:
     rows = store.db.conn.execute(
         f"select 'o' || x.order_id from outbox x where x.status in ({marks})"
         " and x.order_id is not null"
-        f" union select 'm' || x.reply_to_id from outbox x where x.status in ({marks})"
-        " and x.reply_to_id is not null"
-        " union select case when m.order_id is not null and not m.new_sender"
-        " then 'o' || m.order_id else 'm' || m.id end"
-        " from messages m indexed by idx_messages_snoozed"
+        f" union select {_ITEM_OF_M} from outbox x join messages m on m.id = x.reply_to_id"
+        f" where x.status in ({marks})"
+        f" union select {_ITEM_OF_M} from messages m indexed by idx_messages_snoozed"
         " where m.waiting = 1 and m.snoozed_until is not null and m.snoozed_until > ?"
         " union select 'o' || m.order_id from messages m indexed by idx_messages_new_sender_waiting"
         " where m.waiting = 1 and m.new_sender = 1 and m.order_id is not null",
