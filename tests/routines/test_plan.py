@@ -307,7 +307,15 @@ def test_italian_warnings_and_work_after_the_window(shop: Shop) -> None:
 
     assert "Dopo: altre 8 h di lavoro, fino a lun 30 nov" in text
     assert "Scadenze a rischio (1)" in text
-    assert "B-0001 (Bomboniere) non può essere pronto entro il 24 novembre: mancano 20 ore" in text
+    assert "B-0001 (Bomboniere), scadenza 24 novembre: non sarà pronto, mancano 20 ore" in text
+
+
+def test_an_italian_warning_on_the_8th_needs_no_article(shop: Shop) -> None:
+    """Italian writes "l'8 dicembre", never "il 8": the warning names its deadline as a label."""
+    add_order(shop.store, "Bomboniere", 37, "2026-11-08")  # passed
+    text = render_plan_text(plan_of(shop), "it", 1)
+    assert "B-0001 (Bomboniere), scadenza 8 novembre passata: restano 37 ore di lavoro" in text
+    assert "il 8" not in text
 
 
 def test_a_year_at_most(write_shop: Callable[..., Path], open_shop: Callable[[Path], Shop]) -> None:
