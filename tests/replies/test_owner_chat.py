@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from fixtures_telegram import account_toml
+from owner_chat_shop import OWNER, to
 
 from banco.inbox.routines import day as routines
-
-OWNER = 4242
 
 HEADER = f"""
 [shop]
@@ -20,10 +19,6 @@ owner_chat = {OWNER}
 [schedule]
 reply = ["09:00", "17:00"]
 """
-
-
-def to(api, chat_id: int) -> list[dict]:
-    return [m for m in api.sent if m["chat_id"] == chat_id]
 
 
 def test_the_maker_answers_from_her_telegram_chat(bot_api, write_shop, open_shop) -> None:

@@ -4,31 +4,10 @@ each with its sentence, and two buttons confirm or dismiss the first; the sugges
 from __future__ import annotations
 
 from fixtures_telegram import account_toml
+from owner_chat_shop import HEADER, OWNER, labels, to
 
 from banco.inbox.orders.facts import facts_of, pending
 from banco.inbox.routines import day as routines
-
-OWNER = 4242
-HEADER = f"""
-[shop]
-name = "Bottega"
-owner = "Giulia"
-addresses = ["giulia@shop.example"]
-timezone = "Europe/Rome"
-languages = ["en"]
-owner_chat = {OWNER}
-
-[schedule]
-reply = ["09:00", "17:00"]
-"""
-
-
-def to(api, chat_id: int) -> list[dict]:
-    return [m for m in api.sent if m["chat_id"] == chat_id]
-
-
-def labels(card: dict) -> list[str]:
-    return [b["callback_data"] for row in card["buttons"]["inline_keyboard"] for b in row]
 
 
 def test_two_buttons_confirm_or_dismiss_what_banco_read(bot_api, write_shop, open_shop) -> None:

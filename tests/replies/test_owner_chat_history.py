@@ -7,33 +7,10 @@ Through the local Bot API server."""
 from __future__ import annotations
 
 from fixtures_telegram import account_toml
+from owner_chat_shop import HEADER, OWNER, labels, to
 
 from banco.inbox.orders.facts import pending
 from banco.inbox.routines import day as routines
-
-OWNER = 4242
-HEADER = f"""
-[shop]
-name = "Bottega"
-owner = "Giulia"
-addresses = ["giulia@shop.example"]
-timezone = "Europe/Rome"
-languages = ["en"]
-owner_chat = {OWNER}
-
-[schedule]
-reply = ["09:00", "17:00"]
-"""
-
-
-def to(api, chat_id: int) -> list[dict]:
-    return [m for m in api.sent if m["chat_id"] == chat_id]
-
-
-def labels(card: dict) -> list[str]:
-    if not card.get("buttons"):
-        return []
-    return [b["callback_data"] for row in card["buttons"]["inline_keyboard"] for b in row]
 
 
 def undo_buttons(card: dict) -> list[str]:

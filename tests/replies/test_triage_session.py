@@ -12,6 +12,7 @@ import pytest
 from fixtures_telegram import account_toml
 from fixtures_web import web_server  # noqa: F401 (a fixture)
 from listsource import ListConnector
+from owner_chat_shop import HEADER, OWNER
 from sessions import SLOTS, Script
 
 from banco.connectors import Registry
@@ -153,21 +154,6 @@ def test_the_web_session_asks_with_one_button(
         (DOMAIN, "clay-supplier.example", Answer.NOT_ORDER),
         ("email", "bob@studio.example", Answer.ORDER),
     }
-
-
-OWNER = 4242
-HEADER = f"""
-[shop]
-name = "Bottega"
-owner = "Giulia"
-addresses = ["giulia@shop.example"]
-timezone = "Europe/Rome"
-languages = ["en"]
-owner_chat = {OWNER}
-
-[schedule]
-reply = ["09:00", "17:00"]
-"""
 
 
 def test_the_owner_chat_asks_with_buttons(bot_api, write_shop, open_shop) -> None:
