@@ -172,6 +172,11 @@ def inquiry_sentence(text: str) -> str | None:
     whole = _plain(text)  # none of the words anywhere (most mail): no sentence to look for
     if not (PRICE.search(whole) or CUSTOM_PIECE.search(whole) or QUANTITY.search(whole)):
         return None
+    return sentence_by_sentence(text)
+
+
+def sentence_by_sentence(text: str) -> str | None:
+    """``inquiry_sentence`` without its first look at the whole text: each sentence read."""
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
     plain = [_plain(s) for s in sentences]
     for sentence, words in zip(sentences, plain, strict=True):

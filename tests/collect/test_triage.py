@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from banco.connectors import Handle, OrderFields, Page, Person, Record
 from banco.connectors.email.autoreply import is_auto_reply_subject
 from banco.inbox.collect.ingest import Ingest
-from banco.inbox.collect.triage import inquiry_sentence, triage
+from banco.inbox.collect.triage import inquiry_sentence, sentence_by_sentence, triage
 from banco.inbox.orders.senders import SenderError, change, decide
 from banco.inbox.store.database import Store
 from banco.inbox.store.senders import DOMAIN, Answer, all_answers
@@ -278,6 +278,11 @@ PIECES = [
     "ci vediamo sabato",
     "2 mugs",
     "next Friday",
+    "40 pieces",
+    "for our wedding",
+    "60 pezzi",
+    "entro il 12 maggio",
+    "pour le mariage",
     "Prezzò?",
     "unsubscribe here",
     "\n\n",
@@ -286,29 +291,8 @@ PIECES = [
 ]
 
 
-def _sentence_by_sentence(text: str) -> str | None:
-    """The inquiry rule read sentence by sentence, with no look at the whole text first: what
-    ``inquiry_sentence`` says, only slower."""
-    from banco.inbox.collect.triage import (
-        _SENTENCE_END,
-        CUSTOM_PIECE,
-        DATE,
-        PRICE,
-        QUANTITY,
-        _plain,
-    )
-
-    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
-    plain = [_plain(s) for s in sentences]
-    for sentence, words in zip(sentences, plain, strict=True):
-        if PRICE.search(words) or CUSTOM_PIECE.search(words):
-            return sentence
-    quantity = next((s for s, w in zip(sentences, plain, strict=True) if QUANTITY.search(w)), None)
-    return quantity if quantity is not None and any(DATE.search(w) for w in plain) else None
-
-
 @given(st.lists(st.sampled_from(PIECES) | st.text(max_size=12), max_size=12).map(" ".join))
 def test_a_look_at_the_whole_text_first_never_changes_the_answer(text: str) -> None:
     """Most mail holds none of the inquiry words: the whole text is looked at once before its
     sentences are (a first collect of long mail spent a third of its time here)."""
-    assert inquiry_sentence(text) == _sentence_by_sentence(text)
+    assert inquiry_sentence(text) == sentence_by_sentence(text)
