@@ -121,6 +121,8 @@ def works_again(store: Store, contact_id: int, handle_text: str) -> str:
 def _handle_of(
     contact_id: int, handles: list[store_customers.HandleRow], handle_text: str
 ) -> store_customers.HandleRow:
+    if not handle_text.strip():
+        raise CustomerError(_("say which address, phone or chat, for example ann@example.com"))
     found = next((h for h in handles if normalise_handle(h.kind, handle_text) == h.value), None)
     if found is None:
         raise CustomerError(

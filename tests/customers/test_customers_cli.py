@@ -198,6 +198,10 @@ def test_what_cannot_be_done_is_one_plain_line(write_shop, open_shop, run, tmp_p
             ("split", str(bobs[0]), "x@y.example"),
             f"customer {bobs[0]} has no address, phone or chat x@y.example",
         ),
+        (
+            ("works-again", str(bobs[0]), " "),
+            "say which address, phone or chat, for example ann@example.com",
+        ),
     ):
         answer = run("--home", home, "customers", *args)
         assert (answer.exit_code, answer.output) == (1, f"Error: {line}\n"), args
