@@ -35,7 +35,8 @@ from banco.config import Secret, SecretError
 from banco.config.sentence import Sentence
 from banco.connectors.errors import NeedsUser
 
-GOOGLE_API = "https://sheets.googleapis.com"
+from .options import GOOGLE_API
+
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
 SERVICE_ACCOUNT_HELP = Sentence(
     "It should be the JSON key of a Google service account (Google Cloud console: IAM & Admin, "

@@ -33,6 +33,8 @@ from telegram.request import HTTPXRequest
 from banco.config.sentence import Sentence
 from banco.connectors.errors import ConnectorError, NeedsUser, Rejected, TryLater
 
+from .options import OFFICIAL_API_URL
+
 # RetryAfter.retry_after is a timedelta when this is set (it is read at each access); without it
 # python-telegram-bot 22 warns each time a RetryAfter is made and gives a plain number.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -44,7 +46,6 @@ logging.getLogger("telegram").addHandler(logging.NullHandler())
 
 T = TypeVar("T")
 
-OFFICIAL_API_URL = "https://api.telegram.org"
 WEBHOOK_SET = Sentence(
     "This bot has a webhook set, so Banco cannot read its messages: run `banco check --fix`"
     " to remove it"
