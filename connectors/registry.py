@@ -6,14 +6,23 @@ pip package with one line of metadata::
     [project.entry-points."banco.connectors"]
     etsy = "banco_etsy:EtsyConnector"
 
-A kind's code is imported only when a shop uses it (gspread and python-telegram-bot take half a
-second to import), and a plugin that fails to import is reported by ``banco check``; it never
-stops the built-in ones.
+Every command reads banco.toml, and so the options of each kind it names; only a command that uses
+an account (collect, check, send, auth, setup) needs the connector class. A kind's options are
+its entry point's module's ``OPTIONS`` when that module declares them, so reading them imports
+only that module: each built-in connector package declares ``OPTIONS`` from a light module
+(``options.py``) and imports its class, with imapclient, python-telegram-bot or gspread (half a
+second together), on first use. A module without ``OPTIONS`` gives the class's ``options``, so a
+plugin written against the class alone still works. A module that declares ``OPTIONS`` declares
+those of the one kind it registers.
+
+A plugin whose module or class fails to import is absent and its reason kept in ``broken``
+(``banco check`` shows it); it never stops the built-in ones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import importlib
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 
@@ -26,12 +35,35 @@ GROUP = "banco.connectors"
 
 class LazyKinds(Mapping[str, type[Connector]]):
     """Kind name -> connector class, importing each class the first time it is asked for.
-    A kind whose import fails is absent, and its reason is kept in ``broken``."""
+    A kind whose import fails is absent, and its reason is kept in ``broken``. ``options`` reads
+    a kind's options without importing its class when its module declares them."""
 
     def __init__(self, points: Mapping[str, EntryPoint], broken: dict[str, str]) -> None:
         self._points = dict(points)
         self._loaded: dict[str, type[Connector]] = {}
+        self._options: dict[str, Mapping[str, Option]] = {}
         self._broken = broken
+
+    def names(self) -> list[str]:
+        """Every registered kind, loadable or not (nothing is imported)."""
+        return sorted(self._points)
+
+    def options(self, kind: str) -> Mapping[str, Option] | None:
+        """The kind's options: its module's ``OPTIONS``, else its class's; None for a kind that is
+        not registered or fails to import."""
+        if kind not in self._options and kind not in self._broken and kind in self._points:
+            point = self._points[kind]
+            try:
+                module = importlib.import_module(point.module)
+            except Exception as e:  # a broken plugin must not take Banco down with it
+                self._broken[kind] = _cannot_load(point, e)
+                return None
+            declared = getattr(module, "OPTIONS", None)
+            if declared is not None:
+                self._options[kind] = declared
+            elif (cls := self._load(kind)) is not None:
+                self._options[kind] = cls.options
+        return self._options.get(kind)
 
     def _load(self, kind: str) -> type[Connector] | None:
         if kind not in self._loaded and kind not in self._broken and kind in self._points:
@@ -39,7 +71,7 @@ class LazyKinds(Mapping[str, type[Connector]]):
             try:
                 self._loaded[kind] = point.load()
             except Exception as e:  # a broken plugin must not take Banco down with it
-                self._broken[kind] = f"{point.value} could not be loaded: {e}"
+                self._broken[kind] = _cannot_load(point, e)
         return self._loaded.get(kind)
 
     def __getitem__(self, kind: str) -> type[Connector]:
@@ -52,29 +84,44 @@ class LazyKinds(Mapping[str, type[Connector]]):
         return isinstance(kind, str) and self._load(kind) is not None
 
     def __iter__(self) -> Iterator[str]:
-        return iter([kind for kind in sorted(self._points) if kind in self])
+        return iter([kind for kind in self.names() if kind in self])
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
 
+def _cannot_load(point: EntryPoint, error: Exception) -> str:
+    return f"{point.value} could not be loaded: {error}"
+
+
 class _LazyOptions(Mapping[str, Mapping[str, Option]]):
-    """Each kind's options, read (and so imported) only for the kinds a config names."""
+    """Each kind's options, read only for the kinds a config names (and, from ``LazyKinds``,
+    without importing their classes)."""
 
     def __init__(self, kinds: Mapping[str, type[Connector]]) -> None:
         self._kinds = kinds
 
+    def _options(self, kind: str) -> Mapping[str, Option] | None:
+        if isinstance(self._kinds, LazyKinds):
+            return self._kinds.options(kind)
+        cls = self._kinds.get(kind)  # a plain mapping of classes, as tests build
+        return None if cls is None else cls.options
+
     def __getitem__(self, kind: str) -> Mapping[str, Option]:
-        return self._kinds[kind].options
+        options = self._options(kind)
+        if options is None:
+            raise KeyError(kind)
+        return options
 
     def __contains__(self, kind: object) -> bool:
-        return kind in self._kinds
+        return isinstance(kind, str) and self._options(kind) is not None
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._kinds)
+        names = self._kinds.names() if isinstance(self._kinds, LazyKinds) else list(self._kinds)
+        return iter([kind for kind in names if kind in self])
 
     def __len__(self) -> int:
-        return len(self._kinds)
+        return sum(1 for _ in self)
 
 
 @dataclass
@@ -87,7 +134,11 @@ class Registry:
         return _LazyOptions(self.kinds)
 
 
-def load_registry() -> Registry:
+def registry_of(points: Iterable[EntryPoint]) -> Registry:
+    """A registry of these entry points (the installed ones: ``load_registry``)."""
     broken: dict[str, str] = {}
-    points = {ep.name: ep for ep in entry_points(group=GROUP)}
-    return Registry(kinds=LazyKinds(points, broken), broken=broken)
+    return Registry(kinds=LazyKinds({ep.name: ep for ep in points}, broken), broken=broken)
+
+
+def load_registry() -> Registry:
+    return registry_of(entry_points(group=GROUP))

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 #: what `banco orders` has no use for, and what importing it would cost every command
 NOT_FOR_ORDERS = (
     "banco.inbox.cli.setup",
@@ -73,3 +75,56 @@ def test_the_help_still_lists_every_command(write_shop) -> None:
     )
     listed = {line.split()[0] for line in done.stdout.split("Commands:")[1].splitlines() if line}
     assert listed == set(COMMANDS)
+
+
+#: a real maker's accounts: a mailbox, a bot and a form's sheet, none reached by the commands below
+EVERY_KIND = """
+[[accounts]]
+name = "gmail"
+kind = "imap"
+host = "imap.gmail.com"
+username = "giulia@shop.example"
+password = {env = "SHOP_MAIL_PASSWORD"}
+sent_folder = "[Gmail]/Sent Mail"
+
+[[accounts]]
+name = "bot"
+kind = "telegram"
+token = {env = "SHOP_BOT_TOKEN"}
+
+[[accounts]]
+name = "form"
+kind = "gsheet"
+spreadsheet = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+credentials = {file = "service-account.json"}
+
+[[accounts]]
+name = "local"
+kind = "maildir"
+path = "Maildir"
+
+[[accounts]]
+name = "answers"
+kind = "csv"
+path = "answers.csv"
+"""
+
+#: what checking those accounts' options has no use for: each connector, its client library and
+#: the mail parser (imapclient, python-telegram-bot and gspread cost half a second together)
+NOT_FOR_THE_OPTIONS = (
+    "imapclient",
+    "telegram",
+    "gspread",
+    "google.auth",
+    "requests",
+    *(f"banco.connectors.{kind}.connector" for kind in ("imap", "telegram", "gsheet")),
+    *(f"banco.connectors.{kind}.connector" for kind in ("maildir", "csvfile")),
+)
+
+
+@pytest.mark.parametrize("command", ["digest", "orders"])
+def test_reading_the_accounts_options_loads_no_connector(write_shop, command: str) -> None:
+    modules = loaded(write_shop(EVERY_KIND), command)
+    assert [m for m in NOT_FOR_THE_OPTIONS if m in modules] == []
+    # each account was checked, against its kind's options alone
+    assert {f"banco.connectors.{kind}" for kind in ("imap", "telegram", "gsheet")} <= modules
