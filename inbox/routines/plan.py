@@ -35,7 +35,6 @@ from banco.inbox.store.database import Store
 from banco.inbox.store.tasks import open_tasks_due_between
 
 #: The statuses whose work is laid out in the plan.
-PLANNED = ("booked", "in_progress", "awaiting_client")
 #: How far the plan looks ahead at most, in days.
 MAX_DAYS = 366
 #: The plan prints this many deadlines a day, and this many orders in each list (the rest are
@@ -162,7 +161,6 @@ def build_plan(
     length = 7 * int(plan_config.get("weeks", 2))  # the days shown
     work = orders.planned_work(
         store,
-        PLANNED,
         {day.isoformat(): fit for day, fit in zip(year, fits[1:], strict=True)},
         today=today.isoformat(),
         until=fits[-1 if calendar else length],
@@ -172,9 +170,7 @@ def build_plan(
     if calendar:  # every day until the work ends, a year at most
         length = max(length, _days_until(fits, work.minutes))
     days = _lay_out(work.laid, [hours.day(day, local_now) for day in year[:length]], fits)
-    unestimated, unestimated_count = orders.unestimated(
-        store, PLANNED, None if calendar else PER_LIST
-    )
+    unestimated, unestimated_count = orders.unestimated(store, None if calendar else PER_LIST)
     after = placed - min(placed, fits[len(days)])
     return Plan(
         days=days,

@@ -137,7 +137,9 @@ def created_since(store: Store, since: str, limit: int | None = None) -> list[di
     ``limit`` (all when ``None``): the digest's new orders. Those a first collect opened are
     history, never new (``collect.backfill``)."""
     return store.all(
-        "select o.ref, o.title, o.status, o.deadline, c.name as contact from orders o"
+        # SQLite would rather walk every order by id for the first ten, from the oldest
+        "select o.ref, o.title, o.status, o.deadline, c.name as contact"
+        " from orders o indexed by idx_orders_created"
         f" left join contacts c on c.id = o.contact_id where {_CREATED_SINCE}"
         " order by o.id limit ?",
         [since, -1 if limit is None else limit],
@@ -207,91 +209,85 @@ class PlannedWork:
     minutes: int
 
 
-#: The planned orders' work end to end. ``fits`` holds, for each day the plan looks at, the minutes
-#: of work that fit up to the end of that day: a mark row per day (id 0) sorted before that day's
-#: orders, so that the running ``max`` gives each order what fits by its deadline (0 before the
-#: first day, every minute of the plan after the last). Minutes are rounded half to even, as
-#: Python rounds. Only the orders shown are read whole.
-_LAID = """
-with queue as (
-  select id, ref, deadline, null as fits,
-         case when x > 0 then max(1, t + (x - t > 0.5 or (x - t = 0.5 and t % 2 = 1)))
-         else 0 end as minutes
-  from (select id, ref, deadline, estimated_hours * 60 as x,
-               cast(estimated_hours * 60 as integer) as t
-        from orders where status in ({marks}))
-  union all select 0, null, key, value, 0 from json_each(:fits)
-), laid as (
-  select id, ref, deadline, minutes, sum(minutes) over w as done,
-         coalesce(max(fits) over w, 0) as fit
-  from queue
-  window w as (order by coalesce(deadline, '~'), id rows unbounded preceding)
-), late as (
-  select id, ref, deadline, max(0, min(minutes, done - fit)) as late from laid
-  where id > 0 and deadline is not null and (deadline < :today or minutes > 0 and done > fit)
+#: The orders whose work the plan lays out, written out as their index (m027) names them
+PLANNED = ("booked", "in_progress", "awaiting_client")
+#: without statistics SQLite would rather take the planned orders by their status index and
+#: sort them; this index holds them in the plan's order with all the plan reads of them
+_PLANNED = "orders indexed by idx_orders_planned where status in ({})".format(
+    ", ".join(f"'{status}'" for status in PLANNED)
 )
--- the laid orders; the first late ones (``minutes``: those late); the minutes of all the work
--- (``minutes``) and how many orders are late (``done``)
-select 'laid' as part, o.ref, o.title, coalesce(c.name, '') as contact, l.deadline, l.minutes,
-       l.done
-from laid l join orders o on o.id = l.id left join contacts c on c.id = o.contact_id
-where l.id > 0 and l.minutes > 0 and l.done - l.minutes < :until
-union all
-select 'late', l.ref, o.title, '', l.deadline, l.late, null
-from (select * from late order by deadline, ref limit :limit) l join orders o on o.id = l.id
-union all
-select 'sum', null, null, null, null, (select total(minutes) from laid),
-       (select count(*) from late)
-"""
 
 
 def planned_work(
-    store: Store,
-    statuses: tuple[str, ...],
-    fits: Mapping[str, int],
-    *,
-    today: str,
-    until: int,
-    limit: int | None,
+    store: Store, fits: Mapping[str, int], *, today: str, until: int, limit: int | None
 ) -> PlannedWork:
-    """The work of the orders in ``statuses`` laid over ``fits`` (for each day ahead from
-    ``today``, a date, the minutes of work that fit up to its end): the orders laid before the
-    ``until``-th minute, and the first ``limit`` (all when ``None``) of those late."""
-    named = {f"s{n}": status for n, status in enumerate(statuses)}
-    sql = _LAID.format(marks=",".join(f":{name}" for name in named))
-    params = {
-        **named,
-        "fits": json.dumps(fits),
-        "today": today,
-        "until": until,
-        "limit": -1 if limit is None else limit,
-    }
-    work = PlannedWork([], [], 0, 0)
-    for row in store.all(sql, params):
-        part = row.pop("part")
-        if part == "laid":
-            work.laid.append(row)
-        elif part == "late":
-            work.late.append(row)
-        else:
-            work.minutes, work.late_count = int(row["minutes"]), int(row["done"])
-    work.laid.sort(key=lambda row: row["done"])
+    """The planned orders' work laid end to end over ``fits`` (for each day ahead from ``today``,
+    a date, the minutes of work that fit up to its end): the orders laid before the ``until``-th
+    minute, and the first ``limit`` (all when ``None``) of those late.
+
+    Every planned order's deadline and estimate are read, in the plan's order, from their index
+    alone (the warnings' count and the work's total need them all); only the orders shown are
+    read whole. An order is late when its deadline has passed, or when the work up to the end
+    of its own is more than fits by its deadline (nothing before the first day, every minute of
+    the plan after the last)."""
+    days = sorted(fits)
+    fit_by = [fits[day] for day in days]
+    laid: list[tuple[int, str | None, int, int]] = []  # id, deadline, minutes, done
+    late: list[tuple[str, int, int]] = []  # deadline, id, minutes late
+    done = late_count = day = 0  # days[:day] are those up to the order's deadline
+    rows = store.db.conn.execute(
+        f"select id, deadline, estimated_hours from {_PLANNED} order by coalesce(deadline, '~'), id"
+    )
+    for order_id, deadline, hours in rows:
+        minutes = max(1, round(hours * 60)) if hours is not None and hours > 0 else 0
+        done += minutes
+        if minutes and done - minutes < until:
+            laid.append((order_id, deadline, minutes, done))
+        if deadline is None:
+            continue
+        while day < len(days) and days[day] <= deadline:  # deadlines come in order
+            day += 1
+        fit = fit_by[day - 1] if day else 0
+        if deadline < today or (minutes and done > fit):
+            late_count += 1
+            # deadlines come in order: past the ``limit``-th, only its equals may still be shown
+            if limit is None or len(late) < limit or deadline == late[-1][0]:
+                late.append((deadline, order_id, max(0, min(minutes, done - fit))))
+    shown = _shown(store, [row[0] for row in laid] + [row[1] for row in late])
+    work = PlannedWork([], [], late_count, done)
+    for order_id, deadline, minutes, ended in laid:
+        order = shown[order_id]
+        work.laid.append({**order, "deadline": deadline, "minutes": minutes, "done": ended})
+    for deadline, order_id, minutes in late:
+        order = shown[order_id]
+        work.late.append(
+            {"ref": order["ref"], "title": order["title"], "deadline": deadline, "minutes": minutes}
+        )
     work.late.sort(key=lambda row: (row["deadline"], row["ref"]))
+    del work.late[len(work.late) if limit is None else limit :]
     return work
 
 
-def unestimated(
-    store: Store, statuses: tuple[str, ...], limit: int | None
-) -> tuple[list[dict[str, Any]], int]:
-    """The first ``limit`` orders in ``statuses`` with no estimate (all when ``None``), oldest
-    first, with their customer's name; and how many there are."""
-    marks = ",".join("?" * len(statuses))
+def _shown(store: Store, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The reference, title and customer's name of the orders ``ids``, by id."""
+    rows = store.all(
+        "select o.id, o.ref, o.title, coalesce(c.name, '') as contact from orders o"
+        " left join contacts c on c.id = o.contact_id"
+        " where o.id in (select value from json_each(?))",
+        [json.dumps(ids)],
+    )
+    return {row.pop("id"): row for row in rows}
+
+
+def unestimated(store: Store, limit: int | None) -> tuple[list[dict[str, Any]], int]:
+    """The first ``limit`` planned orders with no estimate (all when ``None``), oldest first,
+    with their customer's name; and how many there are."""
     rows = store.all(
         "select o.id, o.ref, o.title, o.status, o.deadline, o.estimated_hours,"
-        " coalesce(c.name, '') as contact, count(*) over () as count from orders o"
-        f" left join contacts c on c.id = o.contact_id where o.status in ({marks})"
-        " and not coalesce(o.estimated_hours, 0) > 0 order by o.id limit ?",
-        [*statuses, -1 if limit is None else limit],
+        " coalesce(c.name, '') as contact, n.count from (select id, count(*) over () as count"
+        f" from {_PLANNED} and not coalesce(estimated_hours, 0) > 0 order by id limit ?) n"
+        " join orders o on o.id = n.id left join contacts c on c.id = o.contact_id order by o.id",
+        [-1 if limit is None else limit],
     )
     count = rows[0]["count"] if rows else 0
     for row in rows:
@@ -303,13 +299,14 @@ def first_deadlines_by_day(
     store: Store, since: str, until: str, per_day: int
 ) -> list[dict[str, Any]]:
     """The first ``per_day`` open orders due on each day from ``since`` to ``until`` (dates), as
-    ``open_with_deadline`` gives them, each with ``count``: how many are due that day."""
+    ``open_with_deadline`` gives them, each with ``count``: how many are due that day. The days
+    are counted on the deadlines' index alone, and each day's first orders walked on it."""
     where, params = _deadline_range(until, since)
     return store.all(
         "select o.ref, o.title, o.deadline, o.status, coalesce(c.name, '') as contact, d.count"
-        " from (select o.id, row_number() over (partition by o.deadline order by o.id) as n,"
-        f" count(*) over (partition by o.deadline) as count from orders o where {where}) d"
-        " join orders o on o.id = d.id left join contacts c on c.id = o.contact_id"
-        " where d.n <= ? order by o.deadline, o.id",
+        " from (select o.deadline, count(*) as count from orders o"
+        f" where {where} group by o.deadline) d join orders o on o.id in (select o.id from"
+        f" orders o where o.deadline = d.deadline and {_OPEN_WITH_DEADLINE} order by o.id limit ?)"
+        " left join contacts c on c.id = o.contact_id order by o.deadline, o.id",
         [*params, per_day],
     )

@@ -20,8 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from banco.inbox.clock import iso
-from banco.inbox.routines.plan import DAY_KEYS, MAX_DAYS, PER_DAY, PER_LIST, PLANNED, build_plan
+from banco.inbox.routines.plan import DAY_KEYS, MAX_DAYS, PER_DAY, PER_LIST, build_plan
 from banco.inbox.shop import Shop
+from banco.inbox.store.orders import PLANNED
 
 ROME = ZoneInfo("Europe/Rome")
 START = datetime(2026, 10, 20, 6, 0, tzinfo=UTC)  # summer time ends on 25 October, starts 28 March

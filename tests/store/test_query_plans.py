@@ -164,3 +164,94 @@ def test_the_deadlines_shown_walk_their_index(tmp_path: Path) -> None:
         assert not any("TEMP B-TREE" in plan for plan in plans), plans
     finally:
         store.close()
+
+
+def _plans_of(store: Store, views: Callable[[], object]) -> list[str]:
+    """The query plan of each statement ``views`` runs."""
+    ran: list[str] = []
+    store.db.conn.set_trace_callback(ran.append)
+    try:
+        views()
+    finally:
+        store.db.conn.set_trace_callback(None)
+    return [
+        " ".join(row[3] for row in store.db.conn.execute(f"explain query plan {sql}"))
+        for sql in ran
+        if not NO_PLAN.match(sql)
+    ]
+
+
+def test_the_customers_she_waits_for_walk_the_last_words(tmp_path: Path) -> None:
+    """The digest's "customers you wait for" and the orders waiting on her work, longest waiting
+    first: walked along the index of last words and stopped at the page's end, and counted on
+    that index alone, never by sorting or reading every open order."""
+    from banco.inbox.orders.status import RULES
+    from banco.inbox.store.waits import count_open_orders, open_orders_waiting
+
+    store = Store(tmp_path)
+    try:
+        plans = _plans_of(
+            store,
+            lambda: [
+                (
+                    open_orders_waiting(store, RULES, waiting_on=kind, limit=10),
+                    count_open_orders(store, RULES, waiting_on=kind),
+                )
+                for kind in ("customer", "work")
+            ],
+        )
+        assert len(plans) == 4
+        assert all("idx_orders_last_word" in plan for plan in plans), plans
+        assert not any("TEMP B-TREE" in plan for plan in plans), plans
+        assert all("COVERING INDEX idx_orders_last_word" in plan for plan in plans[1::2]), plans
+    finally:
+        store.close()
+
+
+def test_the_new_orders_walk_their_index(tmp_path: Path) -> None:
+    """The digest's new orders, their count and what first collects imported read the orders
+    created since the last digest from their index, not every order."""
+    from banco.inbox.store import orders
+    from banco.inbox.store.backfill import imported_since
+
+    store = Store(tmp_path)
+    try:
+        plans = _plans_of(
+            store,
+            lambda: (
+                orders.created_since(store, "2026-12-01T08:00:00+00:00", 10),
+                orders.count_created_since(store, "2026-12-01T08:00:00+00:00"),
+                imported_since(store, "2026-12-01T08:00:00+00:00"),
+            ),
+        )
+        assert len(plans) == 3
+        assert all("idx_orders_created" in plan for plan in plans), plans
+    finally:
+        store.close()
+
+
+def test_the_plan_reads_the_planned_work_from_its_index(tmp_path: Path) -> None:
+    """The plan adds up every planned order's work for its warnings' count: their deadlines and
+    estimates come from their index alone, in the plan's order, with nothing sorted."""
+    from banco.inbox.store import orders
+
+    store = Store(tmp_path)
+    try:
+        plans = _plans_of(
+            store,
+            lambda: (
+                orders.planned_work(
+                    store,
+                    {"2026-12-01": 0, "2026-12-02": 360},
+                    today="2026-12-01",
+                    until=0,
+                    limit=10,
+                ),
+                orders.unestimated(store, 10),
+            ),
+        )
+        walk, unestimated = plans[0], plans[-1]
+        assert walk == "SCAN orders USING COVERING INDEX idx_orders_planned", plans
+        assert "COVERING INDEX idx_orders_planned" in unestimated, plans
+    finally:
+        store.close()
