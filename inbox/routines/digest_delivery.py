@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from banco.connectors import Attachment, Handle, Outgoing, Sender
-from banco.connectors.email.parse import NOTE_KEY_PREFIX
 from banco.inbox.routines.digest import (
     SECTION_ROWS,
     Digest,
@@ -124,6 +123,10 @@ def _recipients(shop: Shop) -> list[tuple[Handle, str]]:
 
 
 def _message(shop: Shop, to: Handle, text: str, html: str) -> Outgoing:
+    # imported here: `banco digest` and the Today page build the digest without sending it,
+    # and the mail parser (html2text among it) is a tenth of the command's start
+    from banco.connectors.email.parse import NOTE_KEY_PREFIX
+
     title = text.splitlines()[0] if text else shop.config.shop.name
     domain = (shop.config.shop.addresses or ("banco.invalid",))[0].rpartition("@")[2]
     short = text if to.kind == "email" else _short(text)

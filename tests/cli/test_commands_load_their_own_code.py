@@ -49,9 +49,11 @@ def test_listing_orders_loads_no_other_commands_code(write_shop) -> None:
 
 
 #: what the digest and the reply session's listing have no use for: reading a message for facts
-#: (dateparser, a tenth of a second) and filing one
+#: (dateparser, a tenth of a second), filing one, and parsing mail (the digest sends none)
 NOT_FOR_THE_DIGEST = (
     "dateparser",
+    "banco.connectors.email.parse",
+    "html2text",
     "banco.inbox.orders.proposals",
     "banco.inbox.collect.ingest",
     "banco.inbox.collect.sync",
