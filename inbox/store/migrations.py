@@ -784,6 +784,9 @@ def m027_view_walks(db: Database) -> None:
         "CREATE INDEX idx_orders_open_deadline ON orders(deadline, id, status)"
         " WHERE deadline IS NOT NULL AND status NOT IN ('completed', 'lost', 'cancelled')"
     )
+    # A board column or a page of the list of orders: the orders of one status in order, the
+    # page's first ones found without sorting every order of the status.
+    db.execute("CREATE INDEX idx_orders_status_id ON orders(status, id, history)")
     # The tasks the plan's days show, those not done nor dropped, by the day they are due.
     db.execute(
         "CREATE INDEX idx_tasks_open_due ON tasks(due)"
