@@ -239,19 +239,21 @@ def search(
     ``limit`` and ``offset`` cut a page of the results (each table gives its best
     ``offset + limit``, of which the page is cut), so a page reads what it shows."""
     match = _indexed_match(store, query)
-    cut = f" limit {int(limit) + int(offset)}" if limit is not None else ""
+    best = None if limit is None else int(limit) + int(offset)
     orders = store.all(
-        _ranked("orders", "o.id, o.ref, o.title, o.status, o.created_at as at, o.contact_id", cut),
+        _ranked("orders", "o.id, o.ref, o.title, o.status, o.created_at as at, o.contact_id", best),
         {"match": match},
     )
     messages = store.all(
         _ranked(
             "messages",
             "m.id, m.sent_at, m.sender, m.subject, m.channel, o.ref, m.sent_at as at, m.contact_id",
-            cut,
-            " left join orders o on o.id = m.order_id where m.auto is not :own",
+            best,
+            " left join orders o on o.id = m.order_id",
+            # a digest names every customer: never a result
+            " where id not in (select id from messages where auto = :own)",
         ),
-        {"match": match, "own": OWN_NOTE},  # a digest names every customer: never a result
+        {"match": match, "own": OWN_NOTE},
     )
     results = sorted(orders + messages, key=lambda r: r["at"], reverse=True)
     results.sort(key=lambda r: r["rank"])  # stable: the newest first among equal ranks
@@ -291,27 +293,38 @@ def _indexed_match(store: Store, query: str) -> str:
     return match
 
 
-def _best(table: str) -> str:
+def _best(table: str, left_out: str = "") -> str:
     """Each row of ``table`` (orders or messages) that matches, or whose contact matches, once,
-    with its best rank."""
+    with its best rank; none that ``left_out`` (a where clause on ``id``) leaves out."""
     alias = table[0]
     return (
         f"select id, min(rank) as rank from ("
         f"  select rowid as id, rank from {table}_fts where {table}_fts match :match"
         f"  union all select {alias}.id, p.rank from people_fts p"
         f"   join {table} {alias} on {alias}.contact_id = p.rowid where people_fts match :match)"
-        " group by id"
+        f"{left_out} group by id"
     )
 
 
-def _ranked(table: str, columns: str, cut: str, joined: str = "") -> str:
+def _ranked(
+    table: str, columns: str, best: int | None, joined: str = "", left_out: str = ""
+) -> str:
     """The rows of ``table`` (orders or messages) that match, or whose contact matches, each
-    with its best rank."""
+    with its best rank: the ``best`` best (every one when None), the newest first among equals.
+    Only the rows whose rank may be among the ``best`` are read (a word found in 15,000
+    messages read them all for their date: a tenth of a second)."""
     alias = table[0]
+    chosen = ""
+    if best:  # the rank of the ``best``-th, ties and all
+        chosen = (
+            " where b.rank <= coalesce((select rank from best order by rank"
+            f" limit 1 offset {best - 1}), 1e308)"
+        )
     return (
-        f"with best as ({_best(table)})"
+        f"with best as materialized ({_best(table, left_out)})"
         f" select '{table[:-1]}' as type, {columns}, b.rank from best b"
-        f" join {table} {alias} on {alias}.id = b.id{joined} order by b.rank, at desc{cut}"
+        f" join {table} {alias} on {alias}.id = b.id{joined}{chosen} order by b.rank, at desc"
+        + (f" limit {best}" if best is not None else "")
     )
 
 

@@ -266,3 +266,57 @@ def test_the_count_is_how_many_a_search_finds(store: Store) -> None:
     note = store.scalar("select id from messages where external_id = 'm4'")
     assert search_count(store, "digest") == 0
     assert note not in {r["id"] for r in search(store, "chiara") if r["type"] == "message"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    mails=st.lists(
+        st.tuples(
+            st.sampled_from(["smalto", "smalto verde", "smalto smalto", "verde", "smalto blu"]),
+            st.integers(0, 5),  # hours ago: equal times too
+            st.booleans(),  # Banco's own note
+            st.sampled_from(["Ann", "Smalto Rossi"]),  # a customer named with the word
+        ),
+        max_size=14,
+    ),
+    limit=st.integers(1, 6),
+    offset=st.integers(0, 4),
+)
+def test_a_page_of_results_is_that_page_of_them_all(
+    tmp_path_factory: pytest.TempPathFactory,
+    mails: list[tuple[str, int, bool, str]],
+    limit: int,
+    offset: int,
+) -> None:
+    """A page reads only the rows whose rank may be on it: the page is still the same part of
+    all the results, ties of rank in their newest-first order, Banco's own notes never counted
+    in it."""
+    from banco.connectors.base import OWN_NOTE
+
+    store = Store(tmp_path_factory.mktemp("shop"))
+    try:
+        file(
+            store,
+            *(
+                mail(
+                    n,
+                    text,
+                    name=name,
+                    address=f"{name.split()[0].lower()}@example.com",
+                    hours_ago=hours,
+                )
+                for n, (text, hours, _own, name) in enumerate(mails, 1)
+            ),
+        )
+        for n, (_text, _hours, own, _name) in enumerate(mails, 1):
+            if own:
+                store.db.execute(
+                    "update messages set auto = ? where external_id = ?", [OWN_NOTE, f"m{n}"]
+                )
+        notes = {r["id"] for r in store.all("select id from messages where auto = ?", [OWN_NOTE])}
+        every = [(r["type"], r["id"]) for r in search(store, "smalto")]
+        assert not notes & {i for kind, i in every if kind == "message"}
+        page = search(store, "smalto", limit=limit, offset=offset)
+        assert [(r["type"], r["id"]) for r in page] == every[offset : offset + limit]
+    finally:
+        store.close()
