@@ -32,7 +32,7 @@ from banco.inbox.i18n.words import day_and_month, number, say
 from banco.inbox.i18n.words import hours as hours_words
 from banco.inbox.store import orders
 from banco.inbox.store.database import Store
-from banco.inbox.store.tasks import open_tasks_due_between
+from banco.inbox.store.tasks import first_tasks_by_day, open_tasks_due_between
 
 #: The statuses whose work is laid out in the plan.
 #: How far the plan looks ahead at most, in days.
@@ -63,13 +63,14 @@ class Block:
 @dataclass
 class DayPlan:
     """One calendar day: its working hours, the hours still free for work, what is planned, its
-    tasks, and the first ``PER_DAY`` deadlines of the day with how many there are."""
+    first ``PER_DAY`` tasks and deadlines of the day with how many there are of each."""
 
     date: date
     day_hours: float
     available_hours: float
     blocks: list[Block] = field(default_factory=list)
     tasks: list[dict[str, Any]] = field(default_factory=list)
+    tasks_count: int = 0
     deadlines: list[Deadline] = field(default_factory=list)
     deadlines_count: int = 0
 
@@ -186,9 +187,9 @@ def build_plan(
 
 
 def _add_deadlines(store: Store, days: list[DayPlan], calendar: bool) -> list[Deadline]:
-    """Put the days' tasks and first deadlines on them; the deadlines read: every one ahead for
-    the calendar, the first ``PER_DAY`` of each day shown for the plan."""
-    _add_tasks(store, days)
+    """Put the days' first tasks and deadlines on them, read: every one ahead for the calendar,
+    the first ``PER_DAY`` of each day shown for the plan."""
+    _add_tasks(store, days, calendar)
     if calendar:
         rows = orders.open_with_deadline(store)
     else:
@@ -297,14 +298,21 @@ def _warning(row: dict[str, Any], today: date) -> PlanWarning:
     return PlanWarning(row["ref"], row["title"], deadline, row["minutes"] / 60, deadline < today)
 
 
-def _add_tasks(store: Store, days: list[DayPlan]) -> None:
-    """Put the open tasks of open orders on the day they are due."""
+def _add_tasks(store: Store, days: list[DayPlan], calendar: bool) -> None:
+    """Put the open tasks of open orders on the day they are due: every one for the calendar,
+    the first ``PER_DAY`` of each day for the plan, and how many there are."""
     if not days:
         return
     by_day = {day.date.isoformat(): day for day in days}
-    rows = open_tasks_due_between(store, days[0].date.isoformat(), days[-1].date.isoformat())
+    first, last = days[0].date.isoformat(), days[-1].date.isoformat()
+    if calendar:
+        rows = open_tasks_due_between(store, first, last)
+    else:
+        rows = first_tasks_by_day(store, first, last, PER_DAY)
     for row in rows:
-        by_day[row["due"]].tasks.append(row)
+        day = by_day[row["due"]]
+        day.tasks.append(row)
+        day.tasks_count = row.pop("count", day.tasks_count + 1)
 
 
 # --- Text -------------------------------------------------------------------------------------
@@ -350,7 +358,7 @@ def _day_lines(day: DayPlan, lang: str) -> list[str]:
     elif day.free_hours > 0:
         items.append(say(lang, "plan_free_left", hours=format_hours(day.free_hours, lang)))
     items += [say(lang, "plan_task", ref=t["ref"], title=t["title"]) for t in day.tasks[:PER_DAY]]
-    items += _more(len(day.tasks) - PER_DAY, "banco tasks", lang)
+    items += _more(day.tasks_count - PER_DAY, "banco tasks", lang)
     items += [say(lang, "plan_due", ref=d.ref, title=d.title) for d in day.deadlines]
     items += _more(day.deadlines_count - len(day.deadlines), "banco status", lang)
     indent = " " * len(label)

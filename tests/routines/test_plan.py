@@ -383,3 +383,33 @@ def test_the_plan_reads_the_deadlines_it_shows_the_calendar_every_one(shop: Shop
     spring = add_order(shop.store, "Vases", None, "2027-03-01", status="quoted")
     assert [d.ref for d in plan_of(shop).deadlines] == [soon]  # the two weeks shown
     assert [d.ref for d in plan_of(shop, calendar=True).deadlines] == [soon, spring]
+
+
+def test_a_day_shows_its_first_tasks_and_counts_them_all(shop: Shop) -> None:
+    """A day's tasks are read as its deadlines are: the first five, in the order they were made,
+    and how many there are; the calendar holds every one."""
+    store = shop.store
+    add_order(store, "Rossi wedding favours", 1, "2026-11-30")
+    for n in range(1, 9):
+        store.insert(
+            "tasks",
+            {"order_id": 1, "title": f"glaze {n}", "due": "2026-11-24", "created_at": iso(NOW)},
+        )
+    store.insert(  # done: never shown nor counted
+        "tasks",
+        {
+            "order_id": 1,
+            "title": "glaze 0",
+            "due": "2026-11-24",
+            "created_at": iso(NOW),
+            "done_at": iso(NOW),
+        },
+    )
+    tuesday = next(day for day in plan_of(shop).days if day.date == date(2026, 11, 24))
+    assert [t["title"] for t in tuesday.tasks] == [f"glaze {n}" for n in range(1, 6)]
+    assert tuesday.tasks_count == 8
+    text = render_plan_text(plan_of(shop), "en", 1)
+    assert "task: B-0001 glaze 5\n" in text and "glaze 6" not in text
+    assert "3 more" in text
+    calendar = next(d for d in plan_of(shop, calendar=True).days if d.date == date(2026, 11, 24))
+    assert len(calendar.tasks) == calendar.tasks_count == 8
