@@ -47,7 +47,8 @@ def daily_digest(shop: Shop, lang: str | None = None) -> Digest:
     digest = build_digest(
         shop.store, config.shop.name, now, today(shop), due_days=config.digest["due_days"]
     )
-    plan = build_plan(shop.store, config.plan, config.shop.timezone, now)
+    # today's work, and the warnings of the whole plan
+    plan = build_plan(shop.store, config.plan, config.shop.timezone, now, days=1)
     for day in plan.days:
         if day.date == today(shop):
             digest.plan_today = [asdict(block) for block in day.blocks]

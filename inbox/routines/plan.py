@@ -147,11 +147,12 @@ def build_plan(
     now: datetime,
     *,
     calendar: bool = False,
+    days: int | None = None,
 ) -> Plan:
     """Lay out the planned orders' work from ``now`` over the working hours in ``plan_config``
     (the ``[plan]`` section: ``hours``, ``day_starts``, ``days_off``, ``weeks``), reading only the
-    orders the weeks shown hold (with ``calendar``, every order and every deadline ahead, for
-    plan.ics). The work is laid end to end over a year of working days at most: each order's work
+    orders the weeks shown hold, or the first ``days`` (the digest shows today's work only; with
+    ``calendar``, every order and every deadline ahead, for plan.ics). The work is laid end to end over a year of working days at most: each order's work
     runs from the minutes of the work before it to those plus its own, and the days' free minutes
     added up tell on which days that is."""
     local_now = now.astimezone(zone)
@@ -159,7 +160,7 @@ def build_plan(
     hours = _Hours.of(plan_config, zone)
     year = [today + timedelta(days=n) for n in range(MAX_DAYS)]
     fits = [0, *accumulate(hours.free(day, local_now) for day in year)]
-    length = 7 * int(plan_config.get("weeks", 2))  # the days shown
+    length = days or 7 * int(plan_config.get("weeks", 2))  # the days shown
     work = orders.planned_work(
         store,
         {day.isoformat(): fit for day, fit in zip(year, fits[1:], strict=True)},
@@ -170,17 +171,17 @@ def build_plan(
     placed = min(work.minutes, fits[-1])
     if calendar:  # every day until the work ends, a year at most
         length = max(length, _days_until(fits, work.minutes))
-    days = _lay_out(work.laid, [hours.day(day, local_now) for day in year[:length]], fits)
+    laid = _lay_out(work.laid, [hours.day(day, local_now) for day in year[:length]], fits)
     unestimated, unestimated_count = orders.unestimated(store, None if calendar else PER_LIST)
-    after = placed - min(placed, fits[len(days)])
+    after = placed - min(placed, fits[len(laid)])
     return Plan(
-        days=days,
+        days=laid,
         warnings=[_warning(row, today) for row in work.late],
         warnings_count=work.late_count,
         unestimated=unestimated,
         unestimated_count=unestimated_count,
         generated_at=now,
-        deadlines=_add_deadlines(store, days, calendar),
+        deadlines=_add_deadlines(store, laid, calendar),
         after_minutes=after,
         after_until=year[_days_until(fits, placed) - 1] if after else None,
     )
