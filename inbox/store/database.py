@@ -3,6 +3,11 @@
 A store on a full disk or in a read-only folder still opens for reading (``Store.writable`` is
 then False), so every screen that only reads works; a write there, and anything SQLite or the
 disk refuses, becomes one ``StoreError`` that says why and what to do (``store_error``).
+
+Opening a store that is up to date reads sqlite-utils' migration bookkeeping (``up_to_date``) and
+imports neither sqlite-utils nor the migrations: a command that only reads never loads them
+(sqlite-utils costs a process about 60 ms at import). ``Store.db``, sqlite-utils' ``Database``, is
+built on first use, by what writes.
 """
 
 from __future__ import annotations
@@ -16,17 +21,26 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from banco.config.sentence import Sentence
 from banco.inbox.errors import NeedsYou
 from banco.inbox.i18n.catalogs import N_
 from banco.inbox.store.checkpoint import Checkpointer
-from banco.inbox.store.migrations import migrations
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 DB_NAME = "banco.db"
+
+#: the newest migration in migrations.py and how many it defines: a store that has that one and
+#: at least as many has them all, so opening it needs neither the migrations nor sqlite-utils
+#: (the count catches a store missing an older one). A new migration updates both.
+LATEST = "m027_view_walks"
+MIGRATION_COUNT = 26
+#: where sqlite-utils' ``Migrations`` records what it applied, and the name of Banco's set
+MIGRATIONS_TABLE = "_sqlite_migrations"
+MIGRATION_SET = "banco"
 
 # An amount (a price, a deposit) is a Decimal to the cent; SQLite keeps it as a number. Every
 # amount below inbox.i18n.money.LARGEST comes back exact when read with money.stored_amount: the
@@ -95,21 +109,21 @@ class Store:
         _private_file(self.path)
         self.attachments.mkdir(mode=0o700, exist_ok=True)
         _private(self.attachments, 0o700)
+        self._db: Database | None = None
         try:
-            self.db = Database(_connect(str(self.path)))
+            #: the store's connection: reads go straight to it
+            self.conn = _connect(str(self.path))
             try:
-                _set_up(self.db)
-                if migrations.applied(self.db) and migrations.pending(self.db):
-                    from banco.inbox.store.backup import backup  # it builds on this module
-
-                    backup(self)  # a store this Banco changes is backed up as it was first
-                migrations.apply(self.db)
+                _set_up(self.conn)
+                if not up_to_date(self.conn):
+                    self._migrate()
             except sqlite3.DatabaseError as e:
-                self.db.close()
+                self.conn.close()
+                self._db = None
                 refused = store_error(e, home) or _not_a_store(self.path)
                 if refused.template not in REFUSED:
                     raise refused from None
-                self.db = _for_reading(self.path, refused)
+                self.conn = _for_reading(self.path, refused)
                 self.refused = refused
         except sqlite3.DatabaseError as e:
             raise (store_error(e, home) or _not_a_store(self.path)) from None
@@ -120,28 +134,49 @@ class Store:
                 _private(side, 0o600)
 
     @property
+    def db(self) -> Database:
+        """sqlite-utils' ``Database`` on the store's connection, for writes (inserts, upserts,
+        tables): built on first use, as importing sqlite-utils costs every process that does."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn)
+        return self._db
+
+    def _migrate(self) -> None:
+        """Apply the migrations this store lacks, after a backup of the store as it was when it
+        had some already (a new store has nothing to back up)."""
+        from banco.inbox.store.migrations import migrations
+
+        if migrations.applied(self.db) and migrations.pending(self.db):
+            from banco.inbox.store.backup import backup  # it builds on this module
+
+            backup(self)  # a store this Banco changes is backed up as it was first
+        migrations.apply(self.db)
+
+    @property
     def writable(self) -> bool:
         return self.refused is None
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     @contextmanager
     def writing(self) -> Iterator[None]:
         """A transaction that holds the write lock from its start (``BEGIN IMMEDIATE``), for work
         that reads and then writes what another process may be writing too. Inside a
         transaction already, it is that transaction's savepoint."""
-        if self.db.conn.in_transaction:
+        if self.conn.in_transaction:
             with self.db.atomic():
                 yield
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
-            self.db.conn.rollback()
+            self.conn.rollback()
             raise
-        self.db.execute("COMMIT")
+        self.conn.execute("COMMIT")
 
     @contextmanager
     def on_the_way(self) -> Iterator[None]:
@@ -159,7 +194,7 @@ class Store:
     def long_run(self) -> Iterator[Checkpointer]:
         """For filing a long run of mail: the log copied into the database on a thread. Call
         ``filed()`` on what it gives after each commit."""
-        with Checkpointer(self.path, self.db.conn) as checkpoints:
+        with Checkpointer(self.path, self.conn) as checkpoints:
             yield checkpoints
 
     def save_file(self, data: bytes) -> tuple[str, str]:
@@ -209,24 +244,24 @@ class Store:
     # Small helpers used by every module that reads or writes the store. They go straight to
     # sqlite3: collect runs them tens of times per message, where sqlite-utils' parsing shows.
     def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
-        cursor = self.db.conn.execute(sql, params)
+        cursor = self.conn.execute(sql, params)
         row = cursor.fetchone()
         return None if row is None else dict(zip(_names(cursor), row, strict=True))
 
     def all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        cursor = self.db.conn.execute(sql, params)
+        cursor = self.conn.execute(sql, params)
         names = _names(cursor)
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
-        row = self.db.conn.execute(sql, params).fetchone()
+        row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
     def insert(self, table: str, row: dict[str, Any]) -> int:
         """Insert one row and return its id."""
         columns = ", ".join(row)
         marks = ", ".join("?" * len(row))
-        cursor = self.db.conn.execute(
+        cursor = self.conn.execute(
             f"insert into {table} ({columns}) values ({marks})", list(row.values())
         )
         assert cursor.lastrowid is not None
@@ -245,23 +280,44 @@ def _connect(path: str, **query: str) -> sqlite3.Connection:
     )
 
 
-def _set_up(db: Database) -> None:
+def _set_up(conn: sqlite3.Connection) -> None:
+    # sqlite-utils' Database turns recursive triggers on as it wraps a connection; the store's
+    # connection has them from the start, whether or not that Database is ever built.
+    conn.execute("PRAGMA recursive_triggers = ON")
     # A new store gets 16 KB pages: a stored mail (its text and raw bytes) spans three
     # pages instead of eleven, each one write to the log. An existing store keeps its own.
-    db.execute("PRAGMA page_size = 16384")
-    db.enable_wal()
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA page_size = 16384")
+    # As sqlite-utils' enable_wal: the mode is set only where it is not WAL already.
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
     # Statement journals (a trigger's insert, a savepoint) in memory, not in a temporary
     # file: filing a mail wrote every database page it touched a second time to disk.
-    db.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA temp_store = MEMORY")
     # A page of mail (two megabytes or so) and the index pages it touches fit in 4 MB of
     # page cache; in SQLite's default 2 MB, filing it wrote pages out before the commit
     # and inserting a mail took a third longer.
-    db.execute(f"PRAGMA cache_size = -{CACHE_KB}")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
 
 
-def _for_reading(path: Path, refused: StoreError) -> Database:
+def up_to_date(conn: sqlite3.Connection) -> bool:
+    """Whether the store has every migration: sqlite-utils' bookkeeping (which a new store has
+    not even made yet) names the newest one and counts at least as many as there are. A store a
+    newer Banco migrated counts more, and is up to date for this one."""
+    if not conn.execute(
+        "select 1 from sqlite_master where type = 'table' and name = ?", [MIGRATIONS_TABLE]
+    ).fetchone():
+        return False
+    applied, latest = conn.execute(
+        f"select count(*), count(case when name = ? then 1 end) from {MIGRATIONS_TABLE}"
+        " where migration_set = ?",
+        [LATEST, MIGRATION_SET],
+    ).fetchone()
+    return bool(latest) and applied >= MIGRATION_COUNT
+
+
+def _for_reading(path: Path, refused: StoreError) -> sqlite3.Connection:
     """The store opened for reading where it cannot be written, or ``refused`` raised.
 
     A WAL store needs its shared-memory file (``-shm``) even to be read. On a full disk that
@@ -280,15 +336,15 @@ def _for_reading(path: Path, refused: StoreError) -> Database:
             for pragma in pragmas:
                 conn.execute(pragma)
             conn.execute("select count(*) from sqlite_master").fetchone()
-            db = Database(conn)
-            if migrations.pending(db):  # this Banco needs a newer schema: it must write
+            if not up_to_date(conn):  # this Banco needs a newer schema: it must write
                 conn.close()
                 break
         except sqlite3.DatabaseError:
             conn.close()
             continue
-        db.execute("PRAGMA foreign_keys = ON")
-        return db
+        conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils' Database did
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
     raise refused
 
 
@@ -330,7 +386,7 @@ def damage(store: Store) -> bool:
     """Whether SQLite's own checks find the store damaged: its pages and indexes (``PRAGMA
     quick_check``), and each full-text index's own structure. A store open for reading only
     gets the first (the second is an insert, which changes nothing)."""
-    conn = store.db.conn
+    conn = store.conn
     try:
         if [row[0] for row in conn.execute("PRAGMA quick_check")] != ["ok"]:
             return True

@@ -11,15 +11,18 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from crashed import BANCO, stored
 from sources import MaildirSource
+from sqlite_utils import Database
 
 from banco.inbox.clock import FixedClock
 from banco.inbox.store.backup import BACKUPS, backup, backups, kept
-from banco.inbox.store.database import Store
+from banco.inbox.store.database import DB_NAME, LATEST, Store
+from banco.inbox.store.migrations import migrations
 
 
 def make_shop(home: Path, mail: Path) -> Path:
@@ -182,17 +185,21 @@ def test_a_store_is_backed_up_before_a_migration_changes_it_and_a_new_one_is_not
     Store(tmp_path / "new").close()
     assert backups(tmp_path / "new" / BACKUPS) == []
     home = tmp_path / "old"
-    store = Store(home)
-    store.db.execute("delete from _sqlite_migrations where name = 'm017_no_indexes_set_aside'")
-    store.close()
+    home.mkdir()
+    with closing(Database(sqlite3.connect(home / DB_NAME))) as old:  # the Banco before this one
+        migrations.apply(old, stop_before=LATEST)
     assert backups(home / BACKUPS) == []
-    Store(home).close()  # m017 is pending: this Banco changes the store
+    Store(home).close()  # the newest migration is pending: this Banco changes the store
     [made] = backups(home / BACKUPS)
-    with sqlite3.connect(made.database) as db:
-        names = {n for (n,) in db.execute("select name from _sqlite_migrations")}
-    assert "m017_no_indexes_set_aside" not in names  # the store as it was before
+    assert LATEST not in applied(made.database)  # the store as it was before
+    assert LATEST in applied(home / DB_NAME)
     Store(home).close()
     assert len(backups(home / BACKUPS)) == 1
+
+
+def applied(database: Path) -> set[str]:
+    with closing(sqlite3.connect(database)) as db:
+        return {n for (n,) in db.execute("select name from _sqlite_migrations")}
 
 
 def test_the_first_collect_of_each_day_backs_the_store_up(tmp_path: Path, run) -> None:
