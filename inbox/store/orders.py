@@ -229,9 +229,13 @@ def planned_work(
     alone (the warnings' count and the work's total need them all); only the orders shown are
     read whole. An order is late when its deadline has passed, or when the work up to the end
     of its own is more than fits by its deadline (nothing before the first day, every minute of
-    the plan after the last)."""
+    the plan after the last). Once the work before an order is more than all the plan holds,
+    and the late orders shown are found, the rest are counted on the index: each of them with a
+    deadline is late, if it has an estimate or its deadline has passed (``minutes`` is then the
+    work up to there, already more than the plan holds)."""
     days = sorted(fits)
     fit_by = [fits[day] for day in days]
+    holds = fit_by[-1] if fit_by else 0
     laid: list[tuple[int, str | None, int, int]] = []  # id, deadline, minutes, done
     late: list[tuple[str, int, int]] = []  # deadline, id, minutes late
     done = late_count = day = 0  # days[:day] are those up to the order's deadline
@@ -239,6 +243,9 @@ def planned_work(
         f"select id, deadline, estimated_hours from {_PLANNED} order by coalesce(deadline, '~'), id"
     )
     for order_id, deadline, hours in rows:
+        if done > holds and limit is not None and len(late) >= limit and deadline != late[-1][0]:
+            late_count += _late_from(store, deadline, order_id, today)
+            break
         minutes = max(1, round(hours * 60)) if hours is not None and hours > 0 else 0
         done += minutes
         if minutes and done - minutes < until:
@@ -266,6 +273,19 @@ def planned_work(
     work.late.sort(key=lambda row: (row["deadline"], row["ref"]))
     del work.late[len(work.late) if limit is None else limit :]
     return work
+
+
+def _late_from(store: Store, deadline: str | None, order_id: int, today: str) -> int:
+    """How many planned orders, from this one on in the plan's order, are late once the work
+    before them is more than the plan holds: those with a deadline and an estimate, or with a
+    deadline passed."""
+    return int(
+        store.scalar(
+            f"select count(*) from {_PLANNED} and (coalesce(deadline, '~'), id) >= (?, ?)"
+            " and deadline is not null and (estimated_hours > 0 or deadline < ?)",
+            [deadline or "~", order_id, today],
+        )
+    )
 
 
 def _shown(store: Store, ids: list[int]) -> dict[int, dict[str, Any]]:

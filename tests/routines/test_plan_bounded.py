@@ -141,7 +141,39 @@ def test_the_plan_shows_what_laying_out_every_order_shows(
     config: dict[str, Any],
     minutes: int,
 ) -> None:
-    shop = open_shop(write_shop())
+    shows_what_laying_out_every_order_shows(open_shop(write_shop()), orders, config, minutes)
+
+
+def test_a_plan_of_more_than_a_year_of_work_counts_every_late_order(
+    write_shop: Callable[..., Path], open_shop: Callable[[Path], Shop]
+) -> None:
+    """More work than a year of working days holds: past the warnings shown, the plan counts the
+    late orders on the index instead of laying out the rest (every one with a deadline and an
+    estimate is late there, and one whose deadline passed), and still says what laying out
+    every order says."""
+    orders = [
+        {
+            "status": STATUSES[n % 3],  # the three planned ones
+            # a fifth of them passed on the same day, the others due a few on each day
+            "deadline": None if n % 9 == 0 else -10 if n % 5 == 0 else (n % 13) * 30 + 20,
+            "estimated_hours": None if n % 7 == 0 else (0 if n % 11 == 0 else 40),
+            "contact": "",
+        }
+        for n in range(1, 90)
+    ]
+    # half an hour a day: a year holds less than five orders
+    config = {
+        "hours": dict.fromkeys(DAY_KEYS, 0.5),
+        "day_starts": "09:00",
+        "days_off": [],
+        "weeks": 2,
+    }
+    shows_what_laying_out_every_order_shows(open_shop(write_shop()), orders, config, 0)
+
+
+def shows_what_laying_out_every_order_shows(
+    shop: Shop, orders: list[dict[str, Any]], config: dict[str, Any], minutes: int
+) -> None:
     store = shop.store
     now = START + timedelta(minutes=minutes)
     today = now.astimezone(ROME).date()
