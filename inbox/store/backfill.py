@@ -25,12 +25,12 @@ def has_history(store: Store, account: str) -> bool:
 
 def mark_past(store: Store, order_id: int) -> None:
     """The first collect opened ``order_id``: past until its end finds it still waiting."""
-    store.db.conn.execute("update orders set history = ? where id = ?", [PAST, order_id])
+    store.conn.execute("update orders set history = ? where id = ?", [PAST, order_id])
 
 
 def revive(store: Store, order_id: int) -> None:
     """The customer wrote again after the first collect: the order is news again."""
-    store.db.conn.execute(
+    store.conn.execute(
         "update orders set history = ? where id = ? and history = ?", [LIVE, order_id, PAST]
     )
 
@@ -73,7 +73,7 @@ class Imported:
 def imported_since(store: Store, since: str) -> Imported:
     """What first collects imported since ``since`` (stored time): the digest's summary."""
     counts = dict(
-        store.db.execute(
+        store.conn.execute(
             "select history, count(*) from orders where created_at >= ?"
             " and history is not null group by history",
             [since],

@@ -80,7 +80,7 @@ def backup(store: Store, now: datetime | None = None) -> Backup:
             shutil.rmtree(leftover, ignore_errors=True)
         final = _free_name(folder, taken)
         partial = _private_folder(folder / f".{final.name}{_PARTIAL}")
-        _copy_database(store.db.conn, partial / DB_NAME)
+        _copy_database(store.conn, partial / DB_NAME)
         previous = backups(folder)
         names = _attachment_paths(partial / DB_NAME)
         for rel in names:

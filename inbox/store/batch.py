@@ -50,7 +50,7 @@ class Place(NamedTuple):
 def items_from(store: Store, offset: int, limit: int) -> list[str]:
     """The keys of the batch's items ``offset`` to ``offset + limit``, in batch order, items left
     out included (the caller checks the few ``maybe_left_out``)."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         # a compound with its own order: both indexes merged, read only up to the page's end
         f"{_ITEMS} order by 2, 3, 4 limit ? offset ?",
         [limit, offset],
@@ -73,7 +73,7 @@ def places(store: Store, keys: Sequence[str]) -> dict[str, Place]:
     """Where each of ``keys`` comes in the batch; keys of no item are left out."""
     orders = [int(k[1:]) for k in keys if k[:1] == "o" and k[1:].isdigit()]
     loose = [int(k[1:]) for k in keys if k[:1] == "m" and k[1:].isdigit()]
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select 'o' || o.id, o.waiting_since, 0, o.id from json_each(?) j"
         " cross join orders o on o.id = j.value where o.waiting_since is not null"
         " union all select 'm' || m.id, m.sent_at, 1, m.id from json_each(?) j"
@@ -98,7 +98,7 @@ def maybe_left_out(store: Store, now: str) -> list[str]:
     """The items that may be left out of the batch at ``now``: those with a reply on its way,
     a message snoozed past ``now``, or (an order's) a new sender's message waiting."""
     marks = ",".join("?" * len(PENDING))
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         f"select 'o' || x.order_id from outbox x where x.status in ({marks})"
         " and x.order_id is not null"
         f" union select {_ITEM_OF_M} from outbox x join messages m on m.id = x.reply_to_id"

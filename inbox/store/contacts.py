@@ -25,7 +25,7 @@ def add_contact(store: Store, name: str, created_at: str) -> int:
 
 def name_if_unnamed(store: Store, contact_id: int, name: str) -> None:
     """Give the contact ``name`` if it has none yet, or only an address."""
-    store.db.conn.execute(
+    store.conn.execute(
         "update contacts set name = ? where id = ? and (name = '' or name like '%@%')",
         [name, contact_id],
     )
@@ -33,7 +33,7 @@ def name_if_unnamed(store: Store, contact_id: int, name: str) -> None:
 
 def add_handle(store: Store, contact_id: int, handle: Handle, display: str) -> None:
     """Give the contact ``handle``, unless it is someone's already."""
-    store.db.conn.execute(
+    store.conn.execute(
         "insert or ignore into handles (contact_id, kind, value, display) values (?, ?, ?, ?)",
         [contact_id, handle.kind, handle.value, display],
     )
@@ -70,7 +70,7 @@ def contact_language(store: Store, contact_id: int) -> str | None:
 
 
 def set_contact_language(store: Store, contact_id: int, language: str) -> None:
-    store.db.conn.execute("update contacts set language = ? where id = ?", [language, contact_id])
+    store.conn.execute("update contacts set language = ? where id = ?", [language, contact_id])
 
 
 def contact_name(store: Store, contact_id: int) -> str | None:
@@ -80,7 +80,7 @@ def contact_name(store: Store, contact_id: int) -> str | None:
 
 def handles_of(store: Store, contact_id: int) -> list[tuple[str, str]]:
     """(kind, value) of each of the contact's handles, in order added."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select kind, value from handles where contact_id = ? order by id", [contact_id]
     ).fetchall()
     return [(kind, value) for kind, value in rows]
@@ -107,7 +107,7 @@ class UnsortedSender(NamedTuple):
 def unsorted_senders(store: Store, message_ids: Sequence[int]) -> list[UnsortedSender]:
     """Those of ``message_ids`` a person wrote that wait for a reply on no order (a conversation
     triage did not make an order): the ones "is this an order?" may be asked about."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select id, contact_id, thread_id, coalesce(sender_handle, '') from messages"
         " where id in (select value from json_each(?)) and direction = 'in' and waiting"
         " and order_id is null and auto is null and contact_id is not null order by id",

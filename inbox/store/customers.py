@@ -121,7 +121,7 @@ def customer_ids_named(store: Store, text: str) -> list[int]:
 
 
 def handles_of(store: Store, contact_id: int) -> list[HandleRow]:
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select id, kind, value, coalesce(display, '') from handles"
         " where contact_id = ? order by id",
         [contact_id],
@@ -168,13 +168,13 @@ def merge_contacts(store: Store, merged: int, kept: int, at: str) -> int:
     for table in CONTACT_TABLES:
         ids = [
             r[0]
-            for r in store.db.conn.execute(f"select id from {table} where contact_id = ?", [merged])
+            for r in store.conn.execute(f"select id from {table} where contact_id = ?", [merged])
         ]
         moved[table] = ids
-        store.db.conn.execute(
+        store.conn.execute(
             f"update {table} set contact_id = ? where contact_id = ?", [kept, merged]
         )
-    store.db.conn.execute("update contacts set merged_into = ? where id = ?", [kept, merged])
+    store.conn.execute("update contacts set merged_into = ? where id = ?", [kept, merged])
     return store.insert(
         "contact_merges",
         {"kept_id": kept, "merged_id": merged, "at": at, "moved": json.dumps(moved)},
@@ -190,7 +190,7 @@ class MergeRecord:
 
 def merge_bringing(store: Store, contact_id: int, handle_id: int) -> MergeRecord | None:
     """The latest merge into ``contact_id``, not split back yet, that brought ``handle_id``."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select id, kept_id, merged_id, moved from contact_merges"
         " where kept_id = ? and split_at is null order by id desc",
         [contact_id],
@@ -207,12 +207,12 @@ def split_back(store: Store, merge: MergeRecord, at: str) -> None:
     moved = json.loads(store.scalar("select moved from contact_merges where id = ?", [merge.id]))
     for table in CONTACT_TABLES:
         for row_id in moved[table]:
-            store.db.conn.execute(
+            store.conn.execute(
                 f"update {table} set contact_id = ? where id = ? and contact_id = ?",
                 [merge.merged_id, row_id, merge.kept_id],
             )
-    store.db.conn.execute("update contacts set merged_into = null where id = ?", [merge.merged_id])
-    store.db.conn.execute("update contact_merges set split_at = ? where id = ?", [at, merge.id])
+    store.conn.execute("update contacts set merged_into = null where id = ?", [merge.merged_id])
+    store.conn.execute("update contact_merges set split_at = ? where id = ?", [at, merge.id])
 
 
 def split_handle(store: Store, contact_id: int, handle: HandleRow, name: str, at: str) -> int:
@@ -220,7 +220,7 @@ def split_handle(store: Store, contact_id: int, handle: HandleRow, name: str, at
     messages, and the orders all of whose messages are in them. The caller holds the
     transaction."""
     new_id = store.insert("contacts", {"name": name, "created_at": at})
-    conn = store.db.conn
+    conn = store.conn
     conn.execute("update handles set contact_id = ? where id = ?", [new_id, handle.id])
     threads = [
         r[0]
@@ -265,8 +265,8 @@ def merge_orders(store: Store, merged: int, kept: int) -> None:
     ``kept`` and mark ``merged`` as merged into it. The caller holds the transaction and closes
     ``merged``."""
     for table in ORDER_TABLES:
-        store.db.conn.execute(f"update {table} set order_id = ? where order_id = ?", [kept, merged])
-    store.db.conn.execute("update orders set merged_into = ? where id = ?", [kept, merged])
+        store.conn.execute(f"update {table} set order_id = ? where order_id = ?", [kept, merged])
+    store.conn.execute("update orders set merged_into = ? where id = ?", [kept, merged])
 
 
 # --- failing addresses -----------------------------------------------------------------------
@@ -276,7 +276,7 @@ def mark_failing(
     store: Store, value: str, at: str, bounce_id: int, returned_id: int | None
 ) -> None:
     """Mail to address ``value`` bounced (``bounce_id``, returning ``returned_id``)."""
-    store.db.conn.execute(
+    store.conn.execute(
         "insert or replace into failing_addresses"
         " (kind, value, failed_at, bounce_id, returned_id) values ('email', ?, ?, ?, ?)",
         [value, at, bounce_id, returned_id],
@@ -293,7 +293,7 @@ def failed_at(store: Store, kind: str, value: str) -> str | None:
 
 def failing_of(store: Store, contact_id: int) -> dict[str, str]:
     """The customer's addresses mail bounced from, with when."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select f.value, f.failed_at from failing_addresses f join handles h"
         " on h.kind = f.kind and h.value = f.value where h.contact_id = ?",
         [contact_id],
@@ -309,7 +309,7 @@ def clear_failing(store: Store, kind: str, value: str, before: str | None = None
     if before is not None:
         sql += " and failed_at < ?"
         args.append(before)
-    return bool(store.db.conn.execute(sql, args).rowcount)
+    return bool(store.conn.execute(sql, args).rowcount)
 
 
 @dataclass(frozen=True)
@@ -323,7 +323,7 @@ class SentMessage:
 
 
 def sent_message_keyed(store: Store, message_key: str) -> SentMessage | None:
-    row = store.db.conn.execute(
+    row = store.conn.execute(
         "select id, order_id, thread_id, coalesce(recipients, '[]') from messages"
         " where message_key = ? and direction = 'out' order by id limit 1",
         [message_key],
@@ -336,7 +336,7 @@ def sent_message_keyed(store: Store, message_key: str) -> SentMessage | None:
 def unfiled_bounces_of(store: Store, contact_id: int) -> list[int]:
     """The bounces (and the mail each returned) from the customer's failing addresses that are
     on no order yet."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select f.bounce_id, f.returned_id from failing_addresses f"
         " join handles h on h.kind = f.kind and h.value = f.value"
         " join messages m on m.id = f.bounce_id"
@@ -352,7 +352,7 @@ def bounces_awaiting(store: Store, addresses: list[str], sent_at: str) -> list[t
     if not addresses:
         return []
     marks = ", ".join("?" * len(addresses))
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select bounce_id, value from failing_addresses where kind = 'email'"
         f" and returned_id is null and failed_at >= ? and value in ({marks}) order by failed_at",
         [sent_at, *addresses],
@@ -362,7 +362,7 @@ def bounces_awaiting(store: Store, addresses: list[str], sent_at: str) -> list[t
 
 def set_returned(store: Store, value: str, returned_id: int) -> None:
     """The mail bounce from address ``value`` returned is ``returned_id``."""
-    store.db.conn.execute(
+    store.conn.execute(
         "update failing_addresses set returned_id = ? where kind = 'email' and value = ?",
         [returned_id, value],
     )
@@ -374,7 +374,7 @@ def file_on(
     """File messages filed on no order (a bounce, the mail it returned) on ``order_id`` and in
     conversation ``thread_id``."""
     for message_id in message_ids:
-        store.db.conn.execute(
+        store.conn.execute(
             "update messages set order_id = coalesce(order_id, ?),"
             " thread_id = coalesce(thread_id, ?) where id = ?",
             [order_id, thread_id, message_id],
@@ -394,7 +394,7 @@ class Known:
 
 
 def active_handles(store: Store) -> list[Known]:
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select h.contact_id, h.kind, h.value from handles h join contacts c"
         " on c.id = h.contact_id where c.merged_into is null order by h.id"
     ).fetchall()
@@ -403,7 +403,7 @@ def active_handles(store: Store) -> list[Known]:
 
 def customers_of_orders(store: Store, order_ids: Collection[int]) -> list[int]:
     """The customers of the orders ``order_ids`` (those that have one)."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select distinct contact_id from orders where id in (select value from json_each(?))"
         " and contact_id is not null",
         [json.dumps(sorted(order_ids))],
@@ -414,7 +414,7 @@ def customers_of_orders(store: Store, order_ids: Collection[int]) -> list[int]:
 def known_of(store: Store, contact_ids: Collection[int]) -> list[Known]:
     """The handles and names of the customers ``contact_ids``."""
     ids = json.dumps(sorted(contact_ids))
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select h.contact_id, h.kind, h.value from handles h"
         " where h.contact_id in (select value from json_each(?))"
         " union all select c.id, 'name', c.name from contacts c"
@@ -449,7 +449,7 @@ def known_like(
             shapes = [email, f"{local}+%@{domain}"]
         found += [
             Known(*row)
-            for row in store.db.conn.execute(
+            for row in store.conn.execute(
                 f"select h.contact_id, h.kind, h.value from handles h join contacts c on {active}"
                 f" where h.kind = 'email' and ({' or '.join(f'{value} like ?' for _ in shapes)})",
                 shapes,
@@ -461,7 +461,7 @@ def known_like(
     for tail in phone_tails:
         found += [
             Known(*row)
-            for row in store.db.conn.execute(
+            for row in store.conn.execute(
                 f"select h.contact_id, h.kind, h.value from handles h join contacts c on {active}"
                 f" where h.kind = 'phone' and {digits} like ?",
                 ["%" + tail],
@@ -472,7 +472,7 @@ def known_like(
         likes = " and ".join("(' ' || c.name || ' ') like ?" for _ in words)
         found += [
             Known(*row)
-            for row in store.db.conn.execute(
+            for row in store.conn.execute(
                 f"select c.id, 'name', c.name from contacts c where {_ACTIVE} and {likes}",
                 [f"% {word} %" for word in words],
             )
@@ -481,7 +481,7 @@ def known_like(
 
 
 def active_names(store: Store) -> list[Known]:
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         f"select c.id, 'name', c.name from contacts c where {_ACTIVE} and c.name != ''"
         " order by c.id"
     ).fetchall()
@@ -505,7 +505,7 @@ class OrderText:
 def open_order_texts(store: Store, contact_ids: Collection[int] | None = None) -> list[OrderText]:
     """The open orders (of ``contact_ids`` only, when given) as the duplicate rule reads them."""
     only = "" if contact_ids is None else " and o.contact_id in (select value from json_each(?))"
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select o.id, o.ref, o.contact_id, o.title, o.details, o.created_at,"
         " coalesce((select group_concat(distinct m.channel) from messages m"
         "  where m.order_id = o.id), ''),"
@@ -522,7 +522,7 @@ def open_order_texts(store: Store, contact_ids: Collection[int] | None = None) -
 
 
 def dismissed(store: Store, kind: str) -> set[tuple[int, int]]:
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select first_id, second_id from dismissed_suggestions where kind = ?", [kind]
     ).fetchall()
     return {(a, b) for a, b in rows}
@@ -530,7 +530,7 @@ def dismissed(store: Store, kind: str) -> set[tuple[int, int]]:
 
 def dismiss(store: Store, kind: str, first_id: int, second_id: int, at: str) -> None:
     low, high = sorted((first_id, second_id))
-    store.db.conn.execute(
+    store.conn.execute(
         "insert or ignore into dismissed_suggestions (kind, first_id, second_id, at)"
         " values (?, ?, ?, ?)",
         [kind, low, high, at],

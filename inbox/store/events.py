@@ -64,7 +64,7 @@ def last_change(store: Store, order_id: int) -> EventRow | None:
 
 def mark_undone(store: Store, event_id: int, at: datetime) -> bool:
     """Mark an event undone; False when it was undone already (by another process)."""
-    changed = store.db.conn.execute(
+    changed = store.conn.execute(
         "update order_events set undone_at = ? where id = ? and undone_at is null",
         [iso(at), event_id],
     ).rowcount

@@ -65,7 +65,7 @@ TABLES = {"orders": orders, "contacts": contacts, "messages": messages, "tasks":
 def raw_emails(store: Store) -> Iterator[tuple[int, bytes]]:
     """(id, raw bytes) of every email message as it was received, oldest first; read a row at a
     time (a shop's mail can be larger than its memory)."""
-    cursor = store.db.conn.execute(
+    cursor = store.conn.execute(
         "select id, raw from messages where raw_type = ? and raw is not null order by sent_at, id",
         [RAW_TYPE],
     )

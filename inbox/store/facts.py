@@ -59,19 +59,19 @@ def add_proposals(
 ) -> int:
     """Keep what was read in message ``message_id``; the same fact read again from the same
     message (a collect repeated) is kept once. How many are new."""
-    before = store.db.conn.total_changes
-    store.db.conn.executemany(
+    before = store.conn.total_changes
+    store.conn.executemany(
         "insert or ignore into fact_proposals"
         " (order_id, message_id, fact, value, sentence, created_at) values (?, ?, ?, ?, ?, ?)",
         [(order_id, message_id, f.fact, f.value, f.sentence, iso(now)) for f in found],
     )
-    return store.db.conn.total_changes - before
+    return store.conn.total_changes - before
 
 
 def still_waiting_unread(store: Store, account: str) -> list[Unread]:
     """The messages of ``account``'s first collect that still wait for the maker on an order
     it found live: a person's own words (no form answer, nothing automatic)."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select m.id, m.order_id, m.text, m.sent_at from messages m"
         " join orders o on o.id = m.order_id where o.account = ? and o.history = ?"
         " and m.waiting = 1 and m.history = 1 and m.direction = 'in' and m.auto is null"
@@ -84,7 +84,7 @@ def still_waiting_unread(store: Store, account: str) -> list[Unread]:
 def pending_proposals(store: Store, order_id: int) -> list[Proposal]:
     """The order's proposals the maker has not decided yet, the latest message's first (what
     she answers now)."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         f"select {_COLUMNS} from fact_proposals p left join messages m on m.id = p.message_id"
         " where p.order_id = ? and p.state = ? order by m.sent_at desc, p.id",
         [order_id, PENDING],
@@ -93,7 +93,7 @@ def pending_proposals(store: Store, order_id: int) -> list[Proposal]:
 
 
 def proposal(store: Store, proposal_id: int) -> Proposal | None:
-    row = store.db.conn.execute(
+    row = store.conn.execute(
         f"select {_COLUMNS} from fact_proposals p left join messages m on m.id = p.message_id"
         " where p.id = ?",
         [proposal_id],
@@ -104,7 +104,7 @@ def proposal(store: Store, proposal_id: int) -> Proposal | None:
 def decide(store: Store, proposal_id: int, state: str, now: datetime) -> bool:
     """Mark a pending proposal confirmed or dismissed; False when it was decided already (in
     another window, a moment ago)."""
-    cursor = store.db.conn.execute(
+    cursor = store.conn.execute(
         "update fact_proposals set state = ?, decided_at = ? where id = ? and state = ?",
         [state, iso(now), proposal_id, PENDING],
     )

@@ -25,7 +25,7 @@ _COLUMNS = "id, marketplace, marketplace_order, marketplace_url, contact_id"
 
 def sale_order(store: Store, marketplace: str, number: str) -> MarketplaceOrder | None:
     """The order of the sale ``number`` on ``marketplace``, if it was filed already."""
-    row = store.db.conn.execute(
+    row = store.conn.execute(
         f"select {_COLUMNS} from orders where marketplace = ? and marketplace_order = ?",
         [marketplace, number],
     ).fetchone()
@@ -36,14 +36,14 @@ def marketplace_of(store: Store, order_id: int | None) -> MarketplaceOrder | Non
     """The sale order ``order_id`` is, or None for an order that is not a sale."""
     if order_id is None:
         return None
-    row = store.db.conn.execute(
+    row = store.conn.execute(
         f"select {_COLUMNS} from orders where id = ? and marketplace is not null", [order_id]
     ).fetchone()
     return MarketplaceOrder(*row) if row else None
 
 
 def mark_sale(store: Store, order_id: int, marketplace: str, number: str, url: str | None) -> None:
-    store.db.conn.execute(
+    store.conn.execute(
         "update orders set marketplace = ?, marketplace_order = ?, marketplace_url = ?"
         " where id = ?",
         [marketplace, number, url, order_id],

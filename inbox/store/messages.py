@@ -135,7 +135,7 @@ def reply_keys_of(store: Store, message_id: int) -> ReplyKeys | None:
 
 def stored_under(store: Store, account: str, external_id: str) -> StoredMessage | None:
     """The message stored under ``external_id``."""
-    row = store.db.conn.execute(
+    row = store.conn.execute(
         f"select {_STORED} from messages where account = ? and external_id = ?",
         [account, external_id],
     ).fetchone()
@@ -149,7 +149,7 @@ def stored_copy(
     sent with this Message-ID (its server's copy need not be what Banco composed)."""
     # "+account": looked up in the index of (message_key, copy_key), not through all the
     # account's messages
-    row = store.db.conn.execute(
+    row = store.conn.execute(
         f"select {_STORED} from messages where +account = ? and direction = ?"
         " and ((message_key is ? and copy_key = ?) or (message_key = ? and stream = 'outbox'))"
         " limit 1",
@@ -159,7 +159,7 @@ def stored_copy(
 
 
 def move_to_stream(store: Store, message_id: int, stream: str) -> None:
-    store.db.conn.execute("update messages set stream = ? where id = ?", [stream, message_id])
+    store.conn.execute("update messages set stream = ? where id = ?", [stream, message_id])
 
 
 def note_copy(
@@ -167,7 +167,7 @@ def note_copy(
 ) -> None:
     """List a copy of a stored message found in ``stream``, unless one of that size is listed
     there already."""
-    store.db.conn.execute(
+    store.conn.execute(
         "insert or ignore into message_copies (account, stream, external_id, message_id, size)"
         " select ?, ?, ?, ?, ? where not exists (select 1 from message_copies"
         " where message_id = ? and stream = ? and size = ?)",
@@ -181,7 +181,7 @@ def replied_message(
     """Of the stored messages with Message-ID ``key``: one whose sender is ``involved`` first,
     then the newest sent ``before``, then the newest."""
     marks = ",".join("?" * len(involved))
-    row = store.db.conn.execute(
+    row = store.conn.execute(
         "select id, thread_id, order_id, contact_id from messages where message_key = ?"
         f" order by sender_handle in ({marks}) desc, sent_at <= ? desc, sent_at desc,"
         " id desc limit 1",
@@ -195,7 +195,7 @@ def add_message(store: Store, row: NewMessage) -> int:
 
 
 def mark_new_sender(store: Store, message_id: int) -> None:
-    store.db.conn.execute("update messages set new_sender = 1 where id = ?", [message_id])
+    store.conn.execute("update messages set new_sender = 1 where id = ?", [message_id])
 
 
 def replace_content(
@@ -248,7 +248,7 @@ def form_answers_like(
 ) -> list[tuple[int, str]]:
     """(id, external id) of the account's stored answers of type ``raw_type`` whose id starts
     with ``id_prefix`` and whose content (or bytes) is this one's, oldest first."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select id, external_id from messages where account = ? and external_id >= ?"
         " and external_id < ? and raw_type = ? and (content_hash = ? or raw = ?)"
         " order by id",
@@ -259,7 +259,7 @@ def form_answers_like(
 
 def rename(store: Store, message_id: int, external_id: str) -> None:
     """File the stored message under another external id."""
-    store.db.conn.execute(
+    store.conn.execute(
         "update messages set external_id = ? where id = ?", [external_id, message_id]
     )
 
@@ -318,7 +318,7 @@ def has_later_reply(
 
 
 def _mark_answered(store: Store, where: str, params: list[object], sent: str) -> None:
-    store.db.conn.execute(
+    store.conn.execute(
         "update messages set waiting = 0, handled_at = ?, handled_how = 'replied'"
         f" where waiting = 1 and {where}",
         [sent, *params],
@@ -330,7 +330,7 @@ def customer_texts(
 ) -> list[tuple[str | None, str | None]]:
     """(subject, text) of the last ``limit`` messages the contact wrote themself (not an order
     form's answers), the newest first."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select subject, text from messages where contact_id = ? and direction = 'in'"
         " and status = 'ok' and order_fields is null order by sent_at desc limit ?",
         [contact_id, limit],
@@ -471,7 +471,7 @@ def handled_without_reply(store: Store, message_ids: list[int], at: datetime) ->
 def _update_waiting(
     store: Store, message_ids: list[int], assignments: str, values: list[object]
 ) -> None:
-    store.db.conn.execute(
+    store.conn.execute(
         f"update messages set {assignments} where waiting = 1"
         f" and id in ({','.join('?' * len(message_ids))})",
         [*values, *message_ids],
@@ -522,7 +522,7 @@ def ids_kept_as(
     store: Store, raw_type: str, *, unreadable: bool = False, account: str | None = None
 ) -> list[int]:
     """The messages kept as ``raw_type`` bytes (only unreadable ones, only one account's)."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select id from messages where raw_type = ? and raw is not null"
         " and (? = 0 or status = 'unreadable') and (? is null or account = ?) order by id",
         [raw_type, int(unreadable), account, account],
@@ -541,10 +541,8 @@ def stored_raw(store: Store, message_id: int) -> StoredRaw | None:
 
 def drop_attachments(store: Store, message_id: int) -> None:
     """Forget a message's attachment rows (their files stay: other messages may share them)."""
-    store.db.conn.execute("delete from attachments where message_id = ?", [message_id])
+    store.conn.execute("delete from attachments where message_id = ?", [message_id])
 
 
 def set_waiting(store: Store, message_id: int, waiting: bool) -> None:
-    store.db.conn.execute(
-        "update messages set waiting = ? where id = ?", [int(waiting), message_id]
-    )
+    store.conn.execute("update messages set waiting = ? where id = ?", [int(waiting), message_id])

@@ -62,7 +62,7 @@ class OrderCustomer:
 
 
 def order_customer(store: Store, order_id: int) -> OrderCustomer | None:
-    row = store.db.conn.execute(
+    row = store.conn.execute(
         "select id, contact_id from orders where id = ?", [order_id]
     ).fetchone()
     return OrderCustomer(*row) if row is not None else None
@@ -70,7 +70,7 @@ def order_customer(store: Store, order_id: int) -> OrderCustomer | None:
 
 def order_by_token(store: Store, token: str) -> OrderCustomer | None:
     """The order whose link for the customer carries ``token``."""
-    row = store.db.conn.execute(
+    row = store.conn.execute(
         "select id, contact_id from orders where token = ?", [token]
     ).fetchone()
     return OrderCustomer(*row) if row is not None else None
@@ -92,7 +92,7 @@ def open_order_of(store: Store, contact_id: int) -> int | None:
 
 
 def touch_order(store: Store, order_id: int, at: str) -> None:
-    store.db.conn.execute("update orders set updated_at = ? where id = ?", [at, order_id])
+    store.conn.execute("update orders set updated_at = ? where id = ?", [at, order_id])
 
 
 def update_order(store: Store, order_id: int, values: dict[str, Any]) -> None:
@@ -125,7 +125,7 @@ def first_order_of(store: Store, name: str) -> OrderRef | None:
 
 def close_at_last_message(store: Store, order_id: int) -> None:
     """The order was finished when its conversation ended."""
-    store.db.conn.execute(
+    store.conn.execute(
         "update orders set closed_at = (select max(sent_at) from messages"
         " where order_id = orders.id) where id = ?",
         [order_id],
@@ -239,7 +239,7 @@ def planned_work(
     laid: list[tuple[int, str | None, int, int]] = []  # id, deadline, minutes, done
     late: list[tuple[str, int, int]] = []  # deadline, id, minutes late
     done = late_count = day = 0  # days[:day] are those up to the order's deadline
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         f"select id, deadline, estimated_hours from {_PLANNED} order by coalesce(deadline, '~'), id"
     )
     for order_id, deadline, hours in rows:

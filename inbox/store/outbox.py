@@ -182,7 +182,7 @@ def take_over_claim(
 def _claim(
     store: Store, outbox_id: int, me: str, lease_until: datetime, condition: str, extra: list[Any]
 ) -> bool:
-    taken = store.db.conn.execute(
+    taken = store.conn.execute(
         "update outbox set status = 'claimed', claimed_by = ?, lease_until = ?,"
         f" attempts = attempts + 1 where id = ? and {condition}",
         [me, iso(lease_until), outbox_id, *extra],
@@ -192,7 +192,7 @@ def _claim(
 
 def hand_over(store: Store, outbox_id: int, me: str, at: datetime) -> bool:
     """Reply ``outbox_id`` is handed over at ``at``, if ``me`` still holds its claim."""
-    taken = store.db.conn.execute(
+    taken = store.conn.execute(
         "update outbox set status = 'handing_over', handed_over_at = ?"
         " where id = ? and status = 'claimed' and claimed_by = ?",
         [iso(at), outbox_id, me],
@@ -242,7 +242,7 @@ def uncertain_replies(store: Store) -> list[dict[str, Any]]:
 def move_reply(store: Store, outbox_id: int, target: str, allowed: Sequence[str]) -> bool:
     """Reply ``outbox_id`` goes to ``target``, its error, claim and time cleared, if it is still
     in one of ``allowed``: False when it changed meanwhile."""
-    changed = store.db.conn.execute(
+    changed = store.conn.execute(
         "update outbox set status = ?, error = null, claimed_by = null, send_at = null"
         f" where id = ? and status in ({','.join('?' * len(allowed))})",
         [target, outbox_id, *allowed],

@@ -342,7 +342,7 @@ def _add_snippets(store: Store, match: str, results: list[dict[str, Any]]) -> No
 def _snippets(store: Store, table: str, match: str, ids: set[int]) -> dict[int, str]:
     # One pass over the matches, a snippet made only for the rows asked: a prefix query costs
     # most in gathering its words, which a lookup by rowid would do again for every row.
-    rows = store.db.execute(
+    rows = store.conn.execute(
         f"select rowid, snippet({table}_fts, -1, {SNIPPET}) from {table}_fts"
         f" where {table}_fts match ? and +rowid in (select value from json_each(?))",
         [match, json.dumps(sorted(i for i in ids if i is not None))],

@@ -111,7 +111,7 @@ def catch_up(store: Store) -> int:
             up_to = store.scalar("select messages_up_to from search_state where id = 1")
             ids = [
                 row[0]
-                for row in store.db.execute(
+                for row in store.conn.execute(
                     "select id from messages where id > ? order by id limit ?", [up_to, CHUNK]
                 )
             ]

@@ -32,7 +32,7 @@ class SenderAnswer:
 
 def remember(store: Store, kind: str, value: str, answer: Answer, at: str) -> None:
     """Remember ``answer`` for the handle (or domain) ``value``, replacing an earlier one."""
-    store.db.conn.execute(
+    store.conn.execute(
         "insert into senders (kind, value, answer, decided_at) values (?, ?, ?, ?)"
         " on conflict (kind, value) do update set answer = excluded.answer,"
         " decided_at = excluded.decided_at",
@@ -42,7 +42,7 @@ def remember(store: Store, kind: str, value: str, answer: Answer, at: str) -> No
 
 def forget(store: Store, kind: str, value: str) -> bool:
     """Forget the answer for ``value``; False when there was none."""
-    gone = store.db.conn.execute("delete from senders where kind = ? and value = ?", [kind, value])
+    gone = store.conn.execute("delete from senders where kind = ? and value = ?", [kind, value])
     return gone.rowcount > 0
 
 
@@ -51,7 +51,7 @@ def answer_for(store: Store, handles: list[Handle]) -> SenderAnswer | None:
     that has one: the sender's own answer comes before their domain's."""
     domains = [h.value.rsplit("@", 1)[1] for h in handles if h.kind == "email" and "@" in h.value]
     for kind, value in [(h.kind, h.value) for h in handles] + [(DOMAIN, d) for d in domains]:
-        row = store.db.conn.execute(
+        row = store.conn.execute(
             "select kind, value, answer, decided_at from senders where kind = ? and value = ?",
             [kind, value],
         ).fetchone()
@@ -62,7 +62,7 @@ def answer_for(store: Store, handles: list[Handle]) -> SenderAnswer | None:
 
 def all_answers(store: Store) -> list[SenderAnswer]:
     """Every answer, domains first, then by value."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select kind, value, answer, decided_at from senders order by kind != ?, value",
         [DOMAIN],
     ).fetchall()
@@ -92,13 +92,13 @@ def contacts_with(store: Store, kind: str, value: str) -> list[int]:
     """The contacts an answer about ``value`` is about: the handle's one, or every contact with
     an address at the domain."""
     if kind == DOMAIN:
-        rows = store.db.conn.execute(
+        rows = store.conn.execute(
             "select distinct contact_id from handles where kind = 'email'"
             " and substr(value, instr(value, '@') + 1) = ?",
             [value],
         ).fetchall()
     else:
-        rows = store.db.conn.execute(
+        rows = store.conn.execute(
             "select contact_id from handles where kind = ? and value = ?", [kind, value]
         ).fetchall()
     return [int(row[0]) for row in rows]
@@ -109,7 +109,7 @@ def open_conversations(store: Store, contact_ids: list[int]) -> list[Conversatio
     if not contact_ids:
         return []
     marks = ",".join("?" * len(contact_ids))
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select t.id, t.account, t.channel, t.subject, m.contact_id, group_concat(m.id)"
         " from threads t join messages m on m.thread_id = t.id"
         f" where t.order_id is null and m.waiting = 1 and m.contact_id in ({marks})"
@@ -124,8 +124,8 @@ def open_conversations(store: Store, contact_ids: list[int]) -> list[Conversatio
 
 def move_to_order(store: Store, thread_id: int, order_id: int) -> None:
     """The conversation and all its messages go onto ``order_id``."""
-    store.db.conn.execute("update threads set order_id = ? where id = ?", [order_id, thread_id])
-    store.db.conn.execute(
+    store.conn.execute("update threads set order_id = ? where id = ?", [order_id, thread_id])
+    store.conn.execute(
         "update messages set order_id = ? where thread_id = ? and order_id is null",
         [order_id, thread_id],
     )

@@ -50,7 +50,7 @@ def mark_done(store: Store, task_id: int, at: datetime) -> TaskRow | None:
 
 def mark_not_done(store: Store, task_id: int) -> bool:
     """Open a ticked task again (an undo); False when it is not ticked."""
-    changed = store.db.conn.execute(
+    changed = store.conn.execute(
         "update tasks set done_at = null where id = ? and done_at is not null", [task_id]
     ).rowcount
     return bool(changed)
@@ -59,7 +59,7 @@ def mark_not_done(store: Store, task_id: int) -> bool:
 def tick_answer_task(store: Store, order_id: int, at: datetime) -> None:
     """The maker answered the customer: the first task of the ``new`` stage (by default
     "Answer the inquiry") is done, if it is still open."""
-    store.db.conn.execute(
+    store.conn.execute(
         "update tasks set done_at = ? where id = (select min(id) from tasks"
         " where order_id = ? and stage = 'new') and done_at is null and dropped_at is null",
         [iso(at), order_id],
@@ -69,7 +69,7 @@ def tick_answer_task(store: Store, order_id: int, at: datetime) -> None:
 def follow_stage(store: Store, order_id: int, stage: str, at: datetime) -> None:
     """The order moved to ``stage``: the open tasks other stages brought drop away, and the
     dropped ones of ``stage`` (the order came back to it) are open again."""
-    conn = store.db.conn
+    conn = store.conn
     conn.execute(
         "update tasks set dropped_at = ? where order_id = ? and stage is not null"
         " and stage != ? and done_at is null and dropped_at is null",
@@ -129,7 +129,7 @@ class TaskDue(TypedDict):
 def open_tasks_by_order(store: Store, order_ids: Sequence[int]) -> dict[int, list[TaskDue]]:
     """Each order's tasks not done yet, the ones due first (undated ones last); orders with
     none are left out."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select order_id, title, due from tasks where done_at is null and dropped_at is null"
         " and order_id in (select value from json_each(?)) order by due is null, due, id",
         [json.dumps(list(order_ids))],
@@ -142,7 +142,7 @@ def open_tasks_by_order(store: Store, order_ids: Sequence[int]) -> dict[int, lis
 
 def stages_with_tasks(store: Store, order_ids: Sequence[int]) -> set[tuple[int, str]]:
     """The (order id, stage) pairs of ``order_ids`` whose stage tasks were made already."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select distinct order_id, stage from tasks where stage is not null"
         " and order_id in (select value from json_each(?))",
         [json.dumps(list(order_ids))],
@@ -153,7 +153,7 @@ def stages_with_tasks(store: Store, order_ids: Sequence[int]) -> set[tuple[int, 
 def add_stage_tasks(store: Store, tasks: Sequence[StageTask], created_at: datetime) -> None:
     """Write many stages' tasks in one statement, in the order given."""
     at = iso(created_at)
-    store.db.conn.execute(
+    store.conn.execute(
         "insert into tasks (order_id, title, stage, created_at, done_at) select"
         " json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), ?,"
         " case when json_extract(value, '$[3]') then ? end"

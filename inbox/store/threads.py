@@ -28,14 +28,14 @@ class NewThread(TypedDict):
 
 
 def thread_by_id(store: Store, thread_id: int) -> Thread | None:
-    row = store.db.conn.execute(
+    row = store.conn.execute(
         "select id, order_id from threads where id = ?", [thread_id]
     ).fetchone()
     return Thread(*row) if row is not None else None
 
 
 def thread_by_key(store: Store, account: str, key: str) -> Thread | None:
-    row = store.db.conn.execute(
+    row = store.conn.execute(
         "select id, order_id from threads where account = ? and key = ?", [account, key]
     ).fetchone()
     return Thread(*row) if row is not None else None
@@ -43,7 +43,7 @@ def thread_by_key(store: Store, account: str, key: str) -> Thread | None:
 
 def add_thread(store: Store, thread: NewThread) -> Thread | None:
     """The new conversation, or None if its key is taken."""
-    added = store.db.conn.execute(
+    added = store.conn.execute(
         "insert or ignore into threads (account, channel, key, subject, contact_id, order_id,"
         " created_at) values (:account, :channel, :key, :subject, :contact_id, :order_id,"
         " :created_at)",
@@ -55,4 +55,4 @@ def add_thread(store: Store, thread: NewThread) -> Thread | None:
 
 
 def file_on_order(store: Store, thread_id: int, order_id: int) -> None:
-    store.db.conn.execute("update threads set order_id = ? where id = ?", [order_id, thread_id])
+    store.conn.execute("update threads set order_id = ? where id = ?", [order_id, thread_id])

@@ -66,6 +66,23 @@ def test_the_digest_loads_nothing_of_filing(write_shop) -> None:
     assert [m for m in NOT_FOR_THE_DIGEST if m in modules] == []
 
 
+#: what a command that only reads an up-to-date store has no use for: sqlite-utils (about 60 ms
+#: at import: its regexes, dateutil, and pluggy reading every installed package's entry points)
+#: and the migrations, which import it
+NOT_FOR_READING = ("sqlite_utils", "pluggy", "banco.inbox.store.migrations")
+
+
+@pytest.mark.parametrize("command", ["orders", "digest", "status"])
+def test_reading_an_up_to_date_store_loads_no_sqlite_utils(write_shop, command: str) -> None:
+    from banco.inbox.store.database import Store
+
+    home = write_shop()
+    Store(home).close()  # the store made and migrated, as by the shop's first command
+    modules = loaded(home, command)
+    assert "banco.inbox.store.database" in modules
+    assert [m for m in NOT_FOR_READING if m in modules] == []
+
+
 def test_the_help_still_lists_every_command(write_shop) -> None:
     from banco.inbox.cli.main import COMMANDS
 

@@ -74,12 +74,12 @@ class Form:
         """Give the orders' stored answers, in order, the ids an earlier Banco gave them."""
         refs = list(self.answers())
         for ref, external_id in zip(refs, ids, strict=True):
-            self.shop.store.db.conn.execute(
+            self.shop.store.conn.execute(
                 "update messages set external_id = ? where order_id ="
                 " (select id from orders where ref = ?)",
                 [external_id, ref],
             )
-        self.shop.store.db.conn.commit()
+        self.shop.store.conn.commit()
 
 
 OpenForm = Callable[..., Form]

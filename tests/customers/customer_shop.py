@@ -199,7 +199,7 @@ def who_holds_what(shop: Any) -> dict[str, list[tuple[int, int | None]]]:
     return {
         table: [
             (r[0], r[1])
-            for r in shop.store.db.conn.execute(
+            for r in shop.store.conn.execute(
                 f"select id, contact_id from {table} order by id"
             ).fetchall()
         ]

@@ -58,7 +58,7 @@ def test_the_status_check_runs_a_bounded_number_of_statements(
     shop = shop_of(orders, write_shop, open_shop)
     shop.store.db.execute("delete from tasks where stage = 'new'")  # the check makes them again
     for _run in ("making the missing stage tasks", "with every task made"):
-        with counted(shop.store.db.conn) as ran:
+        with counted(shop.store.conn) as ran:
             states = check_orders(shop, shop.clock.now() + timedelta(days=1))
         assert len(states) == orders
         assert len(ran) <= MOST, "\n".join(ran)
@@ -77,7 +77,7 @@ def test_a_view_checks_only_the_orders_it_shows(write_shop, open_shop) -> None:
     longest waiting first, and counts the rest: only those few are read."""
     shop = shop_of(50, write_shop, open_shop)
     now = shop.clock.now() + timedelta(days=1)
-    with counted(shop.store.db.conn) as ran:
+    with counted(shop.store.conn) as ran:
         found = check_orders(shop, now, waiting_on="customer", limit=5)
     every = [s for s in check_orders(shop, now) if s.waiting_on == "customer"]
     # 17 with no message waiting; of those, the 3 booked with her message last wait on her work

@@ -46,7 +46,7 @@ def test_the_plan_runs_a_bounded_number_of_statements(
         )
     config = shop.config
 
-    with counted(shop.store.db.conn) as ran:
+    with counted(shop.store.conn) as ran:
         plan = build_plan(shop.store, config.plan, config.shop.timezone, NOW)
 
     assert len(ran) <= MOST, "\n".join(ran)

@@ -41,7 +41,7 @@ def _day(day: int | None) -> str | None:
 
 
 def _apply(store: Store, write: tuple[Any, ...], count: list[int]) -> None:
-    db = store.db.conn
+    db = store.conn
     ids = [row[0] for row in db.execute("select id from messages order by id")]
     kind, *args = write
     if kind == "insert":
@@ -68,23 +68,23 @@ def _apply(store: Store, write: tuple[Any, ...], count: list[int]) -> None:
 def _read_again(store: Store) -> tuple[list[tuple[object, ...]], int]:
     """Each order's last word and oldest waiting message, and the waiting count, read from the
     messages as the views once did."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select o.id, l.id, l.sent_at, l.direction,"
         " (select min(w.sent_at) from messages w where w.order_id = o.id and w.waiting = 1)"
         " from orders o left join messages l on l.id = (select l.id from messages l"
         " where l.order_id = o.id and l.auto is null order by l.sent_at desc, l.id desc limit 1)"
         " order by o.id"
     ).fetchall()
-    waiting = store.db.conn.execute("select count(*) from messages where waiting = 1").fetchone()
+    waiting = store.conn.execute("select count(*) from messages where waiting = 1").fetchone()
     return rows, waiting[0]
 
 
 def _kept(store: Store) -> tuple[list[tuple[object, ...]], int]:
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "select id, last_word_id, last_word_at, last_direction, waiting_since from orders"
         " order by id"
     ).fetchall()
-    waiting = store.db.conn.execute("select n from kept_counts where name = 'waiting'").fetchone()
+    waiting = store.conn.execute("select n from kept_counts where name = 'waiting'").fetchone()
     return rows, waiting[0]
 
 
@@ -98,7 +98,7 @@ def test_what_the_store_keeps_is_what_the_messages_say(tmp_path: Path, writes) -
     store = Store(home)
     try:
         for n in range(1, ORDERS + 1):
-            store.db.conn.execute(
+            store.conn.execute(
                 "insert into orders (id, ref, created_at, updated_at) values (?, ?, ?, ?)",
                 [n, f"B-{n:04d}", _day(1), _day(1)],
             )

@@ -150,13 +150,13 @@ def test_the_deadlines_shown_walk_their_index(tmp_path: Path) -> None:
     store = Store(tmp_path)
     try:
         ran: list[str] = []
-        store.db.conn.set_trace_callback(ran.append)
+        store.conn.set_trace_callback(ran.append)
         orders.open_with_deadline(store, "2026-12-01", limit=10)
         orders.open_with_deadline(store, "2026-12-08", since="2026-12-01", limit=10)
         orders.count_with_deadline(store, "2026-12-08", since="2026-12-01")
-        store.db.conn.set_trace_callback(None)
+        store.conn.set_trace_callback(None)
         plans = [
-            " ".join(row[3] for row in store.db.conn.execute(f"explain query plan {sql}"))
+            " ".join(row[3] for row in store.conn.execute(f"explain query plan {sql}"))
             for sql in ran
         ]
         assert len(plans) == 3
@@ -169,13 +169,13 @@ def test_the_deadlines_shown_walk_their_index(tmp_path: Path) -> None:
 def _plans_of(store: Store, views: Callable[[], object]) -> list[str]:
     """The query plan of each statement ``views`` runs."""
     ran: list[str] = []
-    store.db.conn.set_trace_callback(ran.append)
+    store.conn.set_trace_callback(ran.append)
     try:
         views()
     finally:
-        store.db.conn.set_trace_callback(None)
+        store.conn.set_trace_callback(None)
     return [
-        " ".join(row[3] for row in store.db.conn.execute(f"explain query plan {sql}"))
+        " ".join(row[3] for row in store.conn.execute(f"explain query plan {sql}"))
         for sql in ran
         if not NO_PLAN.match(sql)
     ]
