@@ -16,7 +16,7 @@ from banco.inbox.store.database import Store
 def _steps_of_a_page(home: Path, orders: int, **chosen: object) -> int:
     store = Store(home)
     try:
-        conn = store.db.conn
+        conn = store.conn
         with store.writing():
             for n in range(1, orders + 1):
                 conn.execute(
