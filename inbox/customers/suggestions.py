@@ -22,15 +22,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from banco.inbox.store import customers as store_customers
-from banco.inbox.store.customers import Known, OrderText
+from banco.inbox.store.customers import PHONE_DIGITS, Known, OrderText
 from banco.inbox.store.database import Store
 
 #: orders created further apart than this are two jobs, whatever they say
 JOB_DAYS = 21
 #: the words two orders must share (after dropping short and common words) to be one job
 SHARED_WORDS = 2
-#: the phone digits compared: a country code written or not
-PHONE_DIGITS = 9
 #: words that say nothing about a job, in the languages Banco speaks
 COMMON_WORDS = frozenset(
     " ".join(

@@ -60,6 +60,8 @@ class LastMessage(TypedDict):
     text: str
 
 
+#: the phone digits two customers' phones are compared on: a country code written or not
+PHONE_DIGITS = 9
 _ACTIVE = "c.merged_into is null and exists (select 1 from handles h where h.contact_id = c.id)"
 _LAST_AT = (
     "coalesce((select max(m.sent_at) from messages m where m.contact_id = c.id), c.created_at)"
@@ -428,56 +430,66 @@ def known_like(
     store: Store, emails: Collection[str], phone_tails: Collection[str], words: Collection[str]
 ) -> list[Known]:
     """The active customers' handles and names that may share a key with another's: email
-    addresses that reach one of the mailboxes ``emails`` (``local@domain``, written with
-    capitals, a ``+tag``, dots in a Gmail name), phones ending (digits only) with one of
-    ``phone_tails``, names holding every one of ``words`` as a word (case aside). A few
-    comparisons in SQLite instead of every customer's keys worked out in Python; the caller
-    checks the keys."""
+    addresses that reach one of the mailboxes ``emails`` (``local@domain``, with a ``+tag``,
+    dots in a Gmail name), phones ending with one of ``phone_tails`` (their last
+    ``PHONE_DIGITS`` digits), names holding every one of ``words`` as a word (case aside).
+    Each is looked up on an index (m027): a page about one customer costs that customer, not
+    the shop. The caller checks the keys."""
     found: list[Known] = []
     active = "c.id = h.contact_id and c.merged_into is null"
     for email in emails:
         local, _at, domain = email.rpartition("@")
         if domain == "gmail.com":  # Gmail reads no dots in a name: compare without any
-            value = "replace(lower(h.value), '.', '')"
-            shapes = [
-                f"{local}{tag}@{host}"
-                for tag in ("", "+%")
-                for host in ("gmailcom", "googlemailcom")
-            ]
+            # (SQLite would rather read every address of the kind than this index)
+            handles = "handles h indexed by idx_handles_undotted"
+            value, hosts = "replace(h.value, '.', '')", ("gmailcom", "googlemailcom")
         else:
-            value = "lower(h.value)"
-            shapes = [email, f"{local}+%@{domain}"]
-        found += [
-            Known(*row)
-            for row in store.conn.execute(
-                f"select h.contact_id, h.kind, h.value from handles h join contacts c on {active}"
-                f" where h.kind = 'email' and ({' or '.join(f'{value} like ?' for _ in shapes)})",
-                shapes,
-            )
-        ]
-    digits = "h.value"
-    for mark in (" ", "-", ".", "(", ")", "/", "+"):
-        digits = f"replace({digits}, '{mark}', '')"
+            handles, value, hosts = "handles h", "h.value", (domain,)
+        # handles are stored in lower case (connectors.base.normalise_handle): the mailbox
+        # itself, or it with a +tag, both in the index range of "local" then "+" to "@"
+        for host in hosts:
+            found += [
+                Known(*row)
+                for row in store.conn.execute(
+                    f"select h.contact_id, h.kind, h.value from {handles} join contacts c"
+                    f" on {active} where h.kind = 'email' and {value} >= ? and {value} < ?"
+                    f" and ({value} = ? or {value} like ?)",
+                    [f"{local}+", f"{local}A", f"{local}@{host}", f"{local}+%@{host}"],
+                )
+            ]
     for tail in phone_tails:
         found += [
             Known(*row)
             for row in store.conn.execute(
                 f"select h.contact_id, h.kind, h.value from handles h join contacts c on {active}"
-                f" where h.kind = 'phone' and {digits} like ?",
-                ["%" + tail],
+                f" where h.kind = 'phone' and substr(h.value, -{PHONE_DIGITS}) = ?",
+                [tail],
             )
         ]
     if words:
-        # whole words: "Customer 1" is not a namesake of every name holding a 1
+        # whole words: "Customer 1" is not a namesake of every name holding a 1; the people's
+        # search index (names and addresses) narrows them down, with those it has still to take
         likes = " and ".join("(' ' || c.name || ' ') like ?" for _ in words)
+        among, params = "", [f"% {word} %" for word in words]
+        if all(any(ch.isalnum() for ch in word) for word in words):  # each one has a token
+            among = (
+                " and (c.id in (select rowid from people_fts where people_fts match ?)"
+                " or c.id in (select contact_id from people_stale))"
+            )
+            params.append(_phrases(words))
         found += [
             Known(*row)
             for row in store.conn.execute(
-                f"select c.id, 'name', c.name from contacts c where {_ACTIVE} and {likes}",
-                [f"% {word} %" for word in words],
+                f"select c.id, 'name', c.name from contacts c where {_ACTIVE} and {likes}{among}",
+                params,
             )
         ]
     return found
+
+
+def _phrases(words: Collection[str]) -> str:
+    """An FTS5 query holding every one of ``words``, each a phrase of its own tokens."""
+    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
 
 
 def active_names(store: Store) -> list[Known]:

@@ -787,6 +787,14 @@ def m027_view_walks(db: Database) -> None:
     # A board column or a page of the list of orders: the orders of one status in order, the
     # page's first ones found without sorting every order of the status.
     db.execute("CREATE INDEX idx_orders_status_id ON orders(status, id, history)")
+    # The customers who may be one with another (store/customers.py known_like): the mailboxes
+    # of Gmail addresses read without their dots, and phones by their last nine digits.
+    db.execute(
+        "CREATE INDEX idx_handles_undotted ON handles(replace(value, '.', '')) WHERE kind = 'email'"
+    )
+    db.execute(
+        "CREATE INDEX idx_handles_phone_tail ON handles(substr(value, -9)) WHERE kind = 'phone'"
+    )
     # The tasks the plan's days show, those not done nor dropped, by the day they are due.
     db.execute(
         "CREATE INDEX idx_tasks_open_due ON tasks(due)"
