@@ -439,6 +439,7 @@ def known_like(
     active = "c.id = h.contact_id and c.merged_into is null"
     for email in emails:
         local, _at, domain = email.rpartition("@")
+        hosts: tuple[str, ...]
         if domain == "gmail.com":  # Gmail reads no dots in a name: compare without any
             # (SQLite would rather read every address of the kind than this index)
             handles = "handles h indexed by idx_handles_undotted"
