@@ -32,6 +32,7 @@ from playwright.sync_api import Browser, Page, expect
 from banco.connectors import Registry
 from banco.inbox.clock import FixedClock
 from banco.inbox.orders.status import change_status
+from banco.inbox.store.orders import STATUSES
 from banco.inbox.web import RunningServer
 from banco.inbox.web.board import OPEN
 
@@ -248,5 +249,26 @@ def test_on_a_phone_without_javascript_the_picker_and_move_work(
         expect(page.get_by_role("status").first).to_have_text("B-0006 is now in progress.")
         expect(page.locator('[data-drop="in_progress"] #card-B-0006')).to_be_attached()
         expect(page.locator('[data-count-of="in_progress"]')).to_have_text("2")
+    finally:
+        tab.page.context.close()
+
+
+@pytest.mark.parametrize("shop_home", [("every-status", "en")], indirect=True)
+def test_each_cards_move_list_has_its_own_status_chosen(
+    shop_home: Path, browser: Browser, web_server: Callable[..., RunningServer]
+) -> None:
+    """Each status's list of statuses is made once for the board; each card's list still
+    holds every status, its own chosen."""
+    tab = board(browser, web_server(shop_home).url, LAPTOP)
+    try:
+        cards = tab.page.locator(".board .card")
+        assert cards.count() > len(OPEN)
+        for n in range(cards.count()):
+            card = cards.nth(n)
+            status = card.get_attribute("data-status")
+            select = card.locator("select[name=status]")
+            assert select.input_value() == status
+            assert select.locator("option").count() == len(STATUSES)
+        assert tab.errors == []
     finally:
         tab.page.context.close()
