@@ -1,4 +1,6 @@
-"""The store's schema, one migration at a time. Never edit an applied migration: add a new one.
+"""The store's schema, one migration at a time. Never edit an applied migration: add a new one,
+and name it in ``database.LATEST`` (with ``MIGRATION_COUNT``): a store that has it opens without
+importing this module (tests/store/test_migrations.py fails until both are right).
 
 Times are ISO 8601 text in UTC (``2026-11-22T08:00:00+00:00``) and dates are ``YYYY-MM-DD``, so the
 file reads well in any SQLite tool and sorts correctly as text.
