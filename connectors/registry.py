@@ -22,9 +22,10 @@ A plugin whose module or class fails to import is absent and its reason kept in 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
+from typing import Any
 
 from banco.config import Option
 
@@ -142,3 +143,17 @@ def registry_of(points: Iterable[EntryPoint]) -> Registry:
 
 def load_registry() -> Registry:
     return registry_of(entry_points(group=GROUP))
+
+
+def imported_on_first_use(package: str, name: str) -> Callable[[str], Any]:
+    """A connector package's module ``__getattr__`` (PEP 562): its class ``name``, from the
+    package's ``connector`` module, imported the first time it is asked for. Reading banco.toml
+    needs only the package's ``OPTIONS``, and a kind's client library takes up to half a second
+    to import."""
+
+    def __getattr__(attr: str) -> Any:
+        if attr == name:
+            return getattr(importlib.import_module(".connector", package), name)
+        raise AttributeError(f"module {package!r} has no attribute {attr!r}")
+
+    return __getattr__

@@ -9,7 +9,9 @@ every answer table (``banco.connectors.forms.answers``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from banco.connectors.registry import imported_on_first_use
 
 from .options import OPTIONS
 
@@ -17,12 +19,4 @@ if TYPE_CHECKING:
     from .connector import CsvConnector
 
 __all__ = ["OPTIONS", "CsvConnector"]
-
-
-def __getattr__(name: str) -> Any:
-    """``CsvConnector`` is imported on first use: reading banco.toml needs only ``OPTIONS``."""
-    if name == "CsvConnector":
-        from .connector import CsvConnector
-
-        return CsvConnector
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = imported_on_first_use(__name__, "CsvConnector")

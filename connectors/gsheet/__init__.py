@@ -17,7 +17,9 @@ not read again: nothing is ever deleted from the store.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from banco.connectors.registry import imported_on_first_use
 
 from .options import OPTIONS
 
@@ -25,12 +27,4 @@ if TYPE_CHECKING:
     from .connector import GsheetConnector
 
 __all__ = ["OPTIONS", "GsheetConnector"]
-
-
-def __getattr__(name: str) -> Any:
-    """``GsheetConnector`` is imported on first use: reading banco.toml needs only ``OPTIONS``."""
-    if name == "GsheetConnector":
-        from .connector import GsheetConnector
-
-        return GsheetConnector
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = imported_on_first_use(__name__, "GsheetConnector")

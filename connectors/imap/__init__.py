@@ -21,7 +21,9 @@ and Microsoft).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from banco.connectors.registry import imported_on_first_use
 
 from .options import OPTIONS
 
@@ -29,12 +31,4 @@ if TYPE_CHECKING:
     from .connector import ImapConnector
 
 __all__ = ["OPTIONS", "ImapConnector"]
-
-
-def __getattr__(name: str) -> Any:
-    """``ImapConnector`` is imported on first use: reading banco.toml needs only ``OPTIONS``."""
-    if name == "ImapConnector":
-        from .connector import ImapConnector
-
-        return ImapConnector
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = imported_on_first_use(__name__, "ImapConnector")

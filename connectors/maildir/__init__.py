@@ -8,7 +8,9 @@ handed over, files being taken in (modification time, unique name) order.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from banco.connectors.registry import imported_on_first_use
 
 from .options import OPTIONS
 
@@ -16,12 +18,4 @@ if TYPE_CHECKING:
     from .connector import MaildirConnector
 
 __all__ = ["OPTIONS", "MaildirConnector"]
-
-
-def __getattr__(name: str) -> Any:
-    """``MaildirConnector`` is imported on first use: reading banco.toml needs only ``OPTIONS``."""
-    if name == "MaildirConnector":
-        from .connector import MaildirConnector
-
-        return MaildirConnector
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = imported_on_first_use(__name__, "MaildirConnector")

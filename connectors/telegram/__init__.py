@@ -12,7 +12,9 @@ when the collect times leave a longer gap.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from banco.connectors.registry import imported_on_first_use
 
 from .options import OPTIONS
 
@@ -20,12 +22,4 @@ if TYPE_CHECKING:
     from .connector import TelegramConnector
 
 __all__ = ["OPTIONS", "TelegramConnector"]
-
-
-def __getattr__(name: str) -> Any:
-    """``TelegramConnector`` is imported on first use: reading banco.toml needs only ``OPTIONS``."""
-    if name == "TelegramConnector":
-        from .connector import TelegramConnector
-
-        return TelegramConnector
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = imported_on_first_use(__name__, "TelegramConnector")

@@ -40,16 +40,21 @@ def test_an_up_to_date_store_opens_without_sqlite_utils(tmp_path: Path) -> None:
         store.close()
 
 
-def test_a_store_from_before_the_newest_migration_is_migrated(tmp_path: Path) -> None:
-    with closing(Database(sqlite3.connect(tmp_path / DB_NAME))) as old:
-        migrations.apply(old, stop_before=LATEST)
-        assert not up_to_date(old.conn)
-    store = Store(tmp_path)
+def opens_migrated(home: Path) -> None:
+    """The store in ``home`` opens with every migration applied."""
+    store = Store(home)
     try:
         assert up_to_date(store.conn)
         assert migrations.pending(store.db) == []
     finally:
         store.close()
+
+
+def test_a_store_from_before_the_newest_migration_is_migrated(tmp_path: Path) -> None:
+    with closing(Database(sqlite3.connect(tmp_path / DB_NAME))) as old:
+        migrations.apply(old, stop_before=LATEST)
+        assert not up_to_date(old.conn)
+    opens_migrated(tmp_path)
 
 
 def test_a_store_missing_an_older_migration_is_migrated(tmp_path: Path) -> None:
@@ -57,12 +62,7 @@ def test_a_store_missing_an_older_migration_is_migrated(tmp_path: Path) -> None:
     with closing(sqlite3.connect(tmp_path / DB_NAME)) as db, db:
         db.execute("delete from _sqlite_migrations where name = 'm017_no_indexes_set_aside'")
         assert not up_to_date(db)
-    store = Store(tmp_path)
-    try:
-        assert up_to_date(store.conn)
-        assert migrations.pending(store.db) == []
-    finally:
-        store.close()
+    opens_migrated(tmp_path)
 
 
 def test_a_store_a_newer_banco_migrated_is_up_to_date(tmp_path: Path) -> None:
