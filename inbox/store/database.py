@@ -145,14 +145,19 @@ class Store:
 
     def _migrate(self) -> None:
         """Apply the migrations this store lacks, after a backup of the store as it was when it
-        had some already (a new store has nothing to back up)."""
+        had some already (a new store has nothing to back up). Then all of them or none, under
+        the write lock: two processes opening a store this Banco must migrate (after an upgrade,
+        the service and a command) migrate it once, the second finding it done (each may have
+        backed it up); a kill leaves the store as it was."""
         from banco.inbox.store.migrations import migrations
 
         if migrations.applied(self.db) and migrations.pending(self.db):
             from banco.inbox.store.backup import backup  # it builds on this module
 
             backup(self)  # a store this Banco changes is backed up as it was first
-        migrations.apply(self.db)
+        with self.writing():  # a backup reads the store: it is taken before the lock
+            if not up_to_date(self.conn):
+                migrations.apply(self.db)
 
     @property
     def writable(self) -> bool:

@@ -4,6 +4,8 @@ migrations nor sqlite-utils; one without it, new or older, is migrated as before
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -86,3 +88,85 @@ def test_a_store_without_migrations_bookkeeping_is_migrated(tmp_path: Path) -> N
         ]
     finally:
         store.close()
+
+
+#: open the store once told to, and say whether it came out up to date
+OPENER = """
+import sys
+from pathlib import Path
+from banco.inbox.store.database import Store, up_to_date
+print("ready", flush=True)
+sys.stdin.readline()
+store = Store(Path(sys.argv[1]))
+print(up_to_date(store.conn))
+store.close()
+"""
+
+
+def test_two_processes_opening_a_store_to_migrate_migrate_it_once(tmp_path: Path) -> None:
+    """After an upgrade the service and a command may open the store at the same moment: both
+    open it, migrated once (a big shop's new indexes take long enough for both to find the
+    migration pending)."""
+    with closing(Database(sqlite3.connect(tmp_path / DB_NAME))) as old:
+        migrations.apply(old, stop_before=LATEST)
+        with old.conn:
+            old.conn.executemany(
+                "insert into orders (ref, title, status, created_at, updated_at)"
+                " values (?, 'Mugs', 'booked', '2026-11-01', '2026-11-01')",
+                ([f"B-{n:06d}"] for n in range(60_000)),
+            )
+    openers = [
+        subprocess.Popen(
+            [sys.executable, "-c", OPENER, str(tmp_path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    for opener in openers:  # both started, Banco imported: then told to open at once
+        assert opener.stdout is not None and opener.stdout.readline() == "ready\n"
+    for opener in openers:
+        assert opener.stdin is not None
+        opener.stdin.write("go\n")
+        opener.stdin.flush()
+    for opener in openers:
+        out, err = opener.communicate(timeout=120)
+        assert (opener.returncode, out, err) == (0, "True\n", "")
+    with closing(sqlite3.connect(tmp_path / DB_NAME)) as db:
+        names = [n for (n,) in db.execute("select name from _sqlite_migrations")]
+    assert sorted(names) == sorted(every_migration())  # each once
+
+
+def test_a_migration_killed_half_way_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    """``kill -9`` while the new indexes are written: nothing of the migration is kept, and the
+    next opening migrates the store whole."""
+    with closing(Database(sqlite3.connect(tmp_path / DB_NAME))) as old:
+        migrations.apply(old, stop_before=LATEST)
+        with old.conn:
+            old.conn.executemany(
+                "insert into orders (ref, title, status, created_at, updated_at)"
+                " values (?, 'Mugs', 'booked', '2026-11-01', '2026-11-01')",
+                ([f"B-{n:06d}"] for n in range(100_000)),
+            )
+    wal = tmp_path / f"{DB_NAME}-wal"
+    opener = subprocess.Popen(
+        [sys.executable, "-c", OPENER, str(tmp_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert opener.stdout is not None and opener.stdout.readline() == "ready\n"
+    size = wal.stat().st_size if wal.exists() else 0
+    assert opener.stdin is not None
+    opener.stdin.write("go\n")
+    opener.stdin.flush()
+    while opener.poll() is None and (wal.stat().st_size if wal.exists() else 0) <= size:
+        pass  # until the migration writes to the log
+    opener.kill()
+    opener.wait()
+    with closing(sqlite3.connect(tmp_path / DB_NAME)) as db:
+        assert not up_to_date(db)
+        assert LATEST not in {n for (n,) in db.execute("select name from _sqlite_migrations")}
+    opens_migrated(tmp_path)
