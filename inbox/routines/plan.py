@@ -34,7 +34,6 @@ from banco.inbox.store import orders
 from banco.inbox.store.database import Store
 from banco.inbox.store.tasks import first_tasks_by_day, open_tasks_due_between
 
-#: The statuses whose work is laid out in the plan.
 #: How far the plan looks ahead at most, in days.
 MAX_DAYS = 366
 #: The plan prints this many deadlines a day, and this many orders in each list (the rest are
@@ -152,9 +151,10 @@ def build_plan(
     """Lay out the planned orders' work from ``now`` over the working hours in ``plan_config``
     (the ``[plan]`` section: ``hours``, ``day_starts``, ``days_off``, ``weeks``), reading only the
     orders the weeks shown hold, or the first ``days`` (the digest shows today's work only; with
-    ``calendar``, every order and every deadline ahead, for plan.ics). The work is laid end to end over a year of working days at most: each order's work
-    runs from the minutes of the work before it to those plus its own, and the days' free minutes
-    added up tell on which days that is."""
+    ``calendar``, every order and every deadline ahead, for plan.ics). The work is laid end to
+    end over a year of working days at most: each order's work runs from the minutes of the work
+    before it to those plus its own, and the days' free minutes added up tell on which days that
+    is."""
     local_now = now.astimezone(zone)
     today = local_now.date()
     hours = _Hours.of(plan_config, zone)

@@ -205,7 +205,7 @@ class PlannedWork:
     #: then reference: ref, title, deadline, minutes (those of its work after the deadline)
     late: list[dict[str, Any]]
     late_count: int
-    #: the minutes of all the planned work
+    #: the minutes of all the planned work (once more than the plan holds, those up to there)
     minutes: int
 
 
