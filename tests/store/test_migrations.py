@@ -103,18 +103,24 @@ store.close()
 """
 
 
-def test_two_processes_opening_a_store_to_migrate_migrate_it_once(tmp_path: Path) -> None:
-    """After an upgrade the service and a command may open the store at the same moment: both
-    open it, migrated once (a big shop's new indexes take long enough for both to find the
-    migration pending)."""
-    with closing(Database(sqlite3.connect(tmp_path / DB_NAME))) as old:
+def a_shop_before_the_newest_migration(home: Path, orders: int) -> None:
+    """A store in ``home`` that lacks the newest migration, with ``orders`` orders: enough for
+    the migration's new indexes to take a while."""
+    with closing(Database(sqlite3.connect(home / DB_NAME))) as old:
         migrations.apply(old, stop_before=LATEST)
         with old.conn:
             old.conn.executemany(
                 "insert into orders (ref, title, status, created_at, updated_at)"
                 " values (?, 'Mugs', 'booked', '2026-11-01', '2026-11-01')",
-                ([f"B-{n:06d}"] for n in range(60_000)),
+                ([f"B-{n:06d}"] for n in range(orders)),
             )
+
+
+def test_two_processes_opening_a_store_to_migrate_migrate_it_once(tmp_path: Path) -> None:
+    """After an upgrade the service and a command may open the store at the same moment: both
+    open it, migrated once (a big shop's new indexes take long enough for both to find the
+    migration pending)."""
+    a_shop_before_the_newest_migration(tmp_path, 60_000)
     openers = [
         subprocess.Popen(
             [sys.executable, "-c", OPENER, str(tmp_path)],
@@ -142,14 +148,7 @@ def test_two_processes_opening_a_store_to_migrate_migrate_it_once(tmp_path: Path
 def test_a_migration_killed_half_way_leaves_the_store_as_it_was(tmp_path: Path) -> None:
     """``kill -9`` while the new indexes are written: nothing of the migration is kept, and the
     next opening migrates the store whole."""
-    with closing(Database(sqlite3.connect(tmp_path / DB_NAME))) as old:
-        migrations.apply(old, stop_before=LATEST)
-        with old.conn:
-            old.conn.executemany(
-                "insert into orders (ref, title, status, created_at, updated_at)"
-                " values (?, 'Mugs', 'booked', '2026-11-01', '2026-11-01')",
-                ([f"B-{n:06d}"] for n in range(100_000)),
-            )
+    a_shop_before_the_newest_migration(tmp_path, 100_000)
     wal = tmp_path / f"{DB_NAME}-wal"
     opener = subprocess.Popen(
         [sys.executable, "-c", OPENER, str(tmp_path)],
